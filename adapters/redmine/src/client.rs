@@ -1,0 +1,583 @@
+//! The Redmine client: `TicketTracker` over Redmine's REST API with reqwest.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use domain::people::name_match_rank;
+use domain::{AssigneeChange, Principal, Status, Ticket, TicketId, TicketUpdate, User};
+use ports::{TicketTracker, TrackerError};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use tracing::debug;
+use url::Url;
+
+use crate::convert;
+use crate::dto::{
+    GroupsPage, IssueEnvelope, IssuesPage, MembershipsPage, StatusesEnvelope, UserEnvelope,
+    UsersPage,
+};
+use crate::error::{from_status, from_transport, Attempt};
+
+/// Redmine's largest page.
+const PAGE_SIZE: u64 = 100;
+
+/// An API key: shown as `[redacted]` by `Debug` so it cannot reach a log by accident.
+#[derive(Clone)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key.
+    #[must_use]
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey([redacted])")
+    }
+}
+
+/// Why a Redmine client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `REDMINE_URL` is not an http(s) URL.
+    #[error("REDMINE_URL '{0}' is not an http(s) URL")]
+    BadUrl(String),
+    /// The TLS backend could not start.
+    #[error("cannot set up the HTTP client: {0}")]
+    Http(String),
+}
+
+/// How to reach a Redmine.
+#[derive(Debug, Clone)]
+pub struct RedmineConfig {
+    /// The server's base URL, e.g. `https://redmine.example.org` (a sub-path is kept).
+    pub url: String,
+    /// The API key of the acting user (or of an admin, with `act_as`).
+    pub key: ApiKey,
+    /// Act as this login through `X-Redmine-Switch-User` (admin keys only).
+    pub act_as: Option<String>,
+    /// How long one request may take.
+    pub timeout: Duration,
+}
+
+/// A Redmine server, as a `TicketTracker`.
+#[derive(Debug, Clone)]
+pub struct Redmine {
+    http: reqwest::Client,
+    base: Url,
+    host: String,
+    key: ApiKey,
+    act_as: Option<String>,
+    timeout: Duration,
+}
+
+impl Redmine {
+    /// A client for the server in `config`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] for a URL that is not http(s) or a TLS backend that fails to start.
+    pub fn new(config: RedmineConfig) -> Result<Self, ConfigError> {
+        let mut base = Url::parse(config.url.trim())
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
+            .ok_or_else(|| ConfigError::BadUrl(config.url.clone()))?;
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        base.set_query(None);
+        base.set_fragment(None);
+        let host = match base.port() {
+            Some(port) => format!("{}:{port}", base.host_str().unwrap_or_default()),
+            None => base.host_str().unwrap_or_default().to_owned(),
+        };
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .user_agent(concat!("netbot/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| ConfigError::Http(error.to_string()))?;
+        Ok(Self {
+            http,
+            base,
+            host,
+            key: config.key,
+            act_as: config.act_as.filter(|login| !login.trim().is_empty()),
+            timeout: config.timeout,
+        })
+    }
+
+    /// The same server, acting as another login (`X-Redmine-Switch-User`); shares the
+    /// connection pool.
+    #[must_use]
+    pub fn acting_as(&self, login: impl Into<String>) -> Self {
+        Self {
+            act_as: Some(login.into()),
+            ..self.clone()
+        }
+    }
+
+    /// The web address of a ticket.
+    #[must_use]
+    pub fn ticket_url(&self, id: TicketId) -> String {
+        convert::ticket_url(&self.base, id)
+    }
+
+    fn url(&self, path: &str, query: &[(&str, String)]) -> Url {
+        let mut url = self.base.join(path).unwrap_or_else(|_| self.base.clone());
+        if !query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in query {
+                pairs.append_pair(name, value);
+            }
+        }
+        url
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        attempt: &Attempt<'_>,
+    ) -> Result<String, TrackerError> {
+        debug!(method = %method, path = url.path(), query = url.query().unwrap_or(""), "redmine request");
+        let mut request = self
+            .http
+            .request(method, url)
+            .header("X-Redmine-API-Key", &self.key.0)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(login) = &self.act_as {
+            request = request.header("X-Redmine-Switch-User", login);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let timeout_seconds = self.timeout.as_secs();
+        let response = request
+            .send()
+            .await
+            .map_err(|error| from_transport(&error, attempt, &self.host, timeout_seconds))?;
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .map_err(|error| from_transport(&error, attempt, &self.host, timeout_seconds))?;
+        debug!(status = status.as_u16(), "redmine answer");
+        if status.is_success() {
+            Ok(text)
+        } else {
+            Err(from_status(
+                status,
+                &text,
+                attempt,
+                &self.host,
+                self.act_as.as_deref(),
+            ))
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        attempt: &Attempt<'_>,
+    ) -> Result<T, TrackerError> {
+        let text = self
+            .send(Method::GET, self.url(path, query), None, attempt)
+            .await?;
+        serde_json::from_str(&text).map_err(|error| TrackerError::Unexpected {
+            host: self.host.clone(),
+            action: attempt.action.to_owned(),
+            detail: format!("unreadable JSON ({error})"),
+        })
+    }
+
+    /// Every item of a paged listing: `limit=100&offset=…` until `total_count` is reached.
+    async fn get_all<P, T>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        attempt: &Attempt<'_>,
+        split: impl Fn(P) -> (Vec<T>, u64),
+    ) -> Result<Vec<T>, TrackerError>
+    where
+        P: DeserializeOwned,
+    {
+        let mut items = Vec::new();
+        let mut offset = 0;
+        loop {
+            let mut page_query = query.to_vec();
+            page_query.push(("limit", PAGE_SIZE.to_string()));
+            page_query.push(("offset", offset.to_string()));
+            let (page, total) = split(self.get(path, &page_query, attempt).await?);
+            let n_items = page.len() as u64;
+            items.extend(page);
+            offset += n_items;
+            if n_items == 0 || offset >= total {
+                return Ok(items);
+            }
+        }
+    }
+
+    async fn list_issues(
+        &self,
+        filters: &[(&str, String)],
+        action: &str,
+    ) -> Result<Vec<Ticket>, TrackerError> {
+        let mut query = vec![
+            ("status_id", String::from("open")),
+            // Stable order, so that pages neither repeat nor skip a ticket.
+            ("sort", String::from("priority:desc,id:desc")),
+        ];
+        query.extend_from_slice(filters);
+        let attempt = Attempt {
+            action,
+            ticket: None,
+        };
+        let issues = self
+            .get_all("issues.json", &query, &attempt, |page: IssuesPage| {
+                (page.issues, page.total_count)
+            })
+            .await?;
+        let mut seen = std::collections::HashSet::new();
+        Ok(issues
+            .into_iter()
+            .filter(|issue| seen.insert(issue.id))
+            .filter_map(|issue| convert::ticket(issue, &self.base))
+            .collect())
+    }
+
+    async fn current_user_with_memberships(&self) -> Result<crate::dto::UserDto, TrackerError> {
+        let attempt = Attempt {
+            action: "read the current user",
+            ticket: None,
+        };
+        let envelope: UserEnvelope = self
+            .get(
+                "users/current.json",
+                &[("include", String::from("memberships,groups"))],
+                &attempt,
+            )
+            .await?;
+        Ok(envelope.user)
+    }
+
+    /// Users and groups an admin key can list directly; `None` when the key is not an admin's.
+    async fn people_as_admin(&self, name: &str) -> Result<Option<Vec<Candidate>>, TrackerError> {
+        let attempt = Attempt {
+            action: "list users",
+            ticket: None,
+        };
+        // Redmine's `name` filter matches login, first name, last name and mail, one word.
+        let first_word = name.split_whitespace().next().unwrap_or(name).to_owned();
+        let users = match self
+            .get_all(
+                "users.json",
+                &[("name", first_word), ("status", String::from("1"))],
+                &attempt,
+                |page: UsersPage| (page.users, page.total_count),
+            )
+            .await
+        {
+            Ok(users) => users,
+            Err(TrackerError::Forbidden { .. }) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        let groups = self
+            .get_all(
+                "groups.json",
+                &[],
+                &Attempt {
+                    action: "list groups",
+                    ticket: None,
+                },
+                |page: GroupsPage| (page.groups, page.total_count),
+            )
+            .await?;
+        let mut candidates: Vec<Candidate> = users
+            .iter()
+            .map(|user| Candidate::user(convert::user(user)))
+            .collect();
+        candidates.extend(groups.into_iter().map(Candidate::team));
+        Ok(Some(candidates))
+    }
+
+    /// Users and groups a member can see: those of the projects they belong to.
+    async fn people_as_member(
+        &self,
+        me: &crate::dto::UserDto,
+    ) -> Result<Vec<Candidate>, TrackerError> {
+        let mut candidates = Vec::new();
+        for membership in &me.memberships {
+            let path = format!("projects/{}/memberships.json", membership.project.id);
+            let action = format!("list the members of project '{}'", membership.project.name);
+            let attempt = Attempt {
+                action: &action,
+                ticket: None,
+            };
+            let members = match self
+                .get_all(&path, &[], &attempt, |page: MembershipsPage| {
+                    (page.memberships, page.total_count)
+                })
+                .await
+            {
+                Ok(members) => members,
+                // A project whose member list is hidden from this user adds nobody.
+                Err(TrackerError::Forbidden { .. }) => continue,
+                Err(error) => return Err(error),
+            };
+            for member in members {
+                if let Some(user) = member.user {
+                    candidates.push(Candidate::user(User {
+                        id: user.id,
+                        login: None,
+                        name: user.name,
+                    }));
+                } else if let Some(group) = member.group {
+                    candidates.push(Candidate::team(group));
+                }
+            }
+        }
+        Ok(candidates)
+    }
+}
+
+/// Someone a typed name might mean.
+struct Candidate {
+    person: Principal,
+    login: Option<String>,
+}
+
+impl Candidate {
+    fn user(user: User) -> Self {
+        Self {
+            login: user.login.clone(),
+            person: Principal::User(user),
+        }
+    }
+
+    fn team(group: crate::dto::NamedDto) -> Self {
+        Self {
+            person: convert::team(group),
+            login: None,
+        }
+    }
+}
+
+/// The best match for `name`, or an error when several different people match equally well.
+fn best_match(name: &str, candidates: Vec<Candidate>) -> Result<Option<Principal>, TrackerError> {
+    let mut ranked: BTreeMap<u8, BTreeMap<u64, Principal>> = BTreeMap::new();
+    for candidate in candidates {
+        if let Some(rank) =
+            name_match_rank(name, candidate.login.as_deref(), candidate.person.name())
+        {
+            ranked
+                .entry(rank)
+                .or_default()
+                .entry(candidate.person.id())
+                .or_insert(candidate.person);
+        }
+    }
+    let Some((_, best)) = ranked.into_iter().next() else {
+        return Ok(None);
+    };
+    if best.len() == 1 {
+        return Ok(best.into_values().next());
+    }
+    Err(TrackerError::Ambiguous {
+        name: name.to_owned(),
+        matches: best
+            .values()
+            .map(|person| person.name().to_owned())
+            .collect(),
+    })
+}
+
+impl TicketTracker for Redmine {
+    async fn list_mine(&self) -> Result<Vec<Ticket>, TrackerError> {
+        // Redmine 5's `me` already covers tickets assigned to the user's groups.
+        self.list_issues(
+            &[("assigned_to_id", String::from("me"))],
+            "list my open tickets",
+        )
+        .await
+    }
+
+    async fn list_assigned(&self, assignee: &Principal) -> Result<Vec<Ticket>, TrackerError> {
+        let action = format!("list the open tickets of {}", assignee.name());
+        self.list_issues(&[("assigned_to_id", assignee.id().to_string())], &action)
+            .await
+    }
+
+    async fn search(&self, words: &[String]) -> Result<Vec<Ticket>, TrackerError> {
+        // `~` on `any_searchable` matches every word in the subject, description or notes.
+        let text = words.join(" ");
+        self.list_issues(&[("any_searchable", format!("~{text}"))], "search tickets")
+            .await
+    }
+
+    async fn get(&self, id: TicketId) -> Result<Ticket, TrackerError> {
+        let action = format!("read ticket {id}");
+        let attempt = Attempt {
+            action: &action,
+            ticket: Some(id),
+        };
+        let envelope: IssueEnvelope = self
+            .get(
+                &format!("issues/{id}.json"),
+                &[("include", String::from("journals"))],
+                &attempt,
+            )
+            .await?;
+        convert::ticket(envelope.issue, &self.base).ok_or(TrackerError::TicketNotFound(id))
+    }
+
+    async fn update(&self, id: TicketId, update: &TicketUpdate) -> Result<(), TrackerError> {
+        let mut issue = serde_json::Map::new();
+        match update.assignee {
+            AssigneeChange::Keep => {}
+            AssigneeChange::Set(person) => {
+                issue.insert("assigned_to_id".into(), json!(person));
+            }
+            // Redmine ignores null here; an empty string clears the assignee.
+            AssigneeChange::Clear => {
+                issue.insert("assigned_to_id".into(), json!(""));
+            }
+        }
+        if let Some(status) = &update.status {
+            issue.insert("status_id".into(), json!(status.id));
+        }
+        let action = format!("update ticket {id}");
+        let attempt = Attempt {
+            action: &action,
+            ticket: Some(id),
+        };
+        let url = self.url(&format!("issues/{id}.json"), &[]);
+        self.send(Method::PUT, url, Some(&json!({ "issue": issue })), &attempt)
+            .await
+            .map(drop)
+    }
+
+    async fn add_note(&self, id: TicketId, text: &str) -> Result<(), TrackerError> {
+        let action = format!("add a note to ticket {id}");
+        let attempt = Attempt {
+            action: &action,
+            ticket: Some(id),
+        };
+        let url = self.url(&format!("issues/{id}.json"), &[]);
+        let body = json!({ "issue": { "notes": text } });
+        self.send(Method::PUT, url, Some(&body), &attempt)
+            .await
+            .map(drop)
+    }
+
+    async fn current_user(&self) -> Result<User, TrackerError> {
+        let attempt = Attempt {
+            action: "read the current user",
+            ticket: None,
+        };
+        let envelope: UserEnvelope = self.get("users/current.json", &[], &attempt).await?;
+        Ok(convert::user(&envelope.user))
+    }
+
+    async fn find_person(&self, name: &str) -> Result<Option<Principal>, TrackerError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Ok(None);
+        }
+        let me = self.current_user_with_memberships().await?;
+        let mut candidates = vec![Candidate::user(convert::user(&me))];
+        candidates.extend(me.groups.iter().cloned().map(Candidate::team));
+        match self.people_as_admin(name).await? {
+            Some(everyone) => candidates.extend(everyone),
+            None => candidates.extend(self.people_as_member(&me).await?),
+        }
+        best_match(name, candidates)
+    }
+
+    async fn statuses(&self) -> Result<Vec<Status>, TrackerError> {
+        let attempt = Attempt {
+            action: "list ticket statuses",
+            ticket: None,
+        };
+        let envelope: StatusesEnvelope = self.get("issue_statuses.json", &[], &attempt).await?;
+        Ok(envelope
+            .issue_statuses
+            .into_iter()
+            .map(convert::status)
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_never_shows_in_debug_output() {
+        let redmine = Redmine::new(RedmineConfig {
+            url: "https://redmine.example.org/".into(),
+            key: ApiKey::new("s3cret-key"),
+            act_as: None,
+            timeout: Duration::from_secs(1),
+        })
+        .unwrap();
+        let debug = format!("{redmine:?}");
+        assert!(!debug.contains("s3cret-key"), "{debug}");
+        assert!(debug.contains("[redacted]"));
+    }
+
+    #[test]
+    fn urls_keep_a_sub_path_and_encode_query_values() {
+        let redmine = Redmine::new(RedmineConfig {
+            url: "https://example.org/redmine".into(),
+            key: ApiKey::new("k"),
+            act_as: None,
+            timeout: Duration::from_secs(1),
+        })
+        .unwrap();
+        let url = redmine.url("issues.json", &[("any_searchable", "~a&b c".into())]);
+        assert_eq!(
+            url.as_str(),
+            "https://example.org/redmine/issues.json?any_searchable=%7Ea%26b+c"
+        );
+        assert_eq!(
+            redmine.ticket_url(TicketId::new(7).unwrap()),
+            "https://example.org/redmine/issues/7"
+        );
+    }
+
+    #[test]
+    fn a_url_that_is_not_http_is_refused() {
+        for url in ["redmine.example.org", "ftp://x.org", ""] {
+            let error = Redmine::new(RedmineConfig {
+                url: url.into(),
+                key: ApiKey::new("k"),
+                act_as: None,
+                timeout: Duration::from_secs(1),
+            })
+            .unwrap_err();
+            assert!(error.to_string().starts_with("REDMINE_URL"), "{error}");
+        }
+    }
+
+    #[test]
+    fn equally_good_matches_of_different_people_are_ambiguous() {
+        let alice = |id| {
+            Candidate::user(User {
+                id,
+                login: None,
+                name: format!("Alice {id}"),
+            })
+        };
+        let error = best_match("alice", vec![alice(1), alice(2)]).unwrap_err();
+        assert!(matches!(error, TrackerError::Ambiguous { .. }), "{error}");
+        let one = best_match("alice", vec![alice(1), alice(1)]).unwrap();
+        assert_eq!(one.map(|person| person.id()), Some(1));
+    }
+}

@@ -1,0 +1,140 @@
+//! Redmine's REST JSON, as it arrives: private to the adapter, mapped in `convert`.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+/// `{"id": 1, "name": "…"}`, Redmine's reference to a project, status, user, group, …
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct NamedDto {
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// `GET /issues.json` page.
+#[derive(Debug, Deserialize)]
+pub(crate) struct IssuesPage {
+    pub issues: Vec<IssueDto>,
+    #[serde(default)]
+    pub total_count: u64,
+}
+
+/// `GET /issues/N.json`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct IssueEnvelope {
+    pub issue: IssueDto,
+}
+
+/// One issue.
+#[derive(Debug, Deserialize)]
+pub(crate) struct IssueDto {
+    pub id: u64,
+    pub project: NamedDto,
+    pub tracker: NamedDto,
+    pub status: NamedDto,
+    pub priority: NamedDto,
+    pub author: NamedDto,
+    #[serde(default)]
+    pub assigned_to: Option<NamedDto>,
+    pub subject: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub created_on: DateTime<Utc>,
+    pub updated_on: DateTime<Utc>,
+    #[serde(default)]
+    pub journals: Vec<JournalDto>,
+}
+
+/// One journal entry: a note and/or property changes.
+#[derive(Debug, Deserialize)]
+pub(crate) struct JournalDto {
+    pub id: u64,
+    #[serde(default)]
+    pub user: Option<NamedDto>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    pub created_on: DateTime<Utc>,
+}
+
+/// `GET /users/current.json` or `/users/N.json`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct UserEnvelope {
+    pub user: UserDto,
+}
+
+/// A user, with what Redmine chose to show the caller.
+#[derive(Debug, Deserialize)]
+pub(crate) struct UserDto {
+    pub id: u64,
+    #[serde(default)]
+    pub login: Option<String>,
+    #[serde(default)]
+    pub firstname: String,
+    #[serde(default)]
+    pub lastname: String,
+    #[serde(default)]
+    pub groups: Vec<NamedDto>,
+    #[serde(default)]
+    pub memberships: Vec<UserMembershipDto>,
+}
+
+/// A project membership as listed on a user.
+#[derive(Debug, Deserialize)]
+pub(crate) struct UserMembershipDto {
+    pub project: NamedDto,
+}
+
+/// `GET /users.json` (admin only).
+#[derive(Debug, Deserialize)]
+pub(crate) struct UsersPage {
+    pub users: Vec<UserDto>,
+    #[serde(default)]
+    pub total_count: u64,
+}
+
+/// `GET /groups.json` (admin only).
+#[derive(Debug, Deserialize)]
+pub(crate) struct GroupsPage {
+    pub groups: Vec<NamedDto>,
+    #[serde(default)]
+    pub total_count: u64,
+}
+
+/// `GET /projects/N/memberships.json`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct MembershipsPage {
+    pub memberships: Vec<MembershipDto>,
+    #[serde(default)]
+    pub total_count: u64,
+}
+
+/// One project member: a user or a group.
+#[derive(Debug, Deserialize)]
+pub(crate) struct MembershipDto {
+    #[serde(default)]
+    pub user: Option<NamedDto>,
+    #[serde(default)]
+    pub group: Option<NamedDto>,
+}
+
+/// `GET /issue_statuses.json`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct StatusesEnvelope {
+    pub issue_statuses: Vec<StatusDto>,
+}
+
+/// One status.
+#[derive(Debug, Deserialize)]
+pub(crate) struct StatusDto {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub is_closed: bool,
+}
+
+/// A 422's body.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ErrorsDto {
+    #[serde(default)]
+    pub errors: Vec<String>,
+}

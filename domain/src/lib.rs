@@ -1,0 +1,13 @@
+//! netbot's pure core: the types and decisions shared by the CLI, the bot and the threader.
+//!
+//! Nothing here does I/O, awaits, or reads a clock: `now` is always a parameter.
+
+pub mod age;
+pub mod people;
+pub mod query;
+pub mod render;
+pub mod ticket;
+
+pub use people::{Principal, Team, User};
+pub use query::{Action, QueryError, TicketQuery};
+pub use ticket::{AssigneeChange, Journal, Named, Status, Ticket, TicketId, TicketUpdate};

@@ -1,0 +1,88 @@
+//! The `--json` output: a stable schema documented in the README.
+//!
+//! A list is an array of ticket objects; details and mutations print one ticket object with
+//! `description` and `notes` added. These view types exist only for this output: domain
+//! types themselves carry no wire format.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::ticket::{Journal, Ticket};
+
+/// One ticket in the JSON output.
+#[derive(Debug, Serialize)]
+struct TicketView<'a> {
+    id: u64,
+    subject: &'a str,
+    status: &'a str,
+    priority: &'a str,
+    tracker: &'a str,
+    project: &'a str,
+    assigned_to: Option<&'a str>,
+    author: &'a str,
+    created_on: String,
+    updated_on: String,
+    url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<Vec<NoteView<'a>>>,
+}
+
+/// One note in the JSON output.
+#[derive(Debug, Serialize)]
+struct NoteView<'a> {
+    id: u64,
+    author: &'a str,
+    created_on: String,
+    text: &'a str,
+}
+
+fn rfc3339(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn view(ticket: &Ticket, with_details: bool) -> TicketView<'_> {
+    TicketView {
+        id: ticket.id.get(),
+        subject: &ticket.subject,
+        status: &ticket.status.name,
+        priority: &ticket.priority.name,
+        tracker: &ticket.tracker.name,
+        project: &ticket.project.name,
+        assigned_to: ticket.assigned_to.as_ref().map(crate::Principal::name),
+        author: &ticket.author,
+        created_on: rfc3339(ticket.created_on),
+        updated_on: rfc3339(ticket.updated_on),
+        url: &ticket.url,
+        description: with_details.then_some(ticket.description.as_str()),
+        notes: with_details.then(|| ticket.notes.iter().map(note_view).collect()),
+    }
+}
+
+fn note_view(note: &Journal) -> NoteView<'_> {
+    NoteView {
+        id: note.id,
+        author: &note.author,
+        created_on: rfc3339(note.created_on),
+        text: &note.text,
+    }
+}
+
+fn pretty(value: &impl Serialize) -> String {
+    // Serializing these plain structs cannot fail: every key is a string.
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| String::from("null"))
+}
+
+/// A list of tickets as a JSON array.
+#[must_use]
+pub fn ticket_list(tickets: &[Ticket]) -> String {
+    let views: Vec<TicketView<'_>> = tickets.iter().map(|ticket| view(ticket, false)).collect();
+    pretty(&views)
+}
+
+/// One ticket with its description and notes, as a JSON object.
+#[must_use]
+pub fn ticket_details(ticket: &Ticket) -> String {
+    pretty(&view(ticket, true))
+}

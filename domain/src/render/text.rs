@@ -1,0 +1,149 @@
+//! Text for people at a terminal: an aligned table for lists, a details view for one ticket.
+//!
+//! Colour is a parameter: the caller decides whether its output is a terminal.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+
+use super::sanitize;
+use crate::age::age;
+use crate::ticket::Ticket;
+
+/// Whether to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colour {
+    /// ANSI colours, for a terminal.
+    Always,
+    /// Plain text, for pipes, files and tests.
+    Never,
+}
+
+fn priority_colour(priority: &str) -> Option<Color> {
+    match priority.to_lowercase().as_str() {
+        "immediate" | "urgent" => Some(Color::Red),
+        "high" => Some(Color::Yellow),
+        _ => None,
+    }
+}
+
+fn styled(text: String, colour: Option<Color>) -> Cell {
+    let cell = Cell::new(text);
+    match colour {
+        Some(colour) => cell.fg(colour),
+        None => cell,
+    }
+}
+
+fn assignee(ticket: &Ticket) -> String {
+    ticket
+        .assigned_to
+        .as_ref()
+        .map_or_else(|| String::from("-"), |who| sanitize(who.name(), false))
+}
+
+/// The aligned table of a list: id, status, priority, age, assignee, subject.
+///
+/// An empty list says so in words rather than printing a bare header.
+#[must_use]
+pub fn ticket_table(tickets: &[Ticket], now: DateTime<Utc>, colour: Colour) -> String {
+    if tickets.is_empty() {
+        return String::from("No tickets.\n");
+    }
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    match colour {
+        Colour::Always => table.enforce_styling(),
+        Colour::Never => table.force_no_tty(),
+    };
+    let header = ["ID", "STATUS", "PRIORITY", "AGE", "ASSIGNEE", "SUBJECT"];
+    table.set_header(
+        header
+            .iter()
+            .map(|title| Cell::new(title).add_attribute(Attribute::Bold)),
+    );
+    for ticket in tickets {
+        table.add_row(vec![
+            Cell::new(format!("#{}", ticket.id)).add_attribute(Attribute::Bold),
+            Cell::new(sanitize(&ticket.status.name, false)),
+            styled(
+                sanitize(&ticket.priority.name, false),
+                priority_colour(&ticket.priority.name),
+            ),
+            Cell::new(age(ticket.created_on, now)),
+            Cell::new(assignee(ticket)),
+            Cell::new(sanitize(&ticket.subject, false)),
+        ]);
+    }
+    for column in table.column_iter_mut() {
+        column.set_padding((0, 2));
+    }
+    let mut out = String::new();
+    for line in table.lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{} ticket{}",
+        tickets.len(),
+        if tickets.len() == 1 { "" } else { "s" }
+    );
+    out
+}
+
+fn bold(text: &str, colour: Colour) -> String {
+    match colour {
+        Colour::Always => format!("\u{1b}[1m{text}\u{1b}[0m"),
+        Colour::Never => text.to_owned(),
+    }
+}
+
+/// One ticket in full: its fields, description and every note with author and age.
+#[must_use]
+pub fn ticket_details(ticket: &Ticket, now: DateTime<Utc>, colour: Colour) -> String {
+    let mut out = String::new();
+    let title = format!("#{} {}", ticket.id, sanitize(&ticket.subject, false));
+    let _ = writeln!(out, "{}", bold(&title, colour));
+    let fields = [
+        ("Status", sanitize(&ticket.status.name, false)),
+        ("Priority", sanitize(&ticket.priority.name, false)),
+        ("Tracker", sanitize(&ticket.tracker.name, false)),
+        ("Project", sanitize(&ticket.project.name, false)),
+        ("Assignee", assignee(ticket)),
+        (
+            "Author",
+            format!(
+                "{}, {} ago",
+                sanitize(&ticket.author, false),
+                age(ticket.created_on, now)
+            ),
+        ),
+        ("Updated", format!("{} ago", age(ticket.updated_on, now))),
+        ("URL", ticket.url.clone()),
+    ];
+    for (name, value) in fields {
+        let _ = writeln!(out, "{:<10}{value}", format!("{name}:"));
+    }
+    let description = sanitize(ticket.description.trim(), true);
+    if !description.is_empty() {
+        let _ = writeln!(out, "\n{description}");
+    }
+    if ticket.notes.is_empty() {
+        let _ = writeln!(out, "\nNo notes.");
+    }
+    for note in &ticket.notes {
+        let heading = format!(
+            "--- {}, {} ago (note {})",
+            sanitize(&note.author, false),
+            age(note.created_on, now),
+            note.id
+        );
+        let _ = writeln!(out, "\n{}", bold(&heading, colour));
+        let _ = writeln!(out, "{}", sanitize(note.text.trim(), true));
+    }
+    out
+}

@@ -1,0 +1,219 @@
+//! Tickets as netbot understands them, whatever tracker they come from.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use thiserror::Error;
+
+use crate::people::Principal;
+
+/// A ticket number: a positive integer, written `42` or `#42`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TicketId(u64);
+
+/// Why a text is not a ticket number.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("'{0}' is not a ticket number (expected a positive number such as 42 or #42)")]
+pub struct InvalidTicketId(pub String);
+
+impl TicketId {
+    /// Accepts `42` and `#42`; refuses zero, signs, spaces and anything else.
+    ///
+    /// # Errors
+    /// [`InvalidTicketId`] when the text is not a positive decimal number.
+    pub fn parse(text: &str) -> Result<Self, InvalidTicketId> {
+        let digits = text.strip_prefix('#').unwrap_or(text);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(InvalidTicketId(text.to_owned()));
+        }
+        match digits.parse::<u64>() {
+            Ok(0) | Err(_) => Err(InvalidTicketId(text.to_owned())),
+            Ok(n) => Ok(Self(n)),
+        }
+    }
+
+    /// A ticket number the tracker itself handed out.
+    ///
+    /// # Errors
+    /// [`InvalidTicketId`] for zero, which no tracker uses.
+    pub fn new(n: u64) -> Result<Self, InvalidTicketId> {
+        if n == 0 {
+            Err(InvalidTicketId(n.to_string()))
+        } else {
+            Ok(Self(n))
+        }
+    }
+
+    /// The number itself.
+    #[must_use]
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for TicketId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A named value the tracker identifies by number: a status, priority, tracker or project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// The tracker's own id; looked up by name, never hard-coded.
+    pub id: u64,
+    /// What people read.
+    pub name: String,
+}
+
+impl Named {
+    /// A named value.
+    #[must_use]
+    pub fn new(id: u64, name: impl Into<String>) -> Self {
+        Self {
+            id,
+            name: name.into(),
+        }
+    }
+}
+
+/// A ticket status, with whether the tracker counts it as closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The tracker's id for the status.
+    pub id: u64,
+    /// "New", "In Progress", "Resolved", …
+    pub name: String,
+    /// Whether tickets in this status are closed.
+    pub is_closed: bool,
+}
+
+/// A note left on a ticket, in the order the tracker keeps them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Journal {
+    /// The tracker's id for the note; later the threader syncs by it.
+    pub id: u64,
+    /// Who wrote it (display name).
+    pub author: String,
+    /// When it was written.
+    pub created_on: DateTime<Utc>,
+    /// The note's text, as written.
+    pub text: String,
+}
+
+/// One trouble ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    /// Its number.
+    pub id: TicketId,
+    /// One-line summary.
+    pub subject: String,
+    /// Longer text; empty when the ticket has none.
+    pub description: String,
+    /// Where it stands.
+    pub status: Named,
+    /// How urgent it is.
+    pub priority: Named,
+    /// Bug, Feature, Support, …
+    pub tracker: Named,
+    /// The project it belongs to.
+    pub project: Named,
+    /// Who it is assigned to: a user, a team, or nobody.
+    pub assigned_to: Option<Principal>,
+    /// Who opened it (display name).
+    pub author: String,
+    /// When it was opened.
+    pub created_on: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_on: DateTime<Utc>,
+    /// The ticket's page in the tracker's web UI.
+    pub url: String,
+    /// Its notes, oldest first; empty in listings, filled in by a single-ticket read.
+    pub notes: Vec<Journal>,
+}
+
+/// What to do to the assignee in an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeChange {
+    /// Leave as it is.
+    Keep,
+    /// Assign to this user or team id.
+    Set(u64),
+    /// Nobody.
+    Clear,
+}
+
+/// A change to apply to a ticket: the value the tracker adapter turns into one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketUpdate {
+    /// The assignee change.
+    pub assignee: AssigneeChange,
+    /// The new status, if any.
+    pub status: Option<Status>,
+}
+
+impl TicketUpdate {
+    /// What of this update the ticket, read back afterwards, does not show: trackers may
+    /// accept a change and silently skip it when a workflow forbids the transition.
+    #[must_use]
+    pub fn unapplied_part(&self, ticket: &Ticket) -> Option<String> {
+        if let Some(status) = &self.status {
+            if ticket.status.id != status.id {
+                return Some(format!("the status '{}'", status.name));
+            }
+        }
+        let assignee = ticket.assigned_to.as_ref().map(Principal::id);
+        match self.assignee {
+            AssigneeChange::Set(id) if assignee != Some(id) => Some(String::from("the assignee")),
+            AssigneeChange::Clear if assignee.is_some() => Some(String::from("the unassignment")),
+            _ => None,
+        }
+    }
+}
+
+/// The status with this name, ignoring case and surrounding spaces.
+#[must_use]
+pub fn status_named<'a>(statuses: &'a [Status], name: &str) -> Option<&'a Status> {
+    let name = name.trim();
+    statuses
+        .iter()
+        .find(|status| status.name.trim().eq_ignore_ascii_case(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(input: &str, expect: Option<u64>) {
+        assert_eq!(
+            TicketId::parse(input).ok().map(TicketId::get),
+            expect,
+            "{input:?}"
+        );
+    }
+
+    #[test]
+    fn ticket_numbers_parse_with_or_without_a_hash() {
+        check("42", Some(42));
+        check("#42", Some(42));
+        check("#0", None);
+        check("0", None);
+        check("", None);
+        check("#", None);
+        check("-3", None);
+        check("+3", None);
+        check("4 2", None);
+        check("42a", None);
+        check("99999999999999999999999", None);
+    }
+
+    #[test]
+    fn an_invalid_ticket_number_names_the_text() {
+        let err = TicketId::parse("#x").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "'#x' is not a ticket number (expected a positive number such as 42 or #42)"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! The ports netbot's core needs from the world, and the use cases that drive them.
+//!
+//! Use cases are async and generic over the port traits: they fetch inputs, let `domain`
+//! decide, and execute the decision. Adapters implement the traits; apps wire them.
+
+pub mod tickets;
+pub mod tracker;
+
+pub use tracker::{StatusNames, TicketTracker, TrackerError};
+
+#[cfg(any(test, feature = "mocks"))]
+pub use tracker::MockTicketTracker;

@@ -1,0 +1,195 @@
+//! The ticket tracker port: what netbot needs from Redmine (or anything like it).
+
+use std::future::Future;
+
+use domain::{Principal, Status, Ticket, TicketId, TicketUpdate, User};
+use thiserror::Error;
+
+/// What went wrong talking to the tracker, in terms a person can act on.
+///
+/// Messages never contain the API key; they name the host, the ticket or the person instead.
+#[derive(Debug, Error)]
+pub enum TrackerError {
+    /// 401: the key was not accepted.
+    #[error("the tracker rejected the API key (401): check REDMINE_TOKEN")]
+    Unauthorized,
+    /// 403: the key's user may not do this.
+    #[error("not allowed to {action} (403): ask a tracker admin for the permission")]
+    Forbidden {
+        /// What was attempted, e.g. "update ticket 42".
+        action: String,
+    },
+    /// 404 on a ticket.
+    #[error("ticket {0} not found")]
+    TicketNotFound(TicketId),
+    /// 412: `X-Redmine-Switch-User` named someone the tracker does not know.
+    #[error(
+        "cannot act as '{login}': no such active user, or the API key is not an admin's (412)"
+    )]
+    CannotActAs {
+        /// The login asked for.
+        login: String,
+    },
+    /// 422: the tracker refused the change and said why.
+    #[error("the tracker refused to {action}: {}", errors.join("; "))]
+    Rejected {
+        /// What was attempted.
+        action: String,
+        /// The tracker's own reasons.
+        errors: Vec<String>,
+    },
+    /// A name matched no user or team.
+    #[error("no user or team named '{0}'")]
+    UnknownPerson(String),
+    /// A name matched several different people equally well.
+    #[error("'{name}' matches several people ({}): use a login or a full name", matches.join(", "))]
+    Ambiguous {
+        /// What was typed.
+        name: String,
+        /// Who it matched.
+        matches: Vec<String>,
+    },
+    /// A configured status name does not exist in the tracker.
+    #[error("the tracker has no status named '{name}' (known: {known}); set {setting}")]
+    UnknownStatus {
+        /// The configured name.
+        name: String,
+        /// The names the tracker has.
+        known: String,
+        /// The setting that chose the name.
+        setting: String,
+    },
+    /// The tracker accepted the update but did not apply it (a workflow forbids the transition).
+    #[error("the tracker did not apply {what} to ticket {id}: its workflow may not allow it")]
+    NotApplied {
+        /// The ticket.
+        id: TicketId,
+        /// What did not change.
+        what: String,
+    },
+    /// No answer in time.
+    #[error("the tracker at {host} did not answer in {seconds} s, try again")]
+    Timeout {
+        /// Host of the tracker URL.
+        host: String,
+        /// The timeout that ran out.
+        seconds: u64,
+    },
+    /// Could not connect at all.
+    #[error("cannot reach the tracker at {host}: {reason}")]
+    Unreachable {
+        /// Host of the tracker URL.
+        host: String,
+        /// What the network said.
+        reason: String,
+    },
+    /// Any other answer the adapter cannot make sense of.
+    #[error("unexpected answer from the tracker at {host} to {action}: {detail}")]
+    Unexpected {
+        /// Host of the tracker URL.
+        host: String,
+        /// What was attempted.
+        action: String,
+        /// Status code or decoding problem.
+        detail: String,
+    },
+}
+
+/// Which ticket statuses the actions use, by name (looked up in the tracker, never by id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusNames {
+    /// Set by `unassign` (default "New").
+    pub new: String,
+    /// Set by `progress` (default "In Progress").
+    pub in_progress: String,
+    /// Set by `resolve` (default "Resolved").
+    pub resolved: String,
+}
+
+impl Default for StatusNames {
+    fn default() -> Self {
+        Self {
+            new: "New".into(),
+            in_progress: "In Progress".into(),
+            resolved: "Resolved".into(),
+        }
+    }
+}
+
+/// A ticket tracker: lists, reads and changes tickets, and knows its people.
+///
+/// Every list is complete (the adapter pages until the end), and lists hold open tickets only.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait TicketTracker: Send + Sync + 'static {
+    /// Open tickets assigned to the acting user or to any team they are in.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn list_mine(&self) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
+    /// Open tickets assigned to this user or team.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn list_assigned(
+        &self,
+        assignee: &Principal,
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
+    /// Open tickets whose subject or text contains every one of the words.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn search(
+        &self,
+        words: &[String],
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
+    /// One ticket with its description and notes.
+    ///
+    /// # Errors
+    /// [`TrackerError::TicketNotFound`] when there is no such ticket (or it is hidden).
+    fn get(&self, id: TicketId) -> impl Future<Output = Result<Ticket, TrackerError>> + Send;
+
+    /// Changes the assignee and/or status of a ticket.
+    ///
+    /// # Errors
+    /// [`TrackerError::Rejected`] with the tracker's reasons, or any other [`TrackerError`].
+    fn update(
+        &self,
+        id: TicketId,
+        update: &TicketUpdate,
+    ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+
+    /// Adds a note to a ticket.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the note is refused or the tracker cannot be reached.
+    fn add_note(
+        &self,
+        id: TicketId,
+        text: &str,
+    ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+
+    /// The acting user ("me").
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn current_user(&self) -> impl Future<Output = Result<User, TrackerError>> + Send;
+
+    /// The user or team a person means by `name` (login, full name, first or last name, or a
+    /// team name), or `None` when nobody matches.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn find_person(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<Principal>, TrackerError>> + Send;
+
+    /// Every ticket status the tracker has.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn statuses(&self) -> impl Future<Output = Result<Vec<Status>, TrackerError>> + Send;
+}
