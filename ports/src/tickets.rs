@@ -102,3 +102,222 @@ async fn act<T: TicketTracker>(
         None => Ok(Outcome::Changed(ticket)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+    use domain::{Named, Principal, Team, User};
+    use mockall::predicate::eq;
+
+    use super::*;
+    use crate::tracker::MockTicketTracker;
+
+    fn id(n: u64) -> TicketId {
+        TicketId::new(n).unwrap()
+    }
+
+    fn ticket(n: u64, status: &Status, assignee: Option<u64>) -> Ticket {
+        let time = DateTime::parse_from_rfc3339("2026-11-20T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        Ticket {
+            id: id(n),
+            subject: format!("ticket {n}"),
+            description: String::new(),
+            status: Named::new(status.id, status.name.clone()),
+            priority: Named::new(2, "Normal"),
+            tracker: Named::new(1, "Bug"),
+            project: Named::new(1, "Network Operations"),
+            assigned_to: assignee.map(|who| {
+                Principal::User(User {
+                    id: who,
+                    login: None,
+                    name: format!("user {who}"),
+                })
+            }),
+            author: "Bob Builder".into(),
+            created_on: time,
+            updated_on: time,
+            url: format!("https://redmine.example.org/issues/{n}"),
+            notes: Vec::new(),
+        }
+    }
+
+    fn statuses() -> Vec<Status> {
+        ["New", "In Progress", "Resolved"]
+            .iter()
+            .zip(1..)
+            .map(|(name, n)| Status {
+                id: n,
+                name: (*name).into(),
+                is_closed: false,
+            })
+            .collect()
+    }
+
+    fn status(name: &str) -> Status {
+        statuses().into_iter().find(|s| s.name == name).unwrap()
+    }
+
+    fn alice() -> User {
+        User {
+            id: 5,
+            login: Some("alice".into()),
+            name: "Alice Liddell".into(),
+        }
+    }
+
+    fn query(words: &str) -> TicketQuery {
+        TicketQuery::parse(&words.split(' ').collect::<Vec<_>>()).unwrap()
+    }
+
+    async fn run_query(tracker: &MockTicketTracker, words: &str) -> Result<Outcome, TrackerError> {
+        run(tracker, &query(words), &StatusNames::default()).await
+    }
+
+    #[tokio::test]
+    async fn no_words_lists_my_tickets() {
+        let mut tracker = MockTicketTracker::new();
+        tracker
+            .expect_list_mine()
+            .times(1)
+            .returning(|| Box::pin(async { Ok(vec![]) }));
+        assert_eq!(
+            run_query(&tracker, "").await.unwrap(),
+            Outcome::List(vec![])
+        );
+    }
+
+    #[tokio::test]
+    async fn a_name_that_is_a_person_lists_their_tickets_rather_than_searching() {
+        let mut tracker = MockTicketTracker::new();
+        let team = Principal::Team(Team {
+            id: 9,
+            name: "Field Team".into(),
+        });
+        let found = team.clone();
+        tracker
+            .expect_find_person()
+            .with(eq("field team"))
+            .returning(move |_| {
+                let found = found.clone();
+                Box::pin(async move { Ok(Some(found)) })
+            });
+        tracker
+            .expect_list_assigned()
+            .withf(move |who| who.id() == 9)
+            .times(1)
+            .returning(|_| Box::pin(async { Ok(vec![]) }));
+        tracker.expect_search().never();
+        run_query(&tracker, "field team").await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn words_that_name_nobody_are_a_search() {
+        let mut tracker = MockTicketTracker::new();
+        tracker
+            .expect_find_person()
+            .returning(|_| Box::pin(async { Ok(None) }));
+        tracker
+            .expect_search()
+            .withf(|words| words == ["rooftop", "node"])
+            .times(1)
+            .returning(|_| Box::pin(async { Ok(vec![]) }));
+        run_query(&tracker, "rooftop node").await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn assigning_to_nobody_known_names_the_person() {
+        let mut tracker = MockTicketTracker::new();
+        tracker
+            .expect_find_person()
+            .returning(|_| Box::pin(async { Ok(None) }));
+        tracker.expect_update().never();
+        let error = run_query(&tracker, "42 assign zed").await.unwrap_err();
+        assert_eq!(error.to_string(), "no user or team named 'zed'");
+    }
+
+    #[tokio::test]
+    async fn progress_assigns_to_me_and_sets_in_progress_by_name() {
+        let mut tracker = MockTicketTracker::new();
+        tracker
+            .expect_current_user()
+            .returning(|| Box::pin(async { Ok(alice()) }));
+        tracker
+            .expect_statuses()
+            .returning(|| Box::pin(async { Ok(statuses()) }));
+        tracker
+            .expect_update()
+            .withf(|ticket, update| {
+                ticket.get() == 42
+                    && update.assignee == AssigneeChange::Set(5)
+                    && update.status.as_ref().map(|s| s.name.as_str()) == Some("In Progress")
+            })
+            .times(1)
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        tracker.expect_get().returning(|n| {
+            Box::pin(async move { Ok(ticket(n.get(), &status("In Progress"), Some(5))) })
+        });
+        let outcome = run_query(&tracker, "42 progress").await.unwrap();
+        assert!(matches!(outcome, Outcome::Changed(t) if t.status.name == "In Progress"));
+    }
+
+    #[tokio::test]
+    async fn unassign_clears_the_assignee_and_sets_new() {
+        let mut tracker = MockTicketTracker::new();
+        tracker
+            .expect_statuses()
+            .returning(|| Box::pin(async { Ok(statuses()) }));
+        tracker
+            .expect_update()
+            .withf(|_, update| {
+                update.assignee == AssigneeChange::Clear
+                    && update.status.as_ref().map(|s| s.id) == Some(1)
+            })
+            .times(1)
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        tracker
+            .expect_get()
+            .returning(|n| Box::pin(async move { Ok(ticket(n.get(), &status("New"), None)) }));
+        run_query(&tracker, "42 unassign").await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_status_change_the_tracker_skipped_is_an_error() {
+        let mut tracker = MockTicketTracker::new();
+        tracker
+            .expect_statuses()
+            .returning(|| Box::pin(async { Ok(statuses()) }));
+        tracker
+            .expect_update()
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        tracker
+            .expect_get()
+            .returning(|n| Box::pin(async move { Ok(ticket(n.get(), &status("New"), None)) }));
+        let error = run_query(&tracker, "42 resolve").await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the tracker did not apply the status 'Resolved' to ticket 42: its workflow may not allow it"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_configured_status_the_tracker_lacks_lists_the_known_ones() {
+        let mut tracker = MockTicketTracker::new();
+        tracker
+            .expect_statuses()
+            .returning(|| Box::pin(async { Ok(statuses()) }));
+        tracker.expect_update().never();
+        let names = StatusNames {
+            resolved: "Done".into(),
+            ..StatusNames::default()
+        };
+        let error = run(&tracker, &query("42 resolve"), &names)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the tracker has no status named 'Done' (known: New, In Progress, Resolved); set REDMINE_STATUS_RESOLVED"
+        );
+    }
+}

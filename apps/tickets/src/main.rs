@@ -1,1 +1,132 @@
-fn main() {}
+//! `tickets`: Redmine tickets from a terminal, with the same grammar as the bot's `/tickets`.
+
+mod config;
+
+use std::io::{IsTerminal as _, Write as _};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use clap::Parser;
+use domain::render::json;
+use domain::render::text::{ticket_details, ticket_table, Colour};
+use domain::TicketQuery;
+use ports::tickets::{run, Outcome};
+use redmine::Redmine;
+
+const GRAMMAR: &str = "\
+Queries:
+  tickets                   open tickets assigned to me or to a team I am in
+  tickets USER              open tickets assigned to USER (login, full name, or a team name)
+  tickets N                 details of ticket N (also #N), with its notes
+  tickets QUERY...          open tickets whose subject or text contains the words
+  tickets N assign USER     assign ticket N to USER
+  tickets N unassign        clear the assignee and set the status back to New
+  tickets N progress        assign ticket N to me and set it In Progress
+  tickets N resolve         set ticket N Resolved
+
+Configuration (environment, or a .env file here; the environment wins):
+  REDMINE_URL, REDMINE_TOKEN    required (unless --demo)
+  REDMINE_TIMEOUT               seconds per request (default 10)
+  REDMINE_STATUS_NEW, REDMINE_STATUS_IN_PROGRESS, REDMINE_STATUS_RESOLVED
+                                status names (default New, In Progress, Resolved)
+
+Exit status: 0 done, 1 failed (not found, rejected, unreachable), 2 usage or configuration error.";
+
+/// List, search, show and change Redmine tickets.
+#[derive(Debug, Parser)]
+#[command(name = "tickets", version, about, after_help = GRAMMAR)]
+struct Cli {
+    /// Print JSON (a list is an array of tickets; one ticket is an object)
+    #[arg(long)]
+    json: bool,
+    /// Act as this Redmine login ("me" becomes LOGIN; needs an admin API key)
+    #[arg(long = "as", value_name = "LOGIN")]
+    act_as: Option<String>,
+    /// Run against the embedded fixture Redmine: no credentials needed
+    #[arg(long)]
+    demo: bool,
+    /// The query: nothing, a ticket number, a user or team, search words, or N ACTION [USER]
+    #[arg(value_name = "QUERY")]
+    words: Vec<String>,
+}
+
+/// A failure and the exit status it earns.
+struct Failure {
+    error: anyhow::Error,
+    code: u8,
+}
+
+fn usage(error: impl Into<anyhow::Error>) -> Failure {
+    Failure {
+        error: error.into(),
+        code: 2,
+    }
+}
+
+fn failed(error: impl Into<anyhow::Error>) -> Failure {
+    Failure {
+        error: error.into(),
+        code: 1,
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    match tickets(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let _ = writeln!(std::io::stderr(), "tickets: error: {:#}", failure.error);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+async fn tickets(cli: Cli) -> Result<(), Failure> {
+    // A missing .env is fine; the environment alone may hold the settings.
+    let _ = dotenvy::dotenv();
+    let query = TicketQuery::parse(&cli.words).map_err(usage)?;
+    let status_names = config::status_names();
+    let now = config::now().map_err(usage)?;
+    // Kept alive until the query is done: the demo's in-process Redmine.
+    let demo_server;
+    let redmine_config = if cli.demo {
+        demo_server = testkit::redmine::DemoRedmine::start().await;
+        config::demo(demo_server.url(), cli.act_as.clone())
+    } else {
+        config::redmine(cli.act_as.clone())
+    }
+    .map_err(usage)?;
+    let redmine = Redmine::new(redmine_config).map_err(usage)?;
+    let outcome = run(&redmine, &query, &status_names).await.map_err(failed)?;
+    let output = if cli.json {
+        match &outcome {
+            Outcome::List(tickets) => json::ticket_list(tickets),
+            Outcome::Details(ticket) | Outcome::Changed(ticket) => json::ticket_details(ticket),
+        }
+    } else {
+        let colour = if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+            Colour::Always
+        } else {
+            Colour::Never
+        };
+        match &outcome {
+            Outcome::List(tickets) => ticket_table(tickets, now, colour),
+            Outcome::Details(ticket) | Outcome::Changed(ticket) => {
+                ticket_details(ticket, now, colour)
+            }
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{}", output.trim_end())
+        .and_then(|()| writeln!(stdout))
+        .context("writing the output")
+        .map_err(failed)
+}

@@ -1,4 +1,6 @@
 //! Integration tests of the pure core: renderings and the crate's own boundaries.
 
+#![allow(clippy::unwrap_used, clippy::panic, missing_docs)]
+
 mod boundaries;
 mod render;

@@ -1,0 +1,107 @@
+//! Changing tickets: the exact bodies sent.
+
+use domain::{AssigneeChange, Status, TicketId, TicketUpdate};
+use ports::TicketTracker;
+use testkit::requests::received;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::redmine;
+
+async fn server_accepting_updates() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/issues/42.json"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn resolved() -> Status {
+    Status {
+        id: 3,
+        name: "Resolved".into(),
+        is_closed: false,
+    }
+}
+
+#[tokio::test]
+async fn unassigning_sends_an_empty_assignee_because_redmine_ignores_null() {
+    let server = server_accepting_updates().await;
+    let update = TicketUpdate {
+        assignee: AssigneeChange::Clear,
+        status: Some(Status {
+            id: 1,
+            name: "New".into(),
+            is_closed: false,
+        }),
+    };
+
+    redmine(&server)
+        .update(TicketId::new(42).unwrap(), &update)
+        .await
+        .unwrap();
+
+    insta::assert_debug_snapshot!(received(&server).await, @r#"
+    [
+        "PUT /issues/42.json {\"issue\":{\"assigned_to_id\":\"\",\"status_id\":1}}",
+    ]
+    "#);
+}
+
+#[tokio::test]
+async fn assigning_sends_the_assignees_id_and_leaves_the_status_alone() {
+    let server = server_accepting_updates().await;
+    let update = TicketUpdate {
+        assignee: AssigneeChange::Set(7),
+        status: None,
+    };
+
+    redmine(&server)
+        .update(TicketId::new(42).unwrap(), &update)
+        .await
+        .unwrap();
+
+    insta::assert_debug_snapshot!(received(&server).await, @r#"
+    [
+        "PUT /issues/42.json {\"issue\":{\"assigned_to_id\":7}}",
+    ]
+    "#);
+}
+
+#[tokio::test]
+async fn resolving_sends_only_the_status() {
+    let server = server_accepting_updates().await;
+    let update = TicketUpdate {
+        assignee: AssigneeChange::Keep,
+        status: Some(resolved()),
+    };
+
+    redmine(&server)
+        .update(TicketId::new(42).unwrap(), &update)
+        .await
+        .unwrap();
+
+    insta::assert_debug_snapshot!(received(&server).await, @r#"
+    [
+        "PUT /issues/42.json {\"issue\":{\"status_id\":3}}",
+    ]
+    "#);
+}
+
+#[tokio::test]
+async fn a_note_is_sent_as_the_issues_notes() {
+    let server = server_accepting_updates().await;
+
+    redmine(&server)
+        .add_note(TicketId::new(42).unwrap(), "Back online \"for now\"")
+        .await
+        .unwrap();
+
+    insta::assert_debug_snapshot!(received(&server).await, @r#"
+    [
+        "PUT /issues/42.json {\"issue\":{\"notes\":\"Back online \\\"for now\\\"\"}}",
+    ]
+    "#);
+}

@@ -1,0 +1,226 @@
+//! The same scenarios against a real Redmine on loopback (see `scripts/redmine/start.sh`).
+//!
+//! Members are played with the admin key and `X-Redmine-Switch-User`: Redmine then treats
+//! every request as the member's own, so the admin-only listings answer 403 exactly as they
+//! do for a member's key, and the member path of name resolution is what runs.
+
+use std::time::Duration;
+
+use domain::{Principal, TicketQuery};
+use ports::tickets::{run, Outcome};
+use ports::{StatusNames, TicketTracker, TrackerError};
+use redmine::{ApiKey, Redmine, RedmineConfig};
+use testkit::real_redmine::{seeded, Seed, BUSY_TICKETS};
+
+fn as_member(seed: &Seed, login: &str) -> Redmine {
+    Redmine::new(RedmineConfig {
+        url: seed.url.clone(),
+        key: ApiKey::new(&seed.admin_key),
+        act_as: Some(login.to_owned()),
+        timeout: Duration::from_secs(30),
+    })
+    .unwrap()
+}
+
+async fn query(tracker: &Redmine, words: &str) -> Result<Outcome, TrackerError> {
+    let words: Vec<&str> = words.split(' ').collect();
+    run(
+        tracker,
+        &TicketQuery::parse(&words).unwrap(),
+        &StatusNames::default(),
+    )
+    .await
+}
+
+fn list(outcome: Outcome) -> Vec<domain::Ticket> {
+    match outcome {
+        Outcome::List(tickets) => tickets,
+        other => panic!("expected a list, got {other:?}"),
+    }
+}
+
+fn changed(outcome: Outcome) -> domain::Ticket {
+    match outcome {
+        Outcome::Changed(ticket) => ticket,
+        other => panic!("expected a changed ticket, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn real_a_member_with_over_100_tickets_gets_them_all() {
+    let Some(seed) = seeded() else { return };
+    let busy = as_member(seed, &seed.busy_login);
+
+    let mine = list(query(&busy, "").await.unwrap());
+
+    assert_eq!(mine.len() as u64, BUSY_TICKETS);
+    let by_login = list(
+        query(&as_member(seed, &seed.crew_login), &seed.busy_login)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        by_login.len() as u64,
+        BUSY_TICKETS,
+        "another member names the busy one by login"
+    );
+}
+
+#[tokio::test]
+async fn real_my_tickets_include_my_teams() {
+    let Some(seed) = seeded() else { return };
+    let crew = as_member(seed, &seed.crew_login);
+
+    let mine = list(query(&crew, "").await.unwrap());
+
+    assert!(
+        mine.iter()
+            .any(|ticket| ticket.id.get() == seed.team_ticket),
+        "{mine:?}"
+    );
+}
+
+#[tokio::test]
+async fn real_a_member_resolves_a_team_and_a_colleague_without_admin_listings() {
+    let Some(seed) = seeded() else { return };
+    let busy = as_member(seed, &seed.busy_login);
+
+    let team = busy
+        .find_person(&seed.team_name.to_uppercase())
+        .await
+        .unwrap();
+    let colleague = busy.find_person(&seed.crew_name).await.unwrap();
+
+    assert!(
+        matches!(team, Some(Principal::Team(ref t)) if t.id == seed.team_id),
+        "{team:?}"
+    );
+    assert!(
+        matches!(colleague, Some(Principal::User(_))),
+        "{colleague:?}"
+    );
+    let teams_tickets = list(query(&busy, &seed.team_name).await.unwrap());
+    assert_eq!(
+        teams_tickets.iter().map(|t| t.id.get()).collect::<Vec<_>>(),
+        vec![seed.team_ticket]
+    );
+}
+
+#[tokio::test]
+async fn real_search_finds_a_word_in_the_description() {
+    let Some(seed) = seeded() else { return };
+    let busy = as_member(seed, &seed.busy_login);
+
+    let found = list(query(&busy, &seed.search_word).await.unwrap());
+
+    assert_eq!(
+        found.iter().map(|t| t.id.get()).collect::<Vec<_>>(),
+        vec![seed.searchable_ticket]
+    );
+}
+
+#[tokio::test]
+async fn real_assign_progress_unassign_resolve_and_notes_round_trip() {
+    let Some(seed) = seeded() else { return };
+    let busy = as_member(seed, &seed.busy_login);
+    let n = seed.spare_ticket;
+
+    let to_team = changed(
+        query(&busy, &format!("{n} assign {}", seed.team_name))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        to_team.assigned_to.as_ref().map(Principal::id),
+        Some(seed.team_id)
+    );
+
+    let progressed = changed(query(&busy, &format!("{n} progress")).await.unwrap());
+    assert_eq!(progressed.status.name, "In Progress");
+    assert_eq!(
+        progressed
+            .assigned_to
+            .as_ref()
+            .map(Principal::name)
+            .map(str::to_owned),
+        Some(format!("Busy Member{}", seed.run))
+    );
+
+    let unassigned = changed(query(&busy, &format!("#{n} unassign")).await.unwrap());
+    assert_eq!(unassigned.status.name, "New");
+    assert_eq!(unassigned.assigned_to, None);
+
+    busy.add_note(domain::TicketId::new(n).unwrap(), "First note")
+        .await
+        .unwrap();
+    as_member(seed, &seed.crew_login)
+        .add_note(domain::TicketId::new(n).unwrap(), "Second note")
+        .await
+        .unwrap();
+    let resolved = changed(query(&busy, &format!("{n} resolve")).await.unwrap());
+    assert_eq!(resolved.status.name, "Resolved");
+
+    let Outcome::Details(details) = query(&busy, &format!("{n}")).await.unwrap() else {
+        panic!("details")
+    };
+    let notes: Vec<&str> = details
+        .notes
+        .iter()
+        .map(|note| note.text.as_str())
+        .collect();
+    assert_eq!(notes, ["First note", "Second note"]);
+    assert_eq!(details.notes[1].author, seed.crew_name);
+}
+
+#[tokio::test]
+async fn real_errors_are_the_ones_people_can_act_on() {
+    let Some(seed) = seeded() else { return };
+    let wrong_key = Redmine::new(RedmineConfig {
+        url: seed.url.clone(),
+        key: ApiKey::new("0000000000000000000000000000000000000000"),
+        act_as: None,
+        timeout: Duration::from_secs(30),
+    })
+    .unwrap();
+
+    assert!(matches!(
+        wrong_key.list_mine().await,
+        Err(TrackerError::Unauthorized)
+    ));
+    assert!(matches!(
+        as_member(seed, "no-such-login").list_mine().await,
+        Err(TrackerError::CannotActAs { .. })
+    ));
+    let missing = as_member(seed, &seed.busy_login)
+        .get(domain::TicketId::new(9_999_999).unwrap())
+        .await;
+    assert!(
+        matches!(missing, Err(TrackerError::TicketNotFound(_))),
+        "{missing:?}"
+    );
+    let nobody = query(&as_member(seed, &seed.busy_login), "1 assign nobody-at-all").await;
+    assert!(
+        matches!(nobody, Err(TrackerError::UnknownPerson(_))),
+        "{nobody:?}"
+    );
+}
+
+#[tokio::test]
+async fn real_a_members_own_key_works_without_admin_rights() {
+    let Some(seed) = seeded() else { return };
+    let Some(key) = &seed.busy_key else {
+        // Redmine shows a user's key to the admin only once the user has one.
+        return;
+    };
+    let own = Redmine::new(RedmineConfig {
+        url: seed.url.clone(),
+        key: ApiKey::new(key),
+        act_as: None,
+        timeout: Duration::from_secs(30),
+    })
+    .unwrap();
+
+    assert_eq!(own.list_mine().await.unwrap().len() as u64, BUSY_TICKETS);
+    let team = own.find_person(&seed.team_name).await.unwrap();
+    assert_eq!(team.map(|t| t.id()), Some(seed.team_id));
+}

@@ -1,0 +1,107 @@
+//! Listings: mine, by assignee, search; every list complete, paged by 100.
+
+use domain::{Principal, Team};
+use ports::TicketTracker;
+use testkit::redmine::{issues_page, ok};
+use testkit::requests::received;
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::redmine;
+
+#[tokio::test]
+async fn my_tickets_are_one_request_for_open_tickets_assigned_to_me() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/issues.json"))
+        .and(header("X-Redmine-API-Key", "test-key-0123456789"))
+        .respond_with(ok("issues__open_me.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let tickets = redmine(&server).list_mine().await.unwrap();
+
+    assert!(!tickets.is_empty());
+    insta::assert_debug_snapshot!(received(&server).await, @r#"
+    [
+        "GET /issues.json?assigned_to_id=me&limit=100&offset=0&sort=priority:desc,id:desc&status_id=open",
+    ]
+    "#);
+}
+
+#[tokio::test]
+async fn a_long_list_is_read_page_by_page_until_the_total() {
+    let server = MockServer::start().await;
+    for offset in [0, 100, 200] {
+        Mock::given(method("GET"))
+            .and(path("/issues.json"))
+            .and(query_param("offset", offset.to_string()))
+            .and(query_param("limit", "100"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(issues_page(250, offset, 100)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+
+    let tickets = redmine(&server).list_mine().await.unwrap();
+
+    assert_eq!(tickets.len(), 250);
+    assert_eq!(tickets[249].subject, "Synthetic ticket 249");
+}
+
+#[tokio::test]
+async fn a_teams_tickets_are_listed_by_the_teams_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/issues.json"))
+        .and(query_param("assigned_to_id", "77"))
+        .respond_with(ok("issues__open_me.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let team = Principal::Team(Team {
+        id: 77,
+        name: "Field Team".into(),
+    });
+
+    redmine(&server).list_assigned(&team).await.unwrap();
+}
+
+#[tokio::test]
+async fn search_words_are_url_encoded_into_one_any_searchable_filter() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/issues.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(issues_page(0, 0, 100)))
+        .mount(&server)
+        .await;
+
+    let words = vec!["PoE".to_owned(), "&injector=1".to_owned()];
+    let tickets = redmine(&server).search(&words).await.unwrap();
+
+    assert!(tickets.is_empty());
+    let requests = server.received_requests().await.unwrap();
+    assert!(
+        requests[0]
+            .url
+            .query()
+            .unwrap()
+            .contains("any_searchable=%7EPoE+%26injector%3D1"),
+        "{}",
+        requests[0].url
+    );
+}
+
+#[tokio::test]
+async fn acting_as_another_login_sends_the_switch_user_header_on_every_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("X-Redmine-Switch-User", "bob"))
+        .respond_with(ok("issues__open_me.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    redmine(&server).acting_as("bob").list_mine().await.unwrap();
+}

@@ -1,0 +1,171 @@
+//! All eight forms of the grammar, plus `--json` and every error, through the real adapter.
+
+use insta::assert_snapshot;
+
+use crate::{against_fixture, tickets};
+
+#[tokio::test]
+async fn no_words_lists_my_tickets_and_my_teams() {
+    let (run, redmine) = against_fixture(&[]).await;
+    assert_snapshot!(run.transcript());
+    insta::assert_debug_snapshot!(redmine.received().await);
+}
+
+#[tokio::test]
+async fn a_user_lists_that_users_tickets() {
+    let (run, _) = against_fixture(&["bob"]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn a_team_name_lists_the_teams_tickets() {
+    let (run, _) = against_fixture(&["Field", "Team"]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn a_number_shows_the_ticket_with_its_notes() {
+    let (run, _) = against_fixture(&["#42"]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn other_words_search_open_tickets() {
+    let (run, _) = against_fixture(&["rooftop"]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn assign_gives_the_ticket_to_the_named_user() {
+    let (run, redmine) = against_fixture(&["42", "assign", "bob"]).await;
+    assert_snapshot!(run.transcript());
+    insta::assert_debug_snapshot!(redmine.received().await);
+}
+
+#[tokio::test]
+async fn unassign_clears_the_assignee_and_sets_new() {
+    let (run, _) = against_fixture(&["42", "unassign"]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn progress_takes_the_ticket_and_sets_in_progress() {
+    let (run, _) = against_fixture(&["42", "progress"]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn resolve_sets_resolved() {
+    let (run, _) = against_fixture(&["42", "resolve"]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn json_lists_are_arrays_of_ticket_objects() {
+    let (run, _) = against_fixture(&["--json"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(value.is_array());
+    assert_snapshot!(run.stdout);
+}
+
+#[tokio::test]
+async fn json_details_add_description_and_notes() {
+    let (run, _) = against_fixture(&["--json", "42"]).await;
+    assert_snapshot!(run.stdout);
+}
+
+#[tokio::test]
+async fn a_missing_ticket_is_a_one_line_error_and_exit_1() {
+    let (run, _) = against_fixture(&["999"]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn assigning_to_nobody_known_names_the_person() {
+    let (run, _) = against_fixture(&["42", "assign", "zed"]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn a_bad_action_is_a_usage_error_and_exit_2() {
+    let run = tickets(&["42", "close"], &[]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn a_missing_url_names_the_variable() {
+    let run = tickets(&[], &[("REDMINE_TOKEN", "x")]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn a_missing_token_names_the_variable() {
+    let run = tickets(&[], &[("REDMINE_URL", "http://127.0.0.1:9")]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn a_rejected_key_says_so_without_showing_it() {
+    let redmine = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(401))
+        .mount(&redmine)
+        .await;
+    let run = tickets(
+        &[],
+        &[
+            ("REDMINE_URL", &redmine.uri()),
+            ("REDMINE_TOKEN", "sekrit-key-456"),
+        ],
+    )
+    .await;
+    assert!(!run.stderr.contains("sekrit"));
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn acting_as_an_unknown_login_says_who() {
+    let (run, _) = against_fixture(&["--as", "mallory"]).await;
+    assert_snapshot!(run.transcript());
+}
+
+#[tokio::test]
+async fn an_unreachable_redmine_names_the_host() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let run = tickets(&[], &[("REDMINE_URL", &url), ("REDMINE_TOKEN", "k")]).await;
+    assert_eq!(run.code, 1);
+    assert_snapshot!(run.stderr.replace(&port.to_string(), "[port]"), @"tickets: error: cannot reach the tracker at 127.0.0.1:[port]: Connection refused (os error 111)");
+}
+
+#[tokio::test]
+async fn a_dot_env_file_supplies_settings_and_the_environment_wins() {
+    let redmine = testkit::redmine::DemoRedmine::start().await;
+    let dir = std::env::temp_dir().join(format!("tickets-dotenv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(".env"),
+        format!(
+            "REDMINE_URL={}\nREDMINE_TOKEN=from-dotenv\nREDMINE_TIMEOUT=oops\n",
+            redmine.url()
+        ),
+    )
+    .unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tickets"))
+        .current_dir(&dir)
+        .env_clear()
+        .env("REDMINE_TIMEOUT", "5")
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -1,0 +1,291 @@
+//! A real Redmine for contract tests: found through `REDMINE_CONTRACT_URL` and
+//! `REDMINE_CONTRACT_ADMIN_KEY` (set by `scripts/redmine/start.sh`), seeded through its REST API.
+//!
+//! Seeding happens once per test process, on its own thread and runtime, with names unique
+//! to the run so that reruns against the same server do not collide.
+
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Value};
+
+/// Tickets assigned to the busy member: more than one page of 100.
+pub const BUSY_TICKETS: u64 = 105;
+
+/// What the seeding created.
+#[derive(Debug, Clone)]
+pub struct Seed {
+    /// The server's base URL.
+    pub url: String,
+    /// The admin API key (acting as members through `X-Redmine-Switch-User`).
+    pub admin_key: String,
+    /// A run suffix that makes this run's names unique.
+    pub run: String,
+    /// Login of a member with [`BUSY_TICKETS`] open tickets.
+    pub busy_login: String,
+    /// Login of a member of the team.
+    pub crew_login: String,
+    /// Full name of the team member.
+    pub crew_name: String,
+    /// The team (Redmine group) name.
+    pub team_name: String,
+    /// The team's id.
+    pub team_id: u64,
+    /// A ticket assigned to the team.
+    pub team_ticket: u64,
+    /// A ticket with a unique word in its description, for search.
+    pub searchable_ticket: u64,
+    /// The unique word.
+    pub search_word: String,
+    /// A spare unassigned ticket to change.
+    pub spare_ticket: u64,
+    /// The busy member's own API key, when the server shows it to the admin.
+    pub busy_key: Option<String>,
+}
+
+/// The seeded real Redmine, or `None` when no server is configured (never under `CI=true`).
+///
+/// # Panics
+/// Under `CI=true` when the server is not configured or seeding fails: a missing server is a
+/// failure there, never a skip.
+#[allow(clippy::panic, clippy::print_stderr)]
+pub fn seeded() -> Option<&'static Seed> {
+    static SEED: OnceLock<Result<Seed, String>> = OnceLock::new();
+    let in_ci = std::env::var("CI").is_ok_and(|value| value == "true");
+    let (Ok(url), Ok(admin_key)) = (
+        std::env::var("REDMINE_CONTRACT_URL"),
+        std::env::var("REDMINE_CONTRACT_ADMIN_KEY"),
+    ) else {
+        assert!(
+            !in_ci,
+            "CI=true but REDMINE_CONTRACT_URL / REDMINE_CONTRACT_ADMIN_KEY are not set: \
+             .ci/run must start the real Redmine (scripts/redmine/start.sh)"
+        );
+        eprintln!(
+            "\n!!! SKIPPING the real-Redmine contract test: REDMINE_CONTRACT_URL is not set.\n\
+             !!! Run scripts/redmine/start.sh (root, Debian) and export what it prints.\n"
+        );
+        return None;
+    };
+    let seed = SEED.get_or_init(|| {
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|error| error.to_string())?;
+            runtime.block_on(seed(url, admin_key))
+        })
+        .join()
+        .unwrap_or_else(|_| Err(String::from("the seeding thread panicked")))
+    });
+    match seed {
+        Ok(seed) => Some(seed),
+        Err(error) => panic!("seeding the real Redmine failed: {error}"),
+    }
+}
+
+struct Admin {
+    http: reqwest::Client,
+    url: String,
+    key: String,
+}
+
+impl Admin {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}/{path}", self.url))
+            .header("X-Redmine-API-Key", &self.key);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|error| format!("{method} {path}: {error}"))?;
+        let status = response.status();
+        let text = response.text().await.map_err(|error| error.to_string())?;
+        if !status.is_success() {
+            return Err(format!("{method} {path}: HTTP {status}: {text}"));
+        }
+        if text.trim().is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_str(&text).map_err(|error| format!("{method} {path}: {error}"))
+    }
+
+    async fn get(&self, path: &str) -> Result<Value, String> {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Result<Value, String> {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    async fn create_user(&self, login: &str, first: &str, last: &str) -> Result<u64, String> {
+        let created = self
+            .post(
+                "users.json",
+                json!({ "user": {
+                    "login": login, "firstname": first, "lastname": last,
+                    "mail": format!("{login}@example.org"), "password": "contract-pass-123"
+                }}),
+            )
+            .await?;
+        created["user"]["id"]
+            .as_u64()
+            .ok_or_else(|| format!("no id for user {login}"))
+    }
+
+    async fn create_issue(
+        &self,
+        project: u64,
+        subject: &str,
+        description: &str,
+        assignee: Option<u64>,
+    ) -> Result<u64, String> {
+        let mut issue =
+            json!({ "project_id": project, "subject": subject, "description": description });
+        if let Some(assignee) = assignee {
+            issue["assigned_to_id"] = json!(assignee);
+        }
+        let created = self.post("issues.json", json!({ "issue": issue })).await?;
+        created["issue"]["id"]
+            .as_u64()
+            .ok_or_else(|| format!("no id for issue {subject}"))
+    }
+}
+
+fn first_id(list: &Value, key: &str, preferred: &str) -> Option<u64> {
+    let items = list[key].as_array()?;
+    items
+        .iter()
+        .find(|item| item["name"] == json!(preferred))
+        .or_else(|| items.first())
+        .and_then(|item| item["id"].as_u64())
+}
+
+async fn seed(url: String, admin_key: String) -> Result<Seed, String> {
+    let admin = Admin {
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|error| error.to_string())?,
+        url: url.trim_end_matches('/').to_owned(),
+        key: admin_key.clone(),
+    };
+    let run = format!(
+        "{}",
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|t| t.as_millis())
+            .unwrap_or_default()
+            % 100_000_000
+    );
+    let trackers = admin.get("trackers.json").await?;
+    let tracker_ids: Vec<u64> = trackers["trackers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|tracker| tracker["id"].as_u64())
+        .collect();
+    let role = first_id(&admin.get("roles.json").await?, "roles", "Developer")
+        .ok_or("the server has no roles: load Redmine's default data")?;
+    let project = admin
+        .post(
+            "projects.json",
+            json!({ "project": {
+                "name": format!("Contract {run}"), "identifier": format!("contract-{run}"),
+                "is_public": false, "tracker_ids": tracker_ids,
+                "enabled_module_names": ["issue_tracking"]
+            }}),
+        )
+        .await?["project"]["id"]
+        .as_u64()
+        .ok_or("no project id")?;
+    let busy_login = format!("busy{run}");
+    let crew_login = format!("crew{run}");
+    let busy = admin
+        .create_user(&busy_login, "Busy", &format!("Member{run}"))
+        .await?;
+    let crew_first = format!("Crewmate{run}");
+    let crew = admin
+        .create_user(&crew_login, &crew_first, "Person")
+        .await?;
+    let team_name = format!("Crew {run}");
+    let team_id = admin
+        .post(
+            "groups.json",
+            json!({ "group": { "name": team_name, "user_ids": [crew] } }),
+        )
+        .await?["group"]["id"]
+        .as_u64()
+        .ok_or("no group id")?;
+    for member in [busy, crew, team_id] {
+        admin
+            .post(
+                &format!("projects/{project}/memberships.json"),
+                json!({ "membership": { "user_id": member, "role_ids": [role] } }),
+            )
+            .await?;
+    }
+    // Sequential on purpose: Redmine on sqlite serialises writes anyway.
+    for n in 0..BUSY_TICKETS {
+        admin
+            .create_issue(
+                project,
+                &format!("Busy ticket {n} of run {run}"),
+                "",
+                Some(busy),
+            )
+            .await?;
+    }
+    let team_ticket = admin
+        .create_issue(
+            project,
+            &format!("Team ticket of run {run}"),
+            "For the crew.",
+            Some(team_id),
+        )
+        .await?;
+    let search_word = format!("zebracable{run}");
+    let searchable_ticket = admin
+        .create_issue(
+            project,
+            "Cable inventory",
+            &format!("Find the {search_word} in the shed."),
+            None,
+        )
+        .await?;
+    let spare_ticket = admin
+        .create_issue(
+            project,
+            &format!("Spare ticket of run {run}"),
+            "To be changed.",
+            None,
+        )
+        .await?;
+    let busy_key = admin.get(&format!("users/{busy}.json")).await?["user"]["api_key"]
+        .as_str()
+        .map(str::to_owned);
+    Ok(Seed {
+        url,
+        admin_key,
+        run,
+        busy_login,
+        crew_login,
+        crew_name: format!("{crew_first} Person"),
+        team_name,
+        team_id,
+        team_ticket,
+        searchable_ticket,
+        search_word,
+        spare_ticket,
+        busy_key,
+    })
+}

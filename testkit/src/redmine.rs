@@ -1,0 +1,322 @@
+//! A fixture Redmine: recorded responses for adapter tests, and a small stateful fake built
+//! from the same recordings for end-to-end tests and `tickets --demo`.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{json, Value};
+use wiremock::matchers::path_regex;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::fixture;
+
+/// The recorded ticket with a description and several notes.
+pub const NOTED_TICKET: u64 = 42;
+
+/// A response with a recorded fixture as its JSON body, e.g. `ok("issue__42.json")`.
+#[must_use]
+pub fn ok(name: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(fixture(&format!("redmine/{name}")))
+}
+
+/// A Redmine error answer: `status` with Redmine's `{"errors": [...]}` body.
+#[must_use]
+pub fn error(status: u16, errors: &[&str]) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({ "errors": errors }))
+}
+
+/// One page of a synthetic listing of `total` open tickets, built from the recorded ticket
+/// so that paging can be tested at any size without recording hundreds of tickets.
+#[must_use]
+pub fn issues_page(total: u64, offset: u64, limit: u64) -> Value {
+    let template = fixture("redmine/issues__open_all.json")["issues"][0].clone();
+    let issues: Vec<Value> = (offset..total.min(offset + limit))
+        .map(|n| {
+            let mut issue = template.clone();
+            issue["id"] = json!(1000 + n);
+            issue["subject"] = json!(format!("Synthetic ticket {n}"));
+            issue
+        })
+        .collect();
+    json!({ "issues": issues, "total_count": total, "offset": offset, "limit": limit })
+}
+
+/// The fake's state: tickets by id and the people it knows.
+#[derive(Debug)]
+struct State {
+    issues: BTreeMap<u64, Value>,
+    me: Value,
+    statuses: Vec<Value>,
+    people: BTreeMap<u64, String>,
+}
+
+impl State {
+    fn from_fixtures() -> Self {
+        let mut issues: BTreeMap<u64, Value> = fixture("redmine/issues__open_all.json")["issues"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|issue| Some((issue["id"].as_u64()?, issue.clone())))
+            .collect();
+        let noted = fixture(&format!("redmine/issue__{NOTED_TICKET}.json"))["issue"].clone();
+        issues.insert(NOTED_TICKET, noted);
+        let memberships = fixture("redmine/projects__netops__memberships.json");
+        let people = memberships["memberships"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|member| {
+                let who = if member["user"].is_object() {
+                    &member["user"]
+                } else {
+                    &member["group"]
+                };
+                Some((who["id"].as_u64()?, who["name"].as_str()?.to_owned()))
+            })
+            .collect();
+        Self {
+            issues,
+            me: fixture("redmine/users__current.json")["user"].clone(),
+            statuses: fixture("redmine/issue_statuses.json")["issue_statuses"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+            people,
+        }
+    }
+
+    fn is_open(&self, issue: &Value) -> bool {
+        let status = issue["status"]["id"].as_u64();
+        !self
+            .statuses
+            .iter()
+            .any(|known| known["id"].as_u64() == status && known["is_closed"] == json!(true))
+    }
+
+    /// Ids that `assigned_to_id=me` covers: me and my groups.
+    fn my_ids(&self) -> Vec<u64> {
+        let mut ids: Vec<u64> = self.me["id"].as_u64().into_iter().collect();
+        ids.extend(
+            self.me["groups"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|group| group["id"].as_u64()),
+        );
+        ids
+    }
+
+    fn list(&self, query: &BTreeMap<String, String>) -> Value {
+        let assignees: Option<Vec<u64>> = query.get("assigned_to_id").map(|value| {
+            if value == "me" {
+                self.my_ids()
+            } else {
+                value.split(',').filter_map(|id| id.parse().ok()).collect()
+            }
+        });
+        let words: Vec<String> = query
+            .get("any_searchable")
+            .map(|text| {
+                text.trim_start_matches('~')
+                    .split_whitespace()
+                    .map(str::to_lowercase)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let matching: Vec<&Value> = self
+            .issues
+            .values()
+            .rev()
+            .filter(|issue| {
+                query.get("status_id").map(String::as_str) != Some("open") || self.is_open(issue)
+            })
+            .filter(|issue| {
+                assignees.as_ref().is_none_or(|ids| {
+                    issue["assigned_to"]["id"]
+                        .as_u64()
+                        .is_some_and(|id| ids.contains(&id))
+                })
+            })
+            .filter(|issue| {
+                let text = format!(
+                    "{} {}",
+                    issue["subject"].as_str().unwrap_or_default(),
+                    issue["description"].as_str().unwrap_or_default()
+                )
+                .to_lowercase();
+                words.iter().all(|word| text.contains(word))
+            })
+            .collect();
+        let number = |name: &str, default: usize| {
+            query
+                .get(name)
+                .and_then(|value| value.parse().ok())
+                .unwrap_or(default)
+        };
+        let offset = number("offset", 0);
+        let limit = number("limit", 25).min(100);
+        let page: Vec<Value> = matching
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|issue| {
+                let mut issue = (*issue).clone();
+                if let Some(fields) = issue.as_object_mut() {
+                    fields.remove("journals");
+                }
+                issue
+            })
+            .collect();
+        json!({ "issues": page, "total_count": matching.len(), "offset": offset, "limit": limit })
+    }
+
+    fn update(&mut self, id: u64, body: &Value) -> ResponseTemplate {
+        let changes = &body["issue"];
+        let assignee = match &changes["assigned_to_id"] {
+            Value::Null => None,
+            Value::String(text) if text.is_empty() => Some(None),
+            value => {
+                let who = value
+                    .as_u64()
+                    .or_else(|| value.as_str().and_then(|text| text.parse().ok()));
+                match who.and_then(|who| Some((who, self.people.get(&who)?.clone()))) {
+                    Some((who, name)) => Some(Some(json!({ "id": who, "name": name }))),
+                    None => return error(422, &["Assignee is invalid"]),
+                }
+            }
+        };
+        let status = match changes["status_id"].as_u64() {
+            None => None,
+            Some(wanted) => match self
+                .statuses
+                .iter()
+                .find(|s| s["id"].as_u64() == Some(wanted))
+            {
+                Some(found) => Some(json!({ "id": wanted, "name": found["name"] })),
+                None => return error(422, &["Status is invalid"]),
+            },
+        };
+        let me = json!({ "id": self.me["id"], "name": format!("{} {}", self.me["firstname"].as_str().unwrap_or_default(), self.me["lastname"].as_str().unwrap_or_default()) });
+        let Some(issue) = self.issues.get_mut(&id) else {
+            return ResponseTemplate::new(404);
+        };
+        match assignee {
+            Some(Some(who)) => issue["assigned_to"] = who,
+            Some(None) => {
+                if let Some(fields) = issue.as_object_mut() {
+                    fields.remove("assigned_to");
+                }
+            }
+            None => {}
+        }
+        if let Some(status) = status {
+            issue["status"] = status;
+        }
+        if let Some(notes) = changes["notes"].as_str() {
+            let journals = issue
+                .as_object_mut()
+                .map(|fields| fields.entry("journals").or_insert_with(|| json!([])));
+            if let Some(Value::Array(journals)) = journals {
+                let next_id = 9000 + journals.len() as u64;
+                journals.push(json!({
+                    "id": next_id, "user": me, "notes": notes,
+                    "created_on": "2026-11-26T12:00:00Z", "private_notes": false, "details": []
+                }));
+            }
+        }
+        ResponseTemplate::new(204)
+    }
+}
+
+/// Answers like a small Redmine, from the fixtures, remembering changes.
+struct Fake(Arc<Mutex<State>>);
+
+impl Respond for Fake {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        if !request.headers.contains_key("x-redmine-api-key") {
+            return ResponseTemplate::new(401);
+        }
+        let Ok(mut state) = self.0.lock() else {
+            return ResponseTemplate::new(500);
+        };
+        if let Some(login) = request.headers.get("x-redmine-switch-user") {
+            if Some(login.to_str().unwrap_or_default()) != state.me["login"].as_str() {
+                return ResponseTemplate::new(412);
+            }
+        }
+        let query: BTreeMap<String, String> = request
+            .url
+            .query_pairs()
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect();
+        let path = request.url.path();
+        let ticket = path
+            .strip_prefix("/issues/")
+            .and_then(|rest| rest.strip_suffix(".json"))
+            .and_then(|id| id.parse::<u64>().ok());
+        match (request.method.as_str(), path, ticket) {
+            ("GET", "/issues.json", _) => {
+                ResponseTemplate::new(200).set_body_json(state.list(&query))
+            }
+            ("GET", _, Some(id)) => match state.issues.get(&id) {
+                Some(issue) => {
+                    let mut issue = issue.clone();
+                    if issue.get("journals").is_none() {
+                        issue["journals"] = json!([]);
+                    }
+                    ResponseTemplate::new(200).set_body_json(json!({ "issue": issue }))
+                }
+                None => ResponseTemplate::new(404),
+            },
+            ("PUT", _, Some(id)) => match serde_json::from_slice::<Value>(&request.body) {
+                Ok(body) => state.update(id, &body),
+                Err(_) => ResponseTemplate::new(400),
+            },
+            ("GET", "/users/current.json", _) => {
+                ResponseTemplate::new(200).set_body_json(json!({ "user": state.me }))
+            }
+            ("GET", "/issue_statuses.json", _) => ok("issue_statuses.json"),
+            ("GET", "/projects/netops/memberships.json", _) => {
+                ok("projects__netops__memberships.json")
+            }
+            ("GET", path, _)
+                if path.starts_with("/projects/") && path.ends_with("/memberships.json") =>
+            {
+                ok("projects__netops__memberships.json")
+            }
+            // The demo acts as an ordinary member: the admin listings are closed to it.
+            ("GET", "/users.json" | "/groups.json", _) => ResponseTemplate::new(403),
+            _ => ResponseTemplate::new(404),
+        }
+    }
+}
+
+/// The stateful fixture Redmine: the recorded tickets, people and statuses, acting as the
+/// recorded member (alice) who may not list all users; changes are remembered.
+#[derive(Debug)]
+pub struct DemoRedmine {
+    server: MockServer,
+}
+
+impl DemoRedmine {
+    /// Starts the fake on a free loopback port.
+    pub async fn start() -> Self {
+        let server = MockServer::start().await;
+        Mock::given(path_regex(".*"))
+            .respond_with(Fake(Arc::new(Mutex::new(State::from_fixtures()))))
+            .mount(&server)
+            .await;
+        Self { server }
+    }
+
+    /// The base URL to give the adapter.
+    #[must_use]
+    pub fn url(&self) -> String {
+        self.server.uri()
+    }
+
+    /// The requests received so far, one line each (see [`crate::requests::describe`]).
+    pub async fn received(&self) -> Vec<String> {
+        crate::requests::received(&self.server).await
+    }
+}
