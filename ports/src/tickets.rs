@@ -41,6 +41,30 @@ pub async fn run<T: TicketTracker>(
     }
 }
 
+/// Checks that the tracker really acts as `login`: Redmine silently ignores
+/// `X-Redmine-Switch-User` when the key is not an admin's, which would make every change the
+/// key owner's instead.
+///
+/// # Errors
+/// [`TrackerError::CannotActAs`] when the acting user is someone else.
+pub async fn ensure_acting_as<T: TicketTracker>(
+    tracker: &T,
+    login: &str,
+) -> Result<(), TrackerError> {
+    let me = tracker.current_user().await?;
+    if me
+        .login
+        .as_deref()
+        .is_some_and(|acting| acting.eq_ignore_ascii_case(login.trim()))
+    {
+        Ok(())
+    } else {
+        Err(TrackerError::CannotActAs {
+            login: login.to_owned(),
+        })
+    }
+}
+
 async fn status<T: TicketTracker>(
     tracker: &T,
     name: &str,
@@ -173,6 +197,17 @@ mod tests {
 
     async fn run_query(tracker: &MockTicketTracker, words: &str) -> Result<Outcome, TrackerError> {
         run(tracker, &query(words), &StatusNames::default()).await
+    }
+
+    #[tokio::test]
+    async fn acting_as_someone_the_tracker_ignored_is_refused() {
+        let mut tracker = MockTicketTracker::new();
+        tracker
+            .expect_current_user()
+            .returning(|| Box::pin(async { Ok(alice()) }));
+        assert!(ensure_acting_as(&tracker, "ALICE").await.is_ok());
+        let error = ensure_acting_as(&tracker, "bob").await.unwrap_err();
+        assert!(matches!(error, TrackerError::CannotActAs { ref login } if login == "bob"));
     }
 
     #[tokio::test]

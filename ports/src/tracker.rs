@@ -23,9 +23,7 @@ pub enum TrackerError {
     #[error("ticket {0} not found")]
     TicketNotFound(TicketId),
     /// 412: `X-Redmine-Switch-User` named someone the tracker does not know.
-    #[error(
-        "cannot act as '{login}': no such active user, or the API key is not an admin's (412)"
-    )]
+    #[error("cannot act as '{login}': no such active user, or the API key is not an admin's")]
     CannotActAs {
         /// The login asked for.
         login: String,

@@ -114,15 +114,9 @@ impl State {
                 value.split(',').filter_map(|id| id.parse().ok()).collect()
             }
         });
-        let words: Vec<String> = query
-            .get("any_searchable")
-            .map(|text| {
-                text.trim_start_matches('~')
-                    .split_whitespace()
-                    .map(str::to_lowercase)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let ids: Option<Vec<u64>> = query
+            .get("issue_id")
+            .map(|value| value.split(',').filter_map(|id| id.parse().ok()).collect());
         let matching: Vec<&Value> = self
             .issues
             .values()
@@ -138,23 +132,11 @@ impl State {
                 })
             })
             .filter(|issue| {
-                let text = format!(
-                    "{} {}",
-                    issue["subject"].as_str().unwrap_or_default(),
-                    issue["description"].as_str().unwrap_or_default()
-                )
-                .to_lowercase();
-                words.iter().all(|word| text.contains(word))
+                ids.as_ref()
+                    .is_none_or(|ids| issue["id"].as_u64().is_some_and(|id| ids.contains(&id)))
             })
             .collect();
-        let number = |name: &str, default: usize| {
-            query
-                .get(name)
-                .and_then(|value| value.parse().ok())
-                .unwrap_or(default)
-        };
-        let offset = number("offset", 0);
-        let limit = number("limit", 25).min(100);
+        let (offset, limit) = paging(query);
         let page: Vec<Value> = matching
             .iter()
             .skip(offset)
@@ -168,6 +150,37 @@ impl State {
             })
             .collect();
         json!({ "issues": page, "total_count": matching.len(), "offset": offset, "limit": limit })
+    }
+
+    /// `/search.json`: open tickets with every word in the subject, description or notes.
+    fn search(&self, query: &BTreeMap<String, String>) -> Value {
+        let words: Vec<String> = query
+            .get("q")
+            .map(|text| text.split_whitespace().map(str::to_lowercase).collect())
+            .unwrap_or_default();
+        let hits: Vec<Value> = self
+            .issues
+            .values()
+            .rev()
+            .filter(|issue| self.is_open(issue))
+            .filter(|issue| {
+                let mut text = format!(
+                    "{} {}",
+                    issue["subject"].as_str().unwrap_or_default(),
+                    issue["description"].as_str().unwrap_or_default()
+                );
+                for journal in issue["journals"].as_array().into_iter().flatten() {
+                    text.push(' ');
+                    text.push_str(journal["notes"].as_str().unwrap_or_default());
+                }
+                let text = text.to_lowercase();
+                !words.is_empty() && words.iter().all(|word| text.contains(word))
+            })
+            .map(|issue| json!({ "id": issue["id"], "type": "issue", "title": issue["subject"] }))
+            .collect();
+        let (offset, limit) = paging(query);
+        let page: Vec<&Value> = hits.iter().skip(offset).take(limit).collect();
+        json!({ "results": page, "total_count": hits.len(), "offset": offset, "limit": limit })
     }
 
     fn update(&mut self, id: u64, body: &Value) -> ResponseTemplate {
@@ -228,6 +241,17 @@ impl State {
     }
 }
 
+/// `offset` and `limit` as Redmine reads them: 25 by default, at most 100.
+fn paging(query: &BTreeMap<String, String>) -> (usize, usize) {
+    let number = |name: &str, default: usize| {
+        query
+            .get(name)
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(default)
+    };
+    (number("offset", 0), number("limit", 25).min(100))
+}
+
 /// Answers like a small Redmine, from the fixtures, remembering changes.
 struct Fake(Arc<Mutex<State>>);
 
@@ -257,6 +281,9 @@ impl Respond for Fake {
         match (request.method.as_str(), path, ticket) {
             ("GET", "/issues.json", _) => {
                 ResponseTemplate::new(200).set_body_json(state.list(&query))
+            }
+            ("GET", "/search.json", _) => {
+                ResponseTemplate::new(200).set_body_json(state.search(&query))
             }
             ("GET", _, Some(id)) => match state.issues.get(&id) {
                 Some(issue) => {

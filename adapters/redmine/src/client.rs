@@ -15,8 +15,8 @@ use url::Url;
 
 use crate::convert;
 use crate::dto::{
-    GroupsPage, IssueEnvelope, IssuesPage, MembershipsPage, StatusesEnvelope, UserEnvelope,
-    UsersPage,
+    GroupsPage, IssueEnvelope, IssuesPage, MembershipsPage, SearchPage, StatusesEnvelope,
+    UserEnvelope, UsersPage,
 };
 use crate::error::{from_status, from_transport, Attempt};
 
@@ -415,10 +415,38 @@ impl TicketTracker for Redmine {
     }
 
     async fn search(&self, words: &[String]) -> Result<Vec<Ticket>, TrackerError> {
-        // `~` on `any_searchable` matches every word in the subject, description or notes.
-        let text = words.join(" ");
-        self.list_issues(&[("any_searchable", format!("~{text}"))], "search tickets")
-            .await
+        // Redmine 5.0 has no `any_searchable` issue filter (5.1 added it, and 5.0 silently
+        // ignores unknown filters), so full-text search goes through `/search.json`, which
+        // matches every word in subjects, descriptions and notes; the hits are then read as
+        // tickets, 100 ids a request.
+        let attempt = Attempt {
+            action: "search tickets",
+            ticket: None,
+        };
+        let query = [
+            ("q", words.join(" ")),
+            ("issues", String::from("1")),
+            ("open_issues", String::from("1")),
+            ("all_words", String::from("1")),
+        ];
+        let hits = self
+            .get_all("search.json", &query, &attempt, |page: SearchPage| {
+                (page.results, page.total_count.unwrap_or_default())
+            })
+            .await?;
+        let ids: Vec<String> = hits
+            .iter()
+            .filter(|hit| hit.kind.starts_with("issue"))
+            .map(|hit| hit.id.to_string())
+            .collect();
+        let mut tickets = Vec::new();
+        for chunk in ids.chunks(PAGE_SIZE as usize) {
+            tickets.extend(
+                self.list_issues(&[("issue_id", chunk.join(","))], "search tickets")
+                    .await?,
+            );
+        }
+        Ok(tickets)
     }
 
     async fn get(&self, id: TicketId) -> Result<Ticket, TrackerError> {
@@ -493,7 +521,14 @@ impl TicketTracker for Redmine {
         let me = self.current_user_with_memberships().await?;
         let mut candidates = vec![Candidate::user(convert::user(&me))];
         candidates.extend(me.groups.iter().cloned().map(Candidate::team));
-        match self.people_as_admin(name).await? {
+        // Redmine says whether the acting user is an admin; only then are the user and group
+        // listings open, and asking a member's key for them would only earn a 403.
+        let everyone = if me.admin == Some(false) {
+            None
+        } else {
+            self.people_as_admin(name).await?
+        };
+        match everyone {
             Some(everyone) => candidates.extend(everyone),
             None => candidates.extend(self.people_as_member(&me).await?),
         }

@@ -68,6 +68,9 @@ pub(crate) struct UserDto {
     pub id: u64,
     #[serde(default)]
     pub login: Option<String>,
+    /// Shown on `/users/current.json`; absent elsewhere.
+    #[serde(default)]
+    pub admin: Option<bool>,
     #[serde(default)]
     pub firstname: String,
     #[serde(default)]
@@ -137,4 +140,20 @@ pub(crate) struct StatusDto {
 pub(crate) struct ErrorsDto {
     #[serde(default)]
     pub errors: Vec<String>,
+}
+
+/// `GET /search.json` page.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SearchPage {
+    pub results: Vec<SearchResultDto>,
+    #[serde(default)]
+    pub total_count: Option<u64>,
+}
+
+/// One search hit: only its id and type are used, the tickets are then read in full.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SearchResultDto {
+    pub id: u64,
+    #[serde(rename = "type", default)]
+    pub kind: String,
 }

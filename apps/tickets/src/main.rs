@@ -10,7 +10,7 @@ use clap::Parser;
 use domain::render::json;
 use domain::render::text::{ticket_details, ticket_table, Colour};
 use domain::TicketQuery;
-use ports::tickets::{run, Outcome};
+use ports::tickets::{ensure_acting_as, run, Outcome};
 use redmine::Redmine;
 
 const GRAMMAR: &str = "\
@@ -105,6 +105,9 @@ async fn tickets(cli: Cli) -> Result<(), Failure> {
     }
     .map_err(usage)?;
     let redmine = Redmine::new(redmine_config).map_err(usage)?;
+    if let Some(login) = &cli.act_as {
+        ensure_acting_as(&redmine, login).await.map_err(failed)?;
+    }
     let outcome = run(&redmine, &query, &status_names).await.map_err(failed)?;
     let output = if cli.json {
         match &outcome {

@@ -69,25 +69,54 @@ async fn a_teams_tickets_are_listed_by_the_teams_id() {
 }
 
 #[tokio::test]
-async fn search_words_are_url_encoded_into_one_any_searchable_filter() {
+async fn search_asks_redmines_full_text_search_then_reads_the_hits_as_tickets() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
+        .and(path("/search.json"))
+        .respond_with(ok("search__rooftop.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
         .and(path("/issues.json"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(issues_page(0, 0, 100)))
+        .respond_with(ok("issues__search_description_rooftop.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let tickets = redmine(&server)
+        .search(&["rooftop".to_owned()])
+        .await
+        .unwrap();
+
+    assert!(!tickets.is_empty());
+    insta::assert_debug_snapshot!(received(&server).await);
+}
+
+#[tokio::test]
+async fn search_words_are_url_encoded() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/search.json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"results": [], "total_count": 0})),
+        )
         .mount(&server)
         .await;
 
     let words = vec!["PoE".to_owned(), "&injector=1".to_owned()];
     let tickets = redmine(&server).search(&words).await.unwrap();
 
-    assert!(tickets.is_empty());
+    assert!(tickets.is_empty(), "no hits, no ticket listing");
     let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
     assert!(
         requests[0]
             .url
             .query()
             .unwrap()
-            .contains("any_searchable=%7EPoE+%26injector%3D1"),
+            .contains("q=PoE+%26injector%3D1"),
         "{}",
         requests[0].url
     );

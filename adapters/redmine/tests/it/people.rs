@@ -2,6 +2,7 @@
 
 use domain::Principal;
 use ports::{TicketTracker, TrackerError};
+use testkit::fixture;
 use testkit::redmine::ok;
 use testkit::requests::received;
 use wiremock::matchers::{method, path, path_regex};
@@ -33,9 +34,11 @@ async fn member_view() -> MockServer {
 /// A Redmine that treats the key as an admin's.
 async fn admin_view() -> MockServer {
     let server = MockServer::start().await;
+    let mut me = fixture("redmine/users__current.json");
+    me["user"]["admin"] = true.into();
     Mock::given(method("GET"))
         .and(path("/users/current.json"))
-        .respond_with(ok("users__current.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(me))
         .mount(&server)
         .await;
     Mock::given(method("GET"))

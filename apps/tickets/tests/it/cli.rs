@@ -2,62 +2,62 @@
 
 use insta::assert_snapshot;
 
-use crate::{against_fixture, tickets};
+use crate::{against_fixture, assert_run, tickets};
 
 #[tokio::test]
 async fn no_words_lists_my_tickets_and_my_teams() {
     let (run, redmine) = against_fixture(&[]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
     insta::assert_debug_snapshot!(redmine.received().await);
 }
 
 #[tokio::test]
 async fn a_user_lists_that_users_tickets() {
     let (run, _) = against_fixture(&["bob"]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
 async fn a_team_name_lists_the_teams_tickets() {
     let (run, _) = against_fixture(&["Field", "Team"]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
 async fn a_number_shows_the_ticket_with_its_notes() {
     let (run, _) = against_fixture(&["#42"]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
 async fn other_words_search_open_tickets() {
     let (run, _) = against_fixture(&["rooftop"]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
 async fn assign_gives_the_ticket_to_the_named_user() {
     let (run, redmine) = against_fixture(&["42", "assign", "bob"]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
     insta::assert_debug_snapshot!(redmine.received().await);
 }
 
 #[tokio::test]
 async fn unassign_clears_the_assignee_and_sets_new() {
     let (run, _) = against_fixture(&["42", "unassign"]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
 async fn progress_takes_the_ticket_and_sets_in_progress() {
-    let (run, _) = against_fixture(&["42", "progress"]).await;
-    assert_snapshot!(run.transcript());
+    let (run, _) = against_fixture(&["4", "progress"]).await;
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
 async fn resolve_sets_resolved() {
     let (run, _) = against_fixture(&["42", "resolve"]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
@@ -66,43 +66,43 @@ async fn json_lists_are_arrays_of_ticket_objects() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert!(value.is_array());
-    assert_snapshot!(run.stdout);
+    assert_run!(run.stdout);
 }
 
 #[tokio::test]
 async fn json_details_add_description_and_notes() {
     let (run, _) = against_fixture(&["--json", "42"]).await;
-    assert_snapshot!(run.stdout);
+    assert_run!(run.stdout);
 }
 
 #[tokio::test]
 async fn a_missing_ticket_is_a_one_line_error_and_exit_1() {
     let (run, _) = against_fixture(&["999"]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
 async fn assigning_to_nobody_known_names_the_person() {
     let (run, _) = against_fixture(&["42", "assign", "zed"]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
 async fn a_bad_action_is_a_usage_error_and_exit_2() {
     let run = tickets(&["42", "close"], &[]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
 async fn a_missing_url_names_the_variable() {
     let run = tickets(&[], &[("REDMINE_TOKEN", "x")]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
 async fn a_missing_token_names_the_variable() {
     let run = tickets(&[], &[("REDMINE_URL", "http://127.0.0.1:9")]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
@@ -121,13 +121,13 @@ async fn a_rejected_key_says_so_without_showing_it() {
     )
     .await;
     assert!(!run.stderr.contains("sekrit"));
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
 async fn acting_as_an_unknown_login_says_who() {
     let (run, _) = against_fixture(&["--as", "mallory"]).await;
-    assert_snapshot!(run.transcript());
+    assert_run!(run.transcript());
 }
 
 #[tokio::test]
@@ -168,4 +168,30 @@ async fn a_dot_env_file_supplies_settings_and_the_environment_wins() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[tokio::test]
+async fn acting_as_with_a_key_that_cannot_switch_users_is_refused() {
+    // A member's key: Redmine ignores X-Redmine-Switch-User and answers as the key's owner.
+    let redmine = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::path("/users/current.json"))
+        .respond_with(testkit::redmine::ok("users__current.json"))
+        .mount(&redmine)
+        .await;
+    let run = tickets(
+        &["--as", "bob"],
+        &[
+            ("REDMINE_URL", &redmine.uri()),
+            ("REDMINE_TOKEN", "member-key"),
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 1);
+    assert_snapshot!(run.stderr, @"tickets: error: cannot act as 'bob': no such active user, or the API key is not an admin's");
+}
+
+#[tokio::test]
+async fn acting_as_the_demo_member_works() {
+    let (run, _) = against_fixture(&["--as", "alice", "--json"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }

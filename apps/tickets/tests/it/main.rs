@@ -9,6 +9,16 @@ use std::process::Stdio;
 
 use testkit::redmine::DemoRedmine;
 
+/// Snapshots a value with the fixture server's random port redacted.
+#[macro_export]
+macro_rules! assert_run {
+    ($value:expr) => {
+        insta::with_settings!({ filters => vec![(r"http://127\.0\.0\.1:\d+", "http://[redmine]")] }, {
+            insta::assert_snapshot!($value)
+        })
+    };
+}
+
 /// What one run of the binary produced.
 #[derive(Debug)]
 pub struct Run {
