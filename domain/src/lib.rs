@@ -6,8 +6,10 @@ pub mod age;
 pub mod people;
 pub mod query;
 pub mod render;
+pub mod site;
 pub mod ticket;
 
 pub use people::{Principal, Team, User};
 pub use query::{Action, QueryError, TicketQuery};
+pub use site::{Site, SiteCounts, SiteDetails, SiteMatch};
 pub use ticket::{AssigneeChange, Journal, Named, Status, Ticket, TicketId, TicketUpdate};

@@ -3,10 +3,15 @@
 //! Use cases are async and generic over the port traits: they fetch inputs, let `domain`
 //! decide, and execute the decision. Adapters implement the traits; apps wire them.
 
+pub mod inventory;
+pub mod sites;
 pub mod tickets;
 pub mod tracker;
 
+pub use inventory::{Inventory, InventoryError};
 pub use tracker::{StatusNames, TicketTracker, TrackerError};
 
+#[cfg(any(test, feature = "mocks"))]
+pub use inventory::MockInventory;
 #[cfg(any(test, feature = "mocks"))]
 pub use tracker::MockTicketTracker;

@@ -7,6 +7,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
+use crate::site::{Site, SiteCounts, SiteDetails};
 use crate::ticket::{Journal, Ticket};
 
 /// One ticket in the JSON output.
@@ -85,4 +86,60 @@ pub fn ticket_list(tickets: &[Ticket]) -> String {
 #[must_use]
 pub fn ticket_details(ticket: &Ticket) -> String {
     pretty(&view(ticket, true))
+}
+
+/// One site in the JSON output.
+#[derive(Debug, Serialize)]
+struct SiteView<'a> {
+    id: u64,
+    slug: &'a str,
+    name: &'a str,
+    status: &'a str,
+    region: Option<&'a str>,
+    tenant: Option<&'a str>,
+    facility: Option<&'a str>,
+    physical_address: Option<&'a str>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    description: Option<&'a str>,
+    url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    devices: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefixes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    circuits: Option<u64>,
+}
+
+fn site_view(site: &Site, counts: Option<SiteCounts>) -> SiteView<'_> {
+    SiteView {
+        id: site.id,
+        slug: &site.slug,
+        name: &site.name,
+        status: &site.status,
+        region: site.region.as_deref(),
+        tenant: site.tenant.as_deref(),
+        facility: site.facility.as_deref(),
+        physical_address: site.physical_address.as_deref(),
+        latitude: site.coordinates.map(|(latitude, _)| latitude),
+        longitude: site.coordinates.map(|(_, longitude)| longitude),
+        description: site.description.as_deref(),
+        url: &site.url,
+        devices: counts.map(|counts| counts.devices),
+        prefixes: counts.map(|counts| counts.prefixes),
+        circuits: counts.map(|counts| counts.circuits),
+    }
+}
+
+/// A list of sites as a JSON array.
+#[must_use]
+pub fn site_list(sites: &[Site]) -> String {
+    let views: Vec<SiteView<'_>> = sites.iter().map(|site| site_view(site, None)).collect();
+    pretty(&views)
+}
+
+/// One site with its counts, as a JSON object.
+#[must_use]
+pub fn site_details(details: &SiteDetails) -> String {
+    pretty(&site_view(&details.site, Some(details.counts)))
 }

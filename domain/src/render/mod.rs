@@ -2,6 +2,7 @@
 //!
 //! Renderers take `now` so that ages are reproducible in tests.
 
+pub mod discord;
 pub mod json;
 pub mod text;
 

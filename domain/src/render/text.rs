@@ -9,6 +9,7 @@ use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 
 use super::sanitize;
 use crate::age::age;
+use crate::site::{Site, SiteDetails};
 use crate::ticket::Ticket;
 
 /// Whether to colour the output.
@@ -144,6 +145,96 @@ pub fn ticket_details(ticket: &Ticket, now: DateTime<Utc>, colour: Colour) -> St
         );
         let _ = writeln!(out, "\n{}", bold(&heading, colour));
         let _ = writeln!(out, "{}", sanitize(note.text.trim(), true));
+    }
+    out
+}
+
+/// The aligned table of sites: slug, name, status, region.
+#[must_use]
+pub fn site_table(sites: &[Site], colour: Colour) -> String {
+    if sites.is_empty() {
+        return String::from("No sites.\n");
+    }
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    match colour {
+        Colour::Always => table.enforce_styling(),
+        Colour::Never => table.force_no_tty(),
+    };
+    table.set_header(
+        ["SLUG", "NAME", "STATUS", "REGION"]
+            .iter()
+            .map(|title| Cell::new(title).add_attribute(Attribute::Bold)),
+    );
+    for site in sites {
+        table.add_row(vec![
+            Cell::new(sanitize(&site.slug, false)).add_attribute(Attribute::Bold),
+            Cell::new(sanitize(&site.name, false)),
+            Cell::new(sanitize(&site.status, false)),
+            Cell::new(
+                site.region
+                    .as_deref()
+                    .map_or_else(|| String::from("-"), |region| sanitize(region, false)),
+            ),
+        ]);
+    }
+    for column in table.column_iter_mut() {
+        column.set_padding((0, 2));
+    }
+    let mut out = String::new();
+    for line in table.lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{} site{}",
+        sites.len(),
+        if sites.len() == 1 { "" } else { "s" }
+    );
+    out
+}
+
+/// One site in full: its fields, what stands there, its link and description.
+#[must_use]
+pub fn site_details(details: &SiteDetails, colour: Colour) -> String {
+    let site = &details.site;
+    let mut out = String::new();
+    let title = format!(
+        "{} ({})",
+        sanitize(&site.name, false),
+        sanitize(&site.slug, false)
+    );
+    let _ = writeln!(out, "{}", bold(&title, colour));
+    let optional = |value: Option<&str>| {
+        value.map_or_else(|| String::from("-"), |value| sanitize(value, false))
+    };
+    let counts = details.counts;
+    let fields = [
+        ("Status", sanitize(&site.status, false)),
+        ("Region", optional(site.region.as_deref())),
+        ("Tenant", optional(site.tenant.as_deref())),
+        ("Facility", optional(site.facility.as_deref())),
+        ("Address", optional(site.physical_address.as_deref())),
+        (
+            "Location",
+            site.coordinates.map_or_else(
+                || String::from("-"),
+                |(latitude, longitude)| format!("{latitude}, {longitude}"),
+            ),
+        ),
+        ("Devices", counts.devices.to_string()),
+        ("Prefixes", counts.prefixes.to_string()),
+        ("Circuits", counts.circuits.to_string()),
+        ("URL", site.url.clone()),
+    ];
+    for (name, value) in fields {
+        let _ = writeln!(out, "{:<10}{value}", format!("{name}:"));
+    }
+    if let Some(description) = site.description.as_deref() {
+        let _ = writeln!(out, "\n{}", sanitize(description.trim(), true));
     }
     out
 }

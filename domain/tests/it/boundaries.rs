@@ -25,6 +25,7 @@ fn domain_depends_only_on_the_short_list() {
             "comfy-table",
             "serde",
             "serde_json",
+            "strsim",
             "thiserror"
         ],
         "domain must stay pure: a new dependency needs a reason in ARCHITECTURE.md and here"
