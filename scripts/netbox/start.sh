@@ -103,6 +103,8 @@ for _ in $(seq 1 30); do psql_admin -c 'select 1' >/dev/null 2>&1 && break; slee
 psql_admin -c 'select 1' >/dev/null || die "PostgreSQL does not accept connections on port ${PG_PORT}"
 if [ -z "$(psql_admin -c "select 1 from pg_roles where rolname='${DB_USER}'")" ]; then
   psql_admin -c "CREATE ROLE ${DB_USER} LOGIN PASSWORD '${DB_PASS}'"
+else
+  psql_admin -c "ALTER ROLE ${DB_USER} LOGIN PASSWORD '${DB_PASS}'"
 fi
 if [ -z "$(psql_admin -c "select 1 from pg_database where datname='${DB_NAME}'")" ]; then
   log "creating database ${DB_NAME}"

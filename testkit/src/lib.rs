@@ -3,9 +3,11 @@
 //!
 //! Also linked into the apps for `--demo`, which runs against the same fixture servers.
 
+pub mod netbox;
 pub mod real_redmine;
 pub mod redmine;
 pub mod requests;
+pub mod tls;
 
 use include_dir::{include_dir, Dir};
 use serde_json::Value;

@@ -6,7 +6,7 @@ use wiremock::{MockServer, Request};
 
 /// The requests a server received, one line each: `METHOD /path?sorted&query [headers] body`.
 ///
-/// Query pairs are sorted, the API key is shown only as present or absent, and
+/// Query pairs are sorted, keys are shown only as present or absent (tokens by scheme), and
 /// `X-Redmine-Switch-User` is shown when sent, so a snapshot pins down exactly what went out.
 ///
 /// # Panics
@@ -36,8 +36,14 @@ pub fn describe(request: &Request) -> String {
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned)
     };
-    if header("x-redmine-api-key").is_none() {
-        line.push_str(" [no key]");
+    match (header("x-redmine-api-key"), header("authorization")) {
+        (None, None) => line.push_str(" [no key]"),
+        // The scheme only: `Token` for classic NetBox tokens, `Bearer` for v2 ones.
+        (_, Some(authorization)) => {
+            let scheme = authorization.split(' ').next().unwrap_or_default();
+            let _ = write!(line, " [{scheme} …]");
+        }
+        (Some(_), None) => {}
     }
     if let Some(login) = header("x-redmine-switch-user") {
         let _ = write!(line, " [as {login}]");

@@ -1,0 +1,369 @@
+//! The NetBox client: `Inventory` over NetBox's REST API with reqwest.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use domain::{Site, SiteCounts};
+use ports::{Inventory, InventoryError};
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
+use serde::de::DeserializeOwned;
+use tracing::{debug, warn};
+use url::Url;
+
+use crate::convert;
+use crate::dto::{CountDto, Page, SiteDto};
+use crate::error::{from_status, from_transport};
+
+/// The largest page NetBox serves (its `MAX_PAGE_SIZE` default).
+const PAGE_SIZE: u32 = 1000;
+
+/// A bound on pages followed, against a server whose `next` never ends.
+const MAX_PAGES: usize = 10_000;
+
+/// A NetBox API token: `Debug` shows only its kind, never the secret.
+#[derive(Clone)]
+pub struct NetboxToken(String);
+
+impl NetboxToken {
+    /// Wraps a token.
+    #[must_use]
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into().trim().to_owned())
+    }
+
+    /// v2 tokens (NetBox 4.5+, `nbt_…`) go as `Bearer`, classic ones as `Token`.
+    fn header(&self) -> Result<HeaderValue, ConfigError> {
+        let scheme = if self.0.starts_with("nbt_") {
+            "Bearer"
+        } else {
+            "Token"
+        };
+        let mut value = HeaderValue::from_str(&format!("{scheme} {}", self.0))
+            .map_err(|_| ConfigError::BadToken)?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+}
+
+impl fmt::Debug for NetboxToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NetboxToken([redacted])")
+    }
+}
+
+/// Why a NetBox client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `NETBOX_URL` is not an http(s) URL.
+    #[error("NETBOX_URL '{0}' is not an http(s) URL")]
+    BadUrl(String),
+    /// The token has characters a header cannot carry.
+    #[error("NETBOX_TOKEN contains characters that cannot be sent in a header")]
+    BadToken,
+    /// `NETBOX_CA_CERT` cannot be read or is not PEM.
+    #[error("NETBOX_CA_CERT '{path}': {reason}")]
+    CaCert {
+        /// The configured path.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The TLS backend could not start.
+    #[error("cannot set up the HTTP client: {0}")]
+    Http(String),
+}
+
+/// How to reach a NetBox.
+#[derive(Debug, Clone)]
+pub struct NetboxConfig {
+    /// `NETBOX_URL`: with or without a trailing slash or `/api`.
+    pub url: String,
+    /// `NETBOX_TOKEN`.
+    pub token: NetboxToken,
+    /// `NETBOX_CA_CERT`: a PEM file of a CA to trust besides the usual roots.
+    pub ca_cert: Option<PathBuf>,
+    /// `NETBOX_INSECURE=true`: do not verify certificates at all.
+    pub insecure: bool,
+    /// How long one request may take.
+    pub timeout: Duration,
+    /// How long the site list is kept before it is read again.
+    pub cache_for: Duration,
+}
+
+type Cache = Arc<Mutex<Option<(Instant, Arc<[Site]>)>>>;
+
+/// A NetBox server, as an `Inventory`.
+#[derive(Debug, Clone)]
+pub struct Netbox {
+    http: reqwest::Client,
+    api: Url,
+    web: Url,
+    host: String,
+    auth: HeaderValue,
+    timeout: Duration,
+    cache_for: Duration,
+    cache: Cache,
+}
+
+/// `https://nb.example.org/`, `…/api`, `…/api/` all mean the same NetBox.
+fn web_base(text: &str) -> Option<Url> {
+    let mut url = Url::parse(text.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return None;
+    }
+    let path = url.path().trim_end_matches('/');
+    let path = path.strip_suffix("/api").unwrap_or(path);
+    let path = format!("{path}/");
+    url.set_path(&path);
+    url.set_query(None);
+    url.set_fragment(None);
+    Some(url)
+}
+
+impl Netbox {
+    /// A client for the NetBox in `config`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] for a bad URL, token or CA file.
+    pub fn new(config: NetboxConfig) -> Result<Self, ConfigError> {
+        let web = web_base(&config.url).ok_or_else(|| ConfigError::BadUrl(config.url.clone()))?;
+        let api = web
+            .join("api/")
+            .map_err(|_| ConfigError::BadUrl(config.url.clone()))?;
+        let host = match web.port() {
+            Some(port) => format!("{}:{port}", web.host_str().unwrap_or_default()),
+            None => web.host_str().unwrap_or_default().to_owned(),
+        };
+        let mut builder = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .user_agent(concat!("netbot/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = &config.ca_cert {
+            let ca_error = |reason: String| ConfigError::CaCert {
+                path: path.clone(),
+                reason,
+            };
+            let pem = std::fs::read(path).map_err(|error| ca_error(error.to_string()))?;
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|error| ca_error(error.to_string()))?;
+            if certificates.is_empty() {
+                return Err(ca_error(String::from("no PEM certificate in the file")));
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        if config.insecure {
+            warn!(host = %host, "NETBOX_INSECURE=true: NetBox's TLS certificate is NOT verified");
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        let http = builder
+            .build()
+            .map_err(|error| ConfigError::Http(error.to_string()))?;
+        Ok(Self {
+            http,
+            api,
+            web,
+            host,
+            auth: config.token.header()?,
+            timeout: config.timeout,
+            cache_for: config.cache_for,
+            cache: Arc::default(),
+        })
+    }
+
+    /// The web page of a site.
+    #[must_use]
+    pub fn site_url(&self, site_id: u64) -> String {
+        convert::site_url(&self.web, site_id)
+    }
+
+    fn api_url(&self, path: &str, query: &[(&str, String)]) -> Url {
+        let mut url = self.api.join(path).unwrap_or_else(|_| self.api.clone());
+        if !query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in query {
+                pairs.append_pair(name, value);
+            }
+        }
+        url
+    }
+
+    /// NetBox builds `next` from the host it believes it has, which behind a proxy may not be
+    /// the one configured: keep its path and query, and our scheme, host and port, so the
+    /// token only ever goes to the configured server.
+    fn rebase(&self, next: &str) -> Option<Url> {
+        let next = Url::parse(next).ok()?;
+        let mut url = self.api.clone();
+        url.set_path(next.path());
+        url.set_query(next.query());
+        Some(url)
+    }
+
+    async fn get<T: DeserializeOwned>(&self, url: Url, action: &str) -> Result<T, InventoryError> {
+        debug!(
+            path = url.path(),
+            query = url.query().unwrap_or(""),
+            "netbox request"
+        );
+        let seconds = self.timeout.as_secs();
+        let response = self
+            .http
+            .get(url)
+            .header(AUTHORIZATION, self.auth.clone())
+            .header(ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(|error| from_transport(&error, action, &self.host, seconds))?;
+        let status = response.status();
+        debug!(status = status.as_u16(), "netbox answer");
+        if !status.is_success() {
+            return Err(from_status(status, action, &self.host));
+        }
+        let text = response
+            .text()
+            .await
+            .map_err(|error| from_transport(&error, action, &self.host, seconds))?;
+        serde_json::from_str(&text).map_err(|error| InventoryError::Unexpected {
+            host: self.host.clone(),
+            action: action.to_owned(),
+            detail: format!("unreadable JSON ({error})"),
+        })
+    }
+
+    /// Every item of a list, following `next` until it is null.
+    async fn get_all<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        action: &str,
+    ) -> Result<Vec<T>, InventoryError> {
+        let mut url = self.api_url(path, &[("limit", PAGE_SIZE.to_string())]);
+        let mut items = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let page: Page<T> = self.get(url, action).await?;
+            if items.is_empty() {
+                items.reserve(usize::try_from(page.count.min(100_000)).unwrap_or_default());
+            }
+            let n_items = page.results.len();
+            items.extend(page.results);
+            match page.next.as_deref().and_then(|next| self.rebase(next)) {
+                Some(next) if n_items > 0 => url = next,
+                _ => return Ok(items),
+            }
+        }
+        Ok(items)
+    }
+
+    async fn count(&self, path: &str, site_id: u64, action: &str) -> Result<u64, InventoryError> {
+        let url = self.api_url(
+            path,
+            &[
+                ("site_id", site_id.to_string()),
+                ("limit", String::from("1")),
+            ],
+        );
+        let answer: CountDto = self.get(url, action).await?;
+        Ok(answer.count)
+    }
+
+    async fn fetch_sites(&self) -> Result<Arc<[Site]>, InventoryError> {
+        let sites: Vec<SiteDto> = self.get_all("dcim/sites/", "list sites").await?;
+        Ok(sites
+            .into_iter()
+            .map(|site| convert::site(site, &self.web))
+            .collect())
+    }
+}
+
+impl Inventory for Netbox {
+    async fn sites(&self) -> Result<Arc<[Site]>, InventoryError> {
+        if let Ok(cache) = self.cache.lock() {
+            if let Some((fetched, sites)) = cache.as_ref() {
+                if fetched.elapsed() < self.cache_for {
+                    return Ok(sites.clone());
+                }
+            }
+        }
+        let sites = self.fetch_sites().await?;
+        if let Ok(mut cache) = self.cache.lock() {
+            *cache = Some((Instant::now(), sites.clone()));
+        }
+        Ok(sites)
+    }
+
+    async fn site_details(&self, site_id: u64) -> Result<(Site, SiteCounts), InventoryError> {
+        let action = format!("read site {site_id}");
+        let dto: SiteDto = self
+            .get(
+                self.api_url(&format!("dcim/sites/{site_id}/"), &[]),
+                &action,
+            )
+            .await?;
+        let counts = match convert::counts(&dto) {
+            Some(counts) => counts,
+            // Brief, older or trimmed servers leave the counts out: ask for each count alone.
+            None => SiteCounts {
+                devices: self
+                    .count("dcim/devices/", site_id, "count devices")
+                    .await?,
+                prefixes: self
+                    .count("ipam/prefixes/", site_id, "count prefixes")
+                    .await?,
+                circuits: self
+                    .count("circuits/circuits/", site_id, "count circuits")
+                    .await?,
+            },
+        };
+        Ok((convert::site(dto, &self.web), counts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(input: &str, expect: Option<&str>) {
+        assert_eq!(
+            web_base(input).map(String::from).as_deref(),
+            expect,
+            "{input:?}"
+        );
+    }
+
+    #[test]
+    fn the_url_may_have_a_trailing_slash_or_api() {
+        check("https://nb.example.org", Some("https://nb.example.org/"));
+        check("https://nb.example.org/", Some("https://nb.example.org/"));
+        check(
+            "https://nb.example.org/api",
+            Some("https://nb.example.org/"),
+        );
+        check(
+            "https://nb.example.org/api/",
+            Some("https://nb.example.org/"),
+        );
+        check(
+            "https://example.org/netbox/api/",
+            Some("https://example.org/netbox/"),
+        );
+        check("nb.example.org", None);
+        check("ftp://nb.example.org", None);
+    }
+
+    #[test]
+    fn tokens_pick_their_scheme_and_never_show() {
+        let v1 = NetboxToken::new("0123456789abcdef0123456789abcdef01234567");
+        let v2 = NetboxToken::new("nbt_abc.def");
+        assert!(v1.header().unwrap().to_str().unwrap().starts_with("Token "));
+        assert!(v2
+            .header()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer nbt_"));
+        assert!(!format!("{v1:?}").contains("0123"));
+        assert!(v1.header().unwrap().is_sensitive());
+    }
+}

@@ -1,0 +1,153 @@
+//! `netbot sites`: the list, one site, `--json`, TLS, and every error, through the real adapter.
+
+use testkit::netbox::{DemoNetbox, DEMO_TOKEN};
+use testkit::tls::TlsFront;
+
+use crate::{assert_run, netbot, Run};
+
+async fn against_fixture(args: &[&str]) -> Run {
+    let netbox = DemoNetbox::start().await;
+    netbot(
+        args,
+        &[("NETBOX_URL", &netbox.url()), ("NETBOX_TOKEN", DEMO_TOKEN)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn all_sites_are_an_aligned_table() {
+    assert_run!(against_fixture(&["sites"]).await.transcript());
+}
+
+#[tokio::test]
+async fn one_site_shows_its_details_and_counts() {
+    assert_run!(against_fixture(&["sites", "othello"]).await.transcript());
+}
+
+#[tokio::test]
+async fn a_site_is_found_by_part_of_its_name() {
+    let run = against_fixture(&["sites", "Filipino"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("(filipino-community-village)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_site_without_optional_fields_shows_dashes() {
+    assert_run!(against_fixture(&["sites", "bare"]).await.transcript());
+}
+
+#[tokio::test]
+async fn json_lists_sites_as_an_array() {
+    let run = against_fixture(&["sites", "--json"]).await;
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(value.is_array());
+    assert_run!(run.stdout);
+}
+
+#[tokio::test]
+async fn json_details_add_the_counts() {
+    assert_run!(
+        against_fixture(&["sites", "othello", "--json"])
+            .await
+            .stdout
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_site_lists_the_closest_names() {
+    assert_run!(against_fixture(&["sites", "othelo"]).await.transcript());
+}
+
+#[tokio::test]
+async fn a_rejected_token_names_the_variable_and_not_the_token() {
+    let netbox = DemoNetbox::start().await;
+    let run = netbot(
+        &["sites"],
+        &[
+            ("NETBOX_URL", &netbox.url()),
+            ("NETBOX_TOKEN", "wrong-token-123"),
+        ],
+    )
+    .await;
+    assert!(!run.stderr.contains("wrong-token-123"));
+    assert_run!(run.transcript());
+}
+
+#[tokio::test]
+async fn a_missing_url_names_the_variable() {
+    assert_run!(netbot(&["sites"], &[("NETBOX_TOKEN", "x")])
+        .await
+        .transcript());
+}
+
+#[tokio::test]
+async fn a_bad_insecure_value_names_the_variable() {
+    let run = netbot(
+        &["sites"],
+        &[
+            ("NETBOX_URL", "https://x"),
+            ("NETBOX_TOKEN", "x"),
+            ("NETBOX_INSECURE", "maybe"),
+        ],
+    )
+    .await;
+    assert_run!(run.transcript());
+}
+
+#[tokio::test]
+async fn a_self_signed_netbox_works_with_its_ca_and_fails_without() {
+    let netbox = DemoNetbox::start().await;
+    let front = TlsFront::start(netbox.address()).await;
+    let ca = std::env::temp_dir().join(format!("netbot-cli-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, front.ca_pem()).unwrap();
+    let ca = ca.to_string_lossy().into_owned();
+
+    let refused = netbot(
+        &["sites"],
+        &[("NETBOX_URL", front.url()), ("NETBOX_TOKEN", DEMO_TOKEN)],
+    )
+    .await;
+    let trusted = netbot(
+        &["sites"],
+        &[
+            ("NETBOX_URL", front.url()),
+            ("NETBOX_TOKEN", DEMO_TOKEN),
+            ("NETBOX_CA_CERT", &ca),
+        ],
+    )
+    .await;
+    let insecure = netbot(
+        &["sites"],
+        &[
+            ("NETBOX_URL", front.url()),
+            ("NETBOX_TOKEN", DEMO_TOKEN),
+            ("NETBOX_INSECURE", "true"),
+        ],
+    )
+    .await;
+
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.contains("set NETBOX_CA_CERT"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(trusted.code, 0, "{}", trusted.stderr);
+    assert_eq!(insecure.code, 0, "{}", insecure.stderr);
+    assert!(
+        insecure.stderr.contains("NETBOX_INSECURE=true"),
+        "a warning is logged: {}",
+        insecure.stderr
+    );
+}
+
+#[tokio::test]
+async fn the_demo_needs_no_credentials() {
+    let run = netbot(&["sites", "--demo"], &[]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("othello"), "{}", run.stdout);
+}
