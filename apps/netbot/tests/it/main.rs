@@ -31,8 +31,9 @@ impl Run {
 #[macro_export]
 macro_rules! assert_run {
     ($value:expr) => {
+        let value = $value;
         insta::with_settings!({ filters => vec![(r"(https?)://(127\.0\.0\.1|localhost):\d+", "$1://[netbox]")] }, {
-            insta::assert_snapshot!($value)
+            insta::assert_snapshot!(value)
         })
     };
 }
