@@ -50,15 +50,16 @@ for p in "${PKGS[@]}"; do
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing: ${missing[*]}"
-  debconf-set-selections <<'SEL'
+  flock /tmp/netbot-apt.lock debconf-set-selections <<'SEL'
 redmine redmine/current-instances string default
 redmine redmine/instances/default/dbconfig-install boolean true
 redmine redmine/instances/default/database-type select sqlite3
 redmine redmine/instances/default/default-language select en
 SEL
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/redmine-apt.log 2>&1 || {
+  # One apt at a time: scripts/netbox/start.sh may be installing beside us (CI starts both).
+  flock /tmp/netbot-apt.lock apt-get update -qq
+  flock /tmp/netbot-apt.lock apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/redmine-apt.log 2>&1 || {
     tail -n 60 /tmp/redmine-apt.log >&2
     echo "apt-get install failed (full log: /tmp/redmine-apt.log)" >&2
     exit 1

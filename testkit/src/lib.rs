@@ -4,6 +4,7 @@
 //! Also linked into the apps for `--demo`, which runs against the same fixture servers.
 
 pub mod netbox;
+pub mod real_netbox;
 pub mod real_redmine;
 pub mod redmine;
 pub mod requests;
