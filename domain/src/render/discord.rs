@@ -4,20 +4,24 @@
 
 use std::fmt::Write as _;
 
-use crate::site::{Site, SiteDetails};
+use chrono::{DateTime, Utc};
 
-/// Escapes Discord markdown and defuses mentions in text from outside (a subject, a name).
+use crate::age::age;
+use crate::site::{Site, SiteDetails};
+use crate::ticket::Ticket;
+
+/// Discord's limit on one message.
+pub const MESSAGE_LIMIT: usize = 2000;
+
+/// Escapes Discord markdown and defuses mentions in text from outside (a subject, a name),
+/// for use inside a line: the renderings here never start a line with outside text, so
+/// line-start markdown (headings, quotes, lists) cannot be triggered by it.
 #[must_use]
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for (i, c) in super::sanitize(text, false).chars().enumerate() {
+    for c in super::sanitize(text, false).chars() {
         match c {
             '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']' => {
-                out.push('\\');
-                out.push(c);
-            }
-            // Headings, quotes and list items only start a line.
-            '#' | '>' | '-' if i == 0 => {
                 out.push('\\');
                 out.push(c);
             }
@@ -88,6 +92,113 @@ pub fn site_details(details: &SiteDetails) -> String {
         let _ = writeln!(out, "> {}", escape(description));
     }
     out.trim_end().to_owned()
+}
+
+/// One ticket as a line, the original bot's format:
+/// `**[#ID](<URL>)** SUBJECT - PRIORITY - AGE old`.
+#[must_use]
+pub fn ticket_line(ticket: &Ticket, now: DateTime<Utc>) -> String {
+    format!(
+        "**{}** {} - {} - {} old",
+        link(&format!("#{}", ticket.id), &ticket.url),
+        escape(&ticket.subject),
+        escape(&ticket.priority.name),
+        age(ticket.created_on, now)
+    )
+}
+
+/// Lines joined into one message of at most [`MESSAGE_LIMIT`] characters, cut at a line
+/// boundary with "… and N more" and where to see them all, never in the middle of a line.
+#[must_use]
+pub fn fit_lines(lines: &[String], empty: &str, see_all: &str) -> String {
+    if lines.is_empty() {
+        return empty.to_owned();
+    }
+    let mut out = String::new();
+    for (shown, line) in lines.iter().enumerate() {
+        let rest = lines.len() - shown - 1;
+        let tail = if rest == 0 {
+            String::new()
+        } else {
+            format!("\n… and {rest} more ({see_all})")
+        };
+        let candidate_len =
+            out.chars().count() + usize::from(!out.is_empty()) + line.chars().count();
+        if candidate_len + tail.chars().count() > MESSAGE_LIMIT {
+            let hidden = lines.len() - shown;
+            let _ = write!(out, "\n… and {hidden} more ({see_all})");
+            return out;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// A list of tickets as one message; `see_all` says where the rest are when it is cut.
+#[must_use]
+pub fn ticket_list(tickets: &[Ticket], now: DateTime<Utc>, see_all: &str) -> String {
+    let lines: Vec<String> = tickets
+        .iter()
+        .map(|ticket| ticket_line(ticket, now))
+        .collect();
+    fit_lines(&lines, "No tickets.", see_all)
+}
+
+/// One ticket as a compact block: its line, status and assignee, then the latest notes that
+/// fit in one message.
+#[must_use]
+pub fn ticket_details(ticket: &Ticket, now: DateTime<Utc>) -> String {
+    let assignee = ticket
+        .assigned_to
+        .as_ref()
+        .map_or_else(|| String::from("nobody"), |who| escape(who.name()));
+    let mut out = format!(
+        "{}\n{} · {} · assigned to {}\n",
+        ticket_line(ticket, now),
+        escape(&ticket.status.name),
+        escape(&ticket.tracker.name),
+        assignee
+    );
+    let description = super::sanitize(ticket.description.trim(), false);
+    if !description.is_empty() {
+        let _ = writeln!(out, "> {}", shorten(&escape(&description), 300));
+    }
+    // The latest notes first in importance: keep as many of the newest as fit.
+    let mut notes: Vec<String> = Vec::new();
+    for note in ticket.notes.iter().rev() {
+        let text = format!(
+            "**{}**, {} ago: {}",
+            escape(&note.author),
+            age(note.created_on, now),
+            shorten(&escape(&super::sanitize(note.text.trim(), false)), 400)
+        );
+        let used: usize = notes.iter().map(|n| n.chars().count() + 1).sum();
+        if out.chars().count() + used + text.chars().count() + 1 > MESSAGE_LIMIT {
+            break;
+        }
+        notes.push(text);
+    }
+    for note in notes.iter().rev() {
+        let _ = writeln!(out, "{note}");
+    }
+    out.trim_end().to_owned()
+}
+
+/// At most `limit` characters, ending in "…" when cut.
+fn shorten(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(limit.saturating_sub(1)).collect();
+    // Never leave a dangling escape backslash at the cut.
+    if cut.ends_with('\\') {
+        cut.pop();
+    }
+    cut.push('…');
+    cut
 }
 
 #[cfg(test)]

@@ -1,0 +1,136 @@
+//! Snapshots of every Discord reply rendering: links without embeds, escaped outside text,
+//! mentions defused, and the 2000-character limit kept at line boundaries.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use domain::render::discord::{self, MESSAGE_LIMIT};
+use domain::{Journal, Named, Principal, Site, SiteCounts, SiteDetails, Ticket, TicketId, User};
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn ticket(id: u64, subject: &str) -> Ticket {
+    Ticket {
+        id: TicketId::new(id).unwrap(),
+        subject: subject.into(),
+        description: "The node stopped answering at 02:00.\nPower is fine.".into(),
+        status: Named::new(2, "In Progress"),
+        priority: Named::new(4, "Urgent"),
+        tracker: Named::new(1, "Bug"),
+        project: Named::new(1, "Network Operations"),
+        assigned_to: Some(Principal::User(User {
+            id: 5,
+            login: None,
+            name: "Alice Liddell".into(),
+        })),
+        author: "Bob Builder".into(),
+        created_on: now() - TimeDelta::days(3),
+        updated_on: now(),
+        url: format!("https://redmine.example.org/issues/{id}"),
+        notes: vec![
+            Journal {
+                id: 1,
+                author: "Bob Builder".into(),
+                created_on: now() - TimeDelta::days(2),
+                text: "Checked the *injector*.".into(),
+            },
+            Journal {
+                id: 2,
+                author: "Alice Liddell".into(),
+                created_on: now() - TimeDelta::hours(5),
+                text: "@here going up tomorrow".into(),
+            },
+        ],
+    }
+}
+
+fn othello() -> Site {
+    Site {
+        id: 3,
+        slug: "othello".into(),
+        name: "Othello Village".into(),
+        status: "Active".into(),
+        region: Some("South Seattle".into()),
+        tenant: Some("Seattle Community Network".into()),
+        facility: Some("Rooftop_1".into()),
+        physical_address: Some("7100 MLK Jr Way S".into()),
+        coordinates: Some((47.5373, -122.2817)),
+        description: Some("Our first **rooftop** node".into()),
+        url: "https://netbox.example.org/dcim/sites/3/".into(),
+    }
+}
+
+#[test]
+fn a_ticket_line_is_the_original_format_without_embeds_or_pings() {
+    insta::assert_snapshot!(
+        discord::ticket_line(&ticket(42, "@everyone Othello *rooftop* node offline"), now()),
+        @r"**[#42](<https://redmine.example.org/issues/42>)** @​everyone Othello \*rooftop\* node offline - Urgent - 3 days old"
+    );
+}
+
+#[test]
+fn ticket_details_are_a_compact_block_with_the_latest_notes() {
+    insta::assert_snapshot!(discord::ticket_details(
+        &ticket(42, "Othello rooftop node offline"),
+        now()
+    ));
+}
+
+#[test]
+fn a_long_list_is_cut_at_a_line_with_how_many_more_and_where() {
+    let tickets: Vec<Ticket> = (1..=100)
+        .map(|n| {
+            ticket(
+                n,
+                &format!("A fairly long subject line for ticket number {n} at a site"),
+            )
+        })
+        .collect();
+    let reply = discord::ticket_list(
+        &tickets,
+        now(),
+        "use `tickets` or <https://redmine.example.org/issues?assigned_to_id=me>",
+    );
+    assert!(
+        reply.chars().count() <= MESSAGE_LIMIT,
+        "{} characters",
+        reply.chars().count()
+    );
+    assert!(reply
+        .lines()
+        .all(|line| line.starts_with("**[") || line.starts_with("… and ")));
+    insta::assert_snapshot!(reply.lines().last().unwrap(), @"… and 86 more (use `tickets` or <https://redmine.example.org/issues?assigned_to_id=me>)");
+}
+
+#[test]
+fn a_short_list_is_whole_and_an_empty_one_says_so() {
+    let reply = discord::ticket_list(&[ticket(1, "One"), ticket(2, "Two")], now(), "x");
+    assert_eq!(reply.lines().count(), 2);
+    insta::assert_snapshot!(discord::ticket_list(&[], now(), "x"), @"No tickets.");
+}
+
+#[test]
+fn a_site_list_links_each_slug() {
+    let mut bare = othello();
+    bare.slug = "filipino-community-village".into();
+    bare.name = "Filipino Community Village".into();
+    insta::assert_snapshot!(discord::site_list(&[othello(), bare]), @r"
+    **[othello](<https://netbox.example.org/dcim/sites/3/>)** - Othello Village
+    **[filipino-community-village](<https://netbox.example.org/dcim/sites/3/>)** - Filipino Community Village
+    ");
+}
+
+#[test]
+fn site_details_are_a_compact_block() {
+    let details = SiteDetails {
+        site: othello(),
+        counts: SiteCounts {
+            devices: 3,
+            prefixes: 2,
+            circuits: 1,
+        },
+    };
+    insta::assert_snapshot!(discord::site_details(&details));
+}
