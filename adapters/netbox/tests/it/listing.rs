@@ -163,3 +163,30 @@ async fn an_expired_cache_reads_netbox_again() {
     uncached.sites().await.unwrap();
     uncached.sites().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_recorded_list_of_over_1000_sites_is_read_whole() {
+    // Recorded from a real NetBox whose `next` names its own host: followed on ours.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/dcim/sites/"))
+        .and(query_param("offset", "1000"))
+        .respond_with(ok("sites__limit1000_offset1000.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/dcim/sites/"))
+        .respond_with(ok("sites__limit1000_offset0.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let sites = netbox(&server.uri()).sites().await.unwrap();
+
+    let recorded = testkit::fixture("netbox/sites__limit1000_offset0.json")["count"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(sites.len() as u64, recorded);
+    assert!(recorded > 1000);
+}
