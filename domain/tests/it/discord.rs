@@ -46,6 +46,11 @@ fn ticket(id: u64, subject: &str) -> Ticket {
     }
 }
 
+/// Shows the zero-width spaces that defuse mentions, so a reviewer can see them.
+fn visible(text: &str) -> String {
+    text.replace('\u{200B}', "[zwsp]")
+}
+
 fn othello() -> Site {
     Site {
         id: 3,
@@ -65,17 +70,17 @@ fn othello() -> Site {
 #[test]
 fn a_ticket_line_is_the_original_format_without_embeds_or_pings() {
     insta::assert_snapshot!(
-        discord::ticket_line(&ticket(42, "@everyone Othello *rooftop* node offline"), now()),
-        @r"**[#42](<https://redmine.example.org/issues/42>)** @​everyone Othello \*rooftop\* node offline - Urgent - 3 days old"
+        visible(&discord::ticket_line(&ticket(42, "@everyone Othello *rooftop* node offline"), now())),
+        @r"**[#42](<https://redmine.example.org/issues/42>)** @[zwsp]everyone Othello \*rooftop\* node offline - Urgent - 3 days old"
     );
 }
 
 #[test]
 fn ticket_details_are_a_compact_block_with_the_latest_notes() {
-    insta::assert_snapshot!(discord::ticket_details(
+    insta::assert_snapshot!(visible(&discord::ticket_details(
         &ticket(42, "Othello rooftop node offline"),
         now()
-    ));
+    )));
 }
 
 #[test]
