@@ -49,25 +49,8 @@ fn assignee(ticket: &Ticket) -> String {
 /// An empty list says so in words rather than printing a bare header.
 #[must_use]
 pub fn ticket_table(tickets: &[Ticket], now: DateTime<Utc>, colour: Colour) -> String {
-    if tickets.is_empty() {
-        return String::from("No tickets.\n");
-    }
-    let mut table = Table::new();
-    table
-        .load_preset(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    match colour {
-        Colour::Always => table.enforce_styling(),
-        Colour::Never => table.force_no_tty(),
-    };
-    let header = ["ID", "STATUS", "PRIORITY", "AGE", "ASSIGNEE", "SUBJECT"];
-    table.set_header(
-        header
-            .iter()
-            .map(|title| Cell::new(title).add_attribute(Attribute::Bold)),
-    );
-    for ticket in tickets {
-        table.add_row(vec![
+    let rows = tickets.iter().map(|ticket| {
+        vec![
             Cell::new(format!("#{}", ticket.id)).add_attribute(Attribute::Bold),
             Cell::new(sanitize(&ticket.status.name, false)),
             styled(
@@ -77,7 +60,43 @@ pub fn ticket_table(tickets: &[Ticket], now: DateTime<Utc>, colour: Colour) -> S
             Cell::new(age(ticket.created_on, now)),
             Cell::new(assignee(ticket)),
             Cell::new(sanitize(&ticket.subject, false)),
-        ]);
+        ]
+    });
+    aligned(
+        &["ID", "STATUS", "PRIORITY", "AGE", "ASSIGNEE", "SUBJECT"],
+        rows,
+        "ticket",
+        colour,
+    )
+}
+
+/// An aligned, borderless table with a bold header and a closing count ("3 tickets"); an
+/// empty one says "No tickets." instead of printing a bare header.
+fn aligned(
+    header: &[&str],
+    rows: impl ExactSizeIterator<Item = Vec<Cell>>,
+    noun: &str,
+    colour: Colour,
+) -> String {
+    let n_rows = rows.len();
+    if n_rows == 0 {
+        return format!("No {noun}s.\n");
+    }
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    match colour {
+        Colour::Always => table.enforce_styling(),
+        Colour::Never => table.force_no_tty(),
+    };
+    table.set_header(
+        header
+            .iter()
+            .map(|title| Cell::new(title).add_attribute(Attribute::Bold)),
+    );
+    for row in rows {
+        table.add_row(row);
     }
     for column in table.column_iter_mut() {
         column.set_padding((0, 2));
@@ -87,12 +106,7 @@ pub fn ticket_table(tickets: &[Ticket], now: DateTime<Utc>, colour: Colour) -> S
         out.push_str(line.trim_end());
         out.push('\n');
     }
-    let _ = writeln!(
-        out,
-        "{} ticket{}",
-        tickets.len(),
-        if tickets.len() == 1 { "" } else { "s" }
-    );
+    let _ = writeln!(out, "{n_rows} {noun}{}", if n_rows == 1 { "" } else { "s" });
     out
 }
 
@@ -152,24 +166,8 @@ pub fn ticket_details(ticket: &Ticket, now: DateTime<Utc>, colour: Colour) -> St
 /// The aligned table of sites: slug, name, status, region.
 #[must_use]
 pub fn site_table(sites: &[Site], colour: Colour) -> String {
-    if sites.is_empty() {
-        return String::from("No sites.\n");
-    }
-    let mut table = Table::new();
-    table
-        .load_preset(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    match colour {
-        Colour::Always => table.enforce_styling(),
-        Colour::Never => table.force_no_tty(),
-    };
-    table.set_header(
-        ["SLUG", "NAME", "STATUS", "REGION"]
-            .iter()
-            .map(|title| Cell::new(title).add_attribute(Attribute::Bold)),
-    );
-    for site in sites {
-        table.add_row(vec![
+    let rows = sites.iter().map(|site| {
+        vec![
             Cell::new(sanitize(&site.slug, false)).add_attribute(Attribute::Bold),
             Cell::new(sanitize(&site.name, false)),
             Cell::new(sanitize(&site.status, false)),
@@ -178,23 +176,9 @@ pub fn site_table(sites: &[Site], colour: Colour) -> String {
                     .as_deref()
                     .map_or_else(|| String::from("-"), |region| sanitize(region, false)),
             ),
-        ]);
-    }
-    for column in table.column_iter_mut() {
-        column.set_padding((0, 2));
-    }
-    let mut out = String::new();
-    for line in table.lines() {
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    let _ = writeln!(
-        out,
-        "{} site{}",
-        sites.len(),
-        if sites.len() == 1 { "" } else { "s" }
-    );
-    out
+        ]
+    });
+    aligned(&["SLUG", "NAME", "STATUS", "REGION"], rows, "site", colour)
 }
 
 /// One site in full: its fields, what stands there, its link and description.
