@@ -4,26 +4,28 @@
 # (schema + migration state only: no users, no tokens). Run after bumping
 # NETBOX_VERSION in start.sh and running start.sh once (which installs the venv,
 # writes the configuration and migrates its own database). Run as root.
+# Env: NETBOX_DUMP_DIR (default fixtures/netbox) to write elsewhere.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 HOME_DIR="${NETBOX_HOME:-/opt/netbot-netbox}"
 VENV="${HOME_DIR}/venv"
-OUT="${HERE}/../../fixtures/netbox"
+OUT="${NETBOX_DUMP_DIR:-${HERE}/../../fixtures/netbox}"
 SCRATCH=netbox_emptydump
 TMP_ROOT="$(mktemp -d /tmp/netbox-dump.XXXXXX)"
 trap 'rm -rf "$TMP_ROOT"' EXIT
 
 log() { echo "[netbox/dump-empty-db.sh] $*" >&2; }
 
-[ -f "${HOME_DIR}/conf/configuration.py" ] || { echo "run scripts/netbox/start.sh first" >&2; exit 1; }
+CONF="$(ls "${HOME_DIR}"/instance-*/conf/configuration.py 2>/dev/null | head -n 1)"
+[ -n "$CONF" ] || { echo "run scripts/netbox/start.sh first" >&2; exit 1; }
 VERSION="$("${VENV}/bin/netbox" version)"
 PG_PORT="$(pg_lsclusters -h | awk 'NR==1 {print $3}')"
-psql_admin() { runuser -u postgres -- psql -p "$PG_PORT" -v ON_ERROR_STOP=1 -qAtX "$@"; }
+psql_admin() { runuser -u postgres -- env PGOPTIONS="-c client_min_messages=warning" psql -p "$PG_PORT" -v ON_ERROR_STOP=1 -qAtX "$@"; }
 
 # A copy of the instance configuration pointing at the scratch database.
 mkdir -p "${TMP_ROOT}/conf"
-sed "s/'NAME': '[^']*'/'NAME': '${SCRATCH}'/" "${HOME_DIR}/conf/configuration.py" >"${TMP_ROOT}/conf/configuration.py"
+sed "s/'NAME': '[^']*'/'NAME': '${SCRATCH}'/" "$CONF" >"${TMP_ROOT}/conf/configuration.py"
 grep -q "'NAME': '${SCRATCH}'" "${TMP_ROOT}/conf/configuration.py"
 
 psql_admin -c "DROP DATABASE IF EXISTS ${SCRATCH}"

@@ -9,8 +9,13 @@
 # otherwise it runs the ~336 migrations (~5 min on 2 cores) and says so
 # (refresh the dump with scripts/netbox/dump-empty-db.sh).
 # Env: NETBOX_PORT (8001), NETBOX_V1_TOKEN, NETBOX_V2_TOKEN, NETBOX_ADMIN_PASSWORD,
+#      NETBOX_FRESH=1 (stop this port's server if we started it, drop its database and
+#      start over from the empty dump: ~15 s),
 #      NETBOX_PYTHON (a python >= 3.12; default: first found), NETBOX_HOME
-#      (/opt/netbot-netbox: venv/, conf/, media/ ...).
+#      (/opt/netbot-netbox: venv/ shared by all instances).
+# Each port is its own instance: NETBOX_ROOT=$NETBOX_HOME/instance-PORT (conf/, media/),
+# database netbox_PORT, Redis databases 2*(PORT%8) and 2*(PORT%8)+1, gunicorn log
+# /tmp/netbox-PORT.log, pid /tmp/netbox-PORT.pid. Stop one: kill "$(cat /tmp/netbox-PORT.pid)".
 set -euo pipefail
 
 NETBOX_VERSION=4.7.3   # keep fixtures/netbox/empty-db.version in step
@@ -21,10 +26,13 @@ ADMIN_USER=admin
 ADMIN_PASSWORD="${NETBOX_ADMIN_PASSWORD:-netbot-admin-pass-1}"
 HOME_DIR="${NETBOX_HOME:-/opt/netbot-netbox}"
 VENV="${HOME_DIR}/venv"
-DB_NAME=netbox
+INST="${HOME_DIR}/instance-${PORT}"
+DB_NAME="netbox_${PORT}"
 DB_USER=netbox
 DB_PASS=netbox-contract-pass
 REDIS_PORT=6379
+REDIS_DB_TASKS=$(( 2 * (PORT % 8) ))
+REDIS_DB_CACHE=$(( REDIS_DB_TASKS + 1 ))
 URL="http://127.0.0.1:${PORT}"
 LOG="/tmp/netbox-${PORT}.log"
 PIDFILE="/tmp/netbox-${PORT}.pid"
@@ -32,7 +40,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DUMP="${HERE}/../../fixtures/netbox/empty-db.sql.gz"
 DUMP_VERSION_FILE="${HERE}/../../fixtures/netbox/empty-db.version"
 START_TS=$(date +%s)
-export NETBOX_ROOT="$HOME_DIR"
+export NETBOX_ROOT="$INST"
 
 log() { echo "[netbox/start.sh] $*" >&2; }
 die() { echo "[netbox/start.sh] ERROR: $*" >&2; exit 1; }
@@ -54,13 +62,25 @@ tokens_ok() { [ "$(status_code Token "$V1")" = 200 ] && [ "$(status_code Bearer 
 
 [ "$(id -u)" = 0 ] || die "start.sh must run as root"
 
-# One start.sh at a time (two concurrent cold starts would race on apt/pip/the DB).
-exec 9>/tmp/netbox-start.lock
-flock 9
+FRESH="${NETBOX_FRESH:-0}"
+if [ "$FRESH" = 1 ] && [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
+  log "NETBOX_FRESH=1: stopping the server on ${URL} (pid $(cat "$PIDFILE"))"
+  kill "$(cat "$PIDFILE")"
+  for _ in $(seq 1 30); do kill -0 "$(cat "$PIDFILE")" 2>/dev/null || break; sleep 0.5; done
+fi
 
 # 0. Already running with our tokens? Nothing to do.
-if tokens_ok; then
+if [ "$FRESH" != 1 ] && tokens_ok; then
   log "a NetBox already answers on ${URL} with both tokens"
+  done_ok
+fi
+
+# One start.sh at a time (two concurrent cold starts would race on apt/pip/the DB);
+# the second one then finds the server of the first.
+exec 9>/tmp/netbox-start.lock
+flock 9
+if [ "$FRESH" != 1 ] && tokens_ok; then
+  log "a NetBox answers on ${URL} with both tokens (started meanwhile)"
   done_ok
 fi
 
@@ -75,8 +95,10 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
-    >/tmp/netbox-apt.log 2>&1 || {
+  # One apt at a time: scripts/redmine/start.sh may be installing beside us (CI starts both).
+  { flock /tmp/netbot-apt.lock apt-get update -qq &&
+    flock /tmp/netbot-apt.lock apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+    >/tmp/netbox-apt.log 2>&1 9>&- || {
     tail -n 60 /tmp/netbox-apt.log >&2
     die "apt-get install failed (full log: /tmp/netbox-apt.log)"
   }
@@ -93,7 +115,7 @@ fi
 read -r PG_VER PG_CLUSTER PG_PORT <<<"$cluster"
 if ! pg_lsclusters -h | awk -v v="$PG_VER" -v c="$PG_CLUSTER" '$1==v && $2==c {print $4}' | grep -q online; then
   log "starting PostgreSQL ${PG_VER}/${PG_CLUSTER} (port ${PG_PORT})"
-  pg_ctlcluster "$PG_VER" "$PG_CLUSTER" start || {
+  pg_ctlcluster "$PG_VER" "$PG_CLUSTER" start 9>&- || {
     tail -n 40 "/var/log/postgresql/postgresql-${PG_VER}-${PG_CLUSTER}.log" >&2 || true
     die "PostgreSQL did not start"
   }
@@ -106,6 +128,10 @@ if [ -z "$(psql_admin -c "select 1 from pg_roles where rolname='${DB_USER}'")" ]
 else
   psql_admin -c "ALTER ROLE ${DB_USER} LOGIN PASSWORD '${DB_PASS}'"
 fi
+if [ "$FRESH" = 1 ]; then
+  log "NETBOX_FRESH=1: dropping database ${DB_NAME}"
+  psql_admin -c "DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)"
+fi
 if [ -z "$(psql_admin -c "select 1 from pg_database where datname='${DB_NAME}'")" ]; then
   log "creating database ${DB_NAME}"
   psql_admin -c "CREATE DATABASE ${DB_NAME} OWNER ${DB_USER}"
@@ -115,7 +141,7 @@ fi
 if [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null || true)" != PONG ]; then
   log "starting redis-server on 127.0.0.1:${REDIS_PORT}"
   redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
-    --logfile /tmp/netbox-redis.log >&2
+    --logfile /tmp/netbox-redis.log >&2 9>&-
   for _ in $(seq 1 20); do
     [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null || true)" = PONG ] && break
     sleep 0.5
@@ -124,6 +150,11 @@ if [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null || true)" != PO
     tail -n 20 /tmp/netbox-redis.log >&2 || true
     die "redis-server did not start"
   }
+fi
+
+if [ "$FRESH" = 1 ]; then
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$REDIS_DB_TASKS" flushdb >/dev/null
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$REDIS_DB_CACHE" flushdb >/dev/null
 fi
 
 # 4. NetBox in a venv (python >= 3.12; Debian bookworm's python3 is 3.11).
@@ -160,8 +191,8 @@ PY
 fi
 
 # 5. Configuration ($NETBOX_ROOT/conf/configuration.py is what a wheel install reads).
-mkdir -p "${HOME_DIR}/conf" "${HOME_DIR}/media" "${HOME_DIR}/reports" "${HOME_DIR}/scripts"
-CONF="${HOME_DIR}/conf/configuration.py"
+mkdir -p "${INST}/conf" "${INST}/media" "${INST}/reports" "${INST}/scripts"
+CONF="${INST}/conf/configuration.py"
 cat >"${CONF}.new" <<EOF
 # Written by netbot's scripts/netbox/start.sh: contract-test instance on loopback.
 # Nothing here is a secret worth keeping.
@@ -178,8 +209,8 @@ DATABASES = {
     }
 }
 REDIS = {
-    'tasks': {'HOST': '127.0.0.1', 'PORT': ${REDIS_PORT}, 'USERNAME': '', 'PASSWORD': '', 'DATABASE': 0, 'SSL': False},
-    'caching': {'HOST': '127.0.0.1', 'PORT': ${REDIS_PORT}, 'USERNAME': '', 'PASSWORD': '', 'DATABASE': 1, 'SSL': False},
+    'tasks': {'HOST': '127.0.0.1', 'PORT': ${REDIS_PORT}, 'USERNAME': '', 'PASSWORD': '', 'DATABASE': ${REDIS_DB_TASKS}, 'SSL': False},
+    'caching': {'HOST': '127.0.0.1', 'PORT': ${REDIS_PORT}, 'USERNAME': '', 'PASSWORD': '', 'DATABASE': ${REDIS_DB_CACHE}, 'SSL': False},
 }
 SECRET_KEY = 'netbot-contract-tests-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz'
 # Needed for v2 (nbt_) tokens; changing it invalidates existing v2 tokens.
@@ -210,7 +241,7 @@ if ! db_has_tables; then
 fi
 
 log "migrate + admin user + tokens (netbox shell)"
-(cd "$HOME_DIR" && NB_MIGRATE="$MIGRATE" NB_ADMIN_USER="$ADMIN_USER" NB_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+(cd "$INST" && NB_MIGRATE="$MIGRATE" NB_ADMIN_USER="$ADMIN_USER" NB_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
   NB_V1_TOKEN="$V1" NB_V2_TOKEN="$V2" \
   "${VENV}/bin/netbox" shell --no-imports -c "$(cat "${HERE}/bootstrap.py")") >/tmp/netbox-bootstrap.log 2>&1 || {
   tail -n 60 /tmp/netbox-bootstrap.log >&2
@@ -231,9 +262,9 @@ fi
 : >"$LOG"
 log "starting gunicorn on ${URL} (log: ${LOG})"
 (
-  cd "$HOME_DIR"
+  cd "$INST"
   nohup "${VENV}/bin/gunicorn" netbox.wsgi --bind "127.0.0.1:${PORT}" --workers 1 --threads 8 \
-    --timeout 300 --access-logfile - --error-logfile - >>"$LOG" 2>&1 </dev/null &
+    --timeout 300 --access-logfile - --error-logfile - >>"$LOG" 2>&1 </dev/null 9>&- &
   echo $! >"$PIDFILE"
 )
 for _ in $(seq 1 120); do

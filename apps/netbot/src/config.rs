@@ -1,44 +1,10 @@
 //! netbot's configuration: `NETBOX_*` variables from the environment or `.env`.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::Result;
+use appkit::env::{flag, required, seconds, var};
 use netbox::{NetboxConfig, NetboxToken};
-
-/// Reads a variable; an empty value counts as unset.
-fn var(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|value| value.trim().to_owned())
-        .filter(|value| !value.is_empty())
-}
-
-fn required(name: &str) -> Result<String> {
-    var(name).with_context(|| {
-        format!("{name} is not set: put it in the environment or in a .env file here")
-    })
-}
-
-/// A number of seconds from `name`, within `1..=max`, or `default`.
-fn seconds(name: &str, default: u64, max: u64) -> Result<Duration> {
-    match var(name) {
-        None => Ok(Duration::from_secs(default)),
-        Some(text) => match text.parse::<u64>() {
-            Ok(seconds) if (1..=max).contains(&seconds) => Ok(Duration::from_secs(seconds)),
-            _ => bail!("{name} must be a number of seconds from 1 to {max}, not '{text}'"),
-        },
-    }
-}
-
-/// `true`/`false` (also `1`/`0`, `yes`/`no`) from `name`; unset is `false`.
-fn flag(name: &str) -> Result<bool> {
-    match var(name).map(|text| text.to_lowercase()).as_deref() {
-        None | Some("false" | "0" | "no") => Ok(false),
-        Some("true" | "1" | "yes") => Ok(true),
-        Some(other) => bail!("{name} must be true or false, not '{other}'"),
-    }
-}
 
 fn common(url: String, token: NetboxToken) -> Result<NetboxConfig> {
     Ok(NetboxConfig {

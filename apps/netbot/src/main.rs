@@ -2,13 +2,12 @@
 
 mod config;
 
-use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
+use appkit::{failed, usage, Failure};
 use clap::{Parser, Subcommand};
 use domain::render::json;
-use domain::render::text::{site_details, site_table, Colour};
+use domain::render::text::{site_details, site_table};
 use netbox::Netbox;
 use ports::sites;
 
@@ -48,48 +47,14 @@ Configuration (environment, or a .env file here; the environment wins):
 
 Exit status: 0 done, 1 failed (unknown site, rejected token, unreachable), 2 usage or configuration error.";
 
-/// A failure and the exit status it earns.
-struct Failure {
-    error: anyhow::Error,
-    code: u8,
-}
-
-fn usage(error: impl Into<anyhow::Error>) -> Failure {
-    Failure {
-        error: error.into(),
-        code: 2,
-    }
-}
-
-fn failed(error: impl Into<anyhow::Error>) -> Failure {
-    Failure {
-        error: error.into(),
-        code: 1,
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
+    appkit::start();
     let cli = Cli::parse();
-    // A missing .env is fine; the environment alone may hold the settings.
-    let _ = dotenvy::dotenv();
     let result = match cli.command {
         Command::Sites { name, json, demo } => sites_command(&name.join(" "), json, demo).await,
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            let _ = writeln!(std::io::stderr(), "netbot: error: {:#}", failure.error);
-            ExitCode::from(failure.code)
-        }
-    }
+    appkit::finish("netbot", result)
 }
 
 async fn sites_command(name: &str, as_json: bool, demo: bool) -> Result<(), Failure> {
@@ -103,11 +68,7 @@ async fn sites_command(name: &str, as_json: bool, demo: bool) -> Result<(), Fail
     }
     .map_err(usage)?;
     let netbox = Netbox::new(netbox_config).map_err(usage)?;
-    let colour = if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        Colour::Always
-    } else {
-        Colour::Never
-    };
+    let colour = appkit::colour();
     let output = if name.trim().is_empty() {
         let all = sites::list(&netbox).await.map_err(failed)?;
         if as_json {
@@ -123,9 +84,5 @@ async fn sites_command(name: &str, as_json: bool, demo: bool) -> Result<(), Fail
             site_details(&details, colour)
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    write!(stdout, "{}", output.trim_end())
-        .and_then(|()| writeln!(stdout))
-        .context("writing the output")
-        .map_err(failed)
+    appkit::print(&output)
 }

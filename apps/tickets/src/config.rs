@@ -1,36 +1,10 @@
 //! The CLI's configuration: `REDMINE_*` variables from the environment or `.env`.
 
-use std::time::Duration;
-
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
+use appkit::env::{required, seconds, var};
 use chrono::{DateTime, Utc};
 use ports::StatusNames;
 use redmine::{ApiKey, RedmineConfig};
-
-/// Reads a variable; an empty value counts as unset.
-fn var(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|value| value.trim().to_owned())
-        .filter(|value| !value.is_empty())
-}
-
-fn required(name: &str) -> Result<String> {
-    var(name).with_context(|| {
-        format!("{name} is not set: put it in the environment or in a .env file here")
-    })
-}
-
-/// The request timeout: `REDMINE_TIMEOUT` seconds, 10 by default.
-fn timeout() -> Result<Duration> {
-    match var("REDMINE_TIMEOUT") {
-        None => Ok(Duration::from_secs(10)),
-        Some(text) => match text.parse::<u64>() {
-            Ok(seconds) if (1..=600).contains(&seconds) => Ok(Duration::from_secs(seconds)),
-            _ => bail!("REDMINE_TIMEOUT must be a number of seconds from 1 to 600, not '{text}'"),
-        },
-    }
-}
 
 /// How to reach Redmine, from `REDMINE_URL`, `REDMINE_TOKEN` and `REDMINE_TIMEOUT`.
 pub fn redmine(act_as: Option<String>) -> Result<RedmineConfig> {
@@ -38,7 +12,7 @@ pub fn redmine(act_as: Option<String>) -> Result<RedmineConfig> {
         url: required("REDMINE_URL")?,
         key: ApiKey::new(required("REDMINE_TOKEN")?),
         act_as,
-        timeout: timeout()?,
+        timeout: seconds("REDMINE_TIMEOUT", 10, 600)?,
     })
 }
 
@@ -48,7 +22,7 @@ pub fn demo(url: String, act_as: Option<String>) -> Result<RedmineConfig> {
         url,
         key: ApiKey::new("demo"),
         act_as,
-        timeout: timeout()?,
+        timeout: seconds("REDMINE_TIMEOUT", 10, 600)?,
     })
 }
 

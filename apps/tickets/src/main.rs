@@ -2,13 +2,12 @@
 
 mod config;
 
-use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use appkit::{failed, usage, Failure};
 use clap::Parser;
 use domain::render::json;
-use domain::render::text::{ticket_details, ticket_table, Colour};
+use domain::render::text::{ticket_details, ticket_table};
 use domain::TicketQuery;
 use ports::tickets::{ensure_acting_as, run, Outcome};
 use redmine::Redmine;
@@ -50,48 +49,14 @@ struct Cli {
     words: Vec<String>,
 }
 
-/// A failure and the exit status it earns.
-struct Failure {
-    error: anyhow::Error,
-    code: u8,
-}
-
-fn usage(error: impl Into<anyhow::Error>) -> Failure {
-    Failure {
-        error: error.into(),
-        code: 2,
-    }
-}
-
-fn failed(error: impl Into<anyhow::Error>) -> Failure {
-    Failure {
-        error: error.into(),
-        code: 1,
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
+    appkit::start();
     let cli = Cli::parse();
-    match tickets(cli).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            let _ = writeln!(std::io::stderr(), "tickets: error: {:#}", failure.error);
-            ExitCode::from(failure.code)
-        }
-    }
+    appkit::finish("tickets", tickets(cli).await)
 }
 
 async fn tickets(cli: Cli) -> Result<(), Failure> {
-    // A missing .env is fine; the environment alone may hold the settings.
-    let _ = dotenvy::dotenv();
     let query = TicketQuery::parse(&cli.words).map_err(usage)?;
     let status_names = config::status_names();
     let now = config::now().map_err(usage)?;
@@ -115,11 +80,7 @@ async fn tickets(cli: Cli) -> Result<(), Failure> {
             Outcome::Details(ticket) | Outcome::Changed(ticket) => json::ticket_details(ticket),
         }
     } else {
-        let colour = if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-            Colour::Always
-        } else {
-            Colour::Never
-        };
+        let colour = appkit::colour();
         match &outcome {
             Outcome::List(tickets) => ticket_table(tickets, now, colour),
             Outcome::Details(ticket) | Outcome::Changed(ticket) => {
@@ -127,9 +88,5 @@ async fn tickets(cli: Cli) -> Result<(), Failure> {
             }
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    write!(stdout, "{}", output.trim_end())
-        .and_then(|()| writeln!(stdout))
-        .context("writing the output")
-        .map_err(failed)
+    appkit::print(&output)
 }

@@ -1,0 +1,130 @@
+//! What every netbot binary does the same way: settings from the environment (and `.env`),
+//! exit codes, logging to stderr, and writing the output.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use domain::render::text::Colour;
+
+/// A failure and the exit status it earns: 1 for a failed action, 2 for usage or settings.
+#[derive(Debug)]
+pub struct Failure {
+    error: anyhow::Error,
+    code: u8,
+}
+
+/// A usage or configuration error: exit status 2.
+pub fn usage(error: impl Into<anyhow::Error>) -> Failure {
+    Failure {
+        error: error.into(),
+        code: 2,
+    }
+}
+
+/// A failed action (not found, refused, unreachable): exit status 1.
+pub fn failed(error: impl Into<anyhow::Error>) -> Failure {
+    Failure {
+        error: error.into(),
+        code: 1,
+    }
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `warn`), and reads `.env` if there is one
+/// (the environment wins over it).
+pub fn start() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    // A missing .env is fine; the environment alone may hold the settings.
+    let _ = dotenvy::dotenv();
+}
+
+/// The exit status for a result, with a failure printed as one line: `PROGRAM: error: …`.
+pub fn finish(program: &str, result: Result<(), Failure>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let _ = writeln!(std::io::stderr(), "{program}: error: {:#}", failure.error);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// Colour when standard output is a terminal and `NO_COLOR` is not set.
+#[must_use]
+pub fn colour() -> Colour {
+    if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        Colour::Always
+    } else {
+        Colour::Never
+    }
+}
+
+/// Writes the output with exactly one final newline.
+///
+/// # Errors
+/// A failure when standard output cannot be written.
+pub fn print(output: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{}", output.trim_end())
+        .and_then(|()| writeln!(stdout))
+        .context("writing the output")
+        .map_err(failed)
+}
+
+/// Settings from the environment.
+pub mod env {
+    use std::time::Duration;
+
+    use anyhow::{bail, Context as _, Result};
+
+    /// A variable; an empty value counts as unset.
+    #[must_use]
+    pub fn var(name: &str) -> Option<String> {
+        std::env::var(name)
+            .ok()
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    }
+
+    /// A variable that must be set.
+    ///
+    /// # Errors
+    /// One line naming the variable when it is unset or empty.
+    pub fn required(name: &str) -> Result<String> {
+        var(name).with_context(|| {
+            format!("{name} is not set: put it in the environment or in a .env file here")
+        })
+    }
+
+    /// A number of seconds within `1..=max`, or `default` when unset.
+    ///
+    /// # Errors
+    /// One line naming the variable and the allowed range.
+    pub fn seconds(name: &str, default: u64, max: u64) -> Result<Duration> {
+        match var(name) {
+            None => Ok(Duration::from_secs(default)),
+            Some(text) => match text.parse::<u64>() {
+                Ok(seconds) if (1..=max).contains(&seconds) => Ok(Duration::from_secs(seconds)),
+                _ => bail!("{name} must be a number of seconds from 1 to {max}, not '{text}'"),
+            },
+        }
+    }
+
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`); unset is `false`.
+    ///
+    /// # Errors
+    /// One line naming the variable when the value is something else.
+    pub fn flag(name: &str) -> Result<bool> {
+        match var(name).map(|text| text.to_lowercase()).as_deref() {
+            None | Some("false" | "0" | "no") => Ok(false),
+            Some("true" | "1" | "yes") => Ok(true),
+            Some(other) => bail!("{name} must be true or false, not '{other}'"),
+        }
+    }
+}
