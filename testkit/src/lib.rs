@@ -4,6 +4,7 @@
 //! Also linked into the apps for `--demo`, which runs against the same fixture servers.
 
 pub mod netbox;
+pub mod process;
 pub mod real_netbox;
 pub mod real_redmine;
 pub mod redmine;
@@ -30,4 +31,69 @@ pub fn fixture(path: &str) -> Value {
         Ok(value) => value,
         Err(error) => panic!("fixture fixtures/{path} is not JSON: {error}"),
     }
+}
+
+/// A real server's seed, made once per test process on its own thread and runtime (tests
+/// each run their own runtime), from the values of the `required` variables.
+///
+/// `None` when the variables are unset, with a loud message, except under `CI=true`, where a
+/// missing server is a failure.
+///
+/// # Panics
+/// Under `CI=true` without the variables, and whenever seeding fails.
+#[allow(clippy::panic, clippy::print_stderr)]
+pub(crate) fn seed_once<S, F, Fut>(
+    cell: &'static std::sync::OnceLock<Result<S, String>>,
+    server: &str,
+    script: &str,
+    required: &[&str],
+    seed: F,
+) -> Option<&'static S>
+where
+    S: Send + Sync + 'static,
+    F: FnOnce(Vec<String>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<S, String>>,
+{
+    let values: Option<Vec<String>> = required
+        .iter()
+        .map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+        .collect();
+    let Some(values) = values else {
+        assert!(
+            std::env::var("CI").map_or(true, |value| value != "true"),
+            "CI=true but {} are not set: .ci/run must start the real {server} ({script})",
+            required.join(" / ")
+        );
+        eprintln!(
+            "\n!!! SKIPPING the real-{server} contract test: {} is not set.\n\
+             !!! Run {script} (root, Debian) and export what it prints.\n",
+            required[0]
+        );
+        return None;
+    };
+    let seeded = cell.get_or_init(|| {
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|error| error.to_string())?;
+            runtime.block_on(seed(values))
+        })
+        .join()
+        .unwrap_or_else(|_| Err(String::from("the seeding thread panicked")))
+    });
+    match seeded {
+        Ok(seed) => Some(seed),
+        Err(error) => panic!("seeding the real {server} failed: {error}"),
+    }
+}
+
+/// A suffix unique to this test run, so that reruns against the same server do not collide.
+#[must_use]
+pub(crate) fn run_suffix() -> String {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis())
+        .unwrap_or_default();
+    (millis % 100_000_000).to_string()
 }

@@ -3,7 +3,7 @@
 //! `scripts/netbox/start.sh`), seeded through its REST API once per test process.
 
 use std::sync::OnceLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -39,43 +39,22 @@ pub struct Seed {
 ///
 /// # Panics
 /// Under `CI=true` when no server is configured, and whenever seeding fails.
-#[allow(clippy::panic, clippy::print_stderr)]
 pub fn seeded() -> Option<&'static Seed> {
     static SEED: OnceLock<Result<Seed, String>> = OnceLock::new();
-    let in_ci = std::env::var("CI").is_ok_and(|value| value == "true");
-    let (Ok(url), Ok(token)) = (
-        std::env::var("NETBOX_CONTRACT_URL"),
-        std::env::var("NETBOX_CONTRACT_TOKEN"),
-    ) else {
-        assert!(
-            !in_ci,
-            "CI=true but NETBOX_CONTRACT_URL / NETBOX_CONTRACT_TOKEN are not set: \
-             .ci/run must start the real NetBox (scripts/netbox/start.sh)"
-        );
-        eprintln!(
-            "\n!!! SKIPPING the real-NetBox contract test: NETBOX_CONTRACT_URL is not set.\n\
-             !!! Run scripts/netbox/start.sh (root, Debian) and export what it prints.\n"
-        );
-        return None;
-    };
     let token_v2 = std::env::var("NETBOX_CONTRACT_TOKEN_V2")
         .ok()
         .filter(|token| !token.is_empty());
-    let seed = SEED.get_or_init(|| {
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|error| error.to_string())?;
-            runtime.block_on(seed(url, token, token_v2))
-        })
-        .join()
-        .unwrap_or_else(|_| Err(String::from("the seeding thread panicked")))
-    });
-    match seed {
-        Ok(seed) => Some(seed),
-        Err(error) => panic!("seeding the real NetBox failed: {error}"),
-    }
+    crate::seed_once(
+        &SEED,
+        "NetBox",
+        "scripts/netbox/start.sh",
+        &["NETBOX_CONTRACT_URL", "NETBOX_CONTRACT_TOKEN"],
+        |mut values| async move {
+            let token = values.pop().unwrap_or_default();
+            let url = values.pop().unwrap_or_default();
+            seed(url, token, token_v2).await
+        },
+    )
 }
 
 struct Writer {
@@ -120,14 +99,7 @@ async fn seed(url: String, token: String, token_v2: Option<String>) -> Result<Se
         api: format!("{}/api", url.trim_end_matches('/')),
         token: token.clone(),
     };
-    let run = format!(
-        "{}",
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|t| t.as_millis())
-            .unwrap_or_default()
-            % 100_000_000
-    );
+    let run = crate::run_suffix();
     let named = |prefix: &str| json!({ "name": format!("{prefix} {run}"), "slug": format!("{}-{run}", prefix.to_lowercase().replace(' ', "-")) });
     let region = writer.create("dcim/regions/", named("Region")).await?;
     let tenant = writer.create("tenancy/tenants/", named("Tenant")).await?;

@@ -5,7 +5,7 @@
 //! to the run so that reruns against the same server do not collide.
 
 use std::sync::OnceLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -46,42 +46,20 @@ pub struct Seed {
 /// The seeded real Redmine, or `None` when no server is configured (never under `CI=true`).
 ///
 /// # Panics
-/// Under `CI=true` when the server is not configured or seeding fails: a missing server is a
-/// failure there, never a skip.
-#[allow(clippy::panic, clippy::print_stderr)]
+/// Under `CI=true` when the server is not configured, and whenever seeding fails.
 pub fn seeded() -> Option<&'static Seed> {
     static SEED: OnceLock<Result<Seed, String>> = OnceLock::new();
-    let in_ci = std::env::var("CI").is_ok_and(|value| value == "true");
-    let (Ok(url), Ok(admin_key)) = (
-        std::env::var("REDMINE_CONTRACT_URL"),
-        std::env::var("REDMINE_CONTRACT_ADMIN_KEY"),
-    ) else {
-        assert!(
-            !in_ci,
-            "CI=true but REDMINE_CONTRACT_URL / REDMINE_CONTRACT_ADMIN_KEY are not set: \
-             .ci/run must start the real Redmine (scripts/redmine/start.sh)"
-        );
-        eprintln!(
-            "\n!!! SKIPPING the real-Redmine contract test: REDMINE_CONTRACT_URL is not set.\n\
-             !!! Run scripts/redmine/start.sh (root, Debian) and export what it prints.\n"
-        );
-        return None;
-    };
-    let seed = SEED.get_or_init(|| {
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|error| error.to_string())?;
-            runtime.block_on(seed(url, admin_key))
-        })
-        .join()
-        .unwrap_or_else(|_| Err(String::from("the seeding thread panicked")))
-    });
-    match seed {
-        Ok(seed) => Some(seed),
-        Err(error) => panic!("seeding the real Redmine failed: {error}"),
-    }
+    crate::seed_once(
+        &SEED,
+        "Redmine",
+        "scripts/redmine/start.sh",
+        &["REDMINE_CONTRACT_URL", "REDMINE_CONTRACT_ADMIN_KEY"],
+        |mut values| async move {
+            let admin_key = values.pop().unwrap_or_default();
+            let url = values.pop().unwrap_or_default();
+            seed(url, admin_key).await
+        },
+    )
 }
 
 struct Admin {
@@ -179,14 +157,7 @@ async fn seed(url: String, admin_key: String) -> Result<Seed, String> {
         url: url.trim_end_matches('/').to_owned(),
         key: admin_key.clone(),
     };
-    let run = format!(
-        "{}",
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|t| t.as_millis())
-            .unwrap_or_default()
-            % 100_000_000
-    );
+    let run = crate::run_suffix();
     let trackers = admin.get("trackers.json").await?;
     let tracker_ids: Vec<u64> = trackers["trackers"]
         .as_array()
