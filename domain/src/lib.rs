@@ -3,12 +3,14 @@
 //! Nothing here does I/O, awaits, or reads a clock: `now` is always a parameter.
 
 pub mod age;
+pub mod chat;
 pub mod people;
 pub mod query;
 pub mod render;
 pub mod site;
 pub mod ticket;
 
+pub use chat::{Member, Reply};
 pub use people::{Principal, Team, User};
 pub use query::{Action, QueryError, TicketQuery};
 pub use site::{Site, SiteCounts, SiteDetails, SiteMatch};

@@ -29,3 +29,14 @@ end
 
 puts "configure.rb: redmine #{Redmine::VERSION} ok; trackers=#{Tracker.count} " \
      "statuses=#{IssueStatus.pluck(:name).join('/')} admin_id=#{admin.id}"
+
+# The user custom field that maps Redmine users to Discord members (netbot's /link writes it).
+discord = UserCustomField.find_or_initialize_by(name: 'Discord ID')
+if discord.new_record?
+  discord.field_format = 'string'
+  discord.visible = true
+  discord.editable = false
+  discord.regexp = '\A\d{15,21}\z'
+  discord.save!
+  puts "configure.rb: created user custom field 'Discord ID' (id #{discord.id})"
+end

@@ -41,13 +41,18 @@ pub fn issues_page(total: u64, offset: u64, limit: u64) -> Value {
     json!({ "issues": issues, "total_count": total, "offset": offset, "limit": limit })
 }
 
-/// The fake's state: tickets by id and the people it knows.
+/// The fake's state: tickets by id, the people it knows, and whose key it is.
 #[derive(Debug)]
 struct State {
     issues: BTreeMap<u64, Value>,
-    me: Value,
+    /// `/users/current.json` bodies by login: alice, bob, and the admin.
+    accounts: BTreeMap<String, Value>,
+    /// Whose key the fake was started with: "alice" (a member) or "admin".
+    key_owner: String,
     statuses: Vec<Value>,
     people: BTreeMap<u64, String>,
+    /// Group id → ids of its users.
+    groups: BTreeMap<u64, Vec<u64>>,
 }
 
 impl State {
@@ -74,9 +79,35 @@ impl State {
                 Some((who["id"].as_u64()?, who["name"].as_str()?.to_owned()))
             })
             .collect();
+        let mut admin = fixture("redmine/users__list_with_discord.json")["users"][0].clone();
+        admin["admin"] = json!(true);
+        let accounts = [
+            fixture("redmine/users__current.json")["user"].clone(),
+            fixture("redmine/users__current_bob.json")["user"].clone(),
+            admin,
+        ]
+        .into_iter()
+        .filter_map(|user| Some((user["login"].as_str()?.to_owned(), user)))
+        .collect();
+        let field_team = fixture("redmine/groups__7.json")["group"].clone();
+        let groups = field_team["id"]
+            .as_u64()
+            .map(|id| {
+                let users = field_team["users"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|user| user["id"].as_u64())
+                    .collect();
+                (id, users)
+            })
+            .into_iter()
+            .collect();
         Self {
             issues,
-            me: fixture("redmine/users__current.json")["user"].clone(),
+            accounts,
+            key_owner: String::from("alice"),
+            groups,
             statuses: fixture("redmine/issue_statuses.json")["issue_statuses"]
                 .as_array()
                 .cloned()
@@ -93,23 +124,25 @@ impl State {
             .any(|known| known["id"].as_u64() == status && known["is_closed"] == json!(true))
     }
 
-    /// Ids that `assigned_to_id=me` covers: me and my groups.
-    fn my_ids(&self) -> Vec<u64> {
-        let mut ids: Vec<u64> = self.me["id"].as_u64().into_iter().collect();
+    /// Ids that `assigned_to_id=me` covers: me and my groups (Redmine 5 includes them).
+    fn my_ids(&self, me: &Value) -> Vec<u64> {
+        let Some(my_id) = me["id"].as_u64() else {
+            return Vec::new();
+        };
+        let mut ids = vec![my_id];
         ids.extend(
-            self.me["groups"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|group| group["id"].as_u64()),
+            self.groups
+                .iter()
+                .filter(|(_, users)| users.contains(&my_id))
+                .map(|(group, _)| *group),
         );
         ids
     }
 
-    fn list(&self, query: &BTreeMap<String, String>) -> Value {
+    fn list(&self, me: &Value, query: &BTreeMap<String, String>) -> Value {
         let assignees: Option<Vec<u64>> = query.get("assigned_to_id").map(|value| {
             if value == "me" {
-                self.my_ids()
+                self.my_ids(me)
             } else {
                 value.split(',').filter_map(|id| id.parse().ok()).collect()
             }
@@ -152,6 +185,47 @@ impl State {
         json!({ "issues": page, "total_count": matching.len(), "offset": offset, "limit": limit })
     }
 
+    /// `/users.json` (admin): the recorded users, filtered by `name` like Redmine does.
+    fn users(&self, query: &BTreeMap<String, String>) -> Value {
+        let name = query.get("name").map(|name| name.to_lowercase());
+        let users: Vec<Value> = fixture("redmine/users__list_with_discord.json")["users"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|user| {
+                name.as_ref().is_none_or(|name| {
+                    ["login", "firstname", "lastname", "mail"]
+                        .iter()
+                        .any(|key| {
+                            user[*key]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_lowercase()
+                                .contains(name)
+                        })
+                })
+            })
+            .cloned()
+            .collect();
+        json!({ "users": users, "total_count": users.len(), "offset": 0, "limit": 100 })
+    }
+
+    /// `POST /issues.json`: a new ticket in the recorded project, authored by `me`.
+    fn create(&mut self, me: &Value, body: &Value) -> ResponseTemplate {
+        let subject = body["issue"]["subject"].as_str().unwrap_or_default();
+        if subject.trim().is_empty() {
+            return error(422, &["Subject cannot be blank"]);
+        }
+        let mut issue = fixture("redmine/issue__created.json")["issue"].clone();
+        let id = self.issues.keys().max().copied().unwrap_or_default() + 1;
+        issue["id"] = json!(id);
+        issue["subject"] = json!(subject);
+        issue["description"] = body["issue"]["description"].clone();
+        issue["author"] = json!({ "id": me["id"], "name": full_name(me) });
+        self.issues.insert(id, issue.clone());
+        ResponseTemplate::new(201).set_body_json(json!({ "issue": issue }))
+    }
+
     /// `/search.json`: open tickets with every word in the subject, description or notes.
     fn search(&self, query: &BTreeMap<String, String>) -> Value {
         let words: Vec<String> = query
@@ -183,7 +257,7 @@ impl State {
         json!({ "results": page, "total_count": hits.len(), "offset": offset, "limit": limit })
     }
 
-    fn update(&mut self, id: u64, body: &Value) -> ResponseTemplate {
+    fn update(&mut self, me: &Value, id: u64, body: &Value) -> ResponseTemplate {
         let changes = &body["issue"];
         let assignee = match &changes["assigned_to_id"] {
             Value::Null => None,
@@ -209,7 +283,7 @@ impl State {
                 None => return error(422, &["Status is invalid"]),
             },
         };
-        let me = json!({ "id": self.me["id"], "name": format!("{} {}", self.me["firstname"].as_str().unwrap_or_default(), self.me["lastname"].as_str().unwrap_or_default()) });
+        let me = json!({ "id": me["id"], "name": full_name(me) });
         let Some(issue) = self.issues.get_mut(&id) else {
             return ResponseTemplate::new(404);
         };
@@ -241,6 +315,14 @@ impl State {
     }
 }
 
+fn full_name(user: &Value) -> String {
+    format!(
+        "{} {}",
+        user["firstname"].as_str().unwrap_or_default(),
+        user["lastname"].as_str().unwrap_or_default()
+    )
+}
+
 /// `offset` and `limit` as Redmine reads them: 25 by default, at most 100.
 fn paging(query: &BTreeMap<String, String>) -> (usize, usize) {
     let number = |name: &str, default: usize| {
@@ -263,11 +345,17 @@ impl Respond for Fake {
         let Ok(mut state) = self.0.lock() else {
             return ResponseTemplate::new(500);
         };
-        if let Some(login) = request.headers.get("x-redmine-switch-user") {
-            if Some(login.to_str().unwrap_or_default()) != state.me["login"].as_str() {
-                return ResponseTemplate::new(412);
-            }
-        }
+        // Redmine switches users only for an admin's key, and answers 412 for an unknown login.
+        let switched = request
+            .headers
+            .get("x-redmine-switch-user")
+            .and_then(|login| login.to_str().ok())
+            .filter(|_| state.key_owner == "admin");
+        let login = switched.unwrap_or(&state.key_owner).to_owned();
+        let Some(me) = state.accounts.get(&login).cloned() else {
+            return ResponseTemplate::new(412);
+        };
+        let admin = me["admin"] == json!(true);
         let query: BTreeMap<String, String> = request
             .url
             .query_pairs()
@@ -280,8 +368,12 @@ impl Respond for Fake {
             .and_then(|id| id.parse::<u64>().ok());
         match (request.method.as_str(), path, ticket) {
             ("GET", "/issues.json", _) => {
-                ResponseTemplate::new(200).set_body_json(state.list(&query))
+                ResponseTemplate::new(200).set_body_json(state.list(&me, &query))
             }
+            ("POST", "/issues.json", _) => match serde_json::from_slice::<Value>(&request.body) {
+                Ok(body) => state.create(&me, &body),
+                Err(_) => ResponseTemplate::new(400),
+            },
             ("GET", "/search.json", _) => {
                 ResponseTemplate::new(200).set_body_json(state.search(&query))
             }
@@ -296,11 +388,11 @@ impl Respond for Fake {
                 None => ResponseTemplate::new(404),
             },
             ("PUT", _, Some(id)) => match serde_json::from_slice::<Value>(&request.body) {
-                Ok(body) => state.update(id, &body),
+                Ok(body) => state.update(&me, id, &body),
                 Err(_) => ResponseTemplate::new(400),
             },
             ("GET", "/users/current.json", _) => {
-                ResponseTemplate::new(200).set_body_json(json!({ "user": state.me }))
+                ResponseTemplate::new(200).set_body_json(json!({ "user": me }))
             }
             ("GET", "/issue_statuses.json", _) => ok("issue_statuses.json"),
             ("GET", "/projects/netops/memberships.json", _) => {
@@ -311,26 +403,46 @@ impl Respond for Fake {
             {
                 ok("projects__netops__memberships.json")
             }
-            // The demo acts as an ordinary member: the admin listings are closed to it.
-            ("GET", "/users.json" | "/groups.json", _) => ResponseTemplate::new(403),
+            // Admin listings are open to admins only, as in Redmine.
+            ("GET", "/users.json" | "/groups.json" | "/custom_fields.json", _) if !admin => {
+                ResponseTemplate::new(403)
+            }
+            ("GET", "/users.json", _) => {
+                ResponseTemplate::new(200).set_body_json(state.users(&query))
+            }
+            ("GET", "/groups.json", _) => ok("groups.json"),
+            ("GET", "/custom_fields.json", _) => ok("custom_fields.json"),
+            ("PUT", path, _) if admin && path.starts_with("/users/") => ResponseTemplate::new(204),
             _ => ResponseTemplate::new(404),
         }
     }
 }
 
-/// The stateful fixture Redmine: the recorded tickets, people and statuses, acting as the
-/// recorded member (alice) who may not list all users; changes are remembered.
+/// The stateful fixture Redmine: the recorded tickets, people and statuses; changes are
+/// remembered. Started with a member's key (alice's) or an admin's.
 #[derive(Debug)]
 pub struct DemoRedmine {
     server: MockServer,
 }
 
 impl DemoRedmine {
-    /// Starts the fake on a free loopback port.
+    /// Starts the fake on a free loopback port, with a member's key (alice's).
     pub async fn start() -> Self {
+        Self::start_with_key_of("alice").await
+    }
+
+    /// Starts the fake with an admin's key, as the bot uses it: admin listings open, and
+    /// `X-Redmine-Switch-User` acts as alice or bob.
+    pub async fn start_admin() -> Self {
+        Self::start_with_key_of("admin").await
+    }
+
+    async fn start_with_key_of(owner: &str) -> Self {
         let server = MockServer::start().await;
+        let mut state = State::from_fixtures();
+        owner.clone_into(&mut state.key_owner);
         Mock::given(path_regex(".*"))
-            .respond_with(Fake(Arc::new(Mutex::new(State::from_fixtures()))))
+            .respond_with(Fake(Arc::new(Mutex::new(state))))
             .mount(&server)
             .await;
         Self { server }

@@ -5,7 +5,9 @@ use std::fmt;
 use std::time::Duration;
 
 use domain::people::name_match_rank;
-use domain::{AssigneeChange, Principal, Status, Ticket, TicketId, TicketUpdate, User};
+use domain::{
+    AssigneeChange, Principal, Status, Ticket, TicketId, TicketQuery, TicketUpdate, User,
+};
 use ports::{TicketTracker, TrackerError};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
@@ -15,8 +17,8 @@ use url::Url;
 
 use crate::convert;
 use crate::dto::{
-    GroupsPage, IssueEnvelope, IssuesPage, MembershipsPage, SearchPage, StatusesEnvelope,
-    UserEnvelope, UsersPage,
+    CustomFieldsEnvelope, GroupsPage, IssueEnvelope, IssuesPage, MembershipsPage, SearchPage,
+    StatusesEnvelope, UserEnvelope, UsersPage,
 };
 use crate::error::{from_status, from_transport, Attempt};
 
@@ -533,6 +535,215 @@ impl TicketTracker for Redmine {
             None => candidates.extend(self.people_as_member(&me).await?),
         }
         best_match(name, candidates)
+    }
+
+    async fn create(
+        &self,
+        project: &str,
+        subject: &str,
+        description: &str,
+    ) -> Result<Ticket, TrackerError> {
+        let action = format!("open a ticket in project '{project}'");
+        let attempt = Attempt {
+            action: &action,
+            ticket: None,
+        };
+        let body = json!({ "issue": {
+            "project_id": project, "subject": subject, "description": description
+        }});
+        let text = self
+            .send(
+                Method::POST,
+                self.url("issues.json", &[]),
+                Some(&body),
+                &attempt,
+            )
+            .await?;
+        let envelope: IssueEnvelope =
+            serde_json::from_str(&text).map_err(|error| TrackerError::Unexpected {
+                host: self.host.clone(),
+                action: action.clone(),
+                detail: format!("unreadable JSON ({error})"),
+            })?;
+        convert::ticket(envelope.issue, &self.base).ok_or_else(|| TrackerError::Unexpected {
+            host: self.host.clone(),
+            action,
+            detail: String::from("the new ticket has no number"),
+        })
+    }
+
+    async fn people(&self, typed: &str, limit: usize) -> Result<Vec<Principal>, TrackerError> {
+        let typed = typed.trim().to_lowercase();
+        let me = self.current_user_with_memberships().await?;
+        let candidates = if me.admin == Some(false) {
+            self.people_as_member(&me).await?
+        } else {
+            let mut users: Vec<Candidate> = self
+                .get_all(
+                    "users.json",
+                    &[("name", typed.clone()), ("status", String::from("1"))],
+                    &Attempt {
+                        action: "list users",
+                        ticket: None,
+                    },
+                    |page: UsersPage| (page.users, page.total_count),
+                )
+                .await?
+                .iter()
+                .map(|user| Candidate::user(convert::user(user)))
+                .collect();
+            let groups = self
+                .get_all(
+                    "groups.json",
+                    &[],
+                    &Attempt {
+                        action: "list groups",
+                        ticket: None,
+                    },
+                    |page: GroupsPage| (page.groups, page.total_count),
+                )
+                .await?;
+            users.extend(groups.into_iter().map(Candidate::team));
+            users
+        };
+        let mut found: Vec<Principal> = Vec::new();
+        for candidate in candidates {
+            let matches = candidate.person.name().to_lowercase().contains(&typed)
+                || candidate
+                    .login
+                    .as_deref()
+                    .is_some_and(|login| login.to_lowercase().contains(&typed));
+            if matches
+                && !found
+                    .iter()
+                    .any(|known| known.id() == candidate.person.id())
+            {
+                found.push(candidate.person);
+            }
+        }
+        found.sort_by_key(|person| person.name().to_lowercase());
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    async fn discord_links(&self, field: &str) -> Result<Vec<(u64, String)>, TrackerError> {
+        let users = self
+            .get_all(
+                "users.json",
+                &[("status", String::from("1"))],
+                &Attempt {
+                    action: "list users and their Discord ids",
+                    ticket: None,
+                },
+                |page: UsersPage| (page.users, page.total_count),
+            )
+            .await?;
+        Ok(users
+            .iter()
+            .filter_map(|user| {
+                let value = user
+                    .custom_fields
+                    .iter()
+                    .find(|custom| custom.name.eq_ignore_ascii_case(field))?
+                    .value
+                    .as_ref()?
+                    .as_str()?
+                    .trim()
+                    .parse::<u64>()
+                    .ok()?;
+                Some((value, user.login.clone()?))
+            })
+            .collect())
+    }
+
+    async fn link_discord(
+        &self,
+        login: &str,
+        field: &str,
+        discord_id: u64,
+    ) -> Result<(), TrackerError> {
+        let fields: CustomFieldsEnvelope = self
+            .get(
+                "custom_fields.json",
+                &[],
+                &Attempt {
+                    action: "read the custom fields",
+                    ticket: None,
+                },
+            )
+            .await?;
+        let field_id = fields
+            .custom_fields
+            .iter()
+            .find(|custom| {
+                custom.customized_type == "user" && custom.name.eq_ignore_ascii_case(field)
+            })
+            .map(|custom| custom.id)
+            .ok_or_else(|| TrackerError::NoSuchField(field.to_owned()))?;
+        let users = self
+            .get_all(
+                "users.json",
+                &[("name", login.to_owned()), ("status", String::from("1"))],
+                &Attempt {
+                    action: "find the user to link",
+                    ticket: None,
+                },
+                |page: UsersPage| (page.users, page.total_count),
+            )
+            .await?;
+        let user_id = users
+            .iter()
+            .find(|user| {
+                user.login
+                    .as_deref()
+                    .is_some_and(|known| known.eq_ignore_ascii_case(login))
+            })
+            .map(|user| user.id)
+            .ok_or_else(|| TrackerError::UnknownLogin(login.to_owned()))?;
+        let action = format!("link {login} to a Discord member");
+        let body = json!({ "user": { "custom_fields": [
+            { "id": field_id, "value": discord_id.to_string() }
+        ]}});
+        self.send(
+            Method::PUT,
+            self.url(&format!("users/{user_id}.json"), &[]),
+            Some(&body),
+            &Attempt {
+                action: &action,
+                ticket: None,
+            },
+        )
+        .await
+        .map(drop)
+    }
+
+    fn acting_as(&self, login: &str) -> Self {
+        Redmine::acting_as(self, login)
+    }
+
+    fn web_link(&self, query: &TicketQuery) -> String {
+        let (path, pairs): (&str, Vec<(&str, String)>) = match query {
+            TicketQuery::Show(id) | TicketQuery::Act(id, _) => {
+                return self.ticket_url(*id);
+            }
+            TicketQuery::Mine => (
+                "issues",
+                vec![
+                    ("set_filter", "1".into()),
+                    ("status_id", "o".into()),
+                    ("assigned_to_id", "me".into()),
+                ],
+            ),
+            TicketQuery::NameOrSearch(words) => (
+                "search",
+                vec![
+                    ("q", words.join(" ")),
+                    ("issues", "1".into()),
+                    ("open_issues", "1".into()),
+                ],
+            ),
+        };
+        self.url(path, &pairs).to_string()
     }
 
     async fn statuses(&self) -> Result<Vec<Status>, TrackerError> {

@@ -79,6 +79,33 @@ pub(crate) struct UserDto {
     pub groups: Vec<NamedDto>,
     #[serde(default)]
     pub memberships: Vec<UserMembershipDto>,
+    /// Shown to admins on user listings.
+    #[serde(default)]
+    pub custom_fields: Vec<CustomValueDto>,
+}
+
+/// A custom field's value on a user: `{"id", "name", "value"}` (value may be null or a list).
+#[derive(Debug, Deserialize)]
+pub(crate) struct CustomValueDto {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub value: Option<serde_json::Value>,
+}
+
+/// `GET /custom_fields.json` (admin only).
+#[derive(Debug, Deserialize)]
+pub(crate) struct CustomFieldsEnvelope {
+    pub custom_fields: Vec<CustomFieldDto>,
+}
+
+/// One custom field definition.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CustomFieldDto {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub customized_type: String,
 }
 
 /// A project membership as listed on a user.

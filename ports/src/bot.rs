@@ -1,0 +1,715 @@
+//! The bot's commands as use cases: a member and their words in, a `Reply` out.
+//!
+//! Nothing here knows Discord: the Discord adapter defers, calls these, and sends the reply
+//! with mentions disabled. Every member acts as their own Redmine user (found through the
+//! Discord id stored in a Redmine user custom field), so Redmine's permissions and history
+//! are theirs.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use chrono::{DateTime, Utc};
+use domain::render::discord;
+use domain::{Action, Member, Reply, TicketId, TicketQuery};
+
+use crate::inventory::{Inventory, InventoryError};
+use crate::sites;
+use crate::tickets::{run, Outcome};
+use crate::tracker::{StatusNames, TicketTracker, TrackerError};
+
+/// Discord's limit on autocomplete choices.
+pub const MAX_CHOICES: usize = 25;
+
+/// Discord's limit on a thread name.
+pub const THREAD_NAME_LIMIT: usize = 100;
+
+/// What the bot needs to know besides its ports (from `netbot.toml` and the environment).
+#[derive(Debug, Clone)]
+pub struct BotSettings {
+    /// The one server the bot serves; interactions from any other are refused.
+    pub guild_id: u64,
+    /// Members with this role may `/link`.
+    pub admin_role: Option<u64>,
+    /// Unlinked members may read open tickets as this Redmine login; `None`: they may not.
+    pub reader_login: Option<String>,
+    /// The project `/new` opens tickets in.
+    pub default_project: String,
+    /// The Redmine user custom field holding Discord ids.
+    pub discord_field: String,
+    /// Statuses set by unassign, progress and resolve.
+    pub status_names: StatusNames,
+    /// The backend timeout, for the message a member reads when it runs out.
+    pub timeout_seconds: u64,
+}
+
+/// Which Redmine login each linked Discord member is.
+#[derive(Debug, Default)]
+pub struct Identities(RwLock<HashMap<u64, String>>);
+
+impl Identities {
+    /// The login linked to a Discord user id.
+    #[must_use]
+    pub fn login_of(&self, discord_id: u64) -> Option<String> {
+        self.0
+            .read()
+            .ok()
+            .and_then(|map| map.get(&discord_id).cloned())
+    }
+
+    /// Replaces the whole mapping.
+    pub fn replace(&self, links: Vec<(u64, String)>) {
+        if let Ok(mut map) = self.0.write() {
+            *map = links.into_iter().collect();
+        }
+    }
+
+    /// Adds or changes one link.
+    pub fn insert(&self, discord_id: u64, login: String) {
+        if let Ok(mut map) = self.0.write() {
+            map.insert(discord_id, login);
+        }
+    }
+}
+
+/// The bot: an admin-keyed tracker (it acts as each member through it), the inventory, the
+/// settings and the identity map.
+#[derive(Debug)]
+pub struct Bot<T, I> {
+    tracker: T,
+    inventory: I,
+    settings: BotSettings,
+    identities: Identities,
+}
+
+/// A ticket action as the `/ticket` command offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketAction {
+    /// Show the ticket.
+    Show,
+    /// Assign it (to the given user, or to me).
+    Assign,
+    /// Clear the assignee, status New.
+    Unassign,
+    /// Take it, status In Progress.
+    Progress,
+    /// Status Resolved.
+    Resolve,
+}
+
+/// What `/thread` needs from Discord: the thread's name and its first message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadStart {
+    /// The ticket.
+    pub ticket: TicketId,
+    /// `#42 Subject…`, at most 100 characters.
+    pub name: String,
+    /// The ticket line, posted first in the thread.
+    pub first_message: String,
+}
+
+fn tracker_error(error: &TrackerError, seconds: u64) -> Reply {
+    match error {
+        TrackerError::Timeout { .. } => {
+            Reply::error(&format!("Redmine did not answer in {seconds} s, try again"))
+        }
+        other => Reply::error(&other.to_string()),
+    }
+}
+
+fn inventory_error(error: &InventoryError, seconds: u64) -> Reply {
+    match error {
+        InventoryError::Timeout { .. } => {
+            Reply::error(&format!("NetBox did not answer in {seconds} s, try again"))
+        }
+        other => Reply::error(&other.to_string()),
+    }
+}
+
+fn unlinked() -> Reply {
+    Reply::error(
+        "You are not linked to a Redmine user yet: ask an admin to run /link with your name and \
+         your Redmine login",
+    )
+}
+
+impl<T: TicketTracker, I: Inventory> Bot<T, I> {
+    /// A bot over these ports; the identity map starts empty (see [`Self::refresh_identities`]).
+    pub fn new(tracker: T, inventory: I, settings: BotSettings) -> Self {
+        Self {
+            tracker,
+            inventory,
+            settings,
+            identities: Identities::default(),
+        }
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &BotSettings {
+        &self.settings
+    }
+
+    /// Reloads who is who from Redmine; returns how many members are linked.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when Redmine cannot be read (the old mapping stays).
+    pub async fn refresh_identities(&self) -> Result<usize, TrackerError> {
+        let links = self
+            .tracker
+            .discord_links(&self.settings.discord_field)
+            .await?;
+        let n_links = links.len();
+        self.identities.replace(links);
+        Ok(n_links)
+    }
+
+    /// Refuses members of other servers and direct messages.
+    fn admit(&self, member: &Member) -> Result<(), Reply> {
+        if member.guild_id == Some(self.settings.guild_id) {
+            Ok(())
+        } else {
+            Err(Reply::error(
+                "This bot only answers in its own Discord server",
+            ))
+        }
+    }
+
+    /// The tracker acting as the member: their own login, or the reader login for reading.
+    fn actor(&self, member: &Member, changes: bool) -> Result<(T, bool), Reply> {
+        self.admit(member)?;
+        if let Some(login) = self.identities.login_of(member.id) {
+            return Ok((self.tracker.acting_as(&login), true));
+        }
+        match (&self.settings.reader_login, changes) {
+            (Some(reader), false) => Ok((self.tracker.acting_as(reader), false)),
+            _ => Err(unlinked()),
+        }
+    }
+
+    fn is_admin(&self, member: &Member) -> bool {
+        self.settings
+            .admin_role
+            .is_some_and(|role| member.role_ids.contains(&role))
+    }
+
+    fn see_all(&self, tracker: &T, query: &TicketQuery, words: &str) -> String {
+        let command = if words.trim().is_empty() {
+            String::from("`tickets`")
+        } else {
+            format!("`tickets {}`", words.trim().replace('`', "'"))
+        };
+        format!("use {command} or <{}>", tracker.web_link(query))
+    }
+
+    /// `/tickets [query]`: the CLI's grammar.
+    pub async fn tickets(&self, member: &Member, words: &str, now: DateTime<Utc>) -> Reply {
+        let parts: Vec<&str> = words.split_whitespace().collect();
+        let query = match TicketQuery::parse(&parts) {
+            Ok(query) => query,
+            Err(error) => return Reply::error(&error.to_string()),
+        };
+        let changes = matches!(query, TicketQuery::Act(..));
+        let (tracker, linked) = match self.actor(member, changes) {
+            Ok(actor) => actor,
+            Err(reply) => return reply,
+        };
+        if matches!(query, TicketQuery::Mine) && !linked {
+            return unlinked();
+        }
+        match run(&tracker, &query, &self.settings.status_names).await {
+            Ok(Outcome::List(tickets)) => Reply::public(discord::ticket_list(
+                &tickets,
+                now,
+                &self.see_all(&tracker, &query, words),
+            )),
+            Ok(Outcome::Details(ticket) | Outcome::Changed(ticket)) => {
+                Reply::public(discord::ticket_details(&ticket, now))
+            }
+            Err(error) => tracker_error(&error, self.settings.timeout_seconds),
+        }
+    }
+
+    /// `/ticket ID ACTION [USER]`; `USER` defaults to the member for assign.
+    pub async fn ticket(
+        &self,
+        member: &Member,
+        id: &str,
+        action: TicketAction,
+        user: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Reply {
+        let id = match TicketId::parse(id.trim()) {
+            Ok(id) => id,
+            Err(error) => return Reply::error(&error.to_string()),
+        };
+        let query = match action {
+            TicketAction::Show => TicketQuery::Show(id),
+            TicketAction::Assign => match user.map(str::trim).filter(|user| !user.is_empty()) {
+                Some(user) => TicketQuery::Act(id, Action::Assign(user.to_owned())),
+                None => match self.identities.login_of(member.id) {
+                    Some(login) => TicketQuery::Act(id, Action::Assign(login)),
+                    None => return self.admit(member).err().unwrap_or_else(unlinked),
+                },
+            },
+            TicketAction::Unassign => TicketQuery::Act(id, Action::Unassign),
+            TicketAction::Progress => TicketQuery::Act(id, Action::Progress),
+            TicketAction::Resolve => TicketQuery::Act(id, Action::Resolve),
+        };
+        let changes = !matches!(query, TicketQuery::Show(_));
+        let (tracker, _) = match self.actor(member, changes) {
+            Ok(actor) => actor,
+            Err(reply) => return reply,
+        };
+        match run(&tracker, &query, &self.settings.status_names).await {
+            Ok(Outcome::Details(ticket) | Outcome::Changed(ticket)) => {
+                Reply::public(discord::ticket_details(&ticket, now))
+            }
+            Ok(Outcome::List(tickets)) => Reply::public(discord::ticket_list(&tickets, now, "")),
+            Err(error) => tracker_error(&error, self.settings.timeout_seconds),
+        }
+    }
+
+    /// `/new TITLE [DESCRIPTION]`: a ticket in the default project, opened as the member.
+    pub async fn new_ticket(
+        &self,
+        member: &Member,
+        title: &str,
+        description: &str,
+        now: DateTime<Utc>,
+    ) -> Reply {
+        let (tracker, _) = match self.actor(member, true) {
+            Ok(actor) => actor,
+            Err(reply) => return reply,
+        };
+        if title.trim().is_empty() {
+            return Reply::error("A new ticket needs a title");
+        }
+        match tracker
+            .create(
+                &self.settings.default_project,
+                title.trim(),
+                description.trim(),
+            )
+            .await
+        {
+            Ok(ticket) => Reply::public(discord::ticket_line(&ticket, now)),
+            Err(error) => tracker_error(&error, self.settings.timeout_seconds),
+        }
+    }
+
+    /// `/site [NAME]`: every site, or one in detail.
+    pub async fn site(&self, member: &Member, name: &str) -> Reply {
+        if let Err(reply) = self.admit(member) {
+            return reply;
+        }
+        let seconds = self.settings.timeout_seconds;
+        if name.trim().is_empty() {
+            return match sites::list(&self.inventory).await {
+                Ok(all) => {
+                    let lines: Vec<String> = all
+                        .iter()
+                        .map(|site| discord::site_list(std::slice::from_ref(site)))
+                        .collect();
+                    Reply::public(discord::fit_lines(
+                        &lines,
+                        "No sites.",
+                        "use `netbot sites`",
+                    ))
+                }
+                Err(error) => inventory_error(&error, seconds),
+            };
+        }
+        match sites::details(&self.inventory, name).await {
+            Ok(details) => Reply::public(discord::site_details(&details)),
+            Err(error) => inventory_error(&error, seconds),
+        }
+    }
+
+    /// Site choices for what has been typed: `(name shown, value sent)`, at most 25.
+    pub async fn complete_site(&self, typed: &str) -> Vec<(String, String)> {
+        sites::complete(&self.inventory, typed)
+            .await
+            .unwrap_or_default()
+    }
+
+    /// People and teams for what has been typed, at most 25: `(name shown, value sent)`.
+    pub async fn complete_person(&self, typed: &str) -> Vec<(String, String)> {
+        self.tracker
+            .people(typed, MAX_CHOICES)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|person| (person.name().to_owned(), person.name().to_owned()))
+            .collect()
+    }
+
+    /// `/link MEMBER LOGIN` (admin role only): writes the member's Discord id into Redmine.
+    pub async fn link(&self, member: &Member, target: u64, login: &str) -> Reply {
+        if let Err(reply) = self.admit(member) {
+            return reply;
+        }
+        if !self.is_admin(member) {
+            return Reply::error("Only members with the netbot admin role may /link");
+        }
+        let login = login.trim();
+        match self
+            .tracker
+            .link_discord(login, &self.settings.discord_field, target)
+            .await
+        {
+            Ok(()) => {
+                self.identities.insert(target, login.to_owned());
+                Reply::private(format!(
+                    "Linked <@{target}> to the Redmine user `{}`.",
+                    login.replace('`', "'")
+                ))
+            }
+            Err(error) => tracker_error(&error, self.settings.timeout_seconds),
+        }
+    }
+
+    /// `/thread ID`: checks the member may see the ticket and says how to name the thread.
+    ///
+    /// # Errors
+    /// The reply to send instead when the thread cannot be opened.
+    pub async fn thread_start(
+        &self,
+        member: &Member,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ThreadStart, Reply> {
+        let id = TicketId::parse(id.trim()).map_err(|error| Reply::error(&error.to_string()))?;
+        let (tracker, _) = self.actor(member, true)?;
+        let ticket = tracker
+            .get(id)
+            .await
+            .map_err(|error| tracker_error(&error, self.settings.timeout_seconds))?;
+        let name: String = format!("#{} {}", ticket.id, ticket.subject)
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(THREAD_NAME_LIMIT)
+            .collect();
+        Ok(ThreadStart {
+            ticket: id,
+            name,
+            first_message: discord::ticket_line(&ticket, now),
+        })
+    }
+
+    /// After Discord made the thread: marks the ticket for sync with a note, as the member,
+    /// that links the thread (the threader takes it from there).
+    pub async fn thread_opened(
+        &self,
+        member: &Member,
+        ticket: TicketId,
+        thread_url: &str,
+    ) -> Reply {
+        let (tracker, _) = match self.actor(member, true) {
+            Ok(actor) => actor,
+            Err(reply) => return reply,
+        };
+        let note = format!("Discord thread for this ticket: {thread_url}");
+        match tracker.add_note(ticket, &note).await {
+            Ok(()) => Reply::public(format!("Thread opened for ticket {ticket}: <{thread_url}>")),
+            Err(error) => tracker_error(&error, self.settings.timeout_seconds),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::{Named, Site, SiteCounts, Ticket};
+
+    use super::*;
+    use crate::inventory::MockInventory;
+    use crate::tracker::MockTicketTracker;
+
+    const GUILD: u64 = 1000;
+    const ADMIN_ROLE: u64 = 77;
+    const ALICE: u64 = 123_456_789_012_345_678;
+    const STRANGER: u64 = 999_999_999_999_999_999;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn settings(reader_login: Option<&str>) -> BotSettings {
+        BotSettings {
+            guild_id: GUILD,
+            admin_role: Some(ADMIN_ROLE),
+            reader_login: reader_login.map(str::to_owned),
+            default_project: "netops".into(),
+            discord_field: "Discord ID".into(),
+            status_names: StatusNames::default(),
+            timeout_seconds: 8,
+        }
+    }
+
+    fn member(id: u64) -> Member {
+        Member {
+            id,
+            guild_id: Some(GUILD),
+            role_ids: Vec::new(),
+        }
+    }
+
+    fn ticket(id: u64) -> Ticket {
+        Ticket {
+            id: TicketId::new(id).unwrap(),
+            subject: "Othello rooftop node offline".into(),
+            description: String::new(),
+            status: Named::new(1, "New"),
+            priority: Named::new(2, "Normal"),
+            tracker: Named::new(1, "Bug"),
+            project: Named::new(1, "Network Operations"),
+            assigned_to: None,
+            author: "Bob Builder".into(),
+            created_on: now(),
+            updated_on: now(),
+            url: format!("https://redmine.example.org/issues/{id}"),
+            notes: Vec::new(),
+        }
+    }
+
+    /// A tracker that knows alice's link and must never act for anyone.
+    fn tracker_refusing_to_act() -> MockTicketTracker {
+        let mut tracker = MockTicketTracker::new();
+        tracker
+            .expect_discord_links()
+            .returning(|_| Box::pin(async { Ok(vec![(ALICE, "alice".to_owned())]) }));
+        tracker.expect_acting_as().never();
+        tracker.expect_link_discord().never();
+        tracker
+    }
+
+    async fn bot(
+        tracker: MockTicketTracker,
+        reader: Option<&str>,
+    ) -> Bot<MockTicketTracker, MockInventory> {
+        let bot = Bot::new(tracker, MockInventory::new(), settings(reader));
+        bot.refresh_identities().await.unwrap();
+        bot
+    }
+
+    #[tokio::test]
+    async fn another_server_is_refused_before_anything_is_asked() {
+        let bot = bot(tracker_refusing_to_act(), None).await;
+        let elsewhere = Member {
+            guild_id: Some(42),
+            ..member(ALICE)
+        };
+        let reply = bot.tickets(&elsewhere, "", now()).await;
+        assert_eq!(
+            reply,
+            Reply::private("This bot only answers in its own Discord server.")
+        );
+        let direct_message = Member {
+            guild_id: None,
+            ..member(ALICE)
+        };
+        assert!(bot.site(&direct_message, "").await.ephemeral);
+    }
+
+    #[tokio::test]
+    async fn an_unlinked_member_cannot_change_a_ticket_and_is_told_how_to_link() {
+        let bot = bot(tracker_refusing_to_act(), Some("reader")).await;
+        for reply in [
+            bot.ticket(&member(STRANGER), "42", TicketAction::Resolve, None, now())
+                .await,
+            bot.ticket(&member(STRANGER), "42", TicketAction::Assign, None, now())
+                .await,
+            bot.tickets(&member(STRANGER), "42 progress", now()).await,
+            bot.new_ticket(&member(STRANGER), "Down", "", now()).await,
+        ] {
+            assert!(reply.ephemeral);
+            assert!(
+                reply
+                    .text
+                    .starts_with("You are not linked to a Redmine user yet"),
+                "{}",
+                reply.text
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unlinked_member_reads_as_the_reader_login_when_configured() {
+        let mut tracker = tracker_refusing_to_act();
+        tracker.checkpoint();
+        tracker
+            .expect_discord_links()
+            .returning(|_| Box::pin(async { Ok(vec![]) }));
+        tracker
+            .expect_acting_as()
+            .withf(|login| login == "reader")
+            .times(1)
+            .returning(|_| {
+                let mut reader = MockTicketTracker::new();
+                reader
+                    .expect_get()
+                    .returning(|id| Box::pin(async move { Ok(ticket(id.get())) }));
+                reader
+            });
+        let bot = bot(tracker, Some("reader")).await;
+        let reply = bot.tickets(&member(STRANGER), "42", now()).await;
+        assert!(!reply.ephemeral, "{}", reply.text);
+        assert!(reply.text.starts_with("**[#42]"), "{}", reply.text);
+    }
+
+    #[tokio::test]
+    async fn without_a_reader_login_unlinked_members_cannot_read() {
+        let bot = bot(tracker_refusing_to_act(), None).await;
+        let reply = bot.tickets(&member(STRANGER), "rooftop", now()).await;
+        assert!(
+            reply.text.starts_with("You are not linked"),
+            "{}",
+            reply.text
+        );
+    }
+
+    #[tokio::test]
+    async fn a_linked_member_acts_as_their_own_redmine_user() {
+        let mut tracker = tracker_refusing_to_act();
+        tracker.checkpoint();
+        tracker
+            .expect_discord_links()
+            .returning(|_| Box::pin(async { Ok(vec![(ALICE, "alice".to_owned())]) }));
+        tracker
+            .expect_acting_as()
+            .withf(|login| login == "alice")
+            .times(1)
+            .returning(|_| {
+                let mut alice = MockTicketTracker::new();
+                alice
+                    .expect_create()
+                    .withf(|project, subject, _| project == "netops" && subject == "AP down")
+                    .returning(|_, _, _| Box::pin(async { Ok(ticket(800)) }));
+                alice
+            });
+        let bot = bot(tracker, None).await;
+        let reply = bot.new_ticket(&member(ALICE), " AP down ", "", now()).await;
+        assert_eq!(reply.text, "**[#800](<https://redmine.example.org/issues/800>)** Othello rooftop node offline - Normal - now old");
+    }
+
+    #[tokio::test]
+    async fn only_the_admin_role_may_link_members() {
+        let bot = bot(tracker_refusing_to_act(), None).await;
+        let reply = bot.link(&member(ALICE), STRANGER, "stranger").await;
+        assert_eq!(
+            reply,
+            Reply::private("Only members with the netbot admin role may /link.")
+        );
+    }
+
+    #[tokio::test]
+    async fn an_admin_links_a_member_and_the_link_takes_effect_at_once() {
+        let mut tracker = tracker_refusing_to_act();
+        tracker.checkpoint();
+        tracker
+            .expect_discord_links()
+            .returning(|_| Box::pin(async { Ok(vec![]) }));
+        tracker
+            .expect_link_discord()
+            .withf(|login, field, id| login == "carol" && field == "Discord ID" && *id == STRANGER)
+            .times(1)
+            .returning(|_, _, _| Box::pin(async { Ok(()) }));
+        tracker
+            .expect_acting_as()
+            .withf(|login| login == "carol")
+            .times(1)
+            .returning(|_| {
+                let mut carol = MockTicketTracker::new();
+                carol
+                    .expect_list_mine()
+                    .returning(|| Box::pin(async { Ok(vec![]) }));
+                carol
+                    .expect_web_link()
+                    .returning(|_| String::from("https://redmine.example.org/issues"));
+                carol
+            });
+        let bot = bot(tracker, None).await;
+        let admin = Member {
+            role_ids: vec![ADMIN_ROLE],
+            ..member(ALICE)
+        };
+        let linked = bot.link(&admin, STRANGER, " carol ").await;
+        assert!(linked.ephemeral);
+        assert_eq!(
+            linked.text,
+            format!("Linked <@{STRANGER}> to the Redmine user `carol`.")
+        );
+        assert_eq!(
+            bot.tickets(&member(STRANGER), "", now()).await.text,
+            "No tickets."
+        );
+    }
+
+    #[tokio::test]
+    async fn a_timeout_reads_as_redmine_did_not_answer_in_8_s() {
+        let mut tracker = tracker_refusing_to_act();
+        tracker.checkpoint();
+        tracker
+            .expect_discord_links()
+            .returning(|_| Box::pin(async { Ok(vec![(ALICE, "alice".to_owned())]) }));
+        tracker.expect_acting_as().returning(|_| {
+            let mut alice = MockTicketTracker::new();
+            alice.expect_list_mine().returning(|| {
+                Box::pin(async {
+                    Err(TrackerError::Timeout {
+                        host: "redmine.example.org".into(),
+                        seconds: 8,
+                    })
+                })
+            });
+            alice
+        });
+        let bot = bot(tracker, None).await;
+        let reply = bot.tickets(&member(ALICE), "", now()).await;
+        assert_eq!(
+            reply,
+            Reply::private("Redmine did not answer in 8 s, try again.")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_bad_ticket_number_is_refused_before_redmine_is_asked() {
+        let bot = bot(tracker_refusing_to_act(), None).await;
+        let reply = bot
+            .ticket(&member(ALICE), "#abc", TicketAction::Show, None, now())
+            .await;
+        assert_eq!(
+            reply.text,
+            "'#abc' is not a ticket number (expected a positive number such as 42 or #42)."
+        );
+    }
+
+    #[tokio::test]
+    async fn site_autocomplete_offers_at_most_25_choices() {
+        let mut inventory = MockInventory::new();
+        inventory.expect_sites().returning(|| {
+            let sites: std::sync::Arc<[Site]> = (0..40)
+                .map(|n| Site {
+                    id: n,
+                    slug: format!("site-{n:02}"),
+                    name: format!("Site {n:02}"),
+                    status: "Active".into(),
+                    region: None,
+                    tenant: None,
+                    facility: None,
+                    physical_address: None,
+                    coordinates: None,
+                    description: None,
+                    url: String::new(),
+                })
+                .collect();
+            Box::pin(async move { Ok(sites) })
+        });
+        inventory.expect_site_details().never();
+        let bot = Bot::new(tracker_refusing_to_act(), inventory, settings(None));
+        let choices = bot.complete_site("site").await;
+        assert_eq!(choices.len(), MAX_CHOICES);
+        assert_eq!(choices[0], ("Site 00".to_owned(), "site-00".to_owned()));
+        let _ = SiteCounts::default();
+    }
+}
