@@ -162,9 +162,10 @@ pub fn ticket_details(ticket: &Ticket, now: DateTime<Utc>) -> String {
         escape(&ticket.tracker.name),
         assignee
     );
-    let description = super::sanitize(ticket.description.trim(), false);
-    if !description.is_empty() {
-        let _ = writeln!(out, "> {}", shorten(&escape(&description), 300));
+    // The description as a quote, line by line, cut at 300 characters.
+    let description = shorten(&super::sanitize(ticket.description.trim(), true), 300);
+    for line in description.lines().filter(|line| !line.trim().is_empty()) {
+        let _ = writeln!(out, "> {}", escape(line.trim()));
     }
     // The latest notes first in importance: keep as many of the newest as fit.
     let mut notes: Vec<String> = Vec::new();

@@ -1,0 +1,313 @@
+//! The bot's commands end to end through the real adapters against the fixture Redmine (with
+//! an admin key, acting as each member) and the fixture NetBox: a snapshot of every reply.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use domain::{Member, Reply};
+use netbox::{Netbox, NetboxConfig, NetboxToken};
+use ports::bot::{Bot, BotSettings, TicketAction};
+use ports::StatusNames;
+use redmine::{ApiKey, Redmine, RedmineConfig};
+use testkit::netbox::{DemoNetbox, DEMO_TOKEN};
+use testkit::redmine::DemoRedmine;
+
+const GUILD: u64 = 1000;
+const ADMIN_ROLE: u64 = 77;
+/// Linked to alice and bob in the recorded users' "Discord ID" field.
+const ALICE: u64 = 123_456_789_012_345_678;
+const BOB: u64 = 234_567_890_123_456_789;
+const NEWCOMER: u64 = 345_678_901_234_567_890;
+
+struct World {
+    bot: Bot<Redmine, Netbox>,
+    _redmine: DemoRedmine,
+    _netbox: DemoNetbox,
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn member(id: u64) -> Member {
+    Member {
+        id,
+        guild_id: Some(GUILD),
+        role_ids: Vec::new(),
+    }
+}
+
+async fn world() -> World {
+    let redmine = DemoRedmine::start_admin().await;
+    let netbox = DemoNetbox::start().await;
+    let tracker = Redmine::new(RedmineConfig {
+        url: redmine.url(),
+        key: ApiKey::new("bot-admin-key"),
+        act_as: None,
+        timeout: Duration::from_secs(8),
+    })
+    .unwrap();
+    let inventory = Netbox::new(NetboxConfig {
+        url: netbox.url(),
+        token: NetboxToken::new(DEMO_TOKEN),
+        ca_cert: None,
+        insecure: false,
+        timeout: Duration::from_secs(8),
+        cache_for: Duration::from_secs(300),
+    })
+    .unwrap();
+    let bot = Bot::new(
+        tracker,
+        inventory,
+        BotSettings {
+            guild_id: GUILD,
+            admin_role: Some(ADMIN_ROLE),
+            reader_login: None,
+            default_project: "netops".into(),
+            discord_field: "Discord ID".into(),
+            status_names: StatusNames::default(),
+            timeout_seconds: 8,
+        },
+    );
+    assert_eq!(
+        bot.refresh_identities().await.unwrap(),
+        2,
+        "alice and bob are linked"
+    );
+    World {
+        bot,
+        _redmine: redmine,
+        _netbox: netbox,
+    }
+}
+
+/// A reply as a reviewer reads it: visibility, then the text with ports redacted and the
+/// mention-defusing zero-width spaces shown.
+fn shown(reply: &Reply) -> String {
+    let text = reply.text.replace('\u{200B}', "[zwsp]");
+    let mut redacted = String::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("http://127.0.0.1:") {
+        redacted.push_str(&rest[..start]);
+        redacted.push_str("http://[server]");
+        rest = rest[start + "http://127.0.0.1:".len()..]
+            .trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    redacted.push_str(rest);
+    format!(
+        "{}\n{redacted}",
+        if reply.ephemeral {
+            "[only you]"
+        } else {
+            "[channel]"
+        }
+    )
+}
+
+#[tokio::test]
+async fn tickets_without_words_are_mine_and_my_teams() {
+    let world = world().await;
+    insta::assert_snapshot!(shown(&world.bot.tickets(&member(BOB), "", now()).await));
+}
+
+#[tokio::test]
+async fn tickets_with_a_name_are_that_persons() {
+    let world = world().await;
+    insta::assert_snapshot!(shown(
+        &world.bot.tickets(&member(ALICE), "bob", now()).await
+    ));
+}
+
+#[tokio::test]
+async fn tickets_with_other_words_search() {
+    let world = world().await;
+    insta::assert_snapshot!(shown(
+        &world.bot.tickets(&member(ALICE), "rooftop", now()).await
+    ));
+}
+
+#[tokio::test]
+async fn tickets_with_a_number_show_the_ticket_and_its_latest_notes() {
+    let world = world().await;
+    insta::assert_snapshot!(shown(
+        &world.bot.tickets(&member(ALICE), "#42", now()).await
+    ));
+}
+
+#[tokio::test]
+async fn progress_takes_the_ticket_as_the_member() {
+    let world = world().await;
+    let reply = world
+        .bot
+        .ticket(&member(BOB), "4", TicketAction::Progress, None, now())
+        .await;
+    insta::assert_snapshot!(shown(&reply));
+}
+
+#[tokio::test]
+async fn assign_without_a_user_assigns_to_me() {
+    let world = world().await;
+    let reply = world
+        .bot
+        .ticket(&member(BOB), "42", TicketAction::Assign, None, now())
+        .await;
+    assert!(
+        reply.text.contains("assigned to Bob Builder"),
+        "{}",
+        reply.text
+    );
+}
+
+#[tokio::test]
+async fn assign_to_a_team() {
+    let world = world().await;
+    let reply = world
+        .bot
+        .ticket(
+            &member(ALICE),
+            "42",
+            TicketAction::Assign,
+            Some("Field Team"),
+            now(),
+        )
+        .await;
+    assert!(
+        reply.text.contains("assigned to Field Team"),
+        "{}",
+        reply.text
+    );
+}
+
+#[tokio::test]
+async fn a_new_ticket_is_opened_as_the_member_in_the_default_project() {
+    let world = world().await;
+    let reply = world
+        .bot
+        .new_ticket(
+            &member(ALICE),
+            "Rainier Beach AP rebooting every hour",
+            "Seen twice today.",
+            now(),
+        )
+        .await;
+    insta::assert_snapshot!(shown(&reply));
+}
+
+#[tokio::test]
+async fn a_missing_ticket_is_a_private_sentence() {
+    let world = world().await;
+    let reply = world
+        .bot
+        .ticket(&member(ALICE), "999", TicketAction::Show, None, now())
+        .await;
+    insta::assert_snapshot!(shown(&reply), @r"
+    [only you]
+    Ticket 999 not found.
+    ");
+}
+
+#[tokio::test]
+async fn sites_list_and_one_site() {
+    let world = world().await;
+    insta::assert_snapshot!(shown(&world.bot.site(&member(NEWCOMER), "").await));
+    insta::assert_snapshot!(shown(&world.bot.site(&member(NEWCOMER), "othello").await));
+}
+
+#[tokio::test]
+async fn an_unknown_site_names_the_closest() {
+    let world = world().await;
+    insta::assert_snapshot!(shown(&world.bot.site(&member(NEWCOMER), "othelo").await), @r"
+    [only you]
+    No site named 'othelo' (closest: othello).
+    ");
+}
+
+#[tokio::test]
+async fn site_choices_come_from_the_cached_list() {
+    let world = world().await;
+    let choices = world.bot.complete_site("o").await;
+    assert_eq!(
+        choices.first().map(|(name, _)| name.as_str()),
+        Some("Othello")
+    );
+}
+
+#[tokio::test]
+async fn person_choices_come_from_redmine() {
+    let world = world().await;
+    let choices = world.bot.complete_person("b").await;
+    assert!(
+        choices.iter().any(|(name, _)| name == "Bob Builder"),
+        "{choices:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_links_a_newcomer_who_can_then_act() {
+    let world = world().await;
+    let admin = Member {
+        role_ids: vec![ADMIN_ROLE],
+        ..member(ALICE)
+    };
+    let before = world.bot.tickets(&member(NEWCOMER), "", now()).await;
+    assert!(
+        before.text.starts_with("You are not linked"),
+        "{}",
+        before.text
+    );
+    insta::assert_snapshot!(shown(&world.bot.link(&admin, NEWCOMER, "bob").await), @r"
+    [only you]
+    Linked <@345678901234567890> to the Redmine user `bob`.
+    ");
+    let after = world.bot.tickets(&member(NEWCOMER), "", now()).await;
+    assert!(!after.ephemeral, "{}", after.text);
+}
+
+#[tokio::test]
+async fn linking_an_unknown_login_names_it() {
+    let world = world().await;
+    let admin = Member {
+        role_ids: vec![ADMIN_ROLE],
+        ..member(ALICE)
+    };
+    insta::assert_snapshot!(shown(&world.bot.link(&admin, NEWCOMER, "zed").await), @r"
+    [only you]
+    No Redmine user with the login 'zed'.
+    ");
+}
+
+#[tokio::test]
+async fn a_thread_is_named_after_the_ticket_and_marks_it_with_a_note() {
+    let world = world().await;
+    let start = world
+        .bot
+        .thread_start(&member(ALICE), "42", now())
+        .await
+        .unwrap();
+    assert!(
+        start.name.starts_with("#42 Intermittent packet loss"),
+        "{}",
+        start.name
+    );
+    assert!(start.name.chars().count() <= 100);
+    let reply = world
+        .bot
+        .thread_opened(
+            &member(ALICE),
+            start.ticket,
+            "https://discord.com/channels/1000/555",
+        )
+        .await;
+    insta::assert_snapshot!(shown(&reply), @r"
+    [channel]
+    Thread opened for ticket 42: <https://discord.com/channels/1000/555>
+    ");
+    let details = world.bot.tickets(&member(ALICE), "42", now()).await;
+    assert!(
+        details.text.contains("Discord thread for this ticket"),
+        "{}",
+        details.text
+    );
+}
