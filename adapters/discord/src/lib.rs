@@ -1,0 +1,177 @@
+//! netbot's Discord adapter: serenity's HTTP client set up so that nothing the bot sends can
+//! mention anyone, and the way every command answers an interaction: defer at once (Discord
+//! drops an interaction not answered within 3 s), do the work, then deliver the reply.
+//!
+//! Only this crate and `apps/netbot` name serenity or poise.
+
+use std::fmt;
+use std::future::Future;
+
+use domain::Reply;
+use serenity::all::{
+    ApplicationId, CreateAllowedMentions, CreateInteractionResponse,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, EditInteractionResponse,
+    Http, HttpBuilder, InteractionId,
+};
+use serenity::builder::Builder as _;
+use tracing::warn;
+
+/// A bot token: shown as `[redacted]` by `Debug`.
+#[derive(Clone)]
+pub struct BotToken(String);
+
+impl BotToken {
+    /// Wraps a token.
+    #[must_use]
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into().trim().to_owned())
+    }
+
+    /// The token itself, for the gateway client only.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for BotToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BotToken([redacted])")
+    }
+}
+
+/// No mentions at all: no `@everyone`, `@here`, role, user or replied-user ping.
+#[must_use]
+pub fn no_mentions() -> CreateAllowedMentions {
+    CreateAllowedMentions::new()
+        .everyone(false)
+        .all_users(false)
+        .all_roles(false)
+        .replied_user(false)
+}
+
+/// serenity's HTTP client with mentions off by default; with `api_url` (`DISCORD_API_URL`),
+/// every REST call goes there instead of discord.com (a test server or a rate-limit proxy),
+/// which serenity only honours with its own rate limiter disabled.
+#[must_use]
+pub fn http(token: &BotToken, api_url: Option<&str>, application_id: Option<u64>) -> Http {
+    let mut builder = HttpBuilder::new(token.expose()).default_allowed_mentions(no_mentions());
+    if let Some(url) = api_url {
+        builder = builder
+            .proxy(url.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    if let Some(id) = application_id {
+        builder = builder.application_id(ApplicationId::new(id));
+    }
+    builder.build()
+}
+
+/// Which interaction to answer.
+#[derive(Clone)]
+pub struct InteractionRef {
+    /// The interaction's id.
+    pub id: InteractionId,
+    /// Its token: a secret for 15 minutes, never logged.
+    pub token: String,
+}
+
+impl fmt::Debug for InteractionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "InteractionRef({}, [redacted])", self.id)
+    }
+}
+
+/// A Discord failure, told without the request URL (which holds the interaction token).
+#[must_use]
+pub fn redacted(error: &serenity::Error) -> String {
+    use serenity::http::HttpError;
+    match error {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => format!(
+            "Discord answered {} to {}: {}",
+            response.status_code.as_u16(),
+            response.method,
+            response.error.message
+        ),
+        serenity::Error::Http(HttpError::Request(request)) => {
+            let mut cause: &dyn std::error::Error = request;
+            while let Some(source) = cause.source() {
+                cause = source;
+            }
+            format!("cannot reach Discord: {cause}")
+        }
+        serenity::Error::Http(other) => format!("Discord request failed: {other}"),
+        serenity::Error::Model(model) => format!("Discord refused the message: {model}"),
+        other => format!("Discord failed: {}", kind(other)),
+    }
+}
+
+/// A short name for errors whose `Display` might carry a URL.
+fn kind(error: &serenity::Error) -> &'static str {
+    match error {
+        serenity::Error::Gateway(_) => "gateway error",
+        serenity::Error::Json(_) => "unreadable JSON",
+        serenity::Error::Io(_) => "I/O error",
+        _ => "unexpected error",
+    }
+}
+
+/// Acknowledges the interaction at once ("netbot is thinking…"), before any slow work.
+///
+/// # Errors
+/// The redacted Discord error.
+pub async fn defer(http: &Http, interaction: &InteractionRef) -> Result<(), String> {
+    CreateInteractionResponse::Defer(
+        CreateInteractionResponseMessage::new().allowed_mentions(no_mentions()),
+    )
+    .execute(http, (interaction.id, &interaction.token))
+    .await
+    .map_err(|error| redacted(&error))
+}
+
+/// Delivers a reply to a deferred interaction: a public reply replaces the "thinking…"
+/// message; a private one (errors, refusals) removes it and follows up visible only to the
+/// member, since a deferred message cannot become ephemeral afterwards.
+///
+/// # Errors
+/// The redacted Discord error.
+pub async fn deliver(
+    http: &Http,
+    interaction: &InteractionRef,
+    reply: &Reply,
+) -> Result<(), String> {
+    if reply.ephemeral {
+        http.delete_original_interaction_response(&interaction.token)
+            .await
+            .map_err(|error| redacted(&error))?;
+        CreateInteractionResponseFollowup::new()
+            .content(&reply.text)
+            .ephemeral(true)
+            .allowed_mentions(no_mentions())
+            .execute(http, (None, &interaction.token))
+            .await
+            .map(drop)
+            .map_err(|error| redacted(&error))
+    } else {
+        EditInteractionResponse::new()
+            .content(&reply.text)
+            .allowed_mentions(no_mentions())
+            .execute(http, &interaction.token)
+            .await
+            .map(drop)
+            .map_err(|error| redacted(&error))
+    }
+}
+
+/// The way every command answers: defer first, then do the work, then deliver its reply.
+/// Failures to talk to Discord are logged (redacted); there is no one left to tell.
+pub async fn answer(http: &Http, interaction: &InteractionRef, work: impl Future<Output = Reply>) {
+    if let Err(error) = defer(http, interaction).await {
+        warn!(%error, "could not acknowledge an interaction");
+        return;
+    }
+    let reply = work.await;
+    if let Err(error) = deliver(http, interaction, &reply).await {
+        warn!(%error, "could not deliver a reply");
+    }
+}
