@@ -41,7 +41,6 @@ impl fmt::Debug for BotToken {
 }
 
 /// No mentions at all: no `@everyone`, `@here`, role, user or replied-user ping.
-#[must_use]
 pub fn no_mentions() -> CreateAllowedMentions {
     CreateAllowedMentions::new()
         .everyone(false)

@@ -29,3 +29,14 @@ pub fn netbox() -> Result<NetboxConfig> {
 pub fn demo(url: String) -> Result<NetboxConfig> {
     common(url, NetboxToken::new(testkit::netbox::DEMO_TOKEN))
 }
+
+/// How to reach Redmine for the bot: `REDMINE_URL` and an admin's `REDMINE_TOKEN` (the bot
+/// acts as each member through `X-Redmine-Switch-User`, which only admin keys may do).
+pub fn redmine(timeout: std::time::Duration) -> Result<redmine::RedmineConfig> {
+    Ok(redmine::RedmineConfig {
+        url: required("REDMINE_URL")?,
+        key: redmine::ApiKey::new(required("REDMINE_TOKEN")?),
+        act_as: None,
+        timeout,
+    })
+}

@@ -1,15 +1,24 @@
 //! `netbot`: the community network's bot and its commands (`sites` now; `run`, `check` later).
 
+mod commands;
 mod config;
+mod settings;
 
 use std::process::ExitCode;
 
+use std::sync::Arc;
+
+use anyhow::Context as _;
 use appkit::{failed, usage, Failure};
 use clap::{Parser, Subcommand};
 use domain::render::json;
 use domain::render::text::{site_details, site_table};
 use netbox::Netbox;
+use poise::serenity_prelude as serenity;
+use ports::bot::Bot;
 use ports::sites;
+use redmine::Redmine;
+use tracing::{info, warn};
 
 /// The community network's bot: NetBox sites now; the Discord bot, thread sync and checks next.
 #[derive(Debug, Parser)]
@@ -21,6 +30,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the Discord bot (slash commands for tickets and sites)
+    #[command(after_help = RUN_HELP)]
+    Run,
     /// NetBox sites: all of them as a table, or one site in detail
     #[command(after_help = SITES_HELP)]
     Sites {
@@ -35,6 +47,15 @@ enum Command {
         demo: bool,
     },
 }
+
+const RUN_HELP: &str = "\
+Configuration (environment, or a .env file here; the environment wins):
+  DISCORD_TOKEN           the bot's token (Discord developer portal > Bot)
+  DISCORD_GUILD_ID        the server's id: commands are registered there, other servers refused
+  DISCORD_API_URL         send every REST call there instead of discord.com (tests, rate-limit proxy)
+  REDMINE_URL, REDMINE_TOKEN   an admin's API key: the bot acts as each linked member
+  NETBOX_URL, NETBOX_TOKEN     and the other NETBOX_* settings of `netbot sites`
+  NETBOT_CONFIG           path of netbot.toml (default ./netbot.toml; see the README)";
 
 const SITES_HELP: &str = "\
 Configuration (environment, or a .env file here; the environment wins):
@@ -53,6 +74,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Sites { name, json, demo } => sites_command(&name.join(" "), json, demo).await,
+        Command::Run => run_command().await,
     };
     appkit::finish("netbot", result)
 }
@@ -85,4 +107,66 @@ async fn sites_command(name: &str, as_json: bool, demo: bool) -> Result<(), Fail
         }
     };
     appkit::print(&output)
+}
+
+async fn run_command() -> Result<(), Failure> {
+    let settings = settings::run_settings().map_err(usage)?;
+    let timeout = settings::backend_timeout(&settings);
+    let tracker = Redmine::new(config::redmine(timeout).map_err(usage)?).map_err(usage)?;
+    let mut netbox_config = config::netbox().map_err(usage)?;
+    netbox_config.timeout = timeout;
+    let inventory = Netbox::new(netbox_config).map_err(usage)?;
+    let bot = Bot::new(tracker, inventory, settings.bot.clone());
+    let linked = bot
+        .refresh_identities()
+        .await
+        .context("reading who is who from Redmine (REDMINE_TOKEN must be an admin's key)")
+        .map_err(failed)?;
+    info!(
+        linked,
+        channels = settings.channels.len(),
+        "members linked to Redmine users"
+    );
+    let data = Arc::new(bot);
+    spawn_identity_refresh(Arc::clone(&data), settings.identity_refresh_minutes);
+    let guild = serenity::GuildId::new(settings.bot.guild_id);
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            allowed_mentions: Some(discord::no_mentions()),
+            on_error: |error| Box::pin(commands::on_error(error)),
+            ..Default::default()
+        })
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                poise::builtins::register_in_guild(ctx, &framework.options().commands, guild).await?;
+                info!(user = %ready.user.name, guild = guild.get(), "connected and commands registered");
+                Ok(commands::Data { bot: data })
+            })
+        })
+        .build();
+    let http = discord::http(&settings.token, settings.api_url.as_deref(), None);
+    let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
+        .framework(framework)
+        .await
+        .map_err(|error| failed(anyhow::anyhow!(discord::redacted(&error))))?;
+    client
+        .start()
+        .await
+        .map_err(|error| failed(anyhow::anyhow!(discord::redacted(&error))))
+}
+
+/// Reloads who is who on a timer (and `/link` updates it at once).
+fn spawn_identity_refresh(bot: Arc<Bot<Redmine, Netbox>>, minutes: u64) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(minutes * 60));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            match bot.refresh_identities().await {
+                Ok(linked) => info!(linked, "reloaded who is who"),
+                Err(error) => warn!(%error, "could not reload who is who; keeping the old mapping"),
+            }
+        }
+    });
 }

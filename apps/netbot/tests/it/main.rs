@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::panic, missing_docs)]
 
 mod bot;
+mod discord_flow;
+mod run;
 mod sites;
 
 pub use testkit::process::Run;

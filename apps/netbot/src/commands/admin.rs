@@ -1,0 +1,17 @@
+//! `/link`: who is who, for admins.
+
+use poise::serenity_prelude as serenity;
+
+use super::{answer, member, Context, Error};
+
+/// Link a Discord member to their Redmine login (admin role only)
+#[poise::command(slash_command, guild_only)]
+pub async fn link(
+    ctx: Context<'_>,
+    #[description = "the Discord member"] who: serenity::User,
+    #[description = "their Redmine login"] login: String,
+) -> Result<(), Error> {
+    let member = member(ctx);
+    answer(ctx, ctx.data().bot.link(&member, who.id.get(), &login)).await;
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! The slash commands: thin poise glue around `ports::bot`. Each command answers through
+//! `discord::answer` (defer first, then the reply with mentions off).
+
+mod admin;
+mod sites;
+mod tickets;
+
+use chrono::Utc;
+use domain::{Member, Reply};
+use netbox::Netbox;
+use poise::serenity_prelude as serenity;
+use ports::bot::Bot;
+use redmine::Redmine;
+
+/// What every command can reach: the bot's use cases over the real adapters (shared with the
+/// identity refresh timer).
+pub struct Data {
+    /// The bot.
+    pub bot: std::sync::Arc<Bot<Redmine, Netbox>>,
+}
+
+/// poise's error type for this bot.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// poise's context for this bot.
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// Every command, for registration.
+pub fn all() -> Vec<poise::Command<Data, Error>> {
+    vec![
+        tickets::tickets(),
+        tickets::ticket(),
+        tickets::new(),
+        tickets::thread(),
+        sites::site(),
+        admin::link(),
+    ]
+}
+
+/// Who invoked the command, from which server, with which roles.
+fn member(ctx: Context<'_>) -> Member {
+    let role_ids = match ctx {
+        poise::Context::Application(app) => app
+            .interaction
+            .member
+            .as_ref()
+            .map(|member| member.roles.iter().map(|role| role.get()).collect())
+            .unwrap_or_default(),
+        poise::Context::Prefix(_) => Vec::new(),
+    };
+    Member {
+        id: ctx.author().id.get(),
+        guild_id: ctx.guild_id().map(serenity::GuildId::get),
+        role_ids,
+    }
+}
+
+/// Runs `work` the way every command answers: defer, work, deliver.
+async fn answer(ctx: Context<'_>, work: impl std::future::Future<Output = Reply>) {
+    let poise::Context::Application(app) = ctx else {
+        return;
+    };
+    let interaction = discord::InteractionRef {
+        id: app.interaction.id,
+        token: app.interaction.token.clone(),
+    };
+    discord::answer(ctx.http(), &interaction, work).await;
+}
+
+/// Autocomplete choices from `(shown, value)` pairs.
+fn choices(pairs: Vec<(String, String)>) -> serenity::CreateAutocompleteResponse {
+    serenity::CreateAutocompleteResponse::new().set_choices(
+        pairs
+            .into_iter()
+            .map(|(name, value)| serenity::AutocompleteChoice::new(shorten(&name), value))
+            .collect(),
+    )
+}
+
+/// Discord's limit on a choice's name is 100 characters.
+fn shorten(name: &str) -> String {
+    name.chars().take(100).collect()
+}
+
+/// "Now", for ages in replies.
+fn now() -> chrono::DateTime<Utc> {
+    Utc::now()
+}
+
+/// The one error handler: logs without the request URLs serenity would print (they hold
+/// interaction tokens).
+pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Setup { error, .. } => {
+            tracing::error!(error = %error, "could not register the commands");
+        }
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::warn!(command = %ctx.command().name, error = %error, "a command failed");
+        }
+        poise::FrameworkError::ArgumentParse { ctx, input, .. } => {
+            tracing::info!(command = %ctx.command().name, ?input, "could not read the arguments");
+        }
+        poise::FrameworkError::GuildOnly { ctx, .. } => {
+            tracing::info!(command = %ctx.command().name, "refused a command outside a server");
+        }
+        other => tracing::warn!(error = %other, "netbot could not handle an event"),
+    }
+}

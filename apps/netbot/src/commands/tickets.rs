@@ -1,0 +1,144 @@
+//! `/tickets`, `/ticket`, `/new` and `/thread`: Redmine tickets, as the member's own user.
+
+use poise::serenity_prelude as serenity;
+use ports::bot::TicketAction;
+
+use super::{answer, choices, member, now, Context, Error};
+
+/// What to do to a ticket.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum ActionChoice {
+    /// Show it.
+    #[name = "show"]
+    Show,
+    /// Assign it (to USER, or to me).
+    #[name = "assign"]
+    Assign,
+    /// Clear the assignee and set it New.
+    #[name = "unassign"]
+    Unassign,
+    /// Take it and set it In Progress.
+    #[name = "progress"]
+    Progress,
+    /// Set it Resolved.
+    #[name = "resolve"]
+    Resolve,
+}
+
+impl From<ActionChoice> for TicketAction {
+    fn from(choice: ActionChoice) -> Self {
+        match choice {
+            ActionChoice::Show => Self::Show,
+            ActionChoice::Assign => Self::Assign,
+            ActionChoice::Unassign => Self::Unassign,
+            ActionChoice::Progress => Self::Progress,
+            ActionChoice::Resolve => Self::Resolve,
+        }
+    }
+}
+
+async fn autocomplete_person(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    choices(ctx.data().bot.complete_person(partial).await)
+}
+
+/// Open tickets: mine and my teams', a person's, one ticket, or a search
+#[poise::command(slash_command, guild_only)]
+pub async fn tickets(
+    ctx: Context<'_>,
+    #[description = "nothing: mine; a number; a person or team; or words to search"] query: Option<
+        String,
+    >,
+) -> Result<(), Error> {
+    let member = member(ctx);
+    let words = query.unwrap_or_default();
+    answer(ctx, ctx.data().bot.tickets(&member, &words, now())).await;
+    Ok(())
+}
+
+/// Show, assign, unassign, progress or resolve a ticket
+#[poise::command(slash_command, guild_only)]
+pub async fn ticket(
+    ctx: Context<'_>,
+    #[description = "the ticket number"] id: String,
+    #[description = "what to do"] action: ActionChoice,
+    #[description = "for assign: who (default: me)"]
+    #[autocomplete = "autocomplete_person"]
+    user: Option<String>,
+) -> Result<(), Error> {
+    let member = member(ctx);
+    answer(
+        ctx,
+        ctx.data()
+            .bot
+            .ticket(&member, &id, action.into(), user.as_deref(), now()),
+    )
+    .await;
+    Ok(())
+}
+
+/// Open a new ticket in Redmine, as you
+#[poise::command(slash_command, guild_only)]
+pub async fn new(
+    ctx: Context<'_>,
+    #[description = "a one-line summary"] title: String,
+    #[description = "more details"] description: Option<String>,
+) -> Result<(), Error> {
+    let member = member(ctx);
+    let description = description.unwrap_or_default();
+    answer(
+        ctx,
+        ctx.data()
+            .bot
+            .new_ticket(&member, &title, &description, now()),
+    )
+    .await;
+    Ok(())
+}
+
+/// Open a thread for a ticket in this channel and mark the ticket for sync
+#[poise::command(slash_command, guild_only)]
+pub async fn thread(
+    ctx: Context<'_>,
+    #[description = "the ticket number"] id: String,
+) -> Result<(), Error> {
+    let member = member(ctx);
+    let channel = ctx.channel_id();
+    let guild = ctx.guild_id();
+    answer(ctx, async {
+        let bot = &ctx.data().bot;
+        let start = match bot.thread_start(&member, &id, now()).await {
+            Ok(start) => start,
+            Err(reply) => return reply,
+        };
+        let created = channel
+            .create_thread(
+                ctx.http(),
+                serenity::CreateThread::new(start.name.clone()).kind(serenity::ChannelType::PublicThread),
+            )
+            .await;
+        let thread = match created {
+            Ok(thread) => thread,
+            Err(error) => {
+                tracing::warn!(error = %discord::redacted(&error), "could not create a thread");
+                return domain::Reply::error("Discord refused to create the thread: does netbot have the Create Public Threads permission here?");
+            }
+        };
+        let first = serenity::CreateMessage::new()
+            .content(&start.first_message)
+            .allowed_mentions(discord::no_mentions());
+        if let Err(error) = thread.id.send_message(ctx.http(), first).await {
+            tracing::warn!(error = %discord::redacted(&error), "could not post in the new thread");
+        }
+        let url = format!(
+            "https://discord.com/channels/{}/{}",
+            guild.map_or(0, serenity::GuildId::get),
+            thread.id.get()
+        );
+        bot.thread_opened(&member, start.ticket, &url).await
+    })
+    .await;
+    Ok(())
+}

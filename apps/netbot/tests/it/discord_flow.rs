@@ -1,0 +1,166 @@
+//! A command's whole answer against a wiremock Discord and a slow fixture Redmine: Discord
+//! is acknowledged before Redmine is asked, and the timeout message follows, for the member
+//! only, with mentions off.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use domain::Member;
+use netbox::{Netbox, NetboxConfig, NetboxToken};
+use ports::bot::{Bot, BotSettings};
+use ports::StatusNames;
+use redmine::{ApiKey, Redmine, RedmineConfig};
+use serde_json::{json, Value};
+use serenity::all::InteractionId;
+use wiremock::matchers::{method, path, path_regex};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const APP: u64 = 1_299_999_999_999_999_999;
+const INTERACTION_TOKEN: &str = "secret-interaction-token";
+const ALICE: u64 = 123_456_789_012_345_678;
+
+/// Answers with `template` and notes the request's arrival in a shared log.
+struct Logged {
+    log: Arc<Mutex<Vec<String>>>,
+    label: &'static str,
+    template: ResponseTemplate,
+}
+
+impl Respond for Logged {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let line = format!("{} {} {}", self.label, request.method, request.url.path())
+            .replace(INTERACTION_TOKEN, "[token]");
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        self.log.lock().unwrap().push(if body.is_null() {
+            line
+        } else {
+            format!("{line} {body}")
+        });
+        self.template.clone()
+    }
+}
+
+fn logged(
+    log: &Arc<Mutex<Vec<String>>>,
+    label: &'static str,
+    template: ResponseTemplate,
+) -> Logged {
+    Logged {
+        log: Arc::clone(log),
+        label,
+        template,
+    }
+}
+
+#[tokio::test]
+async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let discord_server = MockServer::start().await;
+    let message = testkit::fixture("discord/message.json");
+    Mock::given(method("POST"))
+        .and(path_regex("/callback$"))
+        .respond_with(logged(&log, "discord", ResponseTemplate::new(204)))
+        .mount(&discord_server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(logged(&log, "discord", ResponseTemplate::new(204)))
+        .mount(&discord_server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/v10/webhooks/{APP}/{INTERACTION_TOKEN}")))
+        .respond_with(logged(
+            &log,
+            "discord",
+            ResponseTemplate::new(200).set_body_json(message.clone()),
+        ))
+        .mount(&discord_server)
+        .await;
+
+    let redmine_server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/users.json"))
+        .respond_with(testkit::redmine::ok("users__list_with_discord.json"))
+        .mount(&redmine_server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/issues.json"))
+        .respond_with(logged(
+            &log,
+            "redmine",
+            testkit::redmine::ok("issues__open_me.json").set_delay(Duration::from_secs(3)),
+        ))
+        .mount(&redmine_server)
+        .await;
+
+    let bot = Bot::new(
+        Redmine::new(RedmineConfig {
+            url: redmine_server.uri(),
+            key: ApiKey::new("admin-key"),
+            act_as: None,
+            timeout: Duration::from_secs(1),
+        })
+        .unwrap(),
+        Netbox::new(NetboxConfig {
+            url: "http://127.0.0.1:9".into(),
+            token: NetboxToken::new("unused"),
+            ca_cert: None,
+            insecure: false,
+            timeout: Duration::from_secs(1),
+            cache_for: Duration::ZERO,
+        })
+        .unwrap(),
+        BotSettings {
+            guild_id: 1000,
+            admin_role: None,
+            reader_login: None,
+            default_project: "netops".into(),
+            discord_field: "Discord ID".into(),
+            status_names: StatusNames::default(),
+            timeout_seconds: 1,
+        },
+    );
+    bot.refresh_identities().await.unwrap();
+    let http = discord::http(
+        &discord::BotToken::new("bot-token"),
+        Some(&discord_server.uri()),
+        Some(APP),
+    );
+    let interaction = discord::InteractionRef {
+        id: InteractionId::new(1_310_000_000_000_000_000),
+        token: INTERACTION_TOKEN.into(),
+    };
+    let alice = Member {
+        id: ALICE,
+        guild_id: Some(1000),
+        role_ids: Vec::new(),
+    };
+
+    discord::answer(
+        &http,
+        &interaction,
+        bot.tickets(&alice, "", chrono::Utc::now()),
+    )
+    .await;
+
+    let log = log.lock().unwrap().clone();
+    let no_mentions = json!({"parse": [], "replied_user": false, "roles": [], "users": []});
+    let defer = json!({"data": {"allowed_mentions": no_mentions, "attachments": []}, "type": 5});
+    let followup = json!({
+        "allowed_mentions": no_mentions,
+        "attachments": [],
+        "content": "Redmine did not answer in 1 s, try again.",
+        "embeds": [],
+        "flags": 64
+    });
+    assert_eq!(
+        log,
+        [
+            format!(
+                "discord POST /api/v10/interactions/1310000000000000000/[token]/callback {defer}"
+            ),
+            String::from("redmine GET /issues.json"),
+            format!("discord DELETE /api/v10/webhooks/{APP}/[token]/messages/@original"),
+            format!("discord POST /api/v10/webhooks/{APP}/[token] {followup}"),
+        ]
+    );
+}
