@@ -3,13 +3,19 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_humanize::{Accuracy, HumanTime, Tense};
 
-/// How long ago `since` was, seen from `now`, in rough words: "3 days", "an hour", "now".
+/// How long ago `since` was, seen from `now`, in rough words: "3 days", "an hour",
+/// "a moment" (so that "… old" and "… ago" both read well).
 ///
-/// A `since` in the future (clock skew between machines) reads as "now".
+/// A `since` in the future (clock skew between machines) reads as "a moment".
 #[must_use]
 pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let elapsed = (now - since).max(TimeDelta::zero());
-    HumanTime::from(elapsed).to_text_en(Accuracy::Rough, Tense::Present)
+    let words = HumanTime::from(elapsed).to_text_en(Accuracy::Rough, Tense::Present);
+    if words == "now" {
+        String::from("a moment")
+    } else {
+        words
+    }
 }
 
 #[cfg(test)]
@@ -26,13 +32,13 @@ mod tests {
 
     #[test]
     fn ages_read_as_rough_words() {
-        check(TimeDelta::seconds(3), "now");
+        check(TimeDelta::seconds(3), "a moment");
         check(TimeDelta::minutes(5), "5 minutes");
         check(TimeDelta::hours(1), "an hour");
         check(TimeDelta::hours(30), "a day");
         check(TimeDelta::days(3), "3 days");
         check(TimeDelta::days(45), "a month");
         check(TimeDelta::days(800), "2 years");
-        check(TimeDelta::days(-2), "now");
+        check(TimeDelta::days(-2), "a moment");
     }
 }

@@ -589,7 +589,7 @@ mod tests {
             });
         let bot = bot(tracker, None).await;
         let reply = bot.new_ticket(&member(ALICE), " AP down ", "", now()).await;
-        assert_eq!(reply.text, "**[#800](<https://redmine.example.org/issues/800>)** Othello rooftop node offline - Normal - now old");
+        assert_eq!(reply.text, "**[#800](<https://redmine.example.org/issues/800>)** Othello rooftop node offline - Normal - a moment old");
     }
 
     #[tokio::test]

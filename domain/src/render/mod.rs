@@ -4,6 +4,7 @@
 
 pub mod discord;
 pub mod json;
+pub mod template;
 pub mod text;
 
 /// Replaces control characters (terminal escapes included) so that text typed by anyone

@@ -23,6 +23,7 @@ fn domain_depends_only_on_the_short_list() {
             "chrono",
             "chrono-humanize",
             "comfy-table",
+            "minijinja",
             "serde",
             "serde_json",
             "strsim",

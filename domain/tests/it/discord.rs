@@ -139,3 +139,18 @@ fn site_details_are_a_compact_block() {
     };
     insta::assert_snapshot!(discord::site_details(&details));
 }
+
+#[test]
+fn a_saved_query_renders_each_ticket_with_its_line_template() {
+    let source = "**[#{{ id }}](<{{ url }}>)** {{ subject }} ({{ assigned_to }}, updated {{ updated }} ago)";
+    let reply = domain::render::template::ticket_lines(source, &[ticket(7, "@here *Stale* ticket")], now(), "x").unwrap();
+    insta::assert_snapshot!(visible(&reply), @r"**[#7](<https://redmine.example.org/issues/7>)** @[zwsp]here \*Stale\* ticket (Alice Liddell, updated a moment ago)");
+}
+
+#[test]
+fn a_template_with_an_unknown_field_is_refused_with_the_known_ones() {
+    let error = domain::render::template::check("{{ asignee }}").unwrap_err();
+    assert!(error.ends_with("(fields: id, subject, status, priority, tracker, project, assigned_to, author, url, age, updated)"), "{error}");
+    assert!(domain::render::template::check("{{ id }} {% if").is_err());
+    assert!(domain::render::template::check("{{ id }} {{ subject | upper }}").is_ok());
+}
