@@ -5,11 +5,11 @@
 //! Discord id stored in a Redmine user custom field), so Redmine's permissions and history
 //! are theirs.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::RwLock;
 
 use chrono::{DateTime, Utc};
-use domain::render::discord;
+use domain::render::{discord, template};
 use domain::{Action, Member, Reply, TicketId, TicketQuery};
 
 use crate::inventory::{Inventory, InventoryError};
@@ -40,7 +40,24 @@ pub struct BotSettings {
     pub status_names: StatusNames,
     /// The backend timeout, for the message a member reads when it runs out.
     pub timeout_seconds: u64,
+    /// Saved queries by name, for `/query`.
+    pub queries: BTreeMap<String, SavedQuery>,
 }
+
+/// A saved query: Redmine issue-list parameters and a line template for its results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedQuery {
+    /// What it is for, shown in autocomplete.
+    pub description: String,
+    /// Redmine `/issues.json` parameters, e.g. `status_id=open&sort=updated_on`.
+    pub params: Vec<(String, String)>,
+    /// The minijinja line template (checked when the settings are read).
+    pub template: String,
+}
+
+/// The original bot's line, as a saved query's default template.
+pub const DEFAULT_LINE: &str =
+    "**[#{{ id }}](<{{ url }}>)** {{ subject }} - {{ priority }} - {{ age }} old";
 
 /// Which Redmine login each linked Discord member is.
 #[derive(Debug, Default)]
@@ -342,6 +359,57 @@ impl<T: TicketTracker, I: Inventory> Bot<T, I> {
             .collect()
     }
 
+    /// `/query NAME`: a saved query, run as the member, each ticket by its line template.
+    pub async fn query(&self, member: &Member, name: &str, now: DateTime<Utc>) -> Reply {
+        let Some(saved) = self.settings.queries.get(name.trim()) else {
+            let known: Vec<&str> = self.settings.queries.keys().map(String::as_str).collect();
+            return Reply::error(&format!(
+                "No saved query named '{}' (known: {})",
+                name.trim(),
+                if known.is_empty() {
+                    String::from("none")
+                } else {
+                    known.join(", ")
+                }
+            ));
+        };
+        let (tracker, _) = match self.actor(member, false) {
+            Ok(actor) => actor,
+            Err(reply) => return reply,
+        };
+        match tracker.list_query(&saved.params).await {
+            Ok(tickets) => {
+                match template::ticket_lines(&saved.template, &tickets, now, "see Redmine") {
+                    Ok(text) => Reply::public(text),
+                    Err(error) => Reply::error(&format!(
+                        "The saved query '{name}' has a broken template: {error}"
+                    )),
+                }
+            }
+            Err(error) => tracker_error(&error, self.settings.timeout_seconds),
+        }
+    }
+
+    /// Saved query names for what has been typed: `(name and description, name)`, at most 25.
+    #[must_use]
+    pub fn complete_query(&self, typed: &str) -> Vec<(String, String)> {
+        let typed = typed.trim().to_lowercase();
+        self.settings
+            .queries
+            .iter()
+            .filter(|(name, _)| name.to_lowercase().contains(&typed))
+            .take(MAX_CHOICES)
+            .map(|(name, saved)| {
+                let shown = if saved.description.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{name}: {}", saved.description)
+                };
+                (shown, name.clone())
+            })
+            .collect()
+    }
+
     /// `/link MEMBER LOGIN` (admin role only): writes the member's Discord id into Redmine.
     pub async fn link(&self, member: &Member, target: u64, login: &str) -> Reply {
         if let Err(reply) = self.admit(member) {
@@ -443,6 +511,7 @@ mod tests {
             discord_field: "Discord ID".into(),
             status_names: StatusNames::default(),
             timeout_seconds: 8,
+            queries: BTreeMap::new(),
         }
     }
 

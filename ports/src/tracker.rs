@@ -197,6 +197,16 @@ pub trait TicketTracker: Send + Sync + 'static {
     /// [`TrackerError`] when the tracker cannot be read.
     fn statuses(&self) -> impl Future<Output = Result<Vec<Status>, TrackerError>> + Send;
 
+    /// Every ticket a saved issues query (Redmine URL parameters, e.g. `status_id=open`)
+    /// matches, paged to the end.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn list_query(
+        &self,
+        params: &[(String, String)],
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
     /// Opens a ticket in `project` (identifier or id) as the acting user.
     ///
     /// # Errors

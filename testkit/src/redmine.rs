@@ -165,6 +165,18 @@ impl State {
                 })
             })
             .filter(|issue| {
+                // Saved queries filter by these ids too.
+                ["priority", "tracker", "project"].iter().all(|field| {
+                    query.get(&format!("{field}_id")).is_none_or(|wanted| {
+                        issue[*field]["id"]
+                            .as_u64()
+                            .map(|id| id.to_string())
+                            .as_ref()
+                            == Some(wanted)
+                    })
+                })
+            })
+            .filter(|issue| {
                 ids.as_ref()
                     .is_none_or(|ids| issue["id"].as_u64().is_some_and(|id| ids.contains(&id)))
             })

@@ -237,12 +237,21 @@ impl Redmine {
             ("sort", String::from("priority:desc,id:desc")),
         ];
         query.extend_from_slice(filters);
+        self.list_issues_as_asked(&query, action).await
+    }
+
+    /// Every issue of a listing with exactly these parameters (paging added).
+    async fn list_issues_as_asked(
+        &self,
+        query: &[(&str, String)],
+        action: &str,
+    ) -> Result<Vec<Ticket>, TrackerError> {
         let attempt = Attempt {
             action,
             ticket: None,
         };
         let issues = self
-            .get_all("issues.json", &query, &attempt, |page: IssuesPage| {
+            .get_all("issues.json", query, &attempt, |page: IssuesPage| {
                 (page.issues, page.total_count)
             })
             .await?;
@@ -535,6 +544,16 @@ impl TicketTracker for Redmine {
             None => candidates.extend(self.people_as_member(&me).await?),
         }
         best_match(name, candidates)
+    }
+
+    async fn list_query(&self, params: &[(String, String)]) -> Result<Vec<Ticket>, TrackerError> {
+        // Paging is the adapter's: a saved query's own limit or offset would cut the list.
+        let query: Vec<(&str, String)> = params
+            .iter()
+            .filter(|(name, _)| name != "limit" && name != "offset")
+            .map(|(name, value)| (name.as_str(), value.clone()))
+            .collect();
+        self.list_issues_as_asked(&query, "run a saved query").await
     }
 
     async fn create(

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context as _, Result};
 use appkit::env::{required, var};
-use ports::bot::BotSettings;
+use ports::bot::{BotSettings, SavedQuery, DEFAULT_LINE};
 use ports::StatusNames;
 use serde::Deserialize;
 
@@ -32,6 +32,22 @@ pub struct FileSettings {
     /// Named Discord channels (name → channel id), for notifications to come.
     #[serde(default)]
     pub channels: BTreeMap<String, u64>,
+    /// Saved queries for `/query`, by name.
+    #[serde(default)]
+    pub queries: BTreeMap<String, QuerySettings>,
+}
+
+/// `[queries.NAME]` in `netbot.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuerySettings {
+    /// Shown beside the name in `/query`'s choices.
+    #[serde(default)]
+    pub description: String,
+    /// Redmine issue-list parameters, e.g. `status_id=open&sort=updated_on`.
+    pub query: String,
+    /// A minijinja line template (default: the original bot's ticket line).
+    pub format: Option<String>,
 }
 
 /// `[statuses]` in `netbot.toml`.
@@ -149,6 +165,22 @@ pub fn run_settings() -> Result<RunSettings> {
                 resolved: file.statuses.resolved.unwrap_or(defaults.resolved),
             },
             timeout_seconds,
+            queries: file
+                .queries
+                .into_iter()
+                .map(|(name, query)| {
+                    let saved = SavedQuery {
+                        description: query.description,
+                        params: url::form_urlencoded::parse(
+                            query.query.trim_start_matches('?').as_bytes(),
+                        )
+                        .into_owned()
+                        .collect(),
+                        template: query.format.unwrap_or_else(|| DEFAULT_LINE.to_owned()),
+                    };
+                    (name, saved)
+                })
+                .collect(),
         },
         identity_refresh_minutes: file.identity_refresh_minutes.unwrap_or(10),
         channels: file.channels,

@@ -142,8 +142,15 @@ fn site_details_are_a_compact_block() {
 
 #[test]
 fn a_saved_query_renders_each_ticket_with_its_line_template() {
-    let source = "**[#{{ id }}](<{{ url }}>)** {{ subject }} ({{ assigned_to }}, updated {{ updated }} ago)";
-    let reply = domain::render::template::ticket_lines(source, &[ticket(7, "@here *Stale* ticket")], now(), "x").unwrap();
+    let source =
+        "**[#{{ id }}](<{{ url }}>)** {{ subject }} ({{ assigned_to }}, updated {{ updated }} ago)";
+    let reply = domain::render::template::ticket_lines(
+        source,
+        &[ticket(7, "@here *Stale* ticket")],
+        now(),
+        "x",
+    )
+    .unwrap();
     insta::assert_snapshot!(visible(&reply), @r"**[#7](<https://redmine.example.org/issues/7>)** @[zwsp]here \*Stale\* ticket (Alice Liddell, updated a moment ago)");
 }
 

@@ -32,6 +32,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         tickets::ticket(),
         tickets::new(),
         tickets::thread(),
+        tickets::query(),
         sites::site(),
         admin::link(),
     ]

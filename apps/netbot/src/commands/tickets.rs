@@ -142,3 +142,23 @@ pub async fn thread(
     .await;
     Ok(())
 }
+
+async fn autocomplete_query(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    choices(ctx.data().bot.complete_query(partial))
+}
+
+/// Run a saved query from netbot.toml
+#[poise::command(slash_command, guild_only)]
+pub async fn query(
+    ctx: Context<'_>,
+    #[description = "the saved query"]
+    #[autocomplete = "autocomplete_query"]
+    name: String,
+) -> Result<(), Error> {
+    let member = member(ctx);
+    answer(ctx, ctx.data().bot.query(&member, &name, now())).await;
+    Ok(())
+}

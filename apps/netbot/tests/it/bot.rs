@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use domain::{Member, Reply};
 use netbox::{Netbox, NetboxConfig, NetboxToken};
-use ports::bot::{Bot, BotSettings, TicketAction};
+use ports::bot::{Bot, BotSettings, SavedQuery, TicketAction};
 use ports::StatusNames;
 use redmine::{ApiKey, Redmine, RedmineConfig};
 use testkit::netbox::{DemoNetbox, DEMO_TOKEN};
@@ -39,6 +39,19 @@ fn member(id: u64) -> Member {
     }
 }
 
+fn saved_queries() -> std::collections::BTreeMap<String, SavedQuery> {
+    let urgent = SavedQuery {
+        description: "open urgent tickets".into(),
+        params: vec![
+            ("status_id".into(), "open".into()),
+            ("priority_id".into(), "4".into()),
+        ],
+        template: "{{ priority }}: **[#{{ id }}](<{{ url }}>)** {{ subject }} ({{ assigned_to }})"
+            .into(),
+    };
+    [("urgent".to_owned(), urgent)].into_iter().collect()
+}
+
 async fn world() -> World {
     let redmine = DemoRedmine::start_admin().await;
     let netbox = DemoNetbox::start().await;
@@ -69,6 +82,7 @@ async fn world() -> World {
             discord_field: "Discord ID".into(),
             status_names: StatusNames::default(),
             timeout_seconds: 8,
+            queries: saved_queries(),
         },
     );
     assert_eq!(
@@ -310,4 +324,29 @@ async fn a_thread_is_named_after_the_ticket_and_marks_it_with_a_note() {
         "{}",
         details.text
     );
+}
+
+#[tokio::test]
+async fn a_saved_query_runs_as_the_member_with_its_template() {
+    let world = world().await;
+    insta::assert_snapshot!(shown(
+        &world.bot.query(&member(ALICE), "urgent", now()).await
+    ));
+    let choices = world.bot.complete_query("urg");
+    assert_eq!(
+        choices,
+        vec![(
+            "urgent: open urgent tickets".to_owned(),
+            "urgent".to_owned()
+        )]
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_saved_query_lists_the_known_ones() {
+    let world = world().await;
+    insta::assert_snapshot!(shown(&world.bot.query(&member(ALICE), "stale", now()).await), @r"
+    [only you]
+    No saved query named 'stale' (known: urgent).
+    ");
 }
