@@ -278,6 +278,26 @@ impl Redmine {
         Ok(envelope.user)
     }
 
+    /// Everyone `name` might mean: me, and the users and teams the key can see (all of them
+    /// for an admin; the members of my projects for anyone else).
+    async fn candidates(&self, name: &str) -> Result<Vec<Candidate>, TrackerError> {
+        let me = self.current_user_with_memberships().await?;
+        let mut candidates = vec![Candidate::user(convert::user(&me))];
+        candidates.extend(me.groups.iter().cloned().map(Candidate::team));
+        // Redmine says whether the acting user is an admin; only then are the user and group
+        // listings open, and asking a member's key for them would only earn a 403.
+        let everyone = if me.admin == Some(false) {
+            None
+        } else {
+            self.people_as_admin(name).await?
+        };
+        match everyone {
+            Some(everyone) => candidates.extend(everyone),
+            None => candidates.extend(self.people_as_member(&me).await?),
+        }
+        Ok(candidates)
+    }
+
     /// Users and groups an admin key can list directly; `None` when the key is not an admin's.
     async fn people_as_admin(&self, name: &str) -> Result<Option<Vec<Candidate>>, TrackerError> {
         let attempt = Attempt {
@@ -529,21 +549,7 @@ impl TicketTracker for Redmine {
         if name.is_empty() {
             return Ok(None);
         }
-        let me = self.current_user_with_memberships().await?;
-        let mut candidates = vec![Candidate::user(convert::user(&me))];
-        candidates.extend(me.groups.iter().cloned().map(Candidate::team));
-        // Redmine says whether the acting user is an admin; only then are the user and group
-        // listings open, and asking a member's key for them would only earn a 403.
-        let everyone = if me.admin == Some(false) {
-            None
-        } else {
-            self.people_as_admin(name).await?
-        };
-        match everyone {
-            Some(everyone) => candidates.extend(everyone),
-            None => candidates.extend(self.people_as_member(&me).await?),
-        }
-        best_match(name, candidates)
+        best_match(name, self.candidates(name).await?)
     }
 
     async fn list_query(&self, params: &[(String, String)]) -> Result<Vec<Ticket>, TrackerError> {
@@ -593,38 +599,7 @@ impl TicketTracker for Redmine {
 
     async fn people(&self, typed: &str, limit: usize) -> Result<Vec<Principal>, TrackerError> {
         let typed = typed.trim().to_lowercase();
-        let me = self.current_user_with_memberships().await?;
-        let candidates = if me.admin == Some(false) {
-            self.people_as_member(&me).await?
-        } else {
-            let mut users: Vec<Candidate> = self
-                .get_all(
-                    "users.json",
-                    &[("name", typed.clone()), ("status", String::from("1"))],
-                    &Attempt {
-                        action: "list users",
-                        ticket: None,
-                    },
-                    |page: UsersPage| (page.users, page.total_count),
-                )
-                .await?
-                .iter()
-                .map(|user| Candidate::user(convert::user(user)))
-                .collect();
-            let groups = self
-                .get_all(
-                    "groups.json",
-                    &[],
-                    &Attempt {
-                        action: "list groups",
-                        ticket: None,
-                    },
-                    |page: GroupsPage| (page.groups, page.total_count),
-                )
-                .await?;
-            users.extend(groups.into_iter().map(Candidate::team));
-            users
-        };
+        let candidates = self.candidates(&typed).await?;
         let mut found: Vec<Principal> = Vec::new();
         for candidate in candidates {
             let matches = candidate.person.name().to_lowercase().contains(&typed)
