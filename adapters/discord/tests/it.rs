@@ -203,3 +203,41 @@ async fn tokens_never_show_in_debug_output() {
     assert!(!format!("{:?}", interaction()).contains(SECRET_INTERACTION_TOKEN));
     let _ = header("x", "y");
 }
+
+#[tokio::test]
+async fn a_thread_is_opened_and_its_first_message_pings_nobody() {
+    let server = MockServer::start().await;
+    let mut channel = testkit::fixture("discord/thread.json");
+    channel["name"] = json!("#42 Othello rooftop node offline");
+    Mock::given(method("POST"))
+        .and(path("/api/v10/channels/1300000000000000001/threads"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(channel))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v10/channels/1320000000000000000/messages"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(message()))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let url = discord::open_thread(
+        &client(&server),
+        1000,
+        1_300_000_000_000_000_001,
+        "#42 Othello rooftop node offline",
+        "@everyone **[#42](<https://r/issues/42>)**",
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(url, "https://discord.com/channels/1000/1320000000000000000");
+    let calls = calls(&server).await;
+    assert_eq!(
+        calls[0].1["name"],
+        json!("#42 Othello rooftop node offline")
+    );
+    assert_eq!(calls[0].1["type"], json!(11), "a public thread");
+    assert_eq!(calls[1].1["allowed_mentions"]["parse"], json!([]));
+}

@@ -113,30 +113,23 @@ pub async fn thread(
             Ok(start) => start,
             Err(reply) => return reply,
         };
-        let created = channel
-            .create_thread(
-                ctx.http(),
-                serenity::CreateThread::new(start.name.clone()).kind(serenity::ChannelType::PublicThread),
-            )
-            .await;
-        let thread = match created {
-            Ok(thread) => thread,
+        let opened = discord::open_thread(
+            ctx.http(),
+            guild.map_or(0, serenity::GuildId::get),
+            channel.get(),
+            &start.name,
+            &start.first_message,
+        )
+        .await;
+        let url = match opened {
+            Ok(url) => url,
             Err(error) => {
-                tracing::warn!(error = %discord::redacted(&error), "could not create a thread");
-                return domain::Reply::error("Discord refused to create the thread: does netbot have the Create Public Threads permission here?");
+                tracing::warn!(%error, "could not create a thread");
+                return domain::Reply::error(
+                    "Discord refused to create the thread: does netbot have the Create Public Threads permission here?",
+                );
             }
         };
-        let first = serenity::CreateMessage::new()
-            .content(&start.first_message)
-            .allowed_mentions(discord::no_mentions());
-        if let Err(error) = thread.id.send_message(ctx.http(), first).await {
-            tracing::warn!(error = %discord::redacted(&error), "could not post in the new thread");
-        }
-        let url = format!(
-            "https://discord.com/channels/{}/{}",
-            guild.map_or(0, serenity::GuildId::get),
-            thread.id.get()
-        );
         bot.thread_opened(&member, start.ticket, &url).await
     })
     .await;
