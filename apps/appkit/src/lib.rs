@@ -71,10 +71,11 @@ pub fn colour() -> Colour {
 /// A failure when standard output cannot be written.
 pub fn print(output: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
-    write!(stdout, "{}", output.trim_end())
-        .and_then(|()| writeln!(stdout))
-        .context("writing the output")
-        .map_err(failed)
+    match write!(stdout, "{}", output.trim_end()).and_then(|()| writeln!(stdout)) {
+        // `tickets | head` closing the pipe early is not a failure.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.context("writing the output").map_err(failed),
+    }
 }
 
 /// Settings from the environment.
