@@ -70,6 +70,11 @@ if [ ! -f /etc/redmine/default/database.yml ]; then
   exit 1
 fi
 
+# SQLite waits for a lock instead of failing at once (Redmine's default config has no timeout).
+if ! grep -q '^  timeout:' /etc/redmine/default/database.yml; then
+  sed -i 's/^  adapter: sqlite3$/  adapter: sqlite3\n  timeout: 10000/' /etc/redmine/default/database.yml
+fi
+
 # 2. Configure in one rails boot (REST on, login required, admin key, ...).
 RB="$(mktemp /tmp/redmine-configure.XXXXXX.rb)"
 trap 'rm -f "$RB"' EXIT

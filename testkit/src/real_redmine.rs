@@ -69,12 +69,32 @@ struct Admin {
 }
 
 impl Admin {
+    /// One request, retried twice on a 5xx: Redmine on SQLite answers 500 "database is
+    /// locked" now and then under the seeding's write load.
     async fn call(
         &self,
         method: reqwest::Method,
         path: &str,
         body: Option<Value>,
     ) -> Result<Value, String> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.call_once(method.clone(), path, body.clone()).await {
+                Err((status, _)) if status >= 500 && attempt < 3 => {
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                result => return result.map_err(|(_, message)| message),
+            }
+        }
+    }
+
+    async fn call_once(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, (u16, String)> {
         let mut request = self
             .http
             .request(method.clone(), format!("{}/{path}", self.url))
@@ -85,16 +105,22 @@ impl Admin {
         let response = request
             .send()
             .await
-            .map_err(|error| format!("{method} {path}: {error}"))?;
+            .map_err(|error| (0, format!("{method} {path}: {error}")))?;
         let status = response.status();
-        let text = response.text().await.map_err(|error| error.to_string())?;
+        let text = response
+            .text()
+            .await
+            .map_err(|error| (0, error.to_string()))?;
         if !status.is_success() {
-            return Err(format!("{method} {path}: HTTP {status}: {text}"));
+            return Err((
+                status.as_u16(),
+                format!("{method} {path}: HTTP {status}: {text}"),
+            ));
         }
         if text.trim().is_empty() {
             return Ok(Value::Null);
         }
-        serde_json::from_str(&text).map_err(|error| format!("{method} {path}: {error}"))
+        serde_json::from_str(&text).map_err(|error| (0, format!("{method} {path}: {error}")))
     }
 
     async fn get(&self, path: &str) -> Result<Value, String> {
