@@ -485,7 +485,7 @@ impl<T: TicketTracker, I: Inventory> Bot<T, I> {
 
 #[cfg(test)]
 mod tests {
-    use domain::{Named, Site, SiteCounts, Ticket};
+    use domain::{Named, Site, Ticket};
 
     use super::*;
     use crate::inventory::MockInventory;
@@ -779,6 +779,5 @@ mod tests {
         let choices = bot.complete_site("site").await;
         assert_eq!(choices.len(), MAX_CHOICES);
         assert_eq!(choices[0], ("Site 00".to_owned(), "site-00".to_owned()));
-        let _ = SiteCounts::default();
     }
 }

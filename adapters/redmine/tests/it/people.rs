@@ -1,7 +1,7 @@
 //! Resolving people and teams by name, as a member (no admin listings) and as an admin.
 
 use domain::Principal;
-use ports::{TicketTracker, TrackerError};
+use ports::TicketTracker;
 use testkit::fixture;
 use testkit::redmine::ok;
 use testkit::requests::received;
@@ -161,5 +161,4 @@ async fn a_project_whose_members_are_hidden_adds_nobody_instead_of_failing() {
     let person = redmine(&server).find_person("bob").await;
 
     assert!(matches!(person, Ok(None)), "{person:?}");
-    let _: Option<TrackerError> = None;
 }
