@@ -1,11 +1,10 @@
-//! `netbot`: the community network's bot and its commands (`sites` now; `run`, `check` later).
+//! `netbot`: the community network's bot (`netbot run`) and its terminal commands (`sites`).
 
 mod commands;
 mod config;
 mod settings;
 
 use std::process::ExitCode;
-
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -20,7 +19,7 @@ use ports::sites;
 use redmine::Redmine;
 use tracing::{info, warn};
 
-/// The community network's bot: NetBox sites now; the Discord bot, thread sync and checks next.
+/// The community network's Discord bot, and NetBox sites from a terminal.
 #[derive(Debug, Parser)]
 #[command(name = "netbot", version, about)]
 struct Cli {
