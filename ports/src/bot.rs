@@ -232,11 +232,22 @@ impl<T: TicketTracker, I: Inventory> Bot<T, I> {
         if matches!(query, TicketQuery::Mine) && !linked {
             return unlinked();
         }
-        match run(&tracker, &query, &self.settings.status_names).await {
+        self.run_as(&tracker, &query, words, now).await
+    }
+
+    /// Runs a query of the grammar as `tracker`'s user and renders the outcome.
+    async fn run_as(
+        &self,
+        tracker: &T,
+        query: &TicketQuery,
+        words: &str,
+        now: DateTime<Utc>,
+    ) -> Reply {
+        match run(tracker, query, &self.settings.status_names).await {
             Ok(Outcome::List(tickets)) => Reply::public(discord::ticket_list(
                 &tickets,
                 now,
-                &self.see_all(&tracker, &query, words),
+                &self.see_all(tracker, query, words),
             )),
             Ok(Outcome::Details(ticket) | Outcome::Changed(ticket)) => {
                 Reply::public(discord::ticket_details(&ticket, now))
@@ -276,13 +287,7 @@ impl<T: TicketTracker, I: Inventory> Bot<T, I> {
             Ok(actor) => actor,
             Err(reply) => return reply,
         };
-        match run(&tracker, &query, &self.settings.status_names).await {
-            Ok(Outcome::Details(ticket) | Outcome::Changed(ticket)) => {
-                Reply::public(discord::ticket_details(&ticket, now))
-            }
-            Ok(Outcome::List(tickets)) => Reply::public(discord::ticket_list(&tickets, now, "")),
-            Err(error) => tracker_error(&error, self.settings.timeout_seconds),
-        }
+        self.run_as(&tracker, &query, "", now).await
     }
 
     /// `/new TITLE [DESCRIPTION]`: a ticket in the default project, opened as the member.
