@@ -4,13 +4,16 @@
 
 pub mod age;
 pub mod chat;
+pub mod ids;
 pub mod people;
 pub mod query;
 pub mod render;
 pub mod site;
 pub mod ticket;
 
-pub use chat::{Member, Reply};
+pub use chat::message::{Attachment, ChatMessage, Mentions, ThreadInfo};
+pub use chat::{split_message, Member, Reply};
+pub use ids::{ChannelId, DiscordUserId, GuildId, InvalidId, JournalId, Login, MessageId, RoleId, UserId};
 pub use people::{Principal, Team, User};
 pub use query::{Action, QueryError, TicketQuery};
 pub use site::{Site, SiteCounts, SiteDetails, SiteMatch};

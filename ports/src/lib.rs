@@ -4,14 +4,18 @@
 //! decide, and execute the decision. Adapters implement the traits; apps wire them.
 
 pub mod bot;
+pub mod chat;
 pub mod inventory;
 pub mod sites;
 pub mod tickets;
 pub mod tracker;
 
+pub use chat::{Chat, ChatError};
 pub use inventory::{Inventory, InventoryError};
 pub use tracker::{StatusNames, TicketTracker, TrackerError};
 
+#[cfg(any(test, feature = "mocks"))]
+pub use chat::MockChat;
 #[cfg(any(test, feature = "mocks"))]
 pub use inventory::MockInventory;
 #[cfg(any(test, feature = "mocks"))]

@@ -1,0 +1,161 @@
+//! Ids that would be mixed up as bare numbers: Discord users, channels, messages, guilds,
+//! Redmine journals and users, and logins. Four kinds of `u64` in one function is a bug
+//! waiting; each kind here is its own type.
+
+use std::fmt;
+
+use thiserror::Error;
+
+/// Why a text or number is not a valid id.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("'{text}' is not a valid {kind}")]
+pub struct InvalidId {
+    /// What kind of id was expected.
+    pub kind: &'static str,
+    /// What was given.
+    pub text: String,
+}
+
+macro_rules! snowflake {
+    ($(#[$doc:meta])* $name:ident, $kind:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(u64);
+
+        impl $name {
+            /// The id, refusing zero (never handed out).
+            ///
+            /// # Errors
+            /// [`InvalidId`] for zero.
+            pub fn new(n: u64) -> Result<Self, InvalidId> {
+                if n == 0 {
+                    Err(InvalidId { kind: $kind, text: n.to_string() })
+                } else {
+                    Ok(Self(n))
+                }
+            }
+
+            /// Parses a decimal id, surrounding spaces ignored.
+            ///
+            /// # Errors
+            /// [`InvalidId`] when the text is not a positive decimal number.
+            pub fn parse(text: &str) -> Result<Self, InvalidId> {
+                let trimmed = text.trim();
+                if trimmed.is_empty() || !trimmed.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(InvalidId { kind: $kind, text: text.to_owned() });
+                }
+                trimmed
+                    .parse::<u64>()
+                    .ok()
+                    .and_then(|n| Self::new(n).ok())
+                    .ok_or_else(|| InvalidId { kind: $kind, text: text.to_owned() })
+            }
+
+            /// The number itself.
+            #[must_use]
+            pub fn get(self) -> u64 {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
+snowflake!(
+    /// A Discord user (a snowflake), never the changeable username.
+    DiscordUserId,
+    "Discord user id"
+);
+snowflake!(
+    /// A Discord server (guild).
+    GuildId,
+    "Discord server id"
+);
+snowflake!(
+    /// A Discord channel; a thread is a channel too.
+    ChannelId,
+    "Discord channel id"
+);
+snowflake!(
+    /// A Discord message. Snowflakes grow with time, so they order messages.
+    MessageId,
+    "Discord message id"
+);
+snowflake!(
+    /// A Discord role.
+    RoleId,
+    "Discord role id"
+);
+snowflake!(
+    /// A tracker journal (a note or a change); ids grow with time across all tickets.
+    JournalId,
+    "journal id"
+);
+snowflake!(
+    /// A tracker user or group (they share one id space in Redmine).
+    UserId,
+    "user id"
+);
+
+/// A tracker login: non-empty, no surrounding spaces.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Login(String);
+
+impl Login {
+    /// A login as the tracker spells it.
+    ///
+    /// # Errors
+    /// [`InvalidId`] for an empty login or one with spaces or control characters.
+    pub fn new(text: &str) -> Result<Self, InvalidId> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() || trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(InvalidId {
+                kind: "login",
+                text: text.to_owned(),
+            });
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    /// The login as text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Login {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_refuse_zero_and_non_numbers() {
+        assert_eq!(MessageId::parse(" 42 ").map(MessageId::get), Ok(42));
+        assert!(MessageId::parse("0").is_err());
+        assert!(ChannelId::parse("-1").is_err());
+        assert!(ChannelId::parse("abc").is_err());
+        assert!(ChannelId::parse("99999999999999999999999").is_err());
+        assert_eq!(
+            JournalId::new(0).unwrap_err().to_string(),
+            "'0' is not a valid journal id"
+        );
+    }
+
+    #[test]
+    fn logins_refuse_blanks_and_spaces() {
+        assert_eq!(Login::new(" alice ").map(|l| l.to_string()), Ok("alice".into()));
+        assert!(Login::new("").is_err());
+        assert!(Login::new("a b").is_err());
+    }
+}

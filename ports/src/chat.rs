@@ -1,0 +1,144 @@
+//! The chat port: what the threader, the notifications and `/thread` need from Discord (or
+//! anything like it). Threads are found by id, never by name; nothing sent pings anyone
+//! unless the caller passes deliberate [`Mentions`].
+
+use std::future::Future;
+use std::time::Duration;
+
+use domain::{ChannelId, ChatMessage, GuildId, Mentions, MessageId, ThreadInfo};
+use thiserror::Error;
+
+/// Discord's limit on one message's length, in characters.
+pub const MESSAGE_LIMIT: usize = 2000;
+
+/// Discord's limit on a thread name, in characters.
+pub const THREAD_NAME_LIMIT: usize = 100;
+
+/// What went wrong talking to the chat, as something a caller can act on.
+#[derive(Debug, Error)]
+pub enum ChatError {
+    /// The channel, thread or message does not exist (or was deleted).
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for, e.g. "thread 123".
+        what: String,
+    },
+    /// The bot may not do this here (a missing permission or intent).
+    #[error("not allowed to {action}: {detail}")]
+    Forbidden {
+        /// What was attempted.
+        action: String,
+        /// What the chat said.
+        detail: String,
+    },
+    /// Still rate limited after waiting and retrying.
+    #[error("rate limited while trying to {action}: retry after {retry_after:?}")]
+    RateLimited {
+        /// What was attempted.
+        action: String,
+        /// How long the chat asked to wait.
+        retry_after: Duration,
+    },
+    /// The chat could not be reached, or did not answer in time.
+    #[error("cannot reach the chat: {reason}")]
+    Unreachable {
+        /// What the network said (never a URL, which may hold a token).
+        reason: String,
+    },
+    /// The chat refused the request or answered something unexpected.
+    #[error("the chat refused to {action}: {detail}")]
+    Rejected {
+        /// What was attempted.
+        action: String,
+        /// Status and message from the chat.
+        detail: String,
+    },
+}
+
+/// A chat with channels and threads.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait Chat: Send + Sync + 'static {
+    /// Posts `text` in a channel or thread, split at line boundaries into messages of at
+    /// most [`MESSAGE_LIMIT`] characters; only `mentions` may be pinged. Returns the ids of
+    /// the messages sent, in order.
+    ///
+    /// # Errors
+    /// [`ChatError::NotFound`] for a deleted channel, [`ChatError::Forbidden`], or any other.
+    fn post(
+        &self,
+        channel: ChannelId,
+        text: &str,
+        mentions: &Mentions,
+    ) -> impl Future<Output = Result<Vec<MessageId>, ChatError>> + Send;
+
+    /// Opens a public thread named `name` (clamped to [`THREAD_NAME_LIMIT`]) in `channel`.
+    ///
+    /// # Errors
+    /// [`ChatError::Forbidden`] when the bot may not create threads there, or any other.
+    fn open_thread(
+        &self,
+        channel: ChannelId,
+        name: &str,
+    ) -> impl Future<Output = Result<ThreadInfo, ChatError>> + Send;
+
+    /// Starts a public thread from a message already in `channel`: the thread's id is the
+    /// message's id, which makes it findable again from the message.
+    ///
+    /// # Errors
+    /// [`ChatError::NotFound`] for a deleted message, [`ChatError::Forbidden`], or any other.
+    fn start_thread(
+        &self,
+        channel: ChannelId,
+        message: MessageId,
+        name: &str,
+    ) -> impl Future<Output = Result<ThreadInfo, ChatError>> + Send;
+
+    /// Messages of a channel or thread after `after` (all when `None`), oldest first, paging
+    /// to the end.
+    ///
+    /// # Errors
+    /// [`ChatError::NotFound`] for a deleted thread, [`ChatError::Forbidden`], or any other.
+    fn messages_after(
+        &self,
+        channel: ChannelId,
+        after: Option<MessageId>,
+    ) -> impl Future<Output = Result<Vec<ChatMessage>, ChatError>> + Send;
+
+    /// The newest `limit` (at most 100) messages of a channel, oldest first.
+    ///
+    /// # Errors
+    /// [`ChatError::NotFound`], [`ChatError::Forbidden`], or any other.
+    fn recent_messages(
+        &self,
+        channel: ChannelId,
+        limit: u8,
+    ) -> impl Future<Output = Result<Vec<ChatMessage>, ChatError>> + Send;
+
+    /// Every active (not archived) thread of the guild, with its newest message id.
+    ///
+    /// # Errors
+    /// [`ChatError`] when the guild cannot be read.
+    fn active_threads(
+        &self,
+        guild: GuildId,
+    ) -> impl Future<Output = Result<Vec<ThreadInfo>, ChatError>> + Send;
+
+    /// One thread, archived or not; `None` when it was deleted.
+    ///
+    /// # Errors
+    /// [`ChatError::Forbidden`] or any other failure but "not found".
+    fn thread(
+        &self,
+        thread: ChannelId,
+    ) -> impl Future<Output = Result<Option<ThreadInfo>, ChatError>> + Send;
+
+    /// Archives (`true`) or unarchives (`false`) a thread.
+    ///
+    /// # Errors
+    /// [`ChatError::Forbidden`] without *Manage Threads*, [`ChatError::NotFound`], or any other.
+    fn set_archived(
+        &self,
+        thread: ChannelId,
+        archived: bool,
+    ) -> impl Future<Output = Result<(), ChatError>> + Send;
+}
