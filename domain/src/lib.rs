@@ -9,6 +9,7 @@ pub mod people;
 pub mod query;
 pub mod render;
 pub mod site;
+pub mod sync;
 pub mod ticket;
 
 pub use chat::message::{Attachment, ChatMessage, Mentions, ThreadInfo};
@@ -17,4 +18,4 @@ pub use ids::{ChannelId, DiscordUserId, GuildId, InvalidId, JournalId, Login, Me
 pub use people::{Principal, Team, User};
 pub use query::{Action, QueryError, TicketQuery};
 pub use site::{Site, SiteCounts, SiteDetails, SiteMatch};
-pub use ticket::{AssigneeChange, Journal, Named, Status, Ticket, TicketId, TicketUpdate};
+pub use ticket::{AssigneeChange, Change, Journal, Named, Status, Ticket, TicketId, TicketUpdate};

@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 
+use crate::ids::{JournalId, UserId};
 use crate::people::Principal;
 
 /// A ticket number: a positive integer, written `42` or `#42`.
@@ -88,17 +89,58 @@ pub struct Status {
     pub is_closed: bool,
 }
 
-/// A note left on a ticket, in the order the tracker keeps them.
+/// One entry of a ticket's history: a note, property changes, or both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Journal {
-    /// The tracker's id for the note; later the threader syncs by it.
-    pub id: u64,
+    /// The tracker's id for the entry; ids grow across all tickets, so the threader syncs by
+    /// them instead of by clock times.
+    pub id: JournalId,
     /// Who wrote it (display name).
     pub author: String,
+    /// Who wrote it (the tracker's user id), `None` for an anonymous entry.
+    pub author_id: Option<UserId>,
     /// When it was written.
     pub created_on: DateTime<Utc>,
-    /// The note's text, as written.
+    /// The note's text, as written; empty for an entry with changes only.
     pub text: String,
+    /// What the entry changed besides the note.
+    pub changes: Vec<Change>,
+}
+
+impl Journal {
+    /// Whether the entry carries a note (not only changes).
+    #[must_use]
+    pub fn has_note(&self) -> bool {
+        !self.text.trim().is_empty()
+    }
+}
+
+/// One change recorded in a journal, as tracker ids (names are looked up when rendered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The status changed (status ids).
+    Status {
+        /// The status before, by id.
+        from: Option<u64>,
+        /// The status after, by id.
+        to: Option<u64>,
+    },
+    /// The assignee changed (user or group ids).
+    Assignee {
+        /// Assigned before.
+        from: Option<u64>,
+        /// Assigned after.
+        to: Option<u64>,
+    },
+    /// A file was attached.
+    Attachment {
+        /// The tracker's id for the file.
+        id: u64,
+        /// Its name.
+        name: String,
+    },
+    /// Anything else (another field, a custom field); only its presence matters.
+    Other,
 }
 
 /// One trouble ticket.
@@ -128,8 +170,19 @@ pub struct Ticket {
     pub updated_on: DateTime<Utc>,
     /// The ticket's page in the tracker's web UI.
     pub url: String,
-    /// Its notes, oldest first; empty in listings, filled in by a single-ticket read.
-    pub notes: Vec<Journal>,
+    /// Its history, oldest first; empty in listings, filled in by a single-ticket read.
+    pub journals: Vec<Journal>,
+    /// The value of the issue field that asks for a Discord thread and then holds its link.
+    pub thread_field: Option<String>,
+    /// The value of the issue field that holds the threader's own state.
+    pub sync_state: Option<String>,
+}
+
+impl Ticket {
+    /// The journals that carry a note, oldest first.
+    pub fn notes(&self) -> impl DoubleEndedIterator<Item = &Journal> {
+        self.journals.iter().filter(|journal| journal.has_note())
+    }
 }
 
 /// What to do to the assignee in an update.

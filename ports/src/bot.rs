@@ -542,7 +542,9 @@ mod tests {
             created_on: now(),
             updated_on: now(),
             url: format!("https://redmine.example.org/issues/{id}"),
-            notes: Vec::new(),
+            journals: Vec::new(),
+            thread_field: None,
+            sync_state: None,
         }
     }
 

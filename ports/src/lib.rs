@@ -12,7 +12,7 @@ pub mod tracker;
 
 pub use chat::{Chat, ChatError};
 pub use inventory::{Inventory, InventoryError};
-pub use tracker::{StatusNames, TicketTracker, TrackerError};
+pub use tracker::{StatusNames, SyncFields, ThreadedScope, TicketTracker, TrackerError};
 
 #[cfg(any(test, feature = "mocks"))]
 pub use chat::MockChat;

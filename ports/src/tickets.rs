@@ -163,7 +163,9 @@ mod tests {
             created_on: time,
             updated_on: time,
             url: format!("https://redmine.example.org/issues/{n}"),
-            notes: Vec::new(),
+            journals: Vec::new(),
+            thread_field: None,
+            sync_state: None,
         }
     }
 

@@ -120,6 +120,25 @@ impl Default for StatusNames {
     }
 }
 
+/// Which of the tickets that ask for a chat thread to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadedScope {
+    /// Every one, open or closed.
+    All,
+    /// Those whose latest change was made by someone other than the acting user: the ones
+    /// the threader has not yet looked at since they changed.
+    ChangedByOthers,
+}
+
+/// New values for the threader's two issue fields; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncFields {
+    /// The thread's link (or the ask, "yes").
+    pub thread: Option<String>,
+    /// The threader's state.
+    pub state: Option<String>,
+}
+
 /// A ticket tracker: lists, reads and changes tickets, and knows its people.
 ///
 /// Every list is complete (the adapter pages until the end), and lists hold open tickets only.
@@ -248,6 +267,26 @@ pub trait TicketTracker: Send + Sync + 'static {
         login: &str,
         field: &str,
         discord_id: u64,
+    ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+
+    /// Tickets that ask for a chat thread (the thread field has any value), with the values
+    /// of the thread and state fields, paged to the end.
+    ///
+    /// # Errors
+    /// [`TrackerError::NoSuchField`] when the tracker has no thread field, or any other.
+    fn threaded(
+        &self,
+        scope: ThreadedScope,
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
+    /// Writes the thread and/or state field of a ticket.
+    ///
+    /// # Errors
+    /// [`TrackerError::NoSuchField`] when a field does not exist, or any other.
+    fn set_sync_fields(
+        &self,
+        id: TicketId,
+        fields: &SyncFields,
     ) -> impl Future<Output = Result<(), TrackerError>> + Send;
 
     /// The same tracker, acting as `login` (Redmine's `X-Redmine-Switch-User`).

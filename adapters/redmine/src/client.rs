@@ -2,20 +2,21 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use domain::people::name_match_rank;
 use domain::{
     AssigneeChange, Principal, Status, Ticket, TicketId, TicketQuery, TicketUpdate, User,
 };
-use ports::{TicketTracker, TrackerError};
+use ports::{SyncFields, ThreadedScope, TicketTracker, TrackerError};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use tracing::debug;
 use url::Url;
 
-use crate::convert;
+use crate::convert::{self, IssueFieldNames};
 use crate::dto::{
     CustomFieldsEnvelope, GroupsPage, IssueEnvelope, IssuesPage, MembershipsPage, SearchPage,
     StatusesEnvelope, UserEnvelope, UsersPage,
@@ -76,9 +77,41 @@ pub struct Redmine {
     key: ApiKey,
     act_as: Option<String>,
     timeout: Duration,
+    /// Which issue custom fields the threader uses, by name.
+    issue_fields: Arc<IssueFieldNames>,
+    /// Issue custom field ids by lower-cased name, once read.
+    issue_field_ids: Arc<Mutex<Option<BTreeMap<String, u64>>>>,
 }
 
 impl Redmine {
+    /// The same client, reading and writing the threader's issue custom fields by these names.
+    #[must_use]
+    pub fn with_issue_fields(mut self, names: IssueFieldNames) -> Self {
+        self.issue_fields = Arc::new(names);
+        self
+    }
+
+    pub(crate) fn issue_fields(&self) -> Arc<IssueFieldNames> {
+        Arc::clone(&self.issue_fields)
+    }
+
+    pub(crate) fn web_base(&self) -> &Url {
+        &self.base
+    }
+
+    pub(crate) fn cached_issue_fields(&self) -> Option<BTreeMap<String, u64>> {
+        self.issue_field_ids
+            .lock()
+            .ok()
+            .and_then(|cache| cache.clone())
+    }
+
+    pub(crate) fn cache_issue_fields(&self, ids: BTreeMap<String, u64>) {
+        if let Ok(mut cache) = self.issue_field_ids.lock() {
+            *cache = Some(ids);
+        }
+    }
+
     /// A client for the server in `config`.
     ///
     /// # Errors
@@ -110,6 +143,8 @@ impl Redmine {
             key: config.key,
             act_as: config.act_as.filter(|login| !login.trim().is_empty()),
             timeout: config.timeout,
+            issue_fields: Arc::default(),
+            issue_field_ids: Arc::default(),
         })
     }
 
@@ -129,7 +164,7 @@ impl Redmine {
         convert::ticket_url(&self.base, id)
     }
 
-    fn url(&self, path: &str, query: &[(&str, String)]) -> Url {
+    pub(crate) fn url(&self, path: &str, query: &[(&str, String)]) -> Url {
         let mut url = self.base.join(path).unwrap_or_else(|_| self.base.clone());
         if !query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -140,7 +175,7 @@ impl Redmine {
         url
     }
 
-    async fn send(
+    pub(crate) async fn send(
         &self,
         method: Method,
         url: Url,
@@ -183,7 +218,7 @@ impl Redmine {
         }
     }
 
-    async fn get<T: DeserializeOwned>(
+    pub(crate) async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, String)],
@@ -200,7 +235,7 @@ impl Redmine {
     }
 
     /// Every item of a paged listing: `limit=100&offset=…` until `total_count` is reached.
-    async fn get_all<P, T>(
+    pub(crate) async fn get_all<P, T>(
         &self,
         path: &str,
         query: &[(&str, String)],
@@ -493,7 +528,8 @@ impl TicketTracker for Redmine {
                 &attempt,
             )
             .await?;
-        convert::ticket(envelope.issue, &self.base).ok_or(TrackerError::TicketNotFound(id))
+        convert::ticket_with_fields(envelope.issue, &self.base, &self.issue_fields)
+            .ok_or(TrackerError::TicketNotFound(id))
     }
 
     async fn update(&self, id: TicketId, update: &TicketUpdate) -> Result<(), TrackerError> {
@@ -709,6 +745,14 @@ impl TicketTracker for Redmine {
         )
         .await
         .map(drop)
+    }
+
+    async fn threaded(&self, scope: ThreadedScope) -> Result<Vec<Ticket>, TrackerError> {
+        self.threaded_tickets(scope).await
+    }
+
+    async fn set_sync_fields(&self, id: TicketId, fields: &SyncFields) -> Result<(), TrackerError> {
+        self.write_sync_fields(id, fields).await
     }
 
     fn acting_as(&self, login: &str) -> Self {

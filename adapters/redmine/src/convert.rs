@@ -1,9 +1,11 @@
 //! Mapping Redmine's wire types to domain types, at the boundary and nowhere else.
 
-use domain::{Journal, Named, Principal, Status, Team, Ticket, TicketId, User};
+use domain::{
+    Change, Journal, JournalId, Named, Principal, Status, Team, Ticket, TicketId, User, UserId,
+};
 use url::Url;
 
-use crate::dto::{IssueDto, NamedDto, StatusDto, UserDto};
+use crate::dto::{CustomValueDto, IssueDto, JournalDetailDto, NamedDto, StatusDto, UserDto};
 
 fn named(dto: NamedDto) -> Named {
     Named::new(dto.id, dto.name)
@@ -31,21 +33,78 @@ pub(crate) fn ticket_url(web_base: &Url, id: TicketId) -> String {
         .map_or_else(|_| format!("{web_base}issues/{id}"), String::from)
 }
 
+/// The names of the issue custom fields the threader uses (adapter configuration).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IssueFieldNames {
+    /// The field that asks for a Discord thread and then holds its link.
+    pub thread: Option<String>,
+    /// The field that holds the threader's state.
+    pub state: Option<String>,
+}
+
 /// An issue as a ticket; `None` for an id of 0, which Redmine never hands out.
 pub(crate) fn ticket(dto: IssueDto, web_base: &Url) -> Option<Ticket> {
+    ticket_with_fields(dto, web_base, &IssueFieldNames::default())
+}
+
+/// A journal detail as a domain change.
+fn change(detail: JournalDetailDto) -> Change {
+    let id = |value: &Option<String>| value.as_deref().and_then(|text| text.trim().parse().ok());
+    match (detail.property.as_str(), detail.name.as_str()) {
+        ("attr", "status_id") => Change::Status {
+            from: id(&detail.old_value),
+            to: id(&detail.new_value),
+        },
+        ("attr", "assigned_to_id") => Change::Assignee {
+            from: id(&detail.old_value),
+            to: id(&detail.new_value),
+        },
+        ("attachment", file) => match (file.parse(), detail.new_value) {
+            (Ok(file_id), Some(name)) => Change::Attachment { id: file_id, name },
+            _ => Change::Other,
+        },
+        _ => Change::Other,
+    }
+}
+
+/// The text value of the custom field named `name`, when it has one.
+fn custom_value(fields: &[CustomValueDto], name: Option<&str>) -> Option<String> {
+    let name = name?;
+    let value = fields
+        .iter()
+        .find(|field| field.name.eq_ignore_ascii_case(name))?
+        .value
+        .as_ref()?
+        .as_str()?
+        .trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// An issue as a ticket, with the values of the named issue custom fields.
+pub(crate) fn ticket_with_fields(
+    dto: IssueDto,
+    web_base: &Url,
+    names: &IssueFieldNames,
+) -> Option<Ticket> {
     let id = TicketId::new(dto.id).ok()?;
-    let notes = dto
+    let thread_field = custom_value(&dto.custom_fields, names.thread.as_deref());
+    let sync_state = custom_value(&dto.custom_fields, names.state.as_deref());
+    let journals = dto
         .journals
         .into_iter()
         .filter_map(|journal| {
-            let text = journal.notes.filter(|notes| !notes.trim().is_empty())?;
             Some(Journal {
-                id: journal.id,
+                id: JournalId::new(journal.id).ok()?,
+                author_id: journal
+                    .user
+                    .as_ref()
+                    .and_then(|user| UserId::new(user.id).ok()),
                 author: journal
                     .user
                     .map_or_else(|| String::from("Anonymous"), |user| user.name),
                 created_on: journal.created_on,
-                text,
+                text: journal.notes.unwrap_or_default(),
+                changes: journal.details.into_iter().map(change).collect(),
             })
         })
         .collect();
@@ -69,7 +128,9 @@ pub(crate) fn ticket(dto: IssueDto, web_base: &Url) -> Option<Ticket> {
         created_on: dto.created_on,
         updated_on: dto.updated_on,
         url: ticket_url(web_base, id),
-        notes,
+        journals,
+        thread_field,
+        sync_state,
     })
 }
 

@@ -43,6 +43,9 @@ pub(crate) struct IssueDto {
     pub updated_on: DateTime<Utc>,
     #[serde(default)]
     pub journals: Vec<JournalDto>,
+    /// Issue custom fields the key may see.
+    #[serde(default)]
+    pub custom_fields: Vec<CustomValueDto>,
 }
 
 /// One journal entry: a note and/or property changes.
@@ -54,6 +57,22 @@ pub(crate) struct JournalDto {
     #[serde(default)]
     pub notes: Option<String>,
     pub created_on: DateTime<Utc>,
+    #[serde(default)]
+    pub details: Vec<JournalDetailDto>,
+}
+
+/// One change in a journal: `{"property": "attr", "name": "status_id", "old_value": "1",
+/// "new_value": "2"}`; attachments are `property: "attachment"` with the file id as `name`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct JournalDetailDto {
+    #[serde(default)]
+    pub property: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub old_value: Option<String>,
+    #[serde(default)]
+    pub new_value: Option<String>,
 }
 
 /// `GET /users/current.json` or `/users/N.json`.

@@ -7,5 +7,7 @@ mod client;
 mod convert;
 mod dto;
 mod error;
+mod threads;
 
 pub use client::{ApiKey, ConfigError, Redmine, RedmineConfig};
+pub use convert::IssueFieldNames;

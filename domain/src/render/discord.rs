@@ -169,7 +169,7 @@ pub fn ticket_details(ticket: &Ticket, now: DateTime<Utc>) -> String {
     }
     // The latest notes first in importance: keep as many of the newest as fit.
     let mut notes: Vec<String> = Vec::new();
-    for note in ticket.notes.iter().rev() {
+    for note in ticket.notes().rev() {
         let text = format!(
             "**{}**, {} ago: {}",
             escape(&note.author),

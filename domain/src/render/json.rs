@@ -57,13 +57,13 @@ fn view(ticket: &Ticket, with_details: bool) -> TicketView<'_> {
         updated_on: rfc3339(ticket.updated_on),
         url: &ticket.url,
         description: with_details.then_some(ticket.description.as_str()),
-        notes: with_details.then(|| ticket.notes.iter().map(note_view).collect()),
+        notes: with_details.then(|| ticket.notes().map(note_view).collect()),
     }
 }
 
 fn note_view(note: &Journal) -> NoteView<'_> {
     NoteView {
-        id: note.id,
+        id: note.id.get(),
         author: &note.author,
         created_on: rfc3339(note.created_on),
         text: &note.text,

@@ -147,10 +147,10 @@ pub fn ticket_details(ticket: &Ticket, now: DateTime<Utc>, colour: Colour) -> St
     if !description.is_empty() {
         let _ = writeln!(out, "\n{description}");
     }
-    if ticket.notes.is_empty() {
+    if ticket.notes().next().is_none() {
         let _ = writeln!(out, "\nNo notes.");
     }
-    for note in &ticket.notes {
+    for note in ticket.notes() {
         let heading = format!(
             "--- {}, {} ago (note {})",
             sanitize(&note.author, false),

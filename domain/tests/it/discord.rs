@@ -2,6 +2,7 @@
 //! mentions defused, and the 2000-character limit kept at line boundaries.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use domain::JournalId;
 use domain::render::discord::{self, MESSAGE_LIMIT};
 use domain::{Journal, Named, Principal, Site, SiteCounts, SiteDetails, Ticket, TicketId, User};
 
@@ -29,16 +30,22 @@ fn ticket(id: u64, subject: &str) -> Ticket {
         created_on: now() - TimeDelta::days(3),
         updated_on: now(),
         url: format!("https://redmine.example.org/issues/{id}"),
-        notes: vec![
+        thread_field: None,
+        sync_state: None,
+        journals: vec![
             Journal {
-                id: 1,
+                id: JournalId::new(1).unwrap(),
                 author: "Bob Builder".into(),
+                author_id: None,
+                changes: Vec::new(),
                 created_on: now() - TimeDelta::days(2),
                 text: "Checked the *injector*.".into(),
             },
             Journal {
-                id: 2,
+                id: JournalId::new(2).unwrap(),
                 author: "Alice Liddell".into(),
+                author_id: None,
+                changes: Vec::new(),
                 created_on: now() - TimeDelta::hours(5),
                 text: "@here going up tomorrow".into(),
             },

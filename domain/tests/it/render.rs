@@ -1,6 +1,7 @@
 //! Snapshots of every text and JSON rendering of tickets.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use domain::JournalId;
 use domain::render::text::{ticket_details, ticket_table, Colour};
 use domain::render::{json, sanitize};
 use domain::{Journal, Named, Principal, Team, Ticket, TicketId, User};
@@ -31,7 +32,9 @@ fn ticket(
         created_on: now() - TimeDelta::days(age_days),
         updated_on: now() - TimeDelta::hours(2),
         url: format!("https://redmine.example.org/issues/{id}"),
-        notes: Vec::new(),
+        journals: Vec::new(),
+        thread_field: None,
+        sync_state: None,
     }
 }
 
@@ -87,16 +90,20 @@ fn detailed() -> Ticket {
     ticket.description =
         "The node on the Othello rooftop stopped answering pings at 02:00.\nPower looks fine."
             .into();
-    ticket.notes = vec![
+    ticket.journals = vec![
         Journal {
-            id: 101,
+            id: JournalId::new(101).unwrap(),
             author: "Bob Builder".into(),
+            author_id: None,
+            changes: Vec::new(),
             created_on: now() - TimeDelta::days(2),
             text: "Checked the PoE injector, it is warm.".into(),
         },
         Journal {
-            id: 102,
+            id: JournalId::new(102).unwrap(),
             author: "Alice Liddell".into(),
+            author_id: None,
+            changes: Vec::new(),
             created_on: now() - TimeDelta::hours(5),
             text: "Going up tomorrow\nwith a spare radio.".into(),
         },

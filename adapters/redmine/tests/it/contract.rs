@@ -185,13 +185,12 @@ async fn real_assign_unassign_progress_resolve_and_notes_round_trip() {
     let Outcome::Details(details) = query(&busy, &format!("{n}")).await.unwrap() else {
         panic!("details")
     };
-    let notes: Vec<&str> = details
-        .notes
-        .iter()
-        .map(|note| note.text.as_str())
-        .collect();
+    let notes: Vec<&str> = details.notes().map(|note| note.text.as_str()).collect();
     assert_eq!(notes, ["First note", "Second note"]);
-    assert_eq!(details.notes[1].author, seed.crew_name);
+    assert_eq!(
+        details.notes().nth(1).map(|note| note.author.as_str()),
+        Some(seed.crew_name.as_str())
+    );
 }
 
 #[tokio::test]

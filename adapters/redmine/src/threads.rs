@@ -1,0 +1,125 @@
+//! What the threader needs from Redmine: the tickets that ask for a Discord thread (found
+//! through an issue custom field, by name) and writing that field and the state field.
+
+use std::collections::BTreeMap;
+
+use domain::{Ticket, TicketId};
+use ports::{SyncFields, ThreadedScope, TrackerError};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::client::Redmine;
+use crate::convert;
+use crate::dto::{CustomFieldsEnvelope, IssuesPage};
+use crate::error::Attempt;
+
+impl Redmine {
+    /// The ids of the issue custom fields by lower-cased name (admin keys only), read once
+    /// per client and kept.
+    async fn issue_field_ids(&self) -> Result<BTreeMap<String, u64>, TrackerError> {
+        if let Some(ids) = self.cached_issue_fields() {
+            return Ok(ids);
+        }
+        let fields: CustomFieldsEnvelope = self
+            .get(
+                "custom_fields.json",
+                &[],
+                &Attempt {
+                    action: "read the custom fields",
+                    ticket: None,
+                },
+            )
+            .await?;
+        let ids: BTreeMap<String, u64> = fields
+            .custom_fields
+            .into_iter()
+            .filter(|field| field.customized_type == "issue")
+            .map(|field| (field.name.to_lowercase(), field.id))
+            .collect();
+        self.cache_issue_fields(ids.clone());
+        Ok(ids)
+    }
+
+    /// The id of the issue custom field configured as `name`.
+    async fn issue_field_id(&self, name: Option<&str>) -> Result<u64, TrackerError> {
+        let name = name.ok_or_else(|| TrackerError::NoSuchField(String::from("(not set)")))?;
+        self.issue_field_ids()
+            .await?
+            .get(&name.to_lowercase())
+            .copied()
+            .ok_or_else(|| TrackerError::NoSuchField(name.to_owned()))
+    }
+
+    pub(crate) async fn threaded_tickets(
+        &self,
+        scope: ThreadedScope,
+    ) -> Result<Vec<Ticket>, TrackerError> {
+        let field = self
+            .issue_field_id(self.issue_fields().thread.as_deref())
+            .await?;
+        let mut query = vec![
+            (String::from("status_id"), String::from("*")),
+            (format!("cf_{field}"), String::from("*")),
+            // Stable order, so that pages neither repeat nor skip a ticket.
+            (String::from("sort"), String::from("id")),
+        ];
+        if scope == ThreadedScope::ChangedByOthers {
+            // Redmine's "last updated by" filter: the newest journal is not the key's user.
+            // A ticket with no journal at all is listed too.
+            query.push((String::from("last_updated_by"), String::from("!me")));
+        }
+        let query: Vec<(&str, String)> = query
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.clone()))
+            .collect();
+        let attempt = Attempt {
+            action: "list the tickets that ask for a Discord thread",
+            ticket: None,
+        };
+        let issues = self
+            .get_all("issues.json", &query, &attempt, |page: IssuesPage| {
+                (page.issues, page.total_count)
+            })
+            .await?;
+        let mut seen = std::collections::HashSet::new();
+        let names = self.issue_fields();
+        Ok(issues
+            .into_iter()
+            .filter(|issue| seen.insert(issue.id))
+            .filter_map(|issue| convert::ticket_with_fields(issue, self.web_base(), &names))
+            .collect())
+    }
+
+    pub(crate) async fn write_sync_fields(
+        &self,
+        id: TicketId,
+        fields: &SyncFields,
+    ) -> Result<(), TrackerError> {
+        let names = self.issue_fields();
+        let mut values = Vec::new();
+        if let Some(thread) = &fields.thread {
+            let field = self.issue_field_id(names.thread.as_deref()).await?;
+            values.push(json!({ "id": field, "value": thread }));
+        }
+        if let Some(state) = &fields.state {
+            let field = self.issue_field_id(names.state.as_deref()).await?;
+            values.push(json!({ "id": field, "value": state }));
+        }
+        if values.is_empty() {
+            return Ok(());
+        }
+        let action = format!("record the Discord thread of ticket {id}");
+        let body = json!({ "issue": { "custom_fields": values } });
+        self.send(
+            Method::PUT,
+            self.url(&format!("issues/{id}.json"), &[]),
+            Some(&body),
+            &Attempt {
+                action: &action,
+                ticket: Some(id),
+            },
+        )
+        .await
+        .map(drop)
+    }
+}

@@ -1,0 +1,547 @@
+//! What a sync between a ticket and its chat thread must do, decided as a value.
+//!
+//! The threader's use case fetches the ticket (with its journals), the thread's newer
+//! messages and the stored state, calls [`plan`], and carries out the [`SyncPlan`]. Every
+//! branch of the sync lives here, where it is tested without servers.
+//!
+//! Exactly once rests on *origins*: every message the threader posts carries the link of the
+//! journal it mirrors (`…/issues/42#change-123`), and every note it writes carries the link of
+//! the message it mirrors (`…/channels/GUILD/THREAD/MESSAGE`). Before writing, the plan looks
+//! for that origin on the other side, so a pass that crashed between writing and recording is
+//! repaired, never doubled, by the next one. The high-water marks in [`SyncState`] are ids,
+//! never clock times; they only make the next look cheaper.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::chat::message::ChatMessage;
+use crate::ids::{ChannelId, DiscordUserId, GuildId, JournalId, Login, MessageId, UserId};
+use crate::render::sanitize;
+use crate::ticket::{Change, Journal, Status, Ticket};
+
+/// Discord's limit on a thread name.
+pub const THREAD_NAME_LIMIT: usize = 100;
+
+/// What the threader remembers of a ticket, kept in the ticket's state field as
+/// `v1 j=JOURNAL m=MESSAGE` (plus `r` once a deleted thread was recreated).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncState {
+    /// Every journal up to this one has been mirrored (or needs no mirroring).
+    pub journal: Option<JournalId>,
+    /// Every thread message up to this one has been mirrored (or needs no mirroring).
+    pub message: Option<MessageId>,
+    /// The thread was deleted once and recreated: a second deletion is reported, not repaired.
+    pub recreated: bool,
+}
+
+impl SyncState {
+    /// Reads a stored state; anything unreadable counts as no state (the origins on both
+    /// sides still prevent doubles, the first look is only more expensive).
+    #[must_use]
+    pub fn parse(text: Option<&str>) -> Self {
+        let mut state = Self::default();
+        let Some(text) = text else { return state };
+        let mut words = text.split_whitespace();
+        if words.next() != Some("v1") {
+            return state;
+        }
+        for word in words {
+            match word.split_once('=') {
+                Some(("j", id)) => state.journal = JournalId::parse(id).ok(),
+                Some(("m", id)) => state.message = MessageId::parse(id).ok(),
+                None if word == "r" => state.recreated = true,
+                _ => {}
+            }
+        }
+        state
+    }
+}
+
+impl fmt::Display for SyncState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("v1")?;
+        if let Some(journal) = self.journal {
+            write!(f, " j={journal}")?;
+        }
+        if let Some(message) = self.message {
+            write!(f, " m={message}")?;
+        }
+        if self.recreated {
+            f.write_str(" r")?;
+        }
+        Ok(())
+    }
+}
+
+/// A thread's address: `https://discord.com/channels/GUILD/THREAD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadLink {
+    /// The server.
+    pub guild: GuildId,
+    /// The thread.
+    pub thread: ChannelId,
+}
+
+impl ThreadLink {
+    /// Reads a thread link (discord.com, also ptb., canary. and discordapp.com), `None` for
+    /// anything else.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim().trim_start_matches('<').trim_end_matches('>');
+        let rest = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))?;
+        let (host, path) = rest.split_once('/')?;
+        let host = host
+            .trim_start_matches("ptb.")
+            .trim_start_matches("canary.");
+        if host != "discord.com" && host != "discordapp.com" {
+            return None;
+        }
+        let mut parts = path.trim_end_matches('/').split('/');
+        if parts.next()? != "channels" {
+            return None;
+        }
+        let guild = GuildId::parse(parts.next()?).ok()?;
+        let thread = ChannelId::parse(parts.next()?).ok()?;
+        parts.next().is_none().then_some(Self { guild, thread })
+    }
+
+    /// The link of one message in the thread.
+    #[must_use]
+    pub fn message_url(&self, message: MessageId) -> String {
+        format!("{self}/{message}")
+    }
+}
+
+impl fmt::Display for ThreadLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "https://discord.com/channels/{}/{}",
+            self.guild, self.thread
+        )
+    }
+}
+
+/// What a ticket's thread field asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadAsk {
+    /// Nothing: no thread wanted.
+    None,
+    /// A thread is wanted and has none yet (any value that is not a thread link).
+    Wanted,
+    /// The thread exists at this link.
+    Linked(ThreadLink),
+}
+
+impl ThreadAsk {
+    /// Reads the thread field's value.
+    #[must_use]
+    pub fn of(field: Option<&str>) -> Self {
+        match field.map(str::trim).filter(|value| !value.is_empty()) {
+            None => Self::None,
+            Some(value) => ThreadLink::parse(value).map_or(Self::Wanted, Self::Linked),
+        }
+    }
+}
+
+/// A thread's name for a ticket: `#42 Subject`, clamped to Discord's 100 characters.
+#[must_use]
+pub fn thread_name(ticket: &Ticket) -> String {
+    let name = sanitize(&format!("#{} {}", ticket.id, ticket.subject.trim()), false);
+    if name.chars().count() <= THREAD_NAME_LIMIT {
+        return name;
+    }
+    let mut clamped: String = name.chars().take(THREAD_NAME_LIMIT - 1).collect();
+    clamped.push('…');
+    clamped
+}
+
+/// The first message in the channel, from which the thread is started: the ticket's line
+/// with its link (the link is how a crashed creation finds its message again).
+#[must_use]
+pub fn starter_text(ticket: &Ticket) -> String {
+    format!(
+        "**{}** {} ({}, {})",
+        crate::render::discord::link(&format!("#{}", ticket.id), &ticket.url),
+        crate::render::discord::escape(&ticket.subject),
+        crate::render::discord::escape(&ticket.status.name),
+        crate::render::discord::escape(&ticket.priority.name),
+    )
+}
+
+/// Whether `message` is the bot's starter message for `ticket` (it carries the ticket link).
+#[must_use]
+pub fn is_starter_of(message: &ChatMessage, ticket: &Ticket) -> bool {
+    message.author_is_bot && message.content.contains(&format!("(<{}>)", ticket.url))
+}
+
+/// Everything the plan for one ticket needs to know.
+#[derive(Debug, Clone)]
+pub struct SyncInput<'a> {
+    /// The ticket with every journal.
+    pub ticket: &'a Ticket,
+    /// The stored state.
+    pub state: SyncState,
+    /// The ticket's thread.
+    pub link: ThreadLink,
+    /// Whether the thread is archived now.
+    pub archived: bool,
+    /// The thread's messages after `state.message`, oldest first (the bot's own included).
+    pub messages: &'a [ChatMessage],
+    /// Which Discord members are which tracker logins.
+    pub members: &'a BTreeMap<DiscordUserId, Login>,
+    /// Every ticket status (for names and for what counts as closed).
+    pub statuses: &'a [Status],
+    /// Display names of users and teams by tracker id, for assignee changes.
+    pub people: &'a BTreeMap<u64, String>,
+}
+
+/// A message to post in the thread, mirroring one journal (or the description).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToThread {
+    /// The journal it mirrors; `None` for the ticket's description.
+    pub journal: Option<JournalId>,
+    /// The text (split into messages of at most 2000 characters by the chat adapter).
+    pub text: String,
+}
+
+/// A note to write on the ticket, mirroring one thread message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToTicket {
+    /// The message it mirrors.
+    pub message: MessageId,
+    /// Write as this member's tracker login; `None`: as the threader's own user.
+    pub as_login: Option<Login>,
+    /// The note.
+    pub text: String,
+}
+
+/// What one ticket's sync must do, in this order: unarchive, post, write notes, archive,
+/// record the state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncPlan {
+    /// Unarchive the thread before posting.
+    pub unarchive: bool,
+    /// Messages to post in the thread, oldest first.
+    pub to_thread: Vec<ToThread>,
+    /// Notes to write on the ticket, oldest first.
+    pub to_ticket: Vec<ToTicket>,
+    /// Archive the thread at the end (the ticket was closed).
+    pub archive: bool,
+    /// The state to record once all of the above is done.
+    pub state: SyncState,
+    /// Messages from people that arrived without content (the bot lacks the Message Content
+    /// intent): nothing at or after the first one is synced, so nothing is lost once the
+    /// intent is switched on.
+    pub blank: Option<MessageId>,
+}
+
+impl SyncPlan {
+    /// Nothing to write on either side, and the state stays as it is.
+    #[must_use]
+    pub fn is_empty(&self, stored: SyncState) -> bool {
+        !self.unarchive
+            && self.to_thread.is_empty()
+            && self.to_ticket.is_empty()
+            && !self.archive
+            && self.state == stored
+    }
+}
+
+/// Whether `text` contains `needle` followed by something that is not a digit (so that
+/// `#change-12` is not found in `#change-123`).
+fn contains_id(text: &str, needle: &str) -> bool {
+    text.match_indices(needle).any(|(at, _)| {
+        !text[at + needle.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+/// The marker a journal's mirror carries.
+fn journal_marker(ticket: &Ticket, journal: JournalId) -> String {
+    format!("{}#change-{journal}", ticket.url)
+}
+
+/// The marker a message's mirror carries: `/channels/GUILD/THREAD/MESSAGE`.
+fn message_marker(link: &ThreadLink, message: MessageId) -> String {
+    format!("/channels/{}/{}/{message}", link.guild, link.thread)
+}
+
+/// Whether a journal's note came from this thread (a mirrored message).
+fn came_from_thread(journal: &Journal, link: &ThreadLink) -> bool {
+    journal
+        .text
+        .contains(&format!("/channels/{}/{}/", link.guild, link.thread))
+}
+
+/// The tracker's base address, from a ticket's address (`BASE/issues/42`).
+fn tracker_base(ticket: &Ticket) -> &str {
+    ticket
+        .url
+        .rsplit_once("/issues/")
+        .map_or(ticket.url.as_str(), |(base, _)| base)
+}
+
+fn status_name(statuses: &[Status], id: Option<u64>) -> String {
+    id.map_or_else(
+        || String::from("none"),
+        |id| {
+            statuses
+                .iter()
+                .find(|status| status.id == id)
+                .map_or_else(|| format!("#{id}"), |status| status.name.clone())
+        },
+    )
+}
+
+fn person_name(people: &BTreeMap<u64, String>, id: Option<u64>) -> String {
+    id.map_or_else(
+        || String::from("nobody"),
+        |id| people.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
+    )
+}
+
+fn is_closed(statuses: &[Status], id: Option<u64>) -> bool {
+    id.is_some_and(|id| {
+        statuses
+            .iter()
+            .any(|status| status.id == id && status.is_closed)
+    })
+}
+
+/// The message mirroring one journal, or `None` when it has nothing people read (a change
+/// to another field, the threader's own state).
+fn journal_text(input: &SyncInput<'_>, journal: &Journal) -> Option<(String, Option<bool>)> {
+    use crate::render::discord::{escape, link};
+    let mut changes = Vec::new();
+    let mut attachments = Vec::new();
+    let mut closing = None;
+    for change in &journal.changes {
+        match change {
+            Change::Status { from, to } => {
+                changes.push(format!(
+                    "status: {} → {}",
+                    escape(&status_name(input.statuses, *from)),
+                    escape(&status_name(input.statuses, *to))
+                ));
+                let was = is_closed(input.statuses, *from);
+                let is = is_closed(input.statuses, *to);
+                if was != is {
+                    closing = Some(is);
+                }
+            }
+            Change::Assignee { from, to } => changes.push(format!(
+                "assignee: {} → {}",
+                escape(&person_name(input.people, *from)),
+                escape(&person_name(input.people, *to))
+            )),
+            Change::Attachment { id, name } => attachments.push(format!(
+                "📎 {}",
+                link(name, &format!("{}/attachments/{id}", tracker_base(input.ticket)))
+            )),
+            Change::Other => {}
+        }
+    }
+    if !journal.has_note() && changes.is_empty() && attachments.is_empty() {
+        return None;
+    }
+    let origin = link(
+        &format!("#{}", input.ticket.id),
+        &journal_marker(input.ticket, journal.id),
+    );
+    let mut text = format!("**{}** on {origin}", escape(&journal.author));
+    if !changes.is_empty() {
+        text.push_str(" · ");
+        text.push_str(&changes.join(", "));
+    }
+    if journal.has_note() {
+        text.push('\n');
+        text.push_str(sanitize(journal.text.trim(), true).trim());
+    }
+    for line in attachments {
+        text.push('\n');
+        text.push_str(&line);
+    }
+    match closing {
+        Some(true) => text.push_str("\nThe ticket is closed: this thread is archived."),
+        Some(false) => text.push_str("\nThe ticket is open again."),
+        None => {}
+    }
+    Some((text, closing))
+}
+
+/// The description's message, posted first in a new thread.
+fn description_text(ticket: &Ticket) -> String {
+    let mut text = format!(
+        "**{}** {}",
+        crate::render::discord::link(&format!("#{}", ticket.id), &ticket.url),
+        crate::render::discord::escape(&ticket.subject)
+    );
+    let description = sanitize(ticket.description.trim(), true);
+    if !description.trim().is_empty() {
+        text.push('\n');
+        text.push_str(description.trim());
+    }
+    text
+}
+
+/// The note mirroring one thread message.
+fn message_note(input: &SyncInput<'_>, message: &ChatMessage, mapped: bool) -> String {
+    let mut text = String::new();
+    if !mapped {
+        text.push_str(&format!("{} on Discord wrote:\n\n", message.author_name.trim()));
+    }
+    text.push_str(message.content.trim());
+    for attachment in &message.attachments {
+        text.push_str(&format!("\n\nAttachment: {} {}", attachment.name, attachment.url));
+    }
+    text.push_str(&format!(
+        "\n\n(from Discord: {})",
+        input.link.message_url(message.id)
+    ));
+    text
+}
+
+/// Decides one ticket's sync. Pure: the same inputs always give the same plan.
+#[must_use]
+pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
+    let ticket = input.ticket;
+    let mirrored_here = |needle: &str| {
+        input
+            .messages
+            .iter()
+            .any(|message| message.author_is_bot && contains_id(&message.content, needle))
+    };
+
+    // Redmine → Discord.
+    let mut to_thread = Vec::new();
+    let mut archive = false;
+    let mut reopen = false;
+    if input.state.journal.is_none() && input.state.message.is_none() {
+        let marker = format!("(<{}>)", ticket.url);
+        let already = input
+            .messages
+            .iter()
+            .any(|message| message.author_is_bot && message.content.contains(&marker));
+        if !already {
+            to_thread.push(ToThread {
+                journal: None,
+                text: description_text(ticket),
+            });
+        }
+    }
+    for journal in &ticket.journals {
+        if input.state.journal.is_some_and(|seen| journal.id <= seen) {
+            continue;
+        }
+        if came_from_thread(journal, &input.link) {
+            continue;
+        }
+        let Some((text, closing)) = journal_text(input, journal) else {
+            continue;
+        };
+        match closing {
+            Some(true) => {
+                archive = true;
+                reopen = false;
+            }
+            Some(false) => {
+                reopen = true;
+                archive = false;
+            }
+            None => {}
+        }
+        if mirrored_here(&journal_marker(ticket, journal.id)) {
+            continue;
+        }
+        to_thread.push(ToThread {
+            journal: Some(journal.id),
+            text,
+        });
+    }
+
+    // Discord → Redmine.
+    let mut to_ticket = Vec::new();
+    let mut blank = None;
+    let mut last_handled = input.state.message;
+    for message in input.messages {
+        if input.state.message.is_some_and(|seen| message.id <= seen) {
+            continue;
+        }
+        if !message.author_is_bot {
+            if message.content.trim().is_empty() && message.attachments.is_empty() {
+                blank = Some(message.id);
+                break;
+            }
+            let marker = message_marker(&input.link, message.id);
+            let written = ticket
+                .journals
+                .iter()
+                .any(|journal| contains_id(&journal.text, &marker));
+            if !written {
+                let as_login = input.members.get(&message.author).cloned();
+                let text = message_note(input, message, as_login.is_some());
+                to_ticket.push(ToTicket {
+                    message: message.id,
+                    as_login,
+                    text,
+                });
+            }
+        }
+        last_handled = Some(message.id);
+    }
+
+    let has_posts = !to_thread.is_empty();
+    let state = SyncState {
+        journal: ticket
+            .journals
+            .iter()
+            .map(|journal| journal.id)
+            .max()
+            .or(input.state.journal),
+        message: last_handled,
+        recreated: input.state.recreated,
+    };
+    SyncPlan {
+        unarchive: input.archived && (has_posts || reopen),
+        to_thread,
+        to_ticket,
+        archive: archive && (!input.archived || has_posts),
+        state,
+        blank,
+    }
+}
+
+/// Whether a journal is one the threader itself made and nobody needs to see: a change of
+/// its own fields only, by its own user.
+#[must_use]
+pub fn is_own_bookkeeping(journal: &Journal, bot_user: Option<UserId>) -> bool {
+    bot_user.is_some_and(|bot| journal.author_id == Some(bot))
+        && !journal.has_note()
+        && journal
+            .changes
+            .iter()
+            .all(|change| matches!(change, Change::Other))
+}
+
+/// Journals newer than `seen` that someone other than the threader made, which a pass must
+/// look at again (they landed while it was working).
+#[must_use]
+pub fn foreign_since<'a>(
+    ticket: &'a Ticket,
+    seen: Option<JournalId>,
+    link: &ThreadLink,
+    bot_user: Option<UserId>,
+) -> Vec<&'a Journal> {
+    ticket
+        .journals
+        .iter()
+        .filter(|journal| seen.is_none_or(|seen| journal.id > seen))
+        .filter(|journal| !came_from_thread(journal, link))
+        .filter(|journal| !is_own_bookkeeping(journal, bot_user))
+        .collect()
+}
