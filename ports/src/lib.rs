@@ -7,6 +7,7 @@ pub mod bot;
 pub mod chat;
 pub mod inventory;
 pub mod sites;
+pub mod threader;
 pub mod tickets;
 pub mod tracker;
 

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 use wiremock::matchers::path_regex;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -53,7 +54,23 @@ struct State {
     people: BTreeMap<u64, String>,
     /// Group id → ids of its users.
     groups: BTreeMap<u64, Vec<u64>>,
+    /// The custom field definitions: the recorded user field plus the threader's two issue
+    /// fields.
+    custom_fields: Value,
+    /// One journal id sequence across all tickets, as in Redmine.
+    next_journal: u64,
+    /// The fake's clock, set by the test: `created_on`, `updated_on` and journal times.
+    now: DateTime<Utc>,
+    /// Write requests (POST, PUT, DELETE) counted from when a failure was armed, and which
+    /// one fails with which status.
+    writes_seen: u64,
+    fail_write: Option<(u64, u16)>,
 }
+
+/// The id of the issue custom field "Discord thread" in the fake.
+pub const THREAD_FIELD_ID: u64 = 2;
+/// The id of the issue custom field "Discord sync" in the fake.
+pub const SYNC_FIELD_ID: u64 = 3;
 
 impl State {
     fn from_fixtures() -> Self {
@@ -103,9 +120,32 @@ impl State {
             })
             .into_iter()
             .collect();
+        let mut custom_fields = fixture("redmine/custom_fields.json");
+        if let Some(fields) = custom_fields["custom_fields"].as_array_mut() {
+            for (id, name) in [(THREAD_FIELD_ID, "Discord thread"), (SYNC_FIELD_ID, "Discord sync")] {
+                fields.push(json!({
+                    "id": id, "name": name, "customized_type": "issue", "field_format": "string",
+                    "is_required": false, "is_filter": true, "multiple": false, "visible": true
+                }));
+            }
+        }
+        let next_journal = issues
+            .values()
+            .flat_map(|issue| issue["journals"].as_array().cloned().unwrap_or_default())
+            .filter_map(|journal| journal["id"].as_u64())
+            .max()
+            .unwrap_or(0)
+            + 1;
         Self {
             issues,
             accounts,
+            custom_fields,
+            next_journal,
+            now: DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
+                .map(|time| time.with_timezone(&Utc))
+                .unwrap_or_default(),
+            writes_seen: 0,
+            fail_write: None,
             key_owner: String::from("alice"),
             groups,
             statuses: fixture("redmine/issue_statuses.json")["issue_statuses"]
@@ -156,6 +196,21 @@ impl State {
             .rev()
             .filter(|issue| {
                 query.get("status_id").map(String::as_str) != Some("open") || self.is_open(issue)
+            })
+            .filter(|issue| {
+                // `cf_N=*`: the custom field has a value.
+                query
+                    .iter()
+                    .filter_map(|(name, _)| name.strip_prefix("cf_")?.parse::<u64>().ok())
+                    .all(|field| custom_value(issue, field).is_some())
+            })
+            .filter(|issue| {
+                // `last_updated_by=!me`: the newest journal is not mine (or there is none).
+                query.get("last_updated_by").map(String::as_str) != Some("!me")
+                    || issue["journals"]
+                        .as_array()
+                        .and_then(|journals| journals.last())
+                        .is_none_or(|last| last["user"]["id"] != me["id"])
             })
             .filter(|issue| {
                 assignees.as_ref().is_none_or(|ids| {
@@ -234,6 +289,8 @@ impl State {
         issue["subject"] = json!(subject);
         issue["description"] = body["issue"]["description"].clone();
         issue["author"] = json!({ "id": me["id"], "name": full_name(me) });
+        issue["created_on"] = json!(self.now.to_rfc3339_opts(SecondsFormat::Secs, true));
+        issue["updated_on"] = issue["created_on"].clone();
         self.issues.insert(id, issue.clone());
         ResponseTemplate::new(201).set_body_json(json!({ "issue": issue }))
     }
@@ -269,7 +326,7 @@ impl State {
         json!({ "results": page, "total_count": hits.len(), "offset": offset, "limit": limit })
     }
 
-    fn update(&mut self, me: &Value, id: u64, body: &Value) -> ResponseTemplate {
+    fn update(&mut self, me: &Value, id: u64, body: &Value) -> Result<(), ResponseTemplate> {
         let changes = &body["issue"];
         let assignee = match &changes["assigned_to_id"] {
             Value::Null => None,
@@ -280,7 +337,7 @@ impl State {
                     .or_else(|| value.as_str().and_then(|text| text.parse().ok()));
                 match who.and_then(|who| Some((who, self.people.get(&who)?.clone()))) {
                     Some((who, name)) => Some(Some(json!({ "id": who, "name": name }))),
-                    None => return error(422, &["Assignee is invalid"]),
+                    None => return Err(error(422, &["Assignee is invalid"])),
                 }
             }
         };
@@ -292,38 +349,122 @@ impl State {
                 .find(|s| s["id"].as_u64() == Some(wanted))
             {
                 Some(found) => Some(json!({ "id": wanted, "name": found["name"] })),
-                None => return error(422, &["Status is invalid"]),
+                None => return Err(error(422, &["Status is invalid"])),
             },
         };
         let me = json!({ "id": me["id"], "name": full_name(me) });
+        let custom: Vec<(u64, String)> = changes["custom_fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|field| {
+                let value = match &field["value"] {
+                    Value::String(text) => text.clone(),
+                    Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                Some((field["id"].as_u64()?, value))
+            })
+            .collect();
+        if custom.iter().any(|(field, _)| {
+            !self.custom_fields["custom_fields"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|known| known["id"].as_u64() == Some(*field) && known["customized_type"] == "issue")
+        }) {
+            return Err(error(422, &["Custom field is invalid"]));
+        }
+        let now = json!(self.now.to_rfc3339_opts(SecondsFormat::Secs, true));
+        let journal_id = self.next_journal;
         let Some(issue) = self.issues.get_mut(&id) else {
-            return ResponseTemplate::new(404);
+            return Err(ResponseTemplate::new(404));
+        };
+        let mut details = Vec::new();
+        let attr = |name: &str, old: &Value, new: &Value| {
+            let text = |value: &Value| value["id"].as_u64().map(|id| id.to_string());
+            json!({ "property": "attr", "name": name, "old_value": text(old), "new_value": text(new) })
         };
         match assignee {
-            Some(Some(who)) => issue["assigned_to"] = who,
+            Some(Some(who)) => {
+                if issue["assigned_to"]["id"] != who["id"] {
+                    details.push(attr("assigned_to_id", &issue["assigned_to"], &who));
+                }
+                issue["assigned_to"] = who;
+            }
             Some(None) => {
                 if let Some(fields) = issue.as_object_mut() {
-                    fields.remove("assigned_to");
+                    if let Some(old) = fields.remove("assigned_to") {
+                        details.push(attr("assigned_to_id", &old, &Value::Null));
+                    }
                 }
             }
             None => {}
         }
         if let Some(status) = status {
+            if issue["status"]["id"] != status["id"] {
+                details.push(attr("status_id", &issue["status"], &status));
+            }
             issue["status"] = status;
         }
-        if let Some(notes) = changes["notes"].as_str() {
-            let journals = issue
-                .as_object_mut()
-                .map(|fields| fields.entry("journals").or_insert_with(|| json!([])));
-            if let Some(Value::Array(journals)) = journals {
-                let next_id = 9000 + journals.len() as u64;
-                journals.push(json!({
-                    "id": next_id, "user": me, "notes": notes,
-                    "created_on": "2026-11-26T12:00:00Z", "private_notes": false, "details": []
+        for (field, value) in custom {
+            let old = custom_value(issue, field);
+            if old.as_deref() != Some(value.as_str()) && !(old.is_none() && value.is_empty()) {
+                details.push(json!({
+                    "property": "cf", "name": field.to_string(),
+                    "old_value": old, "new_value": value
                 }));
+                set_custom_value(issue, field, &value);
             }
         }
-        ResponseTemplate::new(204)
+        let notes = changes["notes"].as_str().filter(|notes| !notes.is_empty());
+        if notes.is_none() && details.is_empty() {
+            // Redmine saves nothing, and changes neither the journals nor updated_on.
+            return Ok(());
+        }
+        issue["updated_on"] = now.clone();
+        let journals = issue
+            .as_object_mut()
+            .map(|fields| fields.entry("journals").or_insert_with(|| json!([])));
+        if let Some(Value::Array(journals)) = journals {
+            journals.push(json!({
+                "id": journal_id, "user": me, "notes": notes.unwrap_or_default(),
+                "created_on": now, "private_notes": false, "details": details
+            }));
+            self.next_journal += 1;
+        }
+        Ok(())
+    }
+}
+
+/// The value of an issue's custom field, when set and not empty.
+fn custom_value(issue: &Value, field: u64) -> Option<String> {
+    issue["custom_fields"]
+        .as_array()?
+        .iter()
+        .find(|custom| custom["id"].as_u64() == Some(field))?["value"]
+        .as_str()
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+}
+
+fn set_custom_value(issue: &mut Value, field: u64, value: &str) {
+    let name = match field {
+        THREAD_FIELD_ID => "Discord thread",
+        SYNC_FIELD_ID => "Discord sync",
+        _ => "",
+    };
+    if !issue["custom_fields"].is_array() {
+        issue["custom_fields"] = json!([]);
+    }
+    if let Some(fields) = issue["custom_fields"].as_array_mut() {
+        match fields
+            .iter_mut()
+            .find(|custom| custom["id"].as_u64() == Some(field))
+        {
+            Some(existing) => existing["value"] = json!(value),
+            None => fields.push(json!({ "id": field, "name": name, "value": value })),
+        }
     }
 }
 
@@ -374,6 +515,15 @@ impl Respond for Fake {
             .map(|(name, value)| (name.into_owned(), value.into_owned()))
             .collect();
         let path = request.url.path();
+        if request.method.as_str() != "GET" {
+            state.writes_seen += 1;
+            if let Some((n, status)) = state.fail_write {
+                if state.writes_seen == n {
+                    state.fail_write = None;
+                    return ResponseTemplate::new(status);
+                }
+            }
+        }
         let ticket = path
             .strip_prefix("/issues/")
             .and_then(|rest| rest.strip_suffix(".json"))
@@ -400,7 +550,9 @@ impl Respond for Fake {
                 None => ResponseTemplate::new(404),
             },
             ("PUT", _, Some(id)) => match serde_json::from_slice::<Value>(&request.body) {
-                Ok(body) => state.update(&me, id, &body),
+                Ok(body) => state
+                    .update(&me, id, &body)
+                    .map_or_else(|refusal| refusal, |()| ResponseTemplate::new(204)),
                 Err(_) => ResponseTemplate::new(400),
             },
             ("GET", "/users/current.json", _) => {
@@ -423,7 +575,9 @@ impl Respond for Fake {
                 ResponseTemplate::new(200).set_body_json(state.users(&query))
             }
             ("GET", "/groups.json", _) => ok("groups.json"),
-            ("GET", "/custom_fields.json", _) => ok("custom_fields.json"),
+            ("GET", "/custom_fields.json", _) => {
+                ResponseTemplate::new(200).set_body_json(state.custom_fields.clone())
+            }
             ("PUT", path, _) if admin && path.starts_with("/users/") => ResponseTemplate::new(204),
             _ => ResponseTemplate::new(404),
         }
@@ -432,9 +586,16 @@ impl Respond for Fake {
 
 /// The stateful fixture Redmine: the recorded tickets, people and statuses; changes are
 /// remembered. Started with a member's key (alice's) or an admin's.
+///
+/// Where the threader leans on Redmine it behaves like Redmine: one journal id sequence
+/// across all tickets, a journal for every change (notes, status and assignee as `attr`
+/// details, custom fields as `cf` details) written as the switched-to user, `updated_on`
+/// and `created_on` from a clock the test sets, issue custom fields that persist, and the
+/// `cf_N=*`, `status_id=*` and `last_updated_by=!me` filters.
 #[derive(Debug)]
 pub struct DemoRedmine {
     server: MockServer,
+    state: Arc<Mutex<State>>,
 }
 
 impl DemoRedmine {
@@ -453,11 +614,83 @@ impl DemoRedmine {
         let server = MockServer::start().await;
         let mut state = State::from_fixtures();
         owner.clone_into(&mut state.key_owner);
+        let state = Arc::new(Mutex::new(state));
         Mock::given(path_regex(".*"))
-            .respond_with(Fake(Arc::new(Mutex::new(state))))
+            .respond_with(Fake(Arc::clone(&state)))
             .mount(&server)
             .await;
-        Self { server }
+        Self { server, state }
+    }
+
+    fn with_state<R>(&self, work: impl FnOnce(&mut State) -> R) -> R {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        work(&mut state)
+    }
+
+    /// Sets the fake's clock.
+    pub fn set_now(&self, now: DateTime<Utc>) {
+        self.with_state(|state| state.now = now);
+    }
+
+    /// The `n`-th write request (POST, PUT, DELETE) from now answers `status`, once.
+    pub fn fail_nth_write(&self, n: u64, status: u16) {
+        self.with_state(|state| {
+            state.writes_seen = 0;
+            state.fail_write = Some((n, status));
+        });
+    }
+
+    /// Opens a ticket as `login` (alice, bob or admin), with the "Discord thread" field set
+    /// to `thread` when given; returns its id.
+    pub fn open_ticket(&self, login: &str, subject: &str, description: &str, thread: Option<&str>) -> u64 {
+        self.with_state(|state| {
+            let me = state.accounts.get(login).cloned().unwrap_or(Value::Null);
+            let body = json!({ "issue": { "subject": subject, "description": description } });
+            state.create(&me, &body);
+            let id = state.issues.keys().max().copied().unwrap_or_default();
+            if let Some(value) = thread {
+                if let Some(issue) = state.issues.get_mut(&id) {
+                    set_custom_value(issue, THREAD_FIELD_ID, value);
+                }
+            }
+            id
+        })
+    }
+
+    /// Changes a ticket as `login`, like a person in Redmine's web UI would: `changes` is the
+    /// body of `PUT /issues/N.json`'s `issue` (notes, status_id, assigned_to_id,
+    /// custom_fields). Returns whether the fake accepted the change.
+    pub fn change_as(&self, login: &str, id: u64, changes: &Value) -> bool {
+        self.with_state(|state| {
+            let me = state.accounts.get(login).cloned().unwrap_or(Value::Null);
+            state.update(&me, id, &json!({ "issue": changes })).is_ok()
+        })
+    }
+
+    /// One ticket as the fake holds it (with journals and custom fields).
+    #[must_use]
+    pub fn issue(&self, id: u64) -> Value {
+        self.with_state(|state| state.issues.get(&id).cloned().unwrap_or(Value::Null))
+    }
+
+    /// The notes of a ticket, oldest first, as `(author name, text)`.
+    #[must_use]
+    pub fn notes(&self, id: u64) -> Vec<(String, String)> {
+        self.issue(id)["journals"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|journal| journal["notes"].as_str().is_some_and(|notes| !notes.is_empty()))
+            .map(|journal| {
+                (
+                    journal["user"]["name"].as_str().unwrap_or_default().to_owned(),
+                    journal["notes"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
     }
 
     /// The base URL to give the adapter.

@@ -1,0 +1,497 @@
+//! The threader's use case: one pass that keeps each ticket that asks for it and its chat
+//! thread in step, both ways. It fetches, lets `domain::sync` decide, and carries the plan
+//! out; a failure on one ticket is reported and the pass goes on with the others.
+//!
+//! What makes it exactly once is in `domain::sync` (origins on both sides); what makes a
+//! pass cheap is here: tickets whose latest change is the threader's own and whose thread
+//! has no newer message are not looked at at all.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::sync::{
+    foreign_since, is_starter_of, plan, starter_text, thread_name, SyncInput, SyncState,
+    ThreadAsk, ThreadLink,
+};
+use domain::{
+    ChannelId, DiscordUserId, GuildId, Login, Mentions, MessageId, Status, ThreadInfo, Ticket,
+    TicketId, UserId,
+};
+use thiserror::Error;
+use tracing::{info, info_span, warn, Instrument as _};
+
+use crate::chat::{Chat, ChatError};
+use crate::tracker::{SyncFields, ThreadedScope, TicketTracker, TrackerError};
+
+/// How many rounds one ticket may take in a pass when people keep writing while it syncs.
+const MAX_ROUNDS: usize = 3;
+
+/// Where threads go and what one pass covers.
+#[derive(Debug, Clone)]
+pub struct ThreaderSettings {
+    /// The Discord server.
+    pub guild: GuildId,
+    /// Where new threads are opened when no project route says otherwise.
+    pub channel: ChannelId,
+    /// Project id → channel for new threads.
+    pub routes: BTreeMap<u64, ChannelId>,
+    /// Decide and report, write nothing.
+    pub dry_run: bool,
+    /// Only this ticket.
+    pub only: Option<TicketId>,
+}
+
+/// Who is who, for writing members' messages as their own tracker users.
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    /// Discord member → tracker login.
+    pub members: BTreeMap<DiscordUserId, Login>,
+    /// Tracker user or team id → display name (for assignee changes).
+    pub names: BTreeMap<u64, String>,
+}
+
+/// What went wrong with one ticket.
+#[derive(Debug, Error)]
+pub enum TicketSyncError {
+    /// The tracker failed.
+    #[error(transparent)]
+    Tracker(#[from] TrackerError),
+    /// The chat failed.
+    #[error(transparent)]
+    Chat(#[from] ChatError),
+    /// The thread was deleted a second time: recreating it again would fight a person.
+    #[error("its thread was deleted again after being recreated once: set the thread field to 'yes' to ask for a new one")]
+    DeletedTwice,
+    /// Members' messages arrive without content: the bot lacks the Message Content intent.
+    #[error("messages from members arrive empty: switch on the bot's Message Content intent (Discord Developer Portal » Bot » Privileged Gateway Intents)")]
+    NoMessageContent,
+}
+
+/// What stops a whole pass before any ticket is looked at.
+#[derive(Debug, Error)]
+pub enum PassError {
+    /// The tracker could not be read.
+    #[error("cannot list the tickets: {0}")]
+    Tracker(#[from] TrackerError),
+    /// The chat could not be read.
+    #[error("cannot list the active threads: {0}")]
+    Chat(#[from] ChatError),
+}
+
+/// What one pass did (or, in a dry run, would do).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PassReport {
+    /// Tickets that ask for a thread.
+    pub looked_at: usize,
+    /// Messages posted in threads (journals and descriptions mirrored).
+    pub to_discord: usize,
+    /// Notes written on tickets (messages mirrored).
+    pub to_redmine: usize,
+    /// Threads created (or recreated).
+    pub threads_created: usize,
+    /// Tickets that failed, with why.
+    pub failed: Vec<(TicketId, String)>,
+    /// In a dry run: one line per thing that would be done.
+    pub planned: Vec<String>,
+}
+
+impl PassReport {
+    /// The pass's one summary line.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        format!(
+            "threader: {} tickets looked at, {} notes to Discord, {} notes to Redmine, {} threads created, {} failed",
+            self.looked_at,
+            self.to_discord,
+            self.to_redmine,
+            self.threads_created,
+            self.failed.len()
+        )
+    }
+}
+
+/// The threader: a tracker with an admin's key (it writes members' notes as them) and a chat.
+#[derive(Debug)]
+pub struct Threader<T, C> {
+    tracker: T,
+    chat: C,
+    settings: ThreaderSettings,
+}
+
+/// What a pass knows before it looks at tickets.
+struct PassContext {
+    bot_user: Option<UserId>,
+    statuses: Vec<Status>,
+    people: People,
+}
+
+impl<T: TicketTracker, C: Chat> Threader<T, C> {
+    /// A threader over these ports.
+    pub fn new(tracker: T, chat: C, settings: ThreaderSettings) -> Self {
+        Self {
+            tracker,
+            chat,
+            settings,
+        }
+    }
+
+    /// One pass over every ticket that asks for a thread (or the one in `only`).
+    ///
+    /// # Errors
+    /// [`PassError`] when the listing or the active threads cannot be read; failures of
+    /// single tickets are in the report instead.
+    pub async fn pass(&self, people: People) -> Result<PassReport, PassError> {
+        let me = self.tracker.current_user().await?;
+        let context = PassContext {
+            bot_user: UserId::new(me.id).ok(),
+            statuses: self.tracker.statuses().await?,
+            people,
+        };
+        let tickets = self.tracker.threaded(ThreadedScope::All).await?;
+        let changed: BTreeSet<TicketId> = self
+            .tracker
+            .threaded(ThreadedScope::ChangedByOthers)
+            .await?
+            .into_iter()
+            .map(|ticket| ticket.id)
+            .collect();
+        let active: BTreeMap<ChannelId, ThreadInfo> = self
+            .chat
+            .active_threads(self.settings.guild)
+            .await?
+            .into_iter()
+            .map(|thread| (thread.id, thread))
+            .collect();
+        let mut report = PassReport::default();
+        for ticket in tickets
+            .iter()
+            .filter(|ticket| self.settings.only.is_none_or(|only| only == ticket.id))
+        {
+            report.looked_at += 1;
+            let span = info_span!("ticket", id = %ticket.id);
+            let outcome = self
+                .ticket(ticket, changed.contains(&ticket.id), &active, &context, &mut report)
+                .instrument(span)
+                .await;
+            if let Err(error) = outcome {
+                warn!(ticket = %ticket.id, %error, "ticket not synced");
+                report.failed.push((ticket.id, error.to_string()));
+            }
+        }
+        Ok(report)
+    }
+
+    /// One ticket from the listing: create its thread, or sync it when something changed.
+    async fn ticket(
+        &self,
+        listed: &Ticket,
+        changed: bool,
+        active: &BTreeMap<ChannelId, ThreadInfo>,
+        context: &PassContext,
+        report: &mut PassReport,
+    ) -> Result<(), TicketSyncError> {
+        let state = SyncState::parse(listed.sync_state.as_deref());
+        match ThreadAsk::of(listed.thread_field.as_deref()) {
+            ThreadAsk::None => Ok(()),
+            ThreadAsk::Wanted => {
+                let Some(link) = self.create(listed, state, None, report).await? else {
+                    return Ok(());
+                };
+                let fresh = SyncState {
+                    recreated: state.recreated,
+                    ..SyncState::default()
+                };
+                let thread = ThreadInfo {
+                    id: link.thread,
+                    parent: None,
+                    name: thread_name(listed),
+                    archived: false,
+                    locked: false,
+                    last_message_id: None,
+                };
+                self.sync(listed.id, link, &thread, fresh, context, report)
+                    .await
+            }
+            ThreadAsk::Linked(link) => {
+                let newer_message = active.get(&link.thread).is_some_and(|thread| {
+                    thread.last_message_id > state.message
+                });
+                let never_synced = state.journal.is_none() && state.message.is_none();
+                if !(changed || newer_message || never_synced) {
+                    return Ok(());
+                }
+                let thread = match active.get(&link.thread) {
+                    Some(thread) => thread.clone(),
+                    None => match self.chat.thread(link.thread).await? {
+                        Some(thread) => thread,
+                        None if state.recreated => return Err(TicketSyncError::DeletedTwice),
+                        None => {
+                            let deleted = Some(link.thread);
+                            let Some(new_link) =
+                                self.create(listed, state, deleted, report).await?
+                            else {
+                                return Ok(());
+                            };
+                            let fresh = SyncState {
+                                recreated: true,
+                                ..SyncState::default()
+                            };
+                            let thread = ThreadInfo {
+                                id: new_link.thread,
+                                parent: None,
+                                name: thread_name(listed),
+                                archived: false,
+                                locked: false,
+                                last_message_id: None,
+                            };
+                            return self
+                                .sync(listed.id, new_link, &thread, fresh, context, report)
+                                .await;
+                        }
+                    },
+                };
+                self.sync(listed.id, link, &thread, state, context, report)
+                    .await
+            }
+        }
+    }
+
+    /// Opens the ticket's thread (or finds the one a crashed pass opened) and records its
+    /// link in the thread field; `None` in a dry run.
+    async fn create(
+        &self,
+        ticket: &Ticket,
+        state: SyncState,
+        deleted: Option<ChannelId>,
+        report: &mut PassReport,
+    ) -> Result<Option<ThreadLink>, TicketSyncError> {
+        let channel = self
+            .settings
+            .routes
+            .get(&ticket.project.id)
+            .copied()
+            .unwrap_or(self.settings.channel);
+        if self.settings.dry_run {
+            report.planned.push(format!(
+                "#{}: would open a thread in channel {channel}{}",
+                ticket.id,
+                if deleted.is_some() {
+                    " (its thread was deleted)"
+                } else {
+                    ""
+                }
+            ));
+            report.threads_created += 1;
+            return Ok(None);
+        }
+        let link = open_thread(&self.chat, self.settings.guild, channel, ticket, deleted).await?;
+        let recorded = SyncState {
+            recreated: state.recreated || deleted.is_some(),
+            ..SyncState::default()
+        };
+        self.tracker
+            .set_sync_fields(
+                ticket.id,
+                &SyncFields {
+                    thread: Some(link.to_string()),
+                    state: Some(recorded.to_string()),
+                },
+            )
+            .await?;
+        info!(ticket = %ticket.id, thread = %link.thread, "thread opened");
+        report.threads_created += 1;
+        Ok(Some(link))
+    }
+
+    /// Syncs one ticket with its thread, round after round until a look finds nothing new
+    /// (at most [`MAX_ROUNDS`]).
+    async fn sync(
+        &self,
+        id: TicketId,
+        link: ThreadLink,
+        thread: &ThreadInfo,
+        mut state: SyncState,
+        context: &PassContext,
+        report: &mut PassReport,
+    ) -> Result<(), TicketSyncError> {
+        let mut archived = thread.archived;
+        let mut may_have_messages =
+            thread.last_message_id.is_none() || thread.last_message_id > state.message;
+        let mut fetched: Option<Ticket> = None;
+        for _round in 0..MAX_ROUNDS {
+            let ticket = match fetched.take() {
+                Some(ticket) => ticket,
+                None => self.tracker.get(id).await?,
+            };
+            let messages = if may_have_messages {
+                self.chat.messages_after(link.thread, state.message).await?
+            } else {
+                Vec::new()
+            };
+            let decided = plan(&SyncInput {
+                ticket: &ticket,
+                state,
+                link,
+                archived,
+                messages: &messages,
+                members: &context.people.members,
+                statuses: &context.statuses,
+                people: &context.people.names,
+            });
+            if self.settings.dry_run {
+                for post in &decided.to_thread {
+                    report.planned.push(format!(
+                        "#{id}: would post to Discord: {}",
+                        first_line(&post.text)
+                    ));
+                }
+                for note in &decided.to_ticket {
+                    report.planned.push(format!(
+                        "#{id}: would write a note{}: {}",
+                        note.as_login
+                            .as_ref()
+                            .map_or_else(String::new, |login| format!(" as {login}")),
+                        first_line(&note.text)
+                    ));
+                }
+                report.to_discord += decided.to_thread.len();
+                report.to_redmine += decided.to_ticket.len();
+                return blank_error(decided.blank);
+            }
+            if decided.is_empty(state) {
+                return blank_error(decided.blank);
+            }
+            if decided.unarchive {
+                self.chat.set_archived(link.thread, false).await?;
+                archived = false;
+            }
+            let mut posted: BTreeSet<MessageId> = BTreeSet::new();
+            for post in &decided.to_thread {
+                let ids = self
+                    .chat
+                    .post(link.thread, &post.text, &Mentions::none())
+                    .await?;
+                posted.extend(ids);
+                report.to_discord += 1;
+            }
+            for note in &decided.to_ticket {
+                match &note.as_login {
+                    Some(login) => {
+                        self.tracker
+                            .acting_as(login.as_str())
+                            .add_note(id, &note.text)
+                            .await?;
+                    }
+                    None => self.tracker.add_note(id, &note.text).await?,
+                }
+                report.to_redmine += 1;
+            }
+            if decided.archive {
+                self.chat.set_archived(link.thread, true).await?;
+                archived = true;
+            }
+            let mut next = decided.state;
+            // The threader's own posts move the message mark only when nobody wrote in
+            // between: a member's message older than our post must still be read.
+            may_have_messages = false;
+            if let Some(&newest) = posted.last() {
+                let after = self.chat.messages_after(link.thread, next.message).await?;
+                if after.iter().all(|message| posted.contains(&message.id)) {
+                    next.message = Some(newest);
+                } else {
+                    may_have_messages = true;
+                }
+            }
+            if next != state {
+                self.tracker
+                    .set_sync_fields(
+                        id,
+                        &SyncFields {
+                            thread: None,
+                            state: Some(next.to_string()),
+                        },
+                    )
+                    .await?;
+            }
+            state = next;
+            if decided.blank.is_some() {
+                return Err(TicketSyncError::NoMessageContent);
+            }
+            // Writing the state made the threader the ticket's last updater, which hides the
+            // ticket from the next pass's "changed by others": look once more for anything a
+            // person wrote while this round ran.
+            let after = self.tracker.get(id).await?;
+            let foreign = !foreign_since(&after, state.journal, &link, context.bot_user).is_empty();
+            if !foreign && !may_have_messages {
+                return Ok(());
+            }
+            fetched = Some(after);
+        }
+        Ok(())
+    }
+}
+
+fn blank_error(blank: Option<MessageId>) -> Result<(), TicketSyncError> {
+    match blank {
+        Some(_) => Err(TicketSyncError::NoMessageContent),
+        None => Ok(()),
+    }
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    let mut shown: String = line.chars().take(80).collect();
+    if line.chars().count() > 80 {
+        shown.push('…');
+    }
+    shown
+}
+
+/// Opens a ticket's thread in `channel`: finds the bot's starter message for the ticket among
+/// the channel's recent messages (a crashed pass may have posted it) or posts one, then
+/// starts the thread from it, so the thread's id is the message's. `deleted` is a thread
+/// known to be gone: its starter is not reused.
+///
+/// # Errors
+/// [`ChatError`] when the channel cannot be read or written.
+pub async fn open_thread<C: Chat>(
+    chat: &C,
+    guild: GuildId,
+    channel: ChannelId,
+    ticket: &Ticket,
+    deleted: Option<ChannelId>,
+) -> Result<ThreadLink, ChatError> {
+    let starter = if deleted.is_some() {
+        None
+    } else {
+        let recent = chat.recent_messages(channel, 100).await?;
+        recent
+            .into_iter()
+            .rev()
+            .find(|message| is_starter_of(message, ticket))
+    };
+    let thread = match starter {
+        Some(message) => match message.thread {
+            Some(thread) => thread,
+            None => {
+                chat.start_thread(channel, message.id, &thread_name(ticket))
+                    .await?
+                    .id
+            }
+        },
+        None => {
+            let ids = chat
+                .post(channel, &starter_text(ticket), &Mentions::none())
+                .await?;
+            let Some(&first) = ids.first() else {
+                return Err(ChatError::Rejected {
+                    action: String::from("post the ticket's first message"),
+                    detail: String::from("no message was created"),
+                });
+            };
+            chat.start_thread(channel, first, &thread_name(ticket))
+                .await?
+                .id
+        }
+    };
+    Ok(ThreadLink { guild, thread })
+}
