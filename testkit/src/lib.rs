@@ -3,6 +3,7 @@
 //!
 //! Also linked into the apps for `--demo`, which runs against the same fixture servers.
 
+pub mod discord;
 pub mod netbox;
 pub mod process;
 pub mod real_netbox;

@@ -4,6 +4,10 @@
 //!
 //! Only this crate and `apps/netbot` name serenity or poise.
 
+mod chat;
+
+pub use chat::{DiscordChat, RateLimitPolicy};
+
 use std::fmt;
 use std::future::Future;
 

@@ -1,0 +1,566 @@
+//! The chat port over Discord's REST API: threads, messages that ping nobody unless asked,
+//! history read to the end, and 429s waited out here so that callers never see a transient
+//! rate limit.
+//!
+//! Requests are built with serenity's routes (base URL, `DISCORD_API_URL`'s proxy, the
+//! `Authorization: Bot …` header) but their answers are read here: serenity turns an error
+//! answer into a message and drops the `retry_after` a 429 carries. With serenity's rate
+//! limiter on (talking to discord.com), requests go through it, so its buckets still apply.
+
+mod wire;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use domain::{split_message, ChannelId, ChatMessage, GuildId, Mentions, MessageId, ThreadInfo};
+use ports::chat::{Chat, ChatError, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use serenity::all::Http;
+use serenity::http::{HttpError, LightMethod, Request, Route, StatusCode};
+use tracing::warn;
+
+use crate::{redacted, BotToken};
+
+/// Messages Discord returns per page at most.
+const PAGE_SIZE: usize = 100;
+
+/// Pages read before `messages_after` gives up: the server is not trusted to end the loop.
+const MAX_PAGES: usize = 1000;
+
+/// The largest answer body read, in bytes (100 messages with embeds fit many times over).
+const MAX_BODY_BYTES: usize = 8 << 20;
+
+/// How long to wait when a 429 says neither in its body nor in `Retry-After`.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// How 429 answers are waited out before [`ChatError::RateLimited`] is returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitPolicy {
+    /// Retries of one request after a 429.
+    pub retries: u32,
+    /// The longest single wait accepted; a longer `retry_after` is returned at once.
+    pub longest_wait: Duration,
+}
+
+impl Default for RateLimitPolicy {
+    /// Three retries, none waiting more than a minute.
+    fn default() -> Self {
+        Self {
+            retries: 3,
+            longest_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The [`Chat`] port on Discord.
+///
+/// Messages read are the ones someone wrote (default messages, replies, command answers);
+/// system messages such as "started a thread" are skipped.
+pub struct DiscordChat {
+    http: Arc<Http>,
+    client: reqwest::Client,
+    rate_limits: RateLimitPolicy,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for DiscordChat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiscordChat")
+            .field("proxied", &self.http.proxy.is_some())
+            .field("rate_limits", &self.rate_limits)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An answer read in full: status, `Retry-After` in seconds, body.
+struct Answer {
+    status: StatusCode,
+    retry_after_header: Option<f64>,
+    body: Vec<u8>,
+}
+
+/// What a request is for, to word its errors.
+struct Purpose {
+    /// "post in channel 1", for Forbidden, RateLimited and Rejected.
+    action: String,
+    /// "channel 1", for NotFound.
+    what: String,
+}
+
+impl DiscordChat {
+    /// The chat over an HTTP client built by [`crate::http`] (the same one the bot's gateway
+    /// client uses). Each request gets 30 s; 429s follow [`RateLimitPolicy::default`].
+    #[must_use]
+    pub fn new(http: Arc<Http>) -> Self {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
+        Self {
+            http,
+            client,
+            rate_limits: RateLimitPolicy::default(),
+            timeout: Duration::from_secs(30),
+        }
+    }
+
+    /// The chat with its own HTTP client: `api_url` as for [`crate::http`] (`DISCORD_API_URL`).
+    #[must_use]
+    pub fn connect(token: &BotToken, api_url: Option<&str>) -> Self {
+        Self::new(Arc::new(crate::http(token, api_url, None)))
+    }
+
+    /// Waits out 429s as `policy` says.
+    #[must_use]
+    pub fn with_rate_limits(mut self, policy: RateLimitPolicy) -> Self {
+        self.rate_limits = policy;
+        self
+    }
+
+    /// Gives each request (every retry anew) at most `timeout` to be answered.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sends `request`, waiting out 429s, and decodes a successful answer's JSON.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        purpose: &Purpose,
+        request: Request<'_>,
+    ) -> Result<T, ChatError> {
+        let body = self.send(purpose, request).await?;
+        let body = if body.is_empty() {
+            b"null".as_slice()
+        } else {
+            &body
+        };
+        serde_json::from_slice(body).map_err(|error| ChatError::Rejected {
+            action: purpose.action.clone(),
+            detail: format!("unexpected answer from Discord: {error}"),
+        })
+    }
+
+    /// Sends `request` and returns a successful answer's body; 429s are waited out.
+    async fn send(&self, purpose: &Purpose, request: Request<'_>) -> Result<Vec<u8>, ChatError> {
+        let mut retries = 0;
+        loop {
+            let answer = tokio::time::timeout(self.timeout, self.once(purpose, request.clone()))
+                .await
+                .map_err(|_| ChatError::Unreachable {
+                    reason: format!("Discord did not answer within {:?}", self.timeout),
+                })??;
+            if answer.status == StatusCode::TOO_MANY_REQUESTS {
+                let wait = retry_after(&answer);
+                if retries >= self.rate_limits.retries || wait > self.rate_limits.longest_wait {
+                    return Err(ChatError::RateLimited {
+                        action: purpose.action.clone(),
+                        retry_after: wait,
+                    });
+                }
+                retries += 1;
+                warn!(
+                    action = %purpose.action,
+                    wait_ms = wait.as_millis(),
+                    retry = retries,
+                    "rate limited by Discord; waiting"
+                );
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            return refusal(purpose, answer);
+        }
+    }
+
+    /// One attempt: through serenity's rate limiter when it is on, else straight to the
+    /// (proxied) base URL with the bot's token.
+    async fn once(&self, purpose: &Purpose, request: Request<'_>) -> Result<Answer, ChatError> {
+        let mut response = match &self.http.ratelimiter {
+            Some(limiter) => limiter
+                .perform(request)
+                .await
+                .map_err(|error| serenity_failure(purpose, &error))?,
+            None => request
+                .build(&self.client, self.http.token(), self.http.proxy.as_deref())
+                .map_err(|error| serenity_failure(purpose, &error))?
+                .send()
+                .await
+                .map_err(|error| unreachable(&error))?,
+        };
+        let status = response.status();
+        let retry_after_header = response
+            .headers()
+            .get("retry-after")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<f64>().ok());
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|error| unreachable(&error))?
+        {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(ChatError::Rejected {
+                    action: purpose.action.clone(),
+                    detail: format!("Discord's answer is larger than {MAX_BODY_BYTES} bytes"),
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer {
+            status,
+            retry_after_header,
+            body,
+        })
+    }
+
+    /// One page of a channel's messages, as Discord returns it (newest first).
+    async fn page(
+        &self,
+        purpose: &Purpose,
+        channel: ChannelId,
+        params: Vec<(&'static str, String)>,
+    ) -> Result<Vec<wire::MessageDto>, ChatError> {
+        let request = Request::new(
+            Route::ChannelMessages {
+                channel_id: serenity_channel(channel),
+            },
+            LightMethod::Get,
+        )
+        .params(Some(params));
+        self.call(purpose, request).await
+    }
+}
+
+/// A successful answer's body, or the error its status means.
+fn refusal(purpose: &Purpose, answer: Answer) -> Result<Vec<u8>, ChatError> {
+    let status = answer.status;
+    if status.is_success() {
+        return Ok(answer.body);
+    }
+    let message = serde_json::from_slice::<Value>(&answer.body)
+        .ok()
+        .and_then(|body| {
+            let message = body["message"].as_str()?.to_owned();
+            Some(match body["code"].as_u64() {
+                Some(code) if code != 0 => format!("{message} (code {code})"),
+                _ => message,
+            })
+        })
+        .unwrap_or_else(|| String::from("no explanation"));
+    Err(match status {
+        StatusCode::NOT_FOUND => ChatError::NotFound {
+            what: purpose.what.clone(),
+        },
+        StatusCode::FORBIDDEN => ChatError::Forbidden {
+            action: purpose.action.clone(),
+            detail: message,
+        },
+        _ => ChatError::Rejected {
+            action: purpose.action.clone(),
+            detail: format!("Discord answered {}: {message}", status.as_u16()),
+        },
+    })
+}
+
+/// How long a 429 asks to wait: the body's `retry_after` (seconds, fractional), else the
+/// `Retry-After` header, else a second.
+fn retry_after(answer: &Answer) -> Duration {
+    serde_json::from_slice::<Value>(&answer.body)
+        .ok()
+        .and_then(|body| body["retry_after"].as_f64())
+        .or(answer.retry_after_header)
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .unwrap_or(DEFAULT_RETRY_AFTER)
+}
+
+/// A network failure, told by its innermost cause (reqwest's own text names the URL).
+fn unreachable(error: &reqwest::Error) -> ChatError {
+    if error.is_timeout() {
+        return ChatError::Unreachable {
+            reason: String::from("Discord did not answer in time"),
+        };
+    }
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    let reason = if std::ptr::addr_eq(cause, error as &dyn std::error::Error) {
+        String::from("the request failed")
+    } else {
+        cause.to_string()
+    };
+    ChatError::Unreachable { reason }
+}
+
+/// A failure inside serenity (building the request, or its rate limiter's request).
+fn serenity_failure(purpose: &Purpose, error: &serenity::Error) -> ChatError {
+    match error {
+        serenity::Error::Http(HttpError::Request(request)) => unreachable(request),
+        other => ChatError::Rejected {
+            action: purpose.action.clone(),
+            detail: redacted(other),
+        },
+    }
+}
+
+/// A mapping failure of Discord's answer.
+fn bad_answer(purpose: &Purpose, error: &wire::BadId) -> ChatError {
+    ChatError::Rejected {
+        action: purpose.action.clone(),
+        detail: error.to_string(),
+    }
+}
+
+fn serenity_channel(channel: ChannelId) -> serenity::all::ChannelId {
+    serenity::all::ChannelId::new(channel.get())
+}
+
+/// `allowed_mentions` for one message: nobody, or exactly the ids the caller named (never
+/// `@everyone`, `@here` or all of a kind).
+fn allowed_mentions(mentions: &Mentions) -> Value {
+    if mentions.users.is_empty() && mentions.roles.is_empty() {
+        return json!({ "parse": [] });
+    }
+    let users: Vec<String> = mentions.users.iter().map(ToString::to_string).collect();
+    let roles: Vec<String> = mentions.roles.iter().map(ToString::to_string).collect();
+    json!({ "parse": [], "users": users, "roles": roles })
+}
+
+/// A thread name within Discord's limit, cut at a character boundary.
+fn thread_name(name: &str) -> String {
+    name.trim().chars().take(THREAD_NAME_LIMIT).collect()
+}
+
+fn json_body(value: &Value) -> Option<Vec<u8>> {
+    Some(value.to_string().into_bytes())
+}
+
+/// Messages someone wrote, oldest first, without duplicates.
+fn written(purpose: &Purpose, page: Vec<wire::MessageDto>) -> Result<Vec<ChatMessage>, ChatError> {
+    let mut messages = page
+        .into_iter()
+        .filter(|message| wire::is_written(message.kind))
+        .map(wire::message)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| bad_answer(purpose, &error))?;
+    messages.sort_by_key(|message| message.id);
+    messages.dedup_by_key(|message| message.id);
+    Ok(messages)
+}
+
+impl Chat for DiscordChat {
+    async fn post(
+        &self,
+        channel: ChannelId,
+        text: &str,
+        mentions: &Mentions,
+    ) -> Result<Vec<MessageId>, ChatError> {
+        let purpose = Purpose {
+            action: format!("post in channel {channel}"),
+            what: format!("channel {channel}"),
+        };
+        let allowed = allowed_mentions(mentions);
+        let mut sent = Vec::new();
+        for piece in split_message(text, MESSAGE_LIMIT) {
+            let body = json!({ "content": piece, "allowed_mentions": allowed });
+            let request = Request::new(
+                Route::ChannelMessages {
+                    channel_id: serenity_channel(channel),
+                },
+                LightMethod::Post,
+            )
+            .body(json_body(&body));
+            let message: wire::MessageDto = self.call(&purpose, request).await?;
+            let id = MessageId::new(message.id.0)
+                .map_err(|_| bad_answer(&purpose, &wire::BadId("message id")))?;
+            sent.push(id);
+        }
+        Ok(sent)
+    }
+
+    async fn open_thread(&self, channel: ChannelId, name: &str) -> Result<ThreadInfo, ChatError> {
+        let purpose = Purpose {
+            action: format!("open a thread in channel {channel}"),
+            what: format!("channel {channel}"),
+        };
+        let body = json!({ "name": thread_name(name), "type": 11 });
+        let request = Request::new(
+            Route::ChannelThreads {
+                channel_id: serenity_channel(channel),
+            },
+            LightMethod::Post,
+        )
+        .body(json_body(&body));
+        let thread: wire::ChannelDto = self.call(&purpose, request).await?;
+        wire::thread(thread).map_err(|error| bad_answer(&purpose, &error))
+    }
+
+    async fn start_thread(
+        &self,
+        channel: ChannelId,
+        message: MessageId,
+        name: &str,
+    ) -> Result<ThreadInfo, ChatError> {
+        let purpose = Purpose {
+            action: format!("start a thread from message {message} in channel {channel}"),
+            what: format!("message {message} in channel {channel}"),
+        };
+        let body = json!({ "name": thread_name(name) });
+        let request = Request::new(
+            Route::ChannelMessageThreads {
+                channel_id: serenity_channel(channel),
+                message_id: serenity::all::MessageId::new(message.get()),
+            },
+            LightMethod::Post,
+        )
+        .body(json_body(&body));
+        let thread: wire::ChannelDto = self.call(&purpose, request).await?;
+        wire::thread(thread).map_err(|error| bad_answer(&purpose, &error))
+    }
+
+    async fn messages_after(
+        &self,
+        channel: ChannelId,
+        after: Option<MessageId>,
+    ) -> Result<Vec<ChatMessage>, ChatError> {
+        let purpose = Purpose {
+            action: format!("read the messages of channel {channel}"),
+            what: format!("channel {channel}"),
+        };
+        let mut cursor = after.map_or(0, MessageId::get);
+        let mut raw = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let params = vec![
+                ("after", cursor.to_string()),
+                ("limit", PAGE_SIZE.to_string()),
+            ];
+            // Discord returns the page newest first; only ids past the cursor are trusted.
+            let page: Vec<wire::MessageDto> = self
+                .page(&purpose, channel, params)
+                .await?
+                .into_iter()
+                .filter(|message| message.id.0 > cursor)
+                .collect();
+            let full = page.len() >= PAGE_SIZE;
+            let newest = page.iter().map(|message| message.id.0).max();
+            raw.extend(page);
+            match newest {
+                Some(newest) if full => cursor = newest,
+                _ => return written(&purpose, raw),
+            }
+        }
+        Err(ChatError::Rejected {
+            action: purpose.action,
+            detail: format!(
+                "more than {} messages; stopped reading",
+                MAX_PAGES * PAGE_SIZE
+            ),
+        })
+    }
+
+    async fn recent_messages(
+        &self,
+        channel: ChannelId,
+        limit: u8,
+    ) -> Result<Vec<ChatMessage>, ChatError> {
+        let purpose = Purpose {
+            action: format!("read the messages of channel {channel}"),
+            what: format!("channel {channel}"),
+        };
+        let limit = usize::from(limit).min(PAGE_SIZE);
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let page = self
+            .page(&purpose, channel, vec![("limit", limit.to_string())])
+            .await?;
+        written(&purpose, page)
+    }
+
+    async fn active_threads(&self, guild: GuildId) -> Result<Vec<ThreadInfo>, ChatError> {
+        let purpose = Purpose {
+            action: format!("list the active threads of server {guild}"),
+            what: format!("server {guild}"),
+        };
+        let request = Request::new(
+            Route::GuildThreadsActive {
+                guild_id: serenity::all::GuildId::new(guild.get()),
+            },
+            LightMethod::Get,
+        );
+        let active: wire::ActiveThreadsDto = self.call(&purpose, request).await?;
+        active
+            .threads
+            .into_iter()
+            .map(wire::thread)
+            .collect::<Result<_, _>>()
+            .map_err(|error| bad_answer(&purpose, &error))
+    }
+
+    async fn thread(&self, thread: ChannelId) -> Result<Option<ThreadInfo>, ChatError> {
+        let purpose = Purpose {
+            action: format!("read thread {thread}"),
+            what: format!("thread {thread}"),
+        };
+        let request = Request::new(
+            Route::Channel {
+                channel_id: serenity_channel(thread),
+            },
+            LightMethod::Get,
+        );
+        match self.call::<wire::ChannelDto>(&purpose, request).await {
+            Ok(channel) => wire::thread(channel)
+                .map(Some)
+                .map_err(|error| bad_answer(&purpose, &error)),
+            Err(ChatError::NotFound { .. }) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    async fn set_archived(&self, thread: ChannelId, archived: bool) -> Result<(), ChatError> {
+        let purpose = Purpose {
+            action: format!(
+                "{} thread {thread}",
+                if archived { "archive" } else { "unarchive" }
+            ),
+            what: format!("thread {thread}"),
+        };
+        let request = Request::new(
+            Route::Channel {
+                channel_id: serenity_channel(thread),
+            },
+            LightMethod::Patch,
+        )
+        .body(json_body(&json!({ "archived": archived })));
+        self.send(&purpose, request).await.map(drop)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_names_are_cut_at_a_character_boundary() {
+        assert_eq!(thread_name(&"é".repeat(150)).chars().count(), 100);
+        assert_eq!(thread_name("  #42 Othello  "), "#42 Othello");
+    }
+
+    #[test]
+    fn only_named_ids_may_be_pinged() {
+        assert_eq!(allowed_mentions(&Mentions::none()), json!({ "parse": [] }));
+        let mentions = Mentions {
+            users: vec![domain::DiscordUserId::new(7).unwrap()],
+            roles: Vec::new(),
+        };
+        assert_eq!(
+            allowed_mentions(&mentions),
+            json!({ "parse": [], "users": ["7"], "roles": [] })
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! Discord's JSON as the chat adapter reads it, and its mapping to the domain's chat records.
+//! Only the fields the port needs are read; everything else Discord sends is ignored.
+
+use domain::{Attachment, ChannelId, ChatMessage, DiscordUserId, MessageId, ThreadInfo};
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+
+/// A snowflake: Discord sends ids as decimal strings (numbers are accepted too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Snowflake(pub(super) u64);
+
+impl<'de> Deserialize<'de> for Snowflake {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SnowflakeVisitor;
+        impl Visitor<'_> for SnowflakeVisitor {
+            type Value = Snowflake;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a snowflake as a decimal string")
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Snowflake, E> {
+                Ok(Snowflake(n))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Snowflake, E> {
+                text.parse().map(Snowflake).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(SnowflakeVisitor)
+    }
+}
+
+/// A message, as `GET /channels/{id}/messages` and `POST …/messages` answer.
+#[derive(Debug, Deserialize)]
+pub(super) struct MessageDto {
+    pub(super) id: Snowflake,
+    #[serde(rename = "type", default)]
+    pub(super) kind: u64,
+    author: UserDto,
+    #[serde(default)]
+    member: Option<MemberDto>,
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    attachments: Vec<AttachmentDto>,
+    #[serde(default)]
+    thread: Option<ChannelRefDto>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UserDto {
+    id: Snowflake,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    global_name: Option<String>,
+    #[serde(default)]
+    bot: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct MemberDto {
+    #[serde(default)]
+    nick: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AttachmentDto {
+    filename: String,
+    url: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ChannelRefDto {
+    id: Snowflake,
+}
+
+/// A channel or thread, as `GET /channels/{id}` and the thread endpoints answer.
+#[derive(Debug, Deserialize)]
+pub(super) struct ChannelDto {
+    id: Snowflake,
+    #[serde(default)]
+    parent_id: Option<Snowflake>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    last_message_id: Option<Snowflake>,
+    #[serde(default)]
+    thread_metadata: Option<ThreadMetadataDto>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ThreadMetadataDto {
+    #[serde(default)]
+    archived: bool,
+    #[serde(default)]
+    locked: bool,
+}
+
+/// `GET /guilds/{id}/threads/active`.
+#[derive(Debug, Deserialize)]
+pub(super) struct ActiveThreadsDto {
+    pub(super) threads: Vec<ChannelDto>,
+}
+
+/// Message types that are something someone wrote: default, reply, and the answers to slash
+/// and context-menu commands. System messages ("started a thread", the thread starter
+/// reference, pins, joins) are not.
+pub(super) fn is_written(kind: u64) -> bool {
+    matches!(kind, 0 | 19 | 20 | 23)
+}
+
+/// Why a Discord answer could not be mapped.
+#[derive(Debug)]
+pub(super) struct BadId(pub(super) &'static str);
+
+impl std::fmt::Display for BadId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Discord sent a {} of 0", self.0)
+    }
+}
+
+fn channel_id(id: Snowflake) -> Result<ChannelId, BadId> {
+    ChannelId::new(id.0).map_err(|_| BadId("channel id"))
+}
+
+fn message_id(id: Snowflake) -> Result<MessageId, BadId> {
+    MessageId::new(id.0).map_err(|_| BadId("message id"))
+}
+
+/// The domain's message: the display name is the server nickname when Discord sends one,
+/// else the global name, else the username.
+pub(super) fn message(dto: MessageDto) -> Result<ChatMessage, BadId> {
+    let author_name = dto
+        .member
+        .and_then(|member| member.nick)
+        .or(dto.author.global_name)
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or(dto.author.username);
+    Ok(ChatMessage {
+        id: message_id(dto.id)?,
+        author: DiscordUserId::new(dto.author.id.0).map_err(|_| BadId("user id"))?,
+        author_name,
+        author_is_bot: dto.author.bot,
+        content: dto.content,
+        attachments: dto
+            .attachments
+            .into_iter()
+            .map(|attachment| Attachment {
+                name: attachment.filename,
+                url: attachment.url,
+            })
+            .collect(),
+        thread: dto.thread.map(|thread| channel_id(thread.id)).transpose()?,
+    })
+}
+
+/// The domain's thread; a channel without thread metadata reads as neither archived nor locked.
+pub(super) fn thread(dto: ChannelDto) -> Result<ThreadInfo, BadId> {
+    let (archived, locked) = dto
+        .thread_metadata
+        .map_or((false, false), |meta| (meta.archived, meta.locked));
+    Ok(ThreadInfo {
+        id: channel_id(dto.id)?,
+        parent: dto.parent_id.map(channel_id).transpose()?,
+        name: dto.name.unwrap_or_default(),
+        archived,
+        locked,
+        last_message_id: dto.last_message_id.map(message_id).transpose()?,
+    })
+}

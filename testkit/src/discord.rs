@@ -1,0 +1,760 @@
+//! A fixture Discord: a small stateful fake of the REST endpoints the chat port uses, for the
+//! adapter's tests and the threader's end-to-end tests.
+//!
+//! It keeps channels, threads and messages in memory and answers like Discord where the
+//! threader leans on it: snowflake ids that grow with time, a thread started from a message
+//! takes the message's id (and the message gets `thread`), posting in an archived thread that
+//! is not locked unarchives it, a deleted thread answers 404, pages of messages come newest
+//! first, and a thread opened without a message leaves a "started a thread" system message
+//! (type 18) in its channel. Failures are injected on demand: a 429 with Discord's body and
+//! header, or any status on the n-th write.
+//!
+//! Endpoints (under `/api/v10`): `POST`/`GET /channels/{id}/messages`,
+//! `POST /channels/{id}/threads`, `POST /channels/{id}/messages/{id}/threads`,
+//! `GET`/`PATCH`/`DELETE /channels/{id}`, `GET /guilds/{id}/threads/active`. Anything else
+//! answers 404 and stays in the request log.
+//!
+//! Not emulated: permissions (every request is allowed), private threads' membership, the
+//! thread starter message (type 21) inside a thread started from a message, edits, reactions.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use serde_json::{json, Value};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// The first id the fake hands out: a plausible snowflake of late 2026.
+const FIRST_ID: u64 = 1_450_000_000_000_000_000;
+
+/// Discord's limit on one message's length, in characters.
+const MESSAGE_LIMIT: usize = 2000;
+
+/// Discord's limit on a thread's name, in characters.
+const THREAD_NAME_LIMIT: usize = 100;
+
+/// A timestamp for every message: the fake keeps no clock.
+const TIMESTAMP: &str = "2026-11-26T21:00:00.000000+00:00";
+
+/// A message as the fake stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeMessage {
+    /// Its id.
+    pub id: u64,
+    /// The channel or thread it is in.
+    pub channel: u64,
+    /// Who wrote it.
+    pub author: u64,
+    /// The author's name (sent as `username` and `global_name`).
+    pub author_name: String,
+    /// Written by a bot (the fake's bot user, or a member marked as one).
+    pub bot: bool,
+    /// Its text.
+    pub content: String,
+    /// Discord's message type: 0 for a message, 18 for "started a thread".
+    pub kind: u8,
+    /// Attached files as (name, url).
+    pub attachments: Vec<(String, String)>,
+    /// The thread started from this message.
+    pub thread: Option<u64>,
+}
+
+/// A thread as the fake stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeThread {
+    /// Its id.
+    pub id: u64,
+    /// The channel it lives in.
+    pub parent: u64,
+    /// Its name.
+    pub name: String,
+    /// Archived.
+    pub archived: bool,
+    /// Locked (only moderators may unarchive; the bot's posts are refused while archived).
+    pub locked: bool,
+    /// Deleted: every request about it answers 404.
+    pub deleted: bool,
+    /// Its newest message.
+    pub last_message_id: Option<u64>,
+}
+
+/// One request the fake received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FakeRequest {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path, e.g. `/api/v10/channels/1/messages`.
+    pub path: String,
+    /// The query string, without `?` (empty when none).
+    pub query: String,
+    /// The JSON body (`Null` when none).
+    pub body: Value,
+    /// The `Authorization` header.
+    pub authorization: Option<String>,
+}
+
+impl FakeRequest {
+    /// `METHOD path` with the query, e.g. `GET /api/v10/channels/1/messages?limit=5`.
+    #[must_use]
+    pub fn line(&self) -> String {
+        if self.query.is_empty() {
+            format!("{} {}", self.method, self.path)
+        } else {
+            format!("{} {}?{}", self.method, self.path, self.query)
+        }
+    }
+}
+
+#[derive(Debug)]
+struct State {
+    guild: u64,
+    bot_user: u64,
+    next_id: u64,
+    /// Text channels: id → newest message.
+    channels: BTreeMap<u64, Option<u64>>,
+    threads: BTreeMap<u64, FakeThread>,
+    /// Messages by channel or thread, oldest first.
+    messages: BTreeMap<u64, Vec<FakeMessage>>,
+    /// Pending failures: writes still to come before it fires, and the status.
+    failures: Vec<(usize, u16)>,
+    /// The next request answers 429 with this `retry_after`.
+    rate_limit: Option<f64>,
+    allowed_mentions: Vec<Value>,
+    log: Vec<FakeRequest>,
+}
+
+impl State {
+    fn new_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    fn is_channel_or_live_thread(&self, id: u64) -> bool {
+        self.channels.contains_key(&id) || self.threads.get(&id).is_some_and(|t| !t.deleted)
+    }
+
+    fn add_message(&mut self, mut message: FakeMessage) -> u64 {
+        let id = self.new_id();
+        message.id = id;
+        if let Some(newest) = self.channels.get_mut(&message.channel) {
+            *newest = Some(id);
+        }
+        if let Some(thread) = self.threads.get_mut(&message.channel) {
+            thread.last_message_id = Some(id);
+            if !thread.locked {
+                thread.archived = false;
+            }
+        }
+        self.messages
+            .entry(message.channel)
+            .or_default()
+            .push(message);
+        id
+    }
+
+    fn message_json(&self, message: &FakeMessage) -> Value {
+        let mut body = json!({
+            "id": message.id.to_string(),
+            "type": message.kind,
+            "channel_id": message.channel.to_string(),
+            "guild_id": self.guild.to_string(),
+            "author": {
+                "id": message.author.to_string(),
+                "username": message.author_name,
+                "discriminator": "0",
+                "global_name": message.author_name,
+                "avatar": null,
+                "bot": message.bot,
+            },
+            "content": message.content,
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": null,
+            "tts": false,
+            "mention_everyone": false,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": message.attachments.iter().enumerate().map(|(n, (name, url))| json!({
+                "id": (message.id + n as u64).to_string(),
+                "filename": name,
+                "size": 1024,
+                "url": url,
+                "proxy_url": url,
+            })).collect::<Vec<_>>(),
+            "embeds": [],
+            "pinned": false,
+            "flags": 0,
+        });
+        if let Some(thread) = message.thread.and_then(|id| self.threads.get(&id)) {
+            body["thread"] = self.thread_json(thread);
+        }
+        body
+    }
+
+    fn thread_json(&self, thread: &FakeThread) -> Value {
+        json!({
+            "id": thread.id.to_string(),
+            "type": 11,
+            "guild_id": self.guild.to_string(),
+            "parent_id": thread.parent.to_string(),
+            "owner_id": self.bot_user.to_string(),
+            "name": thread.name,
+            "last_message_id": thread.last_message_id.map(|id| id.to_string()),
+            "rate_limit_per_user": 0,
+            "message_count": self.messages.get(&thread.id).map_or(0, Vec::len),
+            "member_count": 1,
+            "thread_metadata": {
+                "archived": thread.archived,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": TIMESTAMP,
+                "locked": thread.locked,
+            },
+            "flags": 0,
+        })
+    }
+
+    fn channel_json(&self, id: u64, newest: Option<u64>) -> Value {
+        json!({
+            "id": id.to_string(),
+            "type": 0,
+            "guild_id": self.guild.to_string(),
+            "name": format!("channel-{id}"),
+            "position": 0,
+            "parent_id": null,
+            "last_message_id": newest.map(|id| id.to_string()),
+            "rate_limit_per_user": 0,
+            "nsfw": false,
+            "permission_overwrites": [],
+            "flags": 0,
+        })
+    }
+
+    fn respond(
+        &mut self,
+        method: &str,
+        segments: &[&str],
+        query: &Query,
+        body: &Value,
+    ) -> ResponseTemplate {
+        match (method, segments) {
+            ("POST", ["channels", channel, "messages"]) => self.post_message(id(channel), body),
+            ("GET", ["channels", channel, "messages"]) => self.list_messages(id(channel), query),
+            ("POST", ["channels", channel, "threads"]) => self.open_thread(id(channel), body),
+            ("POST", ["channels", channel, "messages", message, "threads"]) => {
+                self.start_thread(id(channel), id(message), body)
+            }
+            ("GET", ["channels", channel]) => self.get_channel(id(channel)),
+            ("PATCH", ["channels", channel]) => self.patch_thread(id(channel), body),
+            ("DELETE", ["channels", channel]) => self.delete(id(channel)),
+            ("GET", ["guilds", guild, "threads", "active"]) if id(guild) == self.guild => {
+                let threads: Vec<Value> = self
+                    .threads
+                    .values()
+                    .filter(|thread| !thread.deleted && !thread.archived)
+                    .map(|thread| self.thread_json(thread))
+                    .collect();
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({ "threads": threads, "members": [] }))
+            }
+            ("GET", ["guilds", _, "threads", "active"]) => {
+                discord_error(404, 10004, "Unknown Guild")
+            }
+            _ => discord_error(404, 0, "404: Not Found"),
+        }
+    }
+
+    fn post_message(&mut self, channel: u64, body: &Value) -> ResponseTemplate {
+        if !self.is_channel_or_live_thread(channel) {
+            return unknown_channel();
+        }
+        if self
+            .threads
+            .get(&channel)
+            .is_some_and(|t| t.archived && t.locked)
+        {
+            return discord_error(400, 50083, "Thread is archived");
+        }
+        let content = body["content"].as_str().unwrap_or_default();
+        let length = content.chars().count();
+        if content.trim().is_empty() || length > MESSAGE_LIMIT {
+            return invalid_form_body("content", "Must be between 1 and 2000 in length.");
+        }
+        self.allowed_mentions.push(body["allowed_mentions"].clone());
+        let id = self.add_message(FakeMessage {
+            id: 0,
+            channel,
+            author: self.bot_user,
+            author_name: String::from("netbot"),
+            bot: true,
+            content: content.to_owned(),
+            kind: 0,
+            attachments: Vec::new(),
+            thread: None,
+        });
+        let message = self.find_message(channel, id).cloned();
+        match message {
+            Some(message) => ResponseTemplate::new(200).set_body_json(self.message_json(&message)),
+            None => discord_error(500, 0, "the fake lost a message"),
+        }
+    }
+
+    fn list_messages(&self, channel: u64, query: &Query) -> ResponseTemplate {
+        if !self.is_channel_or_live_thread(channel) {
+            return unknown_channel();
+        }
+        let limit = query.number("limit").unwrap_or(50);
+        if !(1..=100).contains(&limit) {
+            return invalid_form_body("limit", "Int value should be between 1 and 100.");
+        }
+        let limit = usize::try_from(limit).unwrap_or(100);
+        let all = self.messages.get(&channel).map_or(&[][..], Vec::as_slice);
+        let mut page: Vec<&FakeMessage> = if let Some(after) = query.number("after") {
+            // The `limit` messages right after `after`…
+            all.iter().filter(|m| m.id > after).take(limit).collect()
+        } else {
+            let before = query.number("before").unwrap_or(u64::MAX);
+            let older: Vec<&FakeMessage> = all.iter().filter(|m| m.id < before).collect();
+            older[older.len().saturating_sub(limit)..].to_vec()
+        };
+        // …and, like Discord, every page newest first.
+        page.reverse();
+        let page: Vec<Value> = page.into_iter().map(|m| self.message_json(m)).collect();
+        ResponseTemplate::new(200).set_body_json(page)
+    }
+
+    fn open_thread(&mut self, channel: u64, body: &Value) -> ResponseTemplate {
+        if !self.channels.contains_key(&channel) {
+            return if self.threads.contains_key(&channel) {
+                discord_error(400, 50024, "Cannot execute action on this channel type")
+            } else {
+                unknown_channel()
+            };
+        }
+        let Some(name) = thread_name(body) else {
+            return invalid_form_body("name", "Must be between 1 and 100 in length.");
+        };
+        if body["type"] != json!(11) {
+            // Discord makes a private thread when the type is missing; the fake has none.
+            return invalid_form_body("type", "The fake opens public threads (type 11) only.");
+        }
+        let id = self.new_id();
+        let thread = FakeThread {
+            id,
+            parent: channel,
+            name: name.clone(),
+            archived: false,
+            locked: false,
+            deleted: false,
+            last_message_id: None,
+        };
+        self.threads.insert(id, thread.clone());
+        self.add_message(FakeMessage {
+            id: 0,
+            channel,
+            author: self.bot_user,
+            author_name: String::from("netbot"),
+            bot: true,
+            content: name,
+            kind: 18,
+            attachments: Vec::new(),
+            thread: None,
+        });
+        ResponseTemplate::new(201).set_body_json(self.thread_json(&thread))
+    }
+
+    fn start_thread(&mut self, channel: u64, message: u64, body: &Value) -> ResponseTemplate {
+        if !self.channels.contains_key(&channel) {
+            return unknown_channel();
+        }
+        let Some(name) = thread_name(body) else {
+            return invalid_form_body("name", "Must be between 1 and 100 in length.");
+        };
+        let Some(starter) = self.find_message(channel, message) else {
+            return discord_error(404, 10008, "Unknown Message");
+        };
+        if starter.thread.is_some() {
+            return discord_error(
+                400,
+                160_004,
+                "A thread has already been created for this message",
+            );
+        }
+        let thread = FakeThread {
+            id: message,
+            parent: channel,
+            name,
+            archived: false,
+            locked: false,
+            deleted: false,
+            last_message_id: None,
+        };
+        self.threads.insert(message, thread.clone());
+        if let Some(starter) = self.find_message_mut(channel, message) {
+            starter.thread = Some(message);
+        }
+        ResponseTemplate::new(201).set_body_json(self.thread_json(&thread))
+    }
+
+    fn get_channel(&self, id: u64) -> ResponseTemplate {
+        if let Some(newest) = self.channels.get(&id) {
+            return ResponseTemplate::new(200).set_body_json(self.channel_json(id, *newest));
+        }
+        match self.threads.get(&id) {
+            Some(thread) if !thread.deleted => {
+                ResponseTemplate::new(200).set_body_json(self.thread_json(thread))
+            }
+            _ => unknown_channel(),
+        }
+    }
+
+    fn patch_thread(&mut self, id: u64, body: &Value) -> ResponseTemplate {
+        let Some(thread) = self.threads.get_mut(&id).filter(|thread| !thread.deleted) else {
+            return if self.channels.contains_key(&id) {
+                discord_error(400, 0, "the fake edits threads only")
+            } else {
+                unknown_channel()
+            };
+        };
+        if let Some(archived) = body["archived"].as_bool() {
+            thread.archived = archived;
+        }
+        if let Some(locked) = body["locked"].as_bool() {
+            thread.locked = locked;
+        }
+        if let Some(name) = body["name"].as_str() {
+            thread.name = name.to_owned();
+        }
+        let thread = thread.clone();
+        ResponseTemplate::new(200).set_body_json(self.thread_json(&thread))
+    }
+
+    fn delete(&mut self, id: u64) -> ResponseTemplate {
+        match self.threads.get_mut(&id) {
+            Some(thread) if !thread.deleted => {
+                thread.deleted = true;
+                let thread = thread.clone();
+                ResponseTemplate::new(200).set_body_json(self.thread_json(&thread))
+            }
+            _ => unknown_channel(),
+        }
+    }
+
+    fn find_message(&self, channel: u64, id: u64) -> Option<&FakeMessage> {
+        self.messages.get(&channel)?.iter().find(|m| m.id == id)
+    }
+
+    fn find_message_mut(&mut self, channel: u64, id: u64) -> Option<&mut FakeMessage> {
+        self.messages
+            .get_mut(&channel)?
+            .iter_mut()
+            .find(|m| m.id == id)
+    }
+}
+
+/// A path segment as an id (0, which no id is, when it is not a number).
+fn id(segment: &str) -> u64 {
+    segment.parse().unwrap_or(0)
+}
+
+fn thread_name(body: &Value) -> Option<String> {
+    body["name"]
+        .as_str()
+        .filter(|name| !name.trim().is_empty() && name.chars().count() <= THREAD_NAME_LIMIT)
+        .map(str::to_owned)
+}
+
+/// Discord's error body: `{"message": …, "code": …}`.
+fn discord_error(status: u16, code: u64, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({ "message": message, "code": code }))
+}
+
+fn unknown_channel() -> ResponseTemplate {
+    discord_error(404, 10003, "Unknown Channel")
+}
+
+fn invalid_form_body(field: &str, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(400).set_body_json(json!({
+        "message": "Invalid Form Body",
+        "code": 50035,
+        "errors": { field: { "_errors": [{ "code": "BASE_TYPE_BAD_LENGTH", "message": message }] } },
+    }))
+}
+
+/// The query string's parameters (serenity writes `?&after=…&limit=…`).
+struct Query(BTreeMap<String, String>);
+
+impl Query {
+    fn number(&self, name: &str) -> Option<u64> {
+        self.0.get(name)?.parse().ok()
+    }
+}
+
+fn is_write(method: &str) -> bool {
+    matches!(method, "POST" | "PATCH" | "PUT" | "DELETE")
+}
+
+#[derive(Clone)]
+struct Fake(Arc<Mutex<State>>);
+
+impl Respond for Fake {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let mut state = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let method = request.method.to_string();
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        state.log.push(FakeRequest {
+            method: method.clone(),
+            path: request.url.path().to_owned(),
+            query: request.url.query().unwrap_or_default().to_owned(),
+            body: body.clone(),
+            authorization: request
+                .headers
+                .get("authorization")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned),
+        });
+        if let Some(retry_after) = state.rate_limit.take() {
+            return ResponseTemplate::new(429)
+                .insert_header("retry-after", format!("{}", retry_after.ceil()).as_str())
+                .insert_header("x-ratelimit-scope", "user")
+                .set_body_json(json!({
+                    "message": "You are being rate limited.",
+                    "retry_after": retry_after,
+                    "global": false,
+                }));
+        }
+        if is_write(&method) {
+            let mut fired = None;
+            for (remaining, status) in &mut state.failures {
+                *remaining -= 1;
+                if *remaining == 0 && fired.is_none() {
+                    fired = Some(*status);
+                }
+            }
+            state.failures.retain(|(remaining, _)| *remaining > 0);
+            if let Some(status) = fired {
+                return discord_error(status, 0, "failure injected by the fixture Discord");
+            }
+        }
+        let Some(path) = request.url.path().strip_prefix("/api/v10/") else {
+            return discord_error(404, 0, "404: Not Found");
+        };
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let query = Query(
+            request
+                .url
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        );
+        state.respond(&method, &segments, &query, &body)
+    }
+}
+
+/// A running fixture Discord with one guild, its text channels, and the bot's user.
+pub struct FakeDiscord {
+    server: MockServer,
+    state: Arc<Mutex<State>>,
+}
+
+impl FakeDiscord {
+    /// Starts a fake Discord for `guild` with the text `channels`; the bot posts as `bot_user`.
+    /// Ids it hands out grow, and are all above the ids given here.
+    pub async fn start(guild: u64, bot_user: u64, channels: &[u64]) -> Self {
+        let highest = channels
+            .iter()
+            .copied()
+            .chain([guild, bot_user])
+            .max()
+            .unwrap_or(0);
+        let state = Arc::new(Mutex::new(State {
+            guild,
+            bot_user,
+            next_id: FIRST_ID.max(highest + 1),
+            channels: channels.iter().map(|&id| (id, None)).collect(),
+            threads: BTreeMap::new(),
+            messages: BTreeMap::new(),
+            failures: Vec::new(),
+            rate_limit: None,
+            allowed_mentions: Vec::new(),
+            log: Vec::new(),
+        }));
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(Fake(Arc::clone(&state)))
+            .mount(&server)
+            .await;
+        Self { server, state }
+    }
+
+    /// The base URL to give `DISCORD_API_URL` (serenity's proxy).
+    #[must_use]
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A member writes `content` in a channel or thread (unarchiving a thread that is not
+    /// locked, as Discord does); returns the message's id.
+    ///
+    /// # Panics
+    /// When the channel is unknown or the thread deleted or locked: a broken test.
+    pub fn member_says(&self, channel: u64, user: u64, name: &str, content: &str) -> u64 {
+        self.member_says_with_files(channel, user, name, content, &[])
+    }
+
+    /// As [`Self::member_says`], with attached files as (name, url).
+    ///
+    /// # Panics
+    /// When the channel is unknown or the thread deleted or locked: a broken test.
+    #[allow(clippy::panic)]
+    pub fn member_says_with_files(
+        &self,
+        channel: u64,
+        user: u64,
+        name: &str,
+        content: &str,
+        files: &[(&str, &str)],
+    ) -> u64 {
+        let mut state = self.state();
+        assert!(
+            state.is_channel_or_live_thread(channel),
+            "the fixture Discord has no channel or live thread {channel}"
+        );
+        assert!(
+            !state
+                .threads
+                .get(&channel)
+                .is_some_and(|t| t.archived && t.locked),
+            "thread {channel} is locked"
+        );
+        state.add_message(FakeMessage {
+            id: 0,
+            channel,
+            author: user,
+            author_name: name.to_owned(),
+            bot: false,
+            content: content.to_owned(),
+            kind: 0,
+            attachments: files
+                .iter()
+                .map(|(name, url)| ((*name).to_owned(), (*url).to_owned()))
+                .collect(),
+            thread: None,
+        })
+    }
+
+    /// A member opens a thread in `channel` by hand; returns its id.
+    ///
+    /// # Panics
+    /// When the channel is unknown: a broken test.
+    pub fn member_opens_thread(&self, channel: u64, user: u64, name: &str) -> u64 {
+        let mut state = self.state();
+        assert!(
+            state.channels.contains_key(&channel),
+            "no channel {channel}"
+        );
+        let id = state.new_id();
+        state.threads.insert(
+            id,
+            FakeThread {
+                id,
+                parent: channel,
+                name: name.to_owned(),
+                archived: false,
+                locked: false,
+                deleted: false,
+                last_message_id: None,
+            },
+        );
+        state.add_message(FakeMessage {
+            id: 0,
+            channel,
+            author: user,
+            author_name: String::from("member"),
+            bot: false,
+            content: name.to_owned(),
+            kind: 18,
+            attachments: Vec::new(),
+            thread: None,
+        });
+        id
+    }
+
+    /// Every message of a channel or thread (system messages included), oldest first.
+    #[must_use]
+    pub fn messages(&self, channel: u64) -> Vec<FakeMessage> {
+        self.state()
+            .messages
+            .get(&channel)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Every thread ever made, deleted ones included, oldest first.
+    #[must_use]
+    pub fn threads(&self) -> Vec<FakeThread> {
+        self.state().threads.values().cloned().collect()
+    }
+
+    /// One thread, if it was ever made.
+    #[must_use]
+    pub fn thread(&self, id: u64) -> Option<FakeThread> {
+        self.state().threads.get(&id).cloned()
+    }
+
+    /// Archives a thread, as Discord does after inactivity or a moderator by hand.
+    pub fn archive(&self, thread: u64) {
+        if let Some(thread) = self.state().threads.get_mut(&thread) {
+            thread.archived = true;
+        }
+    }
+
+    /// Archives and locks a thread: the bot can no longer post in it.
+    pub fn lock(&self, thread: u64) {
+        if let Some(thread) = self.state().threads.get_mut(&thread) {
+            thread.archived = true;
+            thread.locked = true;
+        }
+    }
+
+    /// Deletes a thread: from now on every request about it answers 404.
+    pub fn delete_thread(&self, thread: u64) {
+        if let Some(thread) = self.state().threads.get_mut(&thread) {
+            thread.deleted = true;
+        }
+    }
+
+    /// The `n`-th write (POST, PATCH, PUT or DELETE, on any path) from now answers `status`
+    /// once and changes nothing; `n = 1` is the next write. Requests answered 429 by
+    /// [`Self::rate_limit_next`] do not count.
+    pub fn fail_nth_write(&self, n: usize, status: u16) {
+        self.state().failures.push((n.max(1), status));
+    }
+
+    /// The next request (of any kind) answers 429 with Discord's body
+    /// `{"message": "You are being rate limited.", "retry_after": …, "global": false}` and a
+    /// `Retry-After` header (whole seconds, rounded up), and changes nothing.
+    pub fn rate_limit_next(&self, retry_after_seconds: f64) {
+        self.state().rate_limit = Some(retry_after_seconds);
+    }
+
+    /// The `allowed_mentions` of each message the bot posted, in order (`Null` when absent).
+    #[must_use]
+    pub fn allowed_mentions_seen(&self) -> Vec<Value> {
+        self.state().allowed_mentions.clone()
+    }
+
+    /// How many requests arrived, injected failures and 429s included.
+    #[must_use]
+    pub fn request_count(&self) -> usize {
+        self.state().log.len()
+    }
+
+    /// Every request that arrived, in order.
+    #[must_use]
+    pub fn requests(&self) -> Vec<FakeRequest> {
+        self.state().log.clone()
+    }
+}
