@@ -7,6 +7,8 @@
 //! has no newer message are not looked at at all.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use domain::sync::{
     foreign_since, is_starter_of, plan, starter_text, thread_name, SyncInput, SyncState,
@@ -38,6 +40,8 @@ pub struct ThreaderSettings {
     pub dry_run: bool,
     /// Only this ticket.
     pub only: Option<TicketId>,
+    /// Set (by a signal handler) to stop after the ticket at hand.
+    pub stop: Arc<AtomicBool>,
 }
 
 /// Who is who, for writing members' messages as their own tracker users.
@@ -118,6 +122,7 @@ pub struct Threader<T, C> {
 }
 
 /// What a pass knows before it looks at tickets.
+#[derive(Clone)]
 struct PassContext {
     bot_user: Option<UserId>,
     statuses: Vec<Status>,
@@ -162,10 +167,24 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
             .map(|thread| (thread.id, thread))
             .collect();
         let mut report = PassReport::default();
+        let mut people = context.people.clone();
+        for ticket in &tickets {
+            if let Some(assignee) = &ticket.assigned_to {
+                people
+                    .names
+                    .entry(assignee.id())
+                    .or_insert_with(|| assignee.name().to_owned());
+            }
+        }
+        let context = PassContext { people, ..context };
         for ticket in tickets
             .iter()
             .filter(|ticket| self.settings.only.is_none_or(|only| only == ticket.id))
         {
+            if self.settings.stop.load(Ordering::SeqCst) {
+                info!("stopping before ticket {} as asked", ticket.id);
+                break;
+            }
             report.looked_at += 1;
             let span = info_span!("ticket", id = %ticket.id);
             let outcome = self

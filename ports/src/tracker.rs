@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use domain::{Principal, Status, Ticket, TicketId, TicketUpdate, User};
+use domain::{Named, Principal, Status, Ticket, TicketId, TicketUpdate, User};
 use thiserror::Error;
 
 /// What went wrong talking to the tracker, in terms a person can act on.
@@ -268,6 +268,12 @@ pub trait TicketTracker: Send + Sync + 'static {
         field: &str,
         discord_id: u64,
     ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+
+    /// The project with this identifier (as in its web address).
+    ///
+    /// # Errors
+    /// [`TrackerError::Rejected`] naming the project when there is none, or any other.
+    fn project(&self, identifier: &str) -> impl Future<Output = Result<Named, TrackerError>> + Send;
 
     /// Tickets that ask for a chat thread (the thread field has any value), with the values
     /// of the thread and state fields, paged to the end.

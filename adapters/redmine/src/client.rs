@@ -747,6 +747,10 @@ impl TicketTracker for Redmine {
         .map(drop)
     }
 
+    async fn project(&self, identifier: &str) -> Result<domain::Named, TrackerError> {
+        self.project_named(identifier).await
+    }
+
     async fn threaded(&self, scope: ThreadedScope) -> Result<Vec<Ticket>, TrackerError> {
         self.threaded_tickets(scope).await
     }

@@ -203,3 +203,9 @@ pub(crate) struct SearchResultDto {
     #[serde(rename = "type", default)]
     pub kind: String,
 }
+
+/// `GET /projects/IDENTIFIER.json`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ProjectEnvelope {
+    pub project: NamedDto,
+}

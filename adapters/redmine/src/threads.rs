@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use domain::{Ticket, TicketId};
+use domain::{Named, Ticket, TicketId};
 use ports::{SyncFields, ThreadedScope, TrackerError};
 use reqwest::Method;
 use serde_json::json;
 
 use crate::client::Redmine;
 use crate::convert;
-use crate::dto::{CustomFieldsEnvelope, IssuesPage};
+use crate::dto::{CustomFieldsEnvelope, IssuesPage, ProjectEnvelope};
 use crate::error::Attempt;
 
 impl Redmine {
@@ -48,6 +48,32 @@ impl Redmine {
             .get(&name.to_lowercase())
             .copied()
             .ok_or_else(|| TrackerError::NoSuchField(name.to_owned()))
+    }
+
+    pub(crate) async fn project_named(&self, identifier: &str) -> Result<Named, TrackerError> {
+        let identifier = identifier.trim();
+        let valid = !identifier.is_empty()
+            && identifier
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let action = format!("read the project '{identifier}'");
+        if !valid {
+            return Err(TrackerError::Rejected {
+                action,
+                errors: vec![String::from("not a project identifier")],
+            });
+        }
+        let envelope: ProjectEnvelope = self
+            .get(
+                &format!("projects/{identifier}.json"),
+                &[],
+                &Attempt {
+                    action: &action,
+                    ticket: None,
+                },
+            )
+            .await?;
+        Ok(Named::new(envelope.project.id, envelope.project.name))
     }
 
     pub(crate) async fn threaded_tickets(

@@ -78,6 +78,8 @@ pub fn print(output: &str) -> Result<(), Failure> {
     }
 }
 
+pub mod settings;
+
 /// Settings from the environment.
 pub mod env {
     use std::time::Duration;

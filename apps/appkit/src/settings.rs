@@ -1,0 +1,214 @@
+//! `netbot.toml`, read in one place for every binary: what is not secret (secrets and
+//! addresses come from the environment). Path in `NETBOT_CONFIG`, default `./netbot.toml`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context as _, Result};
+use serde::Deserialize;
+
+use crate::env::var;
+
+/// `netbot.toml`: what is not secret. Every key is optional; unknown keys are errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    /// The Discord role id whose members may `/link`.
+    pub admin_role: Option<u64>,
+    /// Unlinked members read open tickets as this Redmine login (leave out to refuse them).
+    pub reader_login: Option<String>,
+    /// The Redmine project (identifier) `/new` opens tickets in.
+    pub default_project: Option<String>,
+    /// The Redmine user custom field holding Discord ids (default "Discord ID").
+    pub discord_field: Option<String>,
+    /// Seconds before a Redmine or NetBox call gives up (default 8).
+    pub backend_timeout: Option<u64>,
+    /// Minutes between reloads of who is who (default 10).
+    pub identity_refresh_minutes: Option<u64>,
+    /// Status names for unassign, progress and resolve.
+    #[serde(default)]
+    pub statuses: StatusSettings,
+    /// Named Discord channels (name → channel id), for notifications to come.
+    #[serde(default)]
+    pub channels: BTreeMap<String, u64>,
+    /// Saved queries for `/query`, by name.
+    #[serde(default)]
+    pub queries: BTreeMap<String, QuerySettings>,
+    /// The threader: where threads go and which issue fields it uses.
+    pub threader: Option<ThreaderSettings>,
+}
+
+/// `[threader]` in `netbot.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreaderSettings {
+    /// The channel new threads are opened in.
+    pub channel: u64,
+    /// The issue custom field that asks for a thread and then holds its link.
+    #[serde(default = "default_thread_field")]
+    pub thread_field: String,
+    /// The issue custom field for the threader's own state.
+    #[serde(default = "default_state_field")]
+    pub state_field: String,
+    /// Project identifier → channel id, for new threads.
+    #[serde(default)]
+    pub projects: BTreeMap<String, u64>,
+}
+
+fn default_thread_field() -> String {
+    String::from("Discord thread")
+}
+
+fn default_state_field() -> String {
+    String::from("Discord sync")
+}
+
+/// `[queries.NAME]` in `netbot.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuerySettings {
+    /// Shown beside the name in `/query`'s choices.
+    #[serde(default)]
+    pub description: String,
+    /// Redmine issue-list parameters, e.g. `status_id=open&sort=updated_on`.
+    pub query: String,
+    /// A minijinja line template (default: the original bot's ticket line).
+    pub format: Option<String>,
+}
+
+/// `[statuses]` in `netbot.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusSettings {
+    /// Set by unassign (default "New").
+    pub new: Option<String>,
+    /// Set by progress (default "In Progress").
+    pub in_progress: Option<String>,
+    /// Set by resolve (default "Resolved").
+    pub resolved: Option<String>,
+}
+
+/// Reads `netbot.toml` from `NETBOT_CONFIG` or `./netbot.toml`; a missing default file is
+/// fine, a missing named file is not.
+///
+/// # Errors
+/// One line naming the file and the key or problem.
+pub fn file_settings() -> Result<FileSettings> {
+    let (path, named) = match var("NETBOT_CONFIG") {
+        Some(path) => (PathBuf::from(path), true),
+        None => (PathBuf::from("netbot.toml"), false),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !named => {
+            return Ok(FileSettings::default())
+        }
+        Err(error) => bail!("cannot read {}: {error}", path.display()),
+    };
+    parse(&text).with_context(|| format!("{} is invalid", path.display()))
+}
+
+/// Parses `netbot.toml`'s text, checking values as well as keys.
+///
+/// # Errors
+/// The key and the problem, in one line.
+pub fn parse(text: &str) -> Result<FileSettings> {
+    let settings: FileSettings = toml::from_str(text).map_err(|error| {
+        // toml's message spans several lines with a source excerpt: keep the first.
+        let message = error
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("not TOML")
+            .to_owned();
+        anyhow::anyhow!("{message}")
+    })?;
+    if let Some(seconds) = settings.backend_timeout {
+        if !(1..=60).contains(&seconds) {
+            bail!("backend_timeout must be 1 to 60 seconds (Discord waits 15 minutes at most), not {seconds}");
+        }
+    }
+    if settings.identity_refresh_minutes == Some(0) {
+        bail!("identity_refresh_minutes must be at least 1");
+    }
+    if settings
+        .default_project
+        .as_deref()
+        .is_some_and(|project| project.trim().is_empty())
+    {
+        bail!("default_project must not be empty");
+    }
+    for (name, query) in &settings.queries {
+        if let Some(format) = &query.format {
+            domain::render::template::check(format)
+                .map_err(|error| anyhow::anyhow!("queries.{name}.format: {error}"))?;
+        }
+    }
+    if let Some(threader) = &settings.threader {
+        if threader.channel == 0 {
+            bail!("threader.channel must be a channel id");
+        }
+        if let Some((project, _)) = threader.projects.iter().find(|(_, channel)| **channel == 0) {
+            bail!("threader.projects.{project} must be a channel id");
+        }
+        if threader.thread_field.trim().is_empty() || threader.state_field.trim().is_empty() {
+            bail!("threader.thread_field and threader.state_field must not be empty");
+        }
+        if threader.thread_field.trim().eq_ignore_ascii_case(threader.state_field.trim()) {
+            bail!("threader.thread_field and threader.state_field must be two different fields");
+        }
+    }
+    Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[track_caller]
+    fn error(text: &str) -> String {
+        format!("{:#}", parse(text).unwrap_err())
+    }
+
+    #[test]
+    fn a_full_file_parses() {
+        let settings = parse(
+            r#"
+            admin_role = 1234
+            reader_login = "guest"
+            default_project = "netops"
+            backend_timeout = 5
+            [statuses]
+            resolved = "Done"
+            [channels]
+            intake = 42
+            "#,
+        )
+        .unwrap();
+        assert_eq!(settings.admin_role, Some(1234));
+        assert_eq!(settings.statuses.resolved.as_deref(), Some("Done"));
+        assert_eq!(settings.channels["intake"], 42);
+    }
+
+    #[test]
+    fn bad_keys_and_values_are_named() {
+        assert!(
+            error("admin_rol = 1").starts_with("unknown field `admin_rol`"),
+            "{}",
+            error("admin_rol = 1")
+        );
+        assert!(
+            error("admin_role = \"x\"").contains("invalid type"),
+            "{}",
+            error("admin_role = \"x\"")
+        );
+        assert_eq!(
+            error("backend_timeout = 0"),
+            "backend_timeout must be 1 to 60 seconds (Discord waits 15 minutes at most), not 0"
+        );
+        assert_eq!(
+            error("[statuses]\nclosed = \"x\""),
+            "unknown field `closed`, expected one of `new`, `in_progress`, `resolved`"
+        );
+    }
+}
