@@ -676,12 +676,15 @@ fn closed_then_reopened_in_one_pass_leaves_the_thread_open() {
 }
 
 #[test]
-fn a_status_change_between_open_statuses_neither_archives_nor_unarchives() {
-    let ticket = ticket(vec![change(12, "Bob", vec![status(5, 5)])]);
-    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
-    assert_eq!(posted_journals(&plan), [12]);
-    assert!(!plan.archive && !plan.unarchive);
-    assert!(!only_post(&plan).text.contains("archived"));
+fn a_status_change_that_neither_opens_nor_closes_leaves_the_archive_alone() {
+    for (from, to) in [(1, 2), (5, 5)] {
+        let ticket = ticket(vec![change(12, "Bob", vec![status(from, to)])]);
+        let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+        assert_eq!(posted_journals(&plan), [12]);
+        assert!(!plan.archive && !plan.unarchive, "{from} → {to}");
+        assert!(!only_post(&plan).text.contains("archived"));
+        assert!(!only_post(&plan).text.contains("open again"));
+    }
 }
 
 #[test]
