@@ -5,8 +5,10 @@
 //! branch of the sync lives here, where it is tested without servers.
 //!
 //! Exactly once rests on *origins*: every message the threader posts carries the link of the
-//! journal it mirrors (`…/issues/42#change-123`), and every note it writes carries the link of
-//! the message it mirrors (`…/channels/GUILD/THREAD/MESSAGE`). Before writing, the plan looks
+//! journal it mirrors (`(<…/issues/42#change-123>)`), and every note it writes ends with the
+//! link of the message it mirrors (`(from Discord: …/channels/GUILD/THREAD/MESSAGE)`); both
+//! markers are closed, so `#change-12` is never found in `#change-123`, and a person's text
+//! that merely quotes an address is not taken for a mirror. Before writing, the plan looks
 //! for that origin on the other side, so a pass that crashed between writing and recording is
 //! repaired, never doubled, by the next one. The high-water marks in [`SyncState`] are ids,
 //! never clock times; they only make the next look cheaper.
@@ -250,32 +252,42 @@ impl SyncPlan {
     }
 }
 
-/// Whether `text` contains `needle` followed by something that is not a digit (so that
-/// `#change-12` is not found in `#change-123`).
-fn contains_id(text: &str, needle: &str) -> bool {
-    text.match_indices(needle).any(|(at, _)| {
-        !text[at + needle.len()..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit())
-    })
-}
-
-/// The marker a journal's mirror carries.
-fn journal_marker(ticket: &Ticket, journal: JournalId) -> String {
+/// The address a journal's mirror links to: `URL#change-JOURNAL`.
+fn journal_url(ticket: &Ticket, journal: JournalId) -> String {
     format!("{}#change-{journal}", ticket.url)
 }
 
-/// The marker a message's mirror carries: `/channels/GUILD/THREAD/MESSAGE`.
-fn message_marker(link: &ThreadLink, message: MessageId) -> String {
-    format!("/channels/{}/{}/{message}", link.guild, link.thread)
+/// The marker a journal's mirror carries: its link as [`link`](crate::render::discord::link)
+/// writes it, `(<URL#change-JOURNAL>)`, so that a note merely quoting another change's
+/// address is not taken for that change's mirror.
+fn journal_marker(ticket: &Ticket, journal: JournalId) -> String {
+    format!("(<{}>)", journal_url(ticket, journal))
 }
 
-/// Whether a journal's note came from this thread (a mirrored message).
+/// How every note mirroring a message of this thread ends, up to the message id:
+/// `(from Discord: https://discord.com/channels/GUILD/THREAD/`.
+fn note_origin(link: &ThreadLink) -> String {
+    format!("(from Discord: {link}/")
+}
+
+/// The marker a message's mirror carries: `(from Discord: …/channels/GUILD/THREAD/MESSAGE)`.
+fn message_marker(link: &ThreadLink, message: MessageId) -> String {
+    format!("(from Discord: {})", link.message_url(message))
+}
+
+/// Whether a journal's note came from this thread (a mirrored message). Only the threader's
+/// own origin line counts: a person's note that links to a message of the thread is theirs,
+/// and goes to the thread like any other.
 fn came_from_thread(journal: &Journal, link: &ThreadLink) -> bool {
-    journal
-        .text
-        .contains(&format!("/channels/{}/{}/", link.guild, link.thread))
+    journal.text.contains(&note_origin(link))
+}
+
+/// Defuses mentions in a note's text while keeping its markdown (the empty
+/// `allowed_mentions` is the second guard): a zero-width space after the `@`.
+fn defuse_mentions(text: &str) -> String {
+    text.replace("@everyone", "@\u{200B}everyone")
+        .replace("@here", "@\u{200B}here")
+        .replace("<@", "<@\u{200B}")
 }
 
 /// The tracker's base address, from a ticket's address (`BASE/issues/42`).
@@ -341,7 +353,10 @@ fn journal_text(input: &SyncInput<'_>, journal: &Journal) -> Option<(String, Opt
             )),
             Change::Attachment { id, name } => attachments.push(format!(
                 "📎 {}",
-                link(name, &format!("{}/attachments/{id}", tracker_base(input.ticket)))
+                link(
+                    name,
+                    &format!("{}/attachments/{id}", tracker_base(input.ticket))
+                )
             )),
             Change::Other => {}
         }
@@ -351,7 +366,7 @@ fn journal_text(input: &SyncInput<'_>, journal: &Journal) -> Option<(String, Opt
     }
     let origin = link(
         &format!("#{}", input.ticket.id),
-        &journal_marker(input.ticket, journal.id),
+        &journal_url(input.ticket, journal.id),
     );
     let mut text = format!("**{}** on {origin}", escape(&journal.author));
     if !changes.is_empty() {
@@ -360,7 +375,7 @@ fn journal_text(input: &SyncInput<'_>, journal: &Journal) -> Option<(String, Opt
     }
     if journal.has_note() {
         text.push('\n');
-        text.push_str(sanitize(journal.text.trim(), true).trim());
+        text.push_str(&defuse_mentions(sanitize(journal.text.trim(), true).trim()));
     }
     for line in attachments {
         text.push('\n');
@@ -384,26 +399,29 @@ fn description_text(ticket: &Ticket) -> String {
     let description = sanitize(ticket.description.trim(), true);
     if !description.trim().is_empty() {
         text.push('\n');
-        text.push_str(description.trim());
+        text.push_str(&defuse_mentions(description.trim()));
     }
     text
 }
 
 /// The note mirroring one thread message.
 fn message_note(input: &SyncInput<'_>, message: &ChatMessage, mapped: bool) -> String {
-    let mut text = String::new();
+    let mut parts = Vec::new();
     if !mapped {
-        text.push_str(&format!("{} on Discord wrote:\n\n", message.author_name.trim()));
+        parts.push(format!("{} on Discord wrote:", message.author_name.trim()));
     }
-    text.push_str(message.content.trim());
+    let content = message.content.trim();
+    if !content.is_empty() {
+        parts.push(content.to_owned());
+    }
     for attachment in &message.attachments {
-        text.push_str(&format!("\n\nAttachment: {} {}", attachment.name, attachment.url));
+        parts.push(format!(
+            "Attachment: {} {}",
+            attachment.name, attachment.url
+        ));
     }
-    text.push_str(&format!(
-        "\n\n(from Discord: {})",
-        input.link.message_url(message.id)
-    ));
-    text
+    parts.push(message_marker(&input.link, message.id));
+    parts.join("\n\n")
 }
 
 /// Decides one ticket's sync. Pure: the same inputs always give the same plan.
@@ -414,7 +432,7 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
         input
             .messages
             .iter()
-            .any(|message| message.author_is_bot && contains_id(&message.content, needle))
+            .any(|message| message.author_is_bot && message.content.contains(needle))
     };
 
     // Redmine → Discord.
@@ -481,7 +499,7 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
             let written = ticket
                 .journals
                 .iter()
-                .any(|journal| contains_id(&journal.text, &marker));
+                .any(|journal| journal.text.contains(&marker));
             if !written {
                 let as_login = input.members.get(&message.author).cloned();
                 let text = message_note(input, message, as_login.is_some());
@@ -506,11 +524,15 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
         message: last_handled,
         recreated: input.state.recreated,
     };
+    // A thread archived because its ticket is closed goes back to the archive once the
+    // posts it was unarchived for are made.
+    let still_closed = !reopen && is_closed(input.statuses, Some(ticket.status.id));
     SyncPlan {
         unarchive: input.archived && (has_posts || reopen),
         to_thread,
         to_ticket,
-        archive: archive && (!input.archived || has_posts),
+        archive: (archive && (!input.archived || has_posts))
+            || (still_closed && input.archived && has_posts),
         state,
         blank,
     }

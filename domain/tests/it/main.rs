@@ -5,3 +5,4 @@
 mod boundaries;
 mod discord;
 mod render;
+mod sync;

@@ -1,0 +1,1048 @@
+//! The sync planner, sentence by sentence: what the threader posts in a ticket's thread, what
+//! it writes on the ticket, and why nothing is lost, doubled or echoed.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use domain::sync::{
+    self, plan, thread_name, SyncInput, SyncPlan, SyncState, ThreadAsk, ThreadLink, ToThread,
+    THREAD_NAME_LIMIT,
+};
+use domain::{
+    Attachment, Change, ChannelId, ChatMessage, DiscordUserId, GuildId, Journal, JournalId, Login,
+    MessageId, Named, Status, Ticket, TicketId, UserId,
+};
+
+const URL: &str = "https://redmine.example.org/issues/42";
+const ALICE: u64 = 1001;
+const MALLORY: u64 = 1002;
+const BOT: u64 = 9;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn link() -> ThreadLink {
+    ThreadLink {
+        guild: GuildId::new(111).unwrap(),
+        thread: ChannelId::new(222).unwrap(),
+    }
+}
+
+fn ticket(journals: Vec<Journal>) -> Ticket {
+    Ticket {
+        id: TicketId::new(42).unwrap(),
+        subject: "Othello rooftop node offline".into(),
+        description: "The node stopped answering at 02:00.\nPower is fine.".into(),
+        status: Named::new(1, "New"),
+        priority: Named::new(4, "Urgent"),
+        tracker: Named::new(1, "Bug"),
+        project: Named::new(1, "Network Operations"),
+        assigned_to: None,
+        author: "Bob Builder".into(),
+        created_on: now(),
+        updated_on: now(),
+        url: URL.into(),
+        journals,
+        thread_field: Some(link().to_string()),
+        sync_state: None,
+    }
+}
+
+fn note(id: u64, author: &str, text: &str) -> Journal {
+    Journal {
+        id: JournalId::new(id).unwrap(),
+        author: author.into(),
+        author_id: Some(UserId::new(5).unwrap()),
+        created_on: now(),
+        text: text.into(),
+        changes: Vec::new(),
+    }
+}
+
+fn change(id: u64, author: &str, changes: Vec<Change>) -> Journal {
+    Journal {
+        changes,
+        ..note(id, author, "")
+    }
+}
+
+fn status(from: u64, to: u64) -> Change {
+    Change::Status {
+        from: Some(from),
+        to: Some(to),
+    }
+}
+
+fn said(id: u64, author: u64, name: &str, content: &str) -> ChatMessage {
+    ChatMessage {
+        id: MessageId::new(id).unwrap(),
+        author: DiscordUserId::new(author).unwrap(),
+        author_name: name.into(),
+        author_is_bot: false,
+        content: content.into(),
+        attachments: Vec::new(),
+        thread: None,
+    }
+}
+
+fn posted(id: u64, content: &str) -> ChatMessage {
+    ChatMessage {
+        author_is_bot: true,
+        ..said(id, BOT, "netbot", content)
+    }
+}
+
+fn state(journal: Option<u64>, message: Option<u64>) -> SyncState {
+    SyncState {
+        journal: journal.map(|id| JournalId::new(id).unwrap()),
+        message: message.map(|id| MessageId::new(id).unwrap()),
+        recreated: false,
+    }
+}
+
+fn statuses() -> Vec<Status> {
+    [
+        (1, "New", false),
+        (2, "In Progress", false),
+        (5, "Closed", true),
+    ]
+    .into_iter()
+    .map(|(id, name, is_closed)| Status {
+        id,
+        name: name.into(),
+        is_closed,
+    })
+    .collect()
+}
+
+/// Everything around one ticket's sync that the tests below do not vary.
+struct World {
+    members: BTreeMap<DiscordUserId, Login>,
+    statuses: Vec<Status>,
+    people: BTreeMap<u64, String>,
+}
+
+impl World {
+    fn new() -> Self {
+        Self {
+            members: BTreeMap::from([(
+                DiscordUserId::new(ALICE).unwrap(),
+                Login::new("alice").unwrap(),
+            )]),
+            statuses: statuses(),
+            people: BTreeMap::from([(7, "Alice Liddell".into()), (8, "Network team".into())]),
+        }
+    }
+
+    fn plan(
+        &self,
+        ticket: &Ticket,
+        state: SyncState,
+        archived: bool,
+        messages: &[ChatMessage],
+    ) -> SyncPlan {
+        plan(&SyncInput {
+            ticket,
+            state,
+            link: link(),
+            archived,
+            messages,
+            members: &self.members,
+            statuses: &self.statuses,
+            people: &self.people,
+        })
+    }
+}
+
+/// The journals a plan posts, by id (`0` for the description).
+fn posted_journals(plan: &SyncPlan) -> Vec<u64> {
+    plan.to_thread
+        .iter()
+        .map(|post| post.journal.map_or(0, JournalId::get))
+        .collect()
+}
+
+/// The messages a plan writes as notes, by id.
+fn written_messages(plan: &SyncPlan) -> Vec<u64> {
+    plan.to_ticket
+        .iter()
+        .map(|note| note.message.get())
+        .collect()
+}
+
+/// The one message a plan posts.
+fn only_post(plan: &SyncPlan) -> &ToThread {
+    assert_eq!(plan.to_thread.len(), 1, "{plan:#?}");
+    &plan.to_thread[0]
+}
+
+/// Shows the zero-width spaces that defuse mentions, so a reviewer can see them.
+fn visible(text: &str) -> String {
+    text.replace('\u{200B}', "[zwsp]")
+}
+
+// --- The stored state ---
+
+#[test]
+fn a_sync_state_reads_back_what_it_wrote() {
+    let full = SyncState {
+        recreated: true,
+        ..state(Some(123), Some(456))
+    };
+    for stored in [
+        full,
+        state(Some(123), None),
+        state(None, Some(456)),
+        SyncState::default(),
+    ] {
+        let text = stored.to_string();
+        assert_eq!(SyncState::parse(Some(&text)), stored, "{text}");
+    }
+    assert_eq!(full.to_string(), "v1 j=123 m=456 r");
+    assert_eq!(SyncState::default().to_string(), "v1");
+}
+
+#[test]
+fn an_unreadable_sync_state_counts_as_none() {
+    for garbage in [
+        None,
+        Some(""),
+        Some("   "),
+        Some("j=1 m=2"),
+        Some("v2 j=1"),
+        Some("hello"),
+    ] {
+        assert_eq!(
+            SyncState::parse(garbage),
+            SyncState::default(),
+            "{garbage:?}"
+        );
+    }
+    assert_eq!(
+        SyncState::parse(Some(" v1  j=0 m=x r junk=3 z ")),
+        SyncState {
+            recreated: true,
+            ..SyncState::default()
+        }
+    );
+    assert_eq!(SyncState::parse(Some("v1 m=7")), state(None, Some(7)));
+}
+
+// --- The thread field ---
+
+#[track_caller]
+fn check_link(text: &str, expect: Option<(u64, u64)>) {
+    assert_eq!(
+        ThreadLink::parse(text).map(|link| (link.guild.get(), link.thread.get())),
+        expect,
+        "{text:?}"
+    );
+}
+
+#[test]
+fn thread_links_are_read_from_every_discord_host() {
+    for text in [
+        "https://discord.com/channels/111/222",
+        "https://ptb.discord.com/channels/111/222",
+        "https://canary.discord.com/channels/111/222",
+        "https://discordapp.com/channels/111/222",
+        "http://discord.com/channels/111/222",
+        "https://discord.com/channels/111/222/",
+        "<https://discord.com/channels/111/222>",
+        "  https://discord.com/channels/111/222  ",
+    ] {
+        check_link(text, Some((111, 222)));
+    }
+    assert_eq!(
+        ThreadLink::parse("https://canary.discord.com/channels/111/222")
+            .unwrap()
+            .to_string(),
+        "https://discord.com/channels/111/222"
+    );
+}
+
+#[test]
+fn anything_but_a_thread_link_is_refused() {
+    for text in [
+        "https://discord.com/channels/111/222/333",
+        "https://discord.com/channels/111",
+        "https://discord.com/channels/@me/222",
+        "https://discord.com/channels/0/222",
+        "https://discord.com/channels/111/0",
+        "https://discord.com/guilds/111/222",
+        "https://discord.com.evil.example/channels/111/222",
+        "https://evil.example/channels/111/222",
+        "https://discord.gg/channels/111/222",
+        "discord.com/channels/111/222",
+        "ftp://discord.com/channels/111/222",
+        "yes",
+        "",
+    ] {
+        check_link(text, None);
+    }
+}
+
+#[test]
+fn a_thread_links_message_address_is_the_link_and_the_id() {
+    assert_eq!(
+        link().message_url(MessageId::new(333).unwrap()),
+        "https://discord.com/channels/111/222/333"
+    );
+}
+
+#[test]
+fn the_thread_field_asks_for_nothing_a_thread_or_names_one() {
+    assert_eq!(ThreadAsk::of(None), ThreadAsk::None);
+    assert_eq!(ThreadAsk::of(Some("")), ThreadAsk::None);
+    assert_eq!(ThreadAsk::of(Some("  ")), ThreadAsk::None);
+    assert_eq!(ThreadAsk::of(Some("yes")), ThreadAsk::Wanted);
+    assert_eq!(ThreadAsk::of(Some("please")), ThreadAsk::Wanted);
+    assert_eq!(
+        ThreadAsk::of(Some("https://discord.com/channels/111/222/333")),
+        ThreadAsk::Wanted
+    );
+    assert_eq!(
+        ThreadAsk::of(Some(" https://discord.com/channels/111/222 ")),
+        ThreadAsk::Linked(link())
+    );
+}
+
+// --- The thread's name and first message ---
+
+#[test]
+fn a_thread_is_named_after_the_ticket() {
+    assert_eq!(
+        thread_name(&ticket(Vec::new())),
+        "#42 Othello rooftop node offline"
+    );
+    let mut multiline = ticket(Vec::new());
+    multiline.subject = "  Node down\nagain  ".into();
+    assert_eq!(thread_name(&multiline), "#42 Node down again");
+}
+
+#[test]
+fn a_long_subject_is_clamped_to_discords_hundred_characters() {
+    let mut long = ticket(Vec::new());
+    long.subject = "é".repeat(150);
+    let name = thread_name(&long);
+    assert_eq!(name.chars().count(), THREAD_NAME_LIMIT);
+    assert!(name.starts_with("#42 éé"), "{name}");
+    assert!(name.ends_with('…'), "{name}");
+    long.subject = "x".repeat(THREAD_NAME_LIMIT - 4);
+    assert_eq!(thread_name(&long).chars().count(), THREAD_NAME_LIMIT);
+    assert!(!thread_name(&long).contains('…'));
+}
+
+#[test]
+fn the_starter_message_links_the_ticket_and_is_found_again_by_that_link() {
+    let ticket = ticket(Vec::new());
+    let text = sync::starter_text(&ticket);
+    insta::assert_snapshot!(text, @"**[#42](<https://redmine.example.org/issues/42>)** Othello rooftop node offline (New, Urgent)");
+    assert!(sync::is_starter_of(&posted(1, &text), &ticket));
+    assert!(!sync::is_starter_of(
+        &said(1, ALICE, "Alice", &text),
+        &ticket
+    ));
+    let mut other = ticket.clone();
+    other.url = "https://redmine.example.org/issues/4".into();
+    assert!(!sync::is_starter_of(&posted(1, &text), &other));
+}
+
+// --- Redmine → Discord ---
+
+#[test]
+fn a_new_thread_gets_the_description_then_every_note_oldest_first() {
+    let ticket = ticket(vec![
+        note(10, "Bob Builder", "Checked the injector."),
+        change(11, "Bob Builder", vec![Change::Other]),
+        note(12, "Alice Liddell", "Going up tomorrow."),
+    ]);
+    let plan = World::new().plan(&ticket, SyncState::default(), false, &[]);
+    assert_eq!(posted_journals(&plan), [0, 10, 12]);
+    insta::assert_snapshot!(plan.to_thread[0].text, @r#"
+        **[#42](<https://redmine.example.org/issues/42>)** Othello rooftop node offline
+        The node stopped answering at 02:00.
+        Power is fine.
+        "#);
+    insta::assert_snapshot!(plan.to_thread[1].text, @r#"
+        **Bob Builder** on [#42](<https://redmine.example.org/issues/42#change-10>)
+        Checked the injector.
+        "#);
+    assert!(plan.to_ticket.is_empty());
+    assert!(!plan.unarchive && !plan.archive);
+    assert_eq!(plan.state, state(Some(12), None));
+}
+
+#[test]
+fn a_description_already_posted_is_not_posted_again() {
+    let ticket = ticket(vec![note(10, "Bob", "Checked.")]);
+    let world = World::new();
+    let first = world.plan(&ticket, SyncState::default(), false, &[]);
+    let description = posted(500, &first.to_thread[0].text);
+    let plan = world.plan(&ticket, SyncState::default(), false, &[description]);
+    assert_eq!(posted_journals(&plan), [10]);
+    assert_eq!(plan.state, state(Some(10), Some(500)));
+}
+
+#[test]
+fn a_ticket_without_a_description_starts_with_its_line_alone() {
+    let mut ticket = ticket(Vec::new());
+    ticket.description = " \n ".into();
+    let plan = World::new().plan(&ticket, SyncState::default(), false, &[]);
+    insta::assert_snapshot!(only_post(&plan).text, @"**[#42](<https://redmine.example.org/issues/42>)** Othello rooftop node offline");
+}
+
+#[test]
+fn journals_up_to_the_stored_one_are_skipped() {
+    let ticket = ticket(vec![
+        note(10, "Bob", "old"),
+        note(11, "Bob", "old too"),
+        note(12, "Bob", "new"),
+    ]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    assert_eq!(posted_journals(&plan), [12]);
+    assert_eq!(plan.state, state(Some(12), Some(400)));
+}
+
+#[test]
+fn a_note_already_mirrored_in_the_thread_is_not_posted_again() {
+    let ticket = ticket(vec![note(12, "Bob", "first"), note(13, "Bob", "second")]);
+    let world = World::new();
+    let stored = state(Some(11), Some(400));
+    let before_crash = world.plan(&ticket, stored, false, &[]);
+    assert_eq!(posted_journals(&before_crash), [12, 13]);
+    let mirrored = posted(401, &before_crash.to_thread[0].text);
+    let plan = world.plan(&ticket, stored, false, &[mirrored]);
+    assert_eq!(posted_journals(&plan), [13]);
+    assert_eq!(plan.state, state(Some(13), Some(401)));
+}
+
+#[test]
+fn a_mirror_of_change_12_does_not_count_as_one_of_change_123() {
+    let ticket = ticket(vec![note(12, "Bob", "short"), note(123, "Bob", "long")]);
+    let world = World::new();
+    let stored = state(Some(11), Some(400));
+    let first = world.plan(&ticket, stored, false, &[]);
+    let mirror_of_12 = posted(401, &first.to_thread[0].text);
+    let plan = world.plan(&ticket, stored, false, &[mirror_of_12]);
+    assert_eq!(posted_journals(&plan), [123]);
+    let mirror_of_123 = posted(402, &first.to_thread[1].text);
+    let plan = world.plan(&ticket, stored, false, &[mirror_of_123]);
+    assert_eq!(posted_journals(&plan), [12]);
+}
+
+#[test]
+fn a_note_quoting_another_changes_address_is_not_taken_for_its_mirror() {
+    let ticket = ticket(vec![note(12, "Bob", "quoted"), note(13, "Bob", "new")]);
+    let quote = posted(
+        401,
+        &format!("**Carol** on [#42](<{URL}#change-9>)\nsee {URL}#change-12"),
+    );
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[quote]);
+    assert_eq!(posted_journals(&plan), [12, 13]);
+}
+
+#[test]
+fn a_persons_message_carrying_the_marker_does_not_stop_the_mirror() {
+    let ticket = ticket(vec![note(12, "Bob", "new")]);
+    let world = World::new();
+    let stored = state(Some(11), Some(400));
+    let mirror = world.plan(&ticket, stored, false, &[]).to_thread[0]
+        .text
+        .clone();
+    let copied = said(401, ALICE, "Alice", &mirror);
+    let plan = world.plan(&ticket, stored, false, &[copied]);
+    assert_eq!(posted_journals(&plan), [12]);
+}
+
+#[test]
+fn a_status_change_alone_becomes_one_short_line() {
+    let ticket = ticket(vec![change(12, "Bob Builder", vec![status(1, 2)])]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    insta::assert_snapshot!(only_post(&plan).text, @"**Bob Builder** on [#42](<https://redmine.example.org/issues/42#change-12>) · status: New → In Progress");
+    assert!(!plan.archive && !plan.unarchive);
+}
+
+#[test]
+fn an_assignee_change_names_both_people() {
+    let ticket = ticket(vec![
+        change(
+            12,
+            "Bob",
+            vec![Change::Assignee {
+                from: None,
+                to: Some(8),
+            }],
+        ),
+        change(
+            13,
+            "Bob",
+            vec![
+                Change::Assignee {
+                    from: Some(8),
+                    to: Some(7),
+                },
+                status(1, 2),
+            ],
+        ),
+        change(
+            14,
+            "Bob",
+            vec![Change::Assignee {
+                from: Some(7),
+                to: Some(99),
+            }],
+        ),
+    ]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    let texts: Vec<&str> = plan
+        .to_thread
+        .iter()
+        .map(|post| post.text.as_str())
+        .collect();
+    insta::assert_snapshot!(texts.join("\n"), @r#"
+        **Bob** on [#42](<https://redmine.example.org/issues/42#change-12>) · assignee: nobody → Network team
+        **Bob** on [#42](<https://redmine.example.org/issues/42#change-13>) · assignee: Network team → Alice Liddell, status: New → In Progress
+        **Bob** on [#42](<https://redmine.example.org/issues/42#change-14>) · assignee: Alice Liddell → #99
+        "#);
+}
+
+#[test]
+fn an_unknown_status_is_shown_by_its_id() {
+    let ticket = ticket(vec![change(
+        12,
+        "Bob",
+        vec![Change::Status {
+            from: None,
+            to: Some(77),
+        }],
+    )]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    insta::assert_snapshot!(only_post(&plan).text, @"**Bob** on [#42](<https://redmine.example.org/issues/42#change-12>) · status: none → #77");
+}
+
+#[test]
+fn attachments_become_links() {
+    let ticket = ticket(vec![Journal {
+        changes: vec![
+            Change::Attachment {
+                id: 31,
+                name: "rooftop_[1].jpg".into(),
+            },
+            Change::Attachment {
+                id: 32,
+                name: "log.txt".into(),
+            },
+        ],
+        ..note(12, "Bob Builder", "Photos attached.")
+    }]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    insta::assert_snapshot!(only_post(&plan).text, @r#"
+        **Bob Builder** on [#42](<https://redmine.example.org/issues/42#change-12>)
+        Photos attached.
+        📎 [rooftop\_\[1\].jpg](<https://redmine.example.org/attachments/31>)
+        📎 [log.txt](<https://redmine.example.org/attachments/32>)
+        "#);
+}
+
+#[test]
+fn a_change_nobody_reads_is_not_posted_but_is_recorded() {
+    let ticket = ticket(vec![change(12, "Bob", vec![Change::Other])]);
+    let stored = state(Some(11), Some(400));
+    let plan = World::new().plan(&ticket, stored, false, &[]);
+    assert!(plan.to_thread.is_empty());
+    assert_eq!(plan.state, state(Some(12), Some(400)));
+    assert!(!plan.is_empty(stored));
+    assert!(plan.is_empty(plan.state));
+}
+
+#[test]
+fn a_notes_markdown_is_kept_and_its_mentions_defused() {
+    let ticket = ticket(vec![note(
+        12,
+        "@everyone *Bob*",
+        "**Done**, @here and <@1234> and <@&55>:\r\n- one\n- two\u{1b}[0m\n\n",
+    )]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    insta::assert_snapshot!(visible(&only_post(&plan).text), @r#"
+        **@[zwsp]everyone \*Bob\*** on [#42](<https://redmine.example.org/issues/42#change-12>)
+        **Done**, @[zwsp]here and <@[zwsp]1234> and <@[zwsp]&55>:
+        - one
+        - two�[0m
+        "#);
+}
+
+#[test]
+fn a_note_that_came_from_this_thread_never_goes_back() {
+    let world = World::new();
+    let message = said(401, ALICE, "Alice", "Replaced the PSU.");
+    let first = world.plan(
+        &ticket(Vec::new()),
+        state(Some(11), Some(400)),
+        false,
+        &[message],
+    );
+    let written = &first.to_ticket[0].text;
+    let ticket = ticket(vec![
+        note(12, "Alice Liddell", written),
+        note(13, "Bob", "Thanks!"),
+    ]);
+    let plan = world.plan(&ticket, state(Some(11), Some(401)), false, &[]);
+    assert_eq!(posted_journals(&plan), [13]);
+    assert_eq!(plan.state, state(Some(13), Some(401)));
+}
+
+#[test]
+fn a_note_from_another_thread_is_posted() {
+    let ticket = ticket(vec![note(
+        12,
+        "Alice",
+        "Hi\n\n(from Discord: https://discord.com/channels/111/999/401)",
+    )]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    assert_eq!(posted_journals(&plan), [12]);
+}
+
+#[test]
+fn a_persons_note_linking_a_message_of_the_thread_is_posted() {
+    let ticket = ticket(vec![note(
+        12,
+        "Bob",
+        "As agreed in https://discord.com/channels/111/222/401, replacing it.",
+    )]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    assert_eq!(posted_journals(&plan), [12]);
+}
+
+// --- Closing, reopening, archiving ---
+
+#[test]
+fn closing_the_ticket_says_so_and_archives_the_thread() {
+    let mut ticket = ticket(vec![Journal {
+        changes: vec![status(2, 5)],
+        ..note(12, "Bob Builder", "Fixed.")
+    }]);
+    ticket.status = Named::new(5, "Closed");
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    insta::assert_snapshot!(only_post(&plan).text, @r#"
+        **Bob Builder** on [#42](<https://redmine.example.org/issues/42#change-12>) · status: In Progress → Closed
+        Fixed.
+        The ticket is closed: this thread is archived.
+        "#);
+    assert!(plan.archive);
+    assert!(!plan.unarchive);
+}
+
+#[test]
+fn a_closing_already_mirrored_still_archives_the_thread() {
+    let mut ticket = ticket(vec![change(12, "Bob", vec![status(2, 5)])]);
+    ticket.status = Named::new(5, "Closed");
+    let world = World::new();
+    let stored = state(Some(11), Some(400));
+    let mirror = world.plan(&ticket, stored, false, &[]).to_thread[0]
+        .text
+        .clone();
+    let plan = world.plan(&ticket, stored, false, &[posted(401, &mirror)]);
+    assert!(plan.to_thread.is_empty());
+    assert!(plan.archive);
+    let archived = world.plan(&ticket, stored, true, &[posted(401, &mirror)]);
+    assert!(!archived.archive && !archived.unarchive);
+}
+
+#[test]
+fn reopening_the_ticket_says_so_and_unarchives_the_thread() {
+    let ticket = ticket(vec![change(12, "Bob", vec![status(5, 2)])]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), true, &[]);
+    insta::assert_snapshot!(only_post(&plan).text, @r#"
+        **Bob** on [#42](<https://redmine.example.org/issues/42#change-12>) · status: Closed → In Progress
+        The ticket is open again.
+        "#);
+    assert!(plan.unarchive);
+    assert!(!plan.archive);
+}
+
+#[test]
+fn closed_then_reopened_in_one_pass_leaves_the_thread_open() {
+    let ticket = ticket(vec![
+        change(12, "Bob", vec![status(2, 5)]),
+        change(13, "Bob", vec![status(5, 2)]),
+    ]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), true, &[]);
+    assert_eq!(posted_journals(&plan), [12, 13]);
+    assert!(plan.unarchive && !plan.archive);
+}
+
+#[test]
+fn a_status_change_that_neither_opens_nor_closes_leaves_the_archive_alone() {
+    for (from, to) in [(1, 2), (5, 5)] {
+        let ticket = ticket(vec![change(12, "Bob", vec![status(from, to)])]);
+        let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+        assert_eq!(posted_journals(&plan), [12]);
+        assert!(!plan.archive && !plan.unarchive, "{from} → {to}");
+        assert!(!only_post(&plan).text.contains("archived"));
+        assert!(!only_post(&plan).text.contains("open again"));
+    }
+}
+
+#[test]
+fn an_archived_thread_with_something_to_post_is_unarchived() {
+    let ticket = ticket(vec![note(12, "Bob", "Any news?")]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), true, &[]);
+    assert_eq!(posted_journals(&plan), [12]);
+    assert!(plan.unarchive && !plan.archive);
+}
+
+#[test]
+fn an_archived_thread_with_nothing_to_post_stays_archived() {
+    let ticket = ticket(vec![change(12, "Bob", vec![Change::Other])]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), true, &[]);
+    assert!(!plan.unarchive && !plan.archive);
+}
+
+#[test]
+fn a_note_on_a_closed_ticket_reopens_its_archived_thread_only_to_post() {
+    let mut ticket = ticket(vec![note(12, "Bob", "For the record: it was the PSU.")]);
+    ticket.status = Named::new(5, "Closed");
+    let world = World::new();
+    let plan = world.plan(&ticket, state(Some(11), Some(400)), true, &[]);
+    assert_eq!(posted_journals(&plan), [12]);
+    assert!(plan.unarchive && plan.archive);
+    let open_thread = world.plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    assert!(!open_thread.unarchive && !open_thread.archive);
+}
+
+// --- Discord → Redmine ---
+
+#[test]
+fn a_mapped_members_message_becomes_their_own_note_with_its_link() {
+    let message = said(401, ALICE, "Alice", "  Replaced the PSU, node is up.  ");
+    let plan = World::new().plan(
+        &ticket(Vec::new()),
+        state(Some(11), Some(400)),
+        false,
+        &[message],
+    );
+    assert_eq!(written_messages(&plan), [401]);
+    assert_eq!(
+        plan.to_ticket[0].as_login,
+        Some(Login::new("alice").unwrap())
+    );
+    insta::assert_snapshot!(plan.to_ticket[0].text, @r#"
+        Replaced the PSU, node is up.
+
+        (from Discord: https://discord.com/channels/111/222/401)
+        "#);
+    assert_eq!(plan.state, state(Some(11), Some(401)));
+    assert!(plan.to_thread.is_empty());
+}
+
+#[test]
+fn an_unmapped_members_message_is_written_by_the_bot_with_their_name() {
+    let message = said(401, MALLORY, "Mallory", "Is it the *antenna*?");
+    let plan = World::new().plan(
+        &ticket(Vec::new()),
+        state(Some(11), Some(400)),
+        false,
+        &[message],
+    );
+    assert_eq!(plan.to_ticket[0].as_login, None);
+    insta::assert_snapshot!(plan.to_ticket[0].text, @r#"
+        Mallory on Discord wrote:
+
+        Is it the *antenna*?
+
+        (from Discord: https://discord.com/channels/111/222/401)
+        "#);
+}
+
+#[test]
+fn a_messages_attachments_become_links_in_its_note() {
+    let mut photo = said(401, ALICE, "Alice", "Photo:");
+    photo.attachments = vec![
+        Attachment {
+            name: "roof.jpg".into(),
+            url: "https://cdn.discordapp.com/attachments/222/1/roof.jpg".into(),
+        },
+        Attachment {
+            name: "log.txt".into(),
+            url: "https://cdn.discordapp.com/attachments/222/2/log.txt".into(),
+        },
+    ];
+    let mut only_file = said(402, MALLORY, "Mallory", "");
+    only_file.attachments = vec![Attachment {
+        name: "trace.pcap".into(),
+        url: "https://cdn.discordapp.com/attachments/222/3/trace.pcap".into(),
+    }];
+    let plan = World::new().plan(
+        &ticket(Vec::new()),
+        state(Some(11), Some(400)),
+        false,
+        &[photo, only_file],
+    );
+    assert_eq!(written_messages(&plan), [401, 402]);
+    insta::assert_snapshot!(plan.to_ticket[0].text, @r#"
+        Photo:
+
+        Attachment: roof.jpg https://cdn.discordapp.com/attachments/222/1/roof.jpg
+
+        Attachment: log.txt https://cdn.discordapp.com/attachments/222/2/log.txt
+
+        (from Discord: https://discord.com/channels/111/222/401)
+        "#);
+    insta::assert_snapshot!(plan.to_ticket[1].text, @r#"
+        Mallory on Discord wrote:
+
+        Attachment: trace.pcap https://cdn.discordapp.com/attachments/222/3/trace.pcap
+
+        (from Discord: https://discord.com/channels/111/222/402)
+        "#);
+    assert_eq!(plan.blank, None);
+}
+
+#[test]
+fn a_message_already_written_is_not_written_again() {
+    let world = World::new();
+    let messages = [
+        said(401, ALICE, "Alice", "one"),
+        said(402, MALLORY, "Mallory", "two"),
+    ];
+    let stored = state(Some(11), Some(400));
+    let first = world.plan(&ticket(Vec::new()), stored, false, &messages);
+    assert_eq!(written_messages(&first), [401, 402]);
+    let ticket = ticket(vec![note(12, "Alice Liddell", &first.to_ticket[0].text)]);
+    let plan = world.plan(&ticket, stored, false, &messages);
+    assert_eq!(written_messages(&plan), [402]);
+    assert!(plan.to_thread.is_empty());
+    assert_eq!(plan.state, state(Some(12), Some(402)));
+}
+
+#[test]
+fn a_note_for_message_4_does_not_count_as_one_for_message_40() {
+    let world = World::new();
+    let stored = state(Some(11), Some(3));
+    let written_4 = world
+        .plan(
+            &ticket(Vec::new()),
+            stored,
+            false,
+            &[said(4, ALICE, "Alice", "four")],
+        )
+        .to_ticket[0]
+        .text
+        .clone();
+    let ticket = ticket(vec![note(12, "Alice", &written_4)]);
+    let plan = world.plan(&ticket, stored, false, &[said(40, ALICE, "Alice", "forty")]);
+    assert_eq!(written_messages(&plan), [40]);
+}
+
+#[test]
+fn a_note_merely_linking_a_message_does_not_count_as_its_mirror() {
+    let ticket = ticket(vec![note(
+        12,
+        "Bob",
+        "See https://discord.com/channels/111/222/401",
+    )]);
+    let message = said(401, ALICE, "Alice", "The PSU.");
+    let plan = World::new().plan(&ticket, state(Some(12), Some(400)), false, &[message]);
+    assert_eq!(written_messages(&plan), [401]);
+}
+
+#[test]
+fn bot_messages_never_become_notes() {
+    let messages = [
+        posted(
+            401,
+            "**Bob** on [#42](<https://redmine.example.org/issues/42#change-9>)\nhi",
+        ),
+        posted(402, "some other bot"),
+    ];
+    let plan = World::new().plan(
+        &ticket(Vec::new()),
+        state(Some(11), Some(400)),
+        false,
+        &messages,
+    );
+    assert!(plan.to_ticket.is_empty());
+    assert_eq!(plan.state, state(Some(11), Some(402)));
+}
+
+#[test]
+fn messages_up_to_the_stored_one_are_skipped() {
+    let messages = [
+        said(400, ALICE, "Alice", "old"),
+        said(401, ALICE, "Alice", "new"),
+    ];
+    let plan = World::new().plan(
+        &ticket(Vec::new()),
+        state(Some(11), Some(400)),
+        false,
+        &messages,
+    );
+    assert_eq!(written_messages(&plan), [401]);
+}
+
+#[test]
+fn a_blank_message_stops_the_discord_side_at_that_message() {
+    let messages = [
+        said(401, ALICE, "Alice", "before"),
+        said(402, MALLORY, "Mallory", "  "),
+        said(403, ALICE, "Alice", "after"),
+        posted(404, "bot"),
+    ];
+    let ticket = ticket(vec![note(12, "Bob", "still posted")]);
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &messages);
+    assert_eq!(written_messages(&plan), [401]);
+    assert_eq!(plan.blank, Some(MessageId::new(402).unwrap()));
+    assert_eq!(plan.state, state(Some(12), Some(401)));
+    assert_eq!(posted_journals(&plan), [12]);
+}
+
+#[test]
+fn a_blank_first_message_keeps_the_stored_message_mark() {
+    let messages = [said(401, ALICE, "Alice", "")];
+    let stored = state(Some(11), Some(400));
+    let plan = World::new().plan(&ticket(Vec::new()), stored, false, &messages);
+    assert!(plan.to_ticket.is_empty());
+    assert_eq!(plan.blank, Some(MessageId::new(401).unwrap()));
+    assert_eq!(plan.state, stored);
+    assert!(plan.is_empty(stored));
+}
+
+#[test]
+fn a_blank_message_from_a_bot_stops_nothing() {
+    let messages = [posted(401, ""), said(402, ALICE, "Alice", "hi")];
+    let plan = World::new().plan(
+        &ticket(Vec::new()),
+        state(Some(11), Some(400)),
+        false,
+        &messages,
+    );
+    assert_eq!(plan.blank, None);
+    assert_eq!(written_messages(&plan), [402]);
+}
+
+// --- Both directions, and the plan as a whole ---
+
+#[test]
+fn both_directions_are_planned_in_one_pass() {
+    let ticket = ticket(vec![note(12, "Bob", "Any news?")]);
+    let messages = [said(401, ALICE, "Alice", "On my way.")];
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &messages);
+    assert_eq!(posted_journals(&plan), [12]);
+    assert_eq!(written_messages(&plan), [401]);
+    assert_eq!(plan.state, state(Some(12), Some(401)));
+}
+
+#[test]
+fn the_new_state_is_the_newest_journal_and_the_last_message_handled() {
+    let ticket = ticket(vec![
+        note(12, "Bob", "a"),
+        change(15, "Bob", vec![Change::Other]),
+    ]);
+    let messages = [said(401, ALICE, "Alice", "b"), posted(409, "c")];
+    let stored = SyncState {
+        recreated: true,
+        ..state(Some(11), Some(400))
+    };
+    let plan = World::new().plan(&ticket, stored, false, &messages);
+    assert_eq!(
+        plan.state,
+        SyncState {
+            recreated: true,
+            ..state(Some(15), Some(409))
+        }
+    );
+}
+
+#[test]
+fn a_ticket_with_nothing_new_plans_nothing() {
+    let ticket = ticket(vec![note(12, "Bob", "seen")]);
+    let stored = state(Some(12), Some(401));
+    let world = World::new();
+    assert!(world.plan(&ticket, stored, false, &[]).is_empty(stored));
+    assert!(world.plan(&ticket, stored, true, &[]).is_empty(stored));
+    let plan = world.plan(&ticket, stored, false, &[said(402, ALICE, "Alice", "hi")]);
+    assert!(!plan.is_empty(stored));
+}
+
+#[test]
+fn the_same_inputs_give_the_same_plan() {
+    let ticket = ticket(vec![note(12, "Bob", "a")]);
+    let messages = [said(401, ALICE, "Alice", "b")];
+    let world = World::new();
+    let stored = state(Some(11), Some(400));
+    assert_eq!(
+        world.plan(&ticket, stored, true, &messages),
+        world.plan(&ticket, stored, true, &messages)
+    );
+}
+
+// --- What a pass must look at again, and what it may ignore ---
+
+#[test]
+fn the_threaders_own_field_changes_are_bookkeeping() {
+    let bot = Some(UserId::new(3).unwrap());
+    let own = Journal {
+        author_id: bot,
+        ..change(12, "netbot", vec![Change::Other])
+    };
+    assert!(sync::is_own_bookkeeping(&own, bot));
+    assert!(!sync::is_own_bookkeeping(&own, None));
+    assert!(!sync::is_own_bookkeeping(
+        &own,
+        Some(UserId::new(4).unwrap())
+    ));
+    let with_note = Journal {
+        text: "hello".into(),
+        ..own.clone()
+    };
+    assert!(!sync::is_own_bookkeeping(&with_note, bot));
+    let with_status = Journal {
+        changes: vec![Change::Other, status(1, 2)],
+        ..own.clone()
+    };
+    assert!(!sync::is_own_bookkeeping(&with_status, bot));
+    let anonymous = Journal {
+        author_id: None,
+        ..own
+    };
+    assert!(!sync::is_own_bookkeeping(&anonymous, bot));
+}
+
+#[test]
+fn foreign_journals_are_the_newer_ones_nobody_mirrored_or_bookkept() {
+    let bot = Some(UserId::new(3).unwrap());
+    let from_thread = note(
+        13,
+        "Alice",
+        "hi\n\n(from Discord: https://discord.com/channels/111/222/401)",
+    );
+    let bookkeeping = Journal {
+        author_id: bot,
+        ..change(14, "netbot", vec![Change::Other])
+    };
+    let ticket = ticket(vec![
+        note(11, "Bob", "old"),
+        note(12, "Bob", "new"),
+        from_thread,
+        bookkeeping,
+        note(15, "Bob", "newer"),
+    ]);
+    let ids = |seen: Option<u64>| -> Vec<u64> {
+        sync::foreign_since(
+            &ticket,
+            seen.map(|id| JournalId::new(id).unwrap()),
+            &link(),
+            bot,
+        )
+        .iter()
+        .map(|journal| journal.id.get())
+        .collect()
+    };
+    assert_eq!(ids(Some(11)), [12, 15]);
+    assert_eq!(ids(None), [11, 12, 15]);
+    assert_eq!(ids(Some(15)), Vec::<u64>::new());
+}
