@@ -14,6 +14,9 @@ use crate::fixture;
 /// The recorded ticket with a description and several notes.
 pub const NOTED_TICKET: u64 = 42;
 
+/// The key the demos give the fake (it accepts any key; the owner is chosen at start).
+pub const DEMO_ADMIN_KEY: &str = "demo-admin-key";
+
 /// A response with a recorded fixture as its JSON body, e.g. `ok("issue__42.json")`.
 #[must_use]
 pub fn ok(name: &str) -> ResponseTemplate {

@@ -1,0 +1,324 @@
+//! `threader`: keeps each Redmine ticket that asks for it and its Discord thread in step,
+//! both ways. One pass and exit (for cron), or pass after pass with `--every`.
+
+use std::collections::BTreeMap;
+use std::fs::{File, TryLockError};
+use std::hash::{DefaultHasher, Hash as _, Hasher as _};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context as _, Result};
+use appkit::env::{required, seconds, var};
+use appkit::{failed, usage, Failure};
+use clap::Parser;
+use discord::{BotToken, DiscordChat};
+use domain::{ChannelId, DiscordUserId, GuildId, Login, TicketId};
+use ports::threader::{People, PassReport, Threader, ThreaderSettings};
+use ports::TicketTracker;
+use redmine::{IssueFieldNames, Redmine};
+use tracing::{info, warn};
+
+/// Keeps Redmine tickets and their Discord threads in step, both ways.
+#[derive(Debug, Parser)]
+#[command(name = "threader", version, about, after_help = HELP)]
+struct Cli {
+    /// Pass after pass, this long apart (e.g. 30s, 5m, 1h), until SIGTERM or SIGINT
+    #[arg(long, value_name = "DURATION", value_parser = parse_every)]
+    every: Option<Duration>,
+    /// Print what one pass would do; write nothing to either side
+    #[arg(long)]
+    dry_run: bool,
+    /// Only this ticket
+    #[arg(long, value_name = "N", value_parser = parse_ticket)]
+    ticket: Option<TicketId>,
+    /// Run one pass against an embedded fixture Redmine and Discord: no credentials needed
+    #[arg(long)]
+    demo: bool,
+}
+
+const HELP: &str = "\
+Configuration (environment, or a .env file here; the environment wins):
+  REDMINE_URL, REDMINE_TOKEN   an admin's API key: members' messages are written as them
+  REDMINE_TIMEOUT         seconds per Redmine request (default 10)
+  DISCORD_TOKEN           the bot's token (needs the Message Content intent)
+  DISCORD_GUILD_ID        the server's id
+  DISCORD_API_URL         send every Discord call there instead of discord.com
+  NETBOT_CONFIG           path of netbot.toml (default ./netbot.toml): [threader] channel = ID
+
+Exit status: 0 every ticket synced, 1 any failed (the others still synced), 2 usage or configuration error.";
+
+fn parse_every(text: &str) -> Result<Duration, String> {
+    let every = humantime::parse_duration(text)
+        .map_err(|error| format!("'{text}' is not a duration such as 30s, 5m or 1h ({error})"))?;
+    if every < Duration::from_secs(5) {
+        return Err(format!("'{text}' is too short: at least 5s between passes"));
+    }
+    Ok(every)
+}
+
+fn parse_ticket(text: &str) -> Result<TicketId, String> {
+    TicketId::parse(text).map_err(|error| error.to_string())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    appkit::start();
+    let cli = Cli::parse();
+    let result = if cli.demo {
+        demo(&cli).await
+    } else {
+        run(&cli).await
+    };
+    appkit::finish("threader", result)
+}
+
+/// Everything a pass needs, read once at start.
+struct Setup {
+    threader: Threader<Redmine, DiscordChat>,
+    tracker: Redmine,
+    discord_field: String,
+}
+
+async fn setup(cli: &Cli, stop: Arc<AtomicBool>) -> Result<Setup, Failure> {
+    let file = appkit::settings::file_settings().map_err(usage)?;
+    let threader_file = file
+        .threader
+        .as_ref()
+        .ok_or_else(|| usage(anyhow!("netbot.toml has no [threader] section: add `[threader]` with `channel = CHANNEL_ID`")))?;
+    let guild = required("DISCORD_GUILD_ID")
+        .and_then(|text| {
+            GuildId::parse(&text)
+                .with_context(|| format!("DISCORD_GUILD_ID must be the server's numeric id, not '{text}'"))
+        })
+        .map_err(usage)?;
+    let token = BotToken::new(required("DISCORD_TOKEN").map_err(usage)?);
+    let config = redmine::RedmineConfig {
+        url: required("REDMINE_URL").map_err(usage)?,
+        key: redmine::ApiKey::new(required("REDMINE_TOKEN").map_err(usage)?),
+        act_as: None,
+        timeout: seconds("REDMINE_TIMEOUT", 10, 600).map_err(usage)?,
+    };
+    let tracker = Redmine::new(config)
+        .map_err(usage)?
+        .with_issue_fields(IssueFieldNames {
+            thread: Some(threader_file.thread_field.clone()),
+            state: Some(threader_file.state_field.clone()),
+        });
+    let chat = DiscordChat::connect(&token, var("DISCORD_API_URL").as_deref());
+    let channel = ChannelId::new(threader_file.channel).map_err(usage)?;
+    let mut routes = BTreeMap::new();
+    for (identifier, channel) in &threader_file.projects {
+        let project = tracker
+            .project(identifier)
+            .await
+            .with_context(|| format!("threader.projects.{identifier} in netbot.toml"))
+            .map_err(usage)?;
+        routes.insert(project.id, ChannelId::new(*channel).map_err(usage)?);
+    }
+    let settings = ThreaderSettings {
+        guild,
+        channel,
+        routes,
+        dry_run: cli.dry_run,
+        only: cli.ticket,
+        stop,
+    };
+    Ok(Setup {
+        threader: Threader::new(tracker.clone(), chat, settings),
+        tracker,
+        discord_field: file
+            .discord_field
+            .clone()
+            .unwrap_or_else(|| String::from("Discord ID")),
+    })
+}
+
+/// Who is who: the Discord members linked to Redmine users. Needs the admin's key, which is
+/// also what writing notes as members needs: a key that is not an admin's stops here
+/// instead of writing everyone's messages as the key's owner.
+async fn people(setup: &Setup) -> Result<People, Failure> {
+    let links = setup
+        .tracker
+        .discord_links(&setup.discord_field)
+        .await
+        .context("reading who is who from Redmine (REDMINE_TOKEN must be an admin's key: the threader writes members' messages as them)")
+        .map_err(failed)?;
+    let members = links
+        .into_iter()
+        .filter_map(|(discord, login)| {
+            Some((DiscordUserId::new(discord).ok()?, Login::new(&login).ok()?))
+        })
+        .collect();
+    Ok(People {
+        members,
+        names: BTreeMap::new(),
+    })
+}
+
+/// One lock per Redmine and guild on this host: a second pass started while one runs exits
+/// at once (status 0), so two passes never write at the same time.
+fn lock() -> Result<Option<File>> {
+    let mut hasher = DefaultHasher::new();
+    var("REDMINE_URL").hash(&mut hasher);
+    var("DISCORD_GUILD_ID").hash(&mut hasher);
+    let path = std::env::temp_dir().join(format!("netbot-threader-{:016x}.lock", hasher.finish()));
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(TryLockError::WouldBlock) => Ok(None),
+        Err(TryLockError::Error(error)) => {
+            bail!("cannot lock {}: {error}", path.display())
+        }
+    }
+}
+
+async fn run(cli: &Cli) -> Result<(), Failure> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let setup = setup(cli, Arc::clone(&stop)).await?;
+    let Some(_lock) = lock().map_err(failed)? else {
+        info!("another pass is running on this host; leaving it to finish");
+        return appkit::print("threader: another pass is running; nothing done");
+    };
+    watch_signals(Arc::clone(&stop));
+    loop {
+        let people = people(&setup).await?;
+        let started = std::time::Instant::now();
+        let report = setup
+            .threader
+            .pass(people)
+            .await
+            .context("the pass could not start")
+            .map_err(failed)?;
+        info!(elapsed_ms = started.elapsed().as_millis(), "{}", report.summary());
+        print_report(&report)?;
+        let Some(every) = cli.every else {
+            return outcome(&report);
+        };
+        if !report.failed.is_empty() {
+            warn!(failed = report.failed.len(), "some tickets failed; trying again next pass");
+        }
+        if !sleep_unless_stopped(every, &stop).await {
+            return Ok(());
+        }
+    }
+}
+
+fn print_report(report: &PassReport) -> Result<(), Failure> {
+    let mut out = String::new();
+    for line in &report.planned {
+        out.push_str(line);
+        out.push('\n');
+    }
+    for (ticket, error) in &report.failed {
+        out.push_str(&format!("#{ticket}: failed: {error}\n"));
+    }
+    out.push_str(&report.summary());
+    appkit::print(&out)
+}
+
+fn outcome(report: &PassReport) -> Result<(), Failure> {
+    if report.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(failed(anyhow!(
+            "{} of {} tickets failed (see above)",
+            report.failed.len(),
+            report.looked_at
+        )))
+    }
+}
+
+/// SIGTERM and SIGINT ask the pass to stop after the ticket at hand.
+fn watch_signals(stop: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        let Ok(mut terminate) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        else {
+            warn!("cannot watch SIGTERM");
+            return;
+        };
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+        info!("stopping after the ticket at hand");
+        stop.store(true, Ordering::SeqCst);
+    });
+}
+
+/// Sleeps `every`, waking early when asked to stop; `false` when asked to stop.
+async fn sleep_unless_stopped(every: Duration, stop: &AtomicBool) -> bool {
+    let deadline = tokio::time::Instant::now() + every;
+    while tokio::time::Instant::now() < deadline {
+        if stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(200).min(every)).await;
+    }
+    !stop.load(Ordering::SeqCst)
+}
+
+/// One pass against in-process fixture servers: a ticket asks for a thread, a member has
+/// written in another ticket's thread.
+async fn demo(cli: &Cli) -> Result<(), Failure> {
+    const GUILD: u64 = 661_720_259_375_529_984;
+    const CHANNEL: u64 = 661_720_259_379_724_293;
+    const BOT: u64 = 661_720_259_379_000_001;
+    let redmine = testkit::redmine::DemoRedmine::start_admin().await;
+    let discord = testkit::discord::FakeDiscord::start(GUILD, BOT, &[CHANNEL]).await;
+    let ticket = redmine.open_ticket(
+        "alice",
+        "Othello rooftop node drops packets at night",
+        "Loss starts around 22:00 and stops by 06:00.",
+        Some("yes"),
+    );
+    redmine.change_as(
+        "bob",
+        ticket,
+        &serde_json::json!({ "notes": "Checked the cable: dry. Swapping the radio tomorrow." }),
+    );
+    let tracker = Redmine::new(redmine::RedmineConfig {
+        url: redmine.url(),
+        key: redmine::ApiKey::new(testkit::redmine::DEMO_ADMIN_KEY),
+        act_as: None,
+        timeout: Duration::from_secs(10),
+    })
+    .map_err(failed)?
+    .with_issue_fields(IssueFieldNames {
+        thread: Some(String::from("Discord thread")),
+        state: Some(String::from("Discord sync")),
+    });
+    let chat = DiscordChat::connect(&BotToken::new("demo-token"), Some(&discord.uri()));
+    let settings = ThreaderSettings {
+        guild: GuildId::new(GUILD).map_err(failed)?,
+        channel: ChannelId::new(CHANNEL).map_err(failed)?,
+        routes: BTreeMap::new(),
+        dry_run: cli.dry_run,
+        only: cli.ticket,
+        stop: Arc::new(AtomicBool::new(false)),
+    };
+    let threader = Threader::new(tracker, chat, settings);
+    let report = threader
+        .pass(People::default())
+        .await
+        .map_err(failed)?;
+    let mut out = String::new();
+    for thread in discord.threads() {
+        out.push_str(&format!("Discord thread '{}':\n", thread.name));
+        for message in discord.messages(thread.id) {
+            for line in message.content.lines() {
+                out.push_str(&format!("  | {line}\n"));
+            }
+        }
+    }
+    appkit::print(&out)?;
+    print_report(&report)?;
+    outcome(&report)
+}
