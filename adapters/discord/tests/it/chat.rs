@@ -69,7 +69,11 @@ async fn a_long_text_is_posted_as_messages_of_at_most_2000_characters_that_ping_
         .iter()
         .map(|message| message.content.as_str())
         .collect();
-    assert_eq!(rejoined.join("\n"), text, "nothing lost but the newlines split at");
+    assert_eq!(
+        rejoined.join("\n"),
+        text,
+        "nothing lost but the newlines split at"
+    );
     assert_eq!(
         fake.allowed_mentions_seen(),
         vec![json!({ "parse": [] }); 3]
