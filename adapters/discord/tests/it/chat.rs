@@ -585,3 +585,64 @@ async fn an_injected_write_failure_is_rejected_and_changes_nothing() {
         .unwrap();
     assert_eq!(fake.messages(CHANNEL).len(), 2);
 }
+
+#[tokio::test]
+async fn a_thread_reads_members_files_and_the_bots_own_posts() {
+    let (fake, chat) = fake().await;
+    let thread = fake.member_opens_thread(CHANNEL, MEMBER, "the roof at Othello");
+    fake.member_says_with_files(
+        thread,
+        MEMBER,
+        "Alice",
+        "see the photo",
+        &[("roof.jpg", "https://cdn.example/roof.jpg")],
+    );
+    chat.post(channel(thread), "noted", &Mentions::none())
+        .await
+        .unwrap();
+
+    let messages = chat.messages_after(channel(thread), None).await.unwrap();
+
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[0].author_name, "Alice");
+    assert!(!messages[0].author_is_bot);
+    assert_eq!(messages[0].attachments[0].name, "roof.jpg");
+    assert_eq!(
+        messages[0].attachments[0].url,
+        "https://cdn.example/roof.jpg"
+    );
+    assert_eq!(messages[1].author, DiscordUserId::new(BOT).unwrap());
+    assert!(messages[1].author_is_bot);
+    let active = chat
+        .active_threads(GuildId::new(GUILD).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(active[0].id.get(), thread);
+    assert_eq!(active[0].last_message_id, Some(messages[1].id));
+}
+
+#[tokio::test]
+async fn injected_failures_count_writes_on_every_path() {
+    let (fake, chat) = fake().await;
+    let thread = chat.open_thread(channel(CHANNEL), "#42").await.unwrap();
+    fake.fail_nth_write(2, 503);
+
+    chat.set_archived(thread.id, true).await.unwrap();
+    chat.thread(thread.id).await.unwrap();
+    let error = chat
+        .post(thread.id, "hello", &Mentions::none())
+        .await
+        .unwrap_err();
+
+    assert!(
+        error
+            .to_string()
+            .ends_with("Discord answered 503: failure injected by the fixture Discord"),
+        "{error}"
+    );
+    assert!(fake.messages(thread.id.get()).is_empty());
+    assert!(
+        fake.thread(thread.id.get()).unwrap().archived,
+        "the failed post unarchived nothing"
+    );
+}
