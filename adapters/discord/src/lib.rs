@@ -1,6 +1,7 @@
 //! netbot's Discord adapter: serenity's HTTP client set up so that nothing the bot sends can
 //! mention anyone, and the way every command answers an interaction: defer at once (Discord
-//! drops an interaction not answered within 3 s), do the work, then deliver the reply.
+//! drops an interaction not answered within 3 s), do the work, then deliver the reply. And
+//! [`DiscordChat`], the chat port (threads and messages) for the threader and `/thread`.
 //!
 //! Only this crate and `apps/netbot` name serenity or poise.
 

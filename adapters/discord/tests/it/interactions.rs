@@ -1,7 +1,5 @@
-//! The Discord adapter's REST calls against a wiremock Discord (through `DISCORD_API_URL`'s
+//! Answering interactions against a wiremock Discord (through `DISCORD_API_URL`'s
 //! mechanism, serenity's proxy): paths, `Authorization: Bot …`, and `allowed_mentions`.
-
-#![allow(clippy::unwrap_used, clippy::panic, missing_docs)]
 
 use discord::{answer, defer, deliver, http, BotToken, InteractionRef};
 use domain::Reply;
