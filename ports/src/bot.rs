@@ -5,13 +5,14 @@
 //! Discord id stored in a Redmine user custom field), so Redmine's permissions and history
 //! are theirs.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::RwLock;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use domain::render::{discord, template};
-use domain::{Action, Member, Reply, TicketId, TicketQuery};
+use domain::{Action, DiscordUserId, Login, Member, Reply, TicketId, TicketQuery};
 
+use crate::directory::{Directory, DirectoryError};
+use crate::identities::{Identities, Identity, KeyStatus, LinkError, Linked};
 use crate::inventory::{Inventory, InventoryError};
 use crate::sites;
 use crate::tickets::{run, Outcome};
@@ -34,8 +35,6 @@ pub struct BotSettings {
     pub reader_login: Option<String>,
     /// The project `/new` opens tickets in.
     pub default_project: String,
-    /// The Redmine user custom field holding Discord ids.
-    pub discord_field: String,
     /// Statuses set by unassign, progress and resolve.
     pub status_names: StatusNames,
     /// The backend timeout, for the message a member reads when it runs out.
@@ -59,43 +58,14 @@ pub struct SavedQuery {
 pub const DEFAULT_LINE: &str =
     "**[#{{ id }}](<{{ url }}>)** {{ subject }} - {{ priority }} - {{ age }} old";
 
-/// Which Redmine login each linked Discord member is.
-#[derive(Debug, Default)]
-pub struct Identities(RwLock<HashMap<u64, String>>);
-
-impl Identities {
-    /// The login linked to a Discord user id.
-    #[must_use]
-    pub fn login_of(&self, discord_id: u64) -> Option<String> {
-        self.0
-            .read()
-            .ok()
-            .and_then(|map| map.get(&discord_id).cloned())
-    }
-
-    /// Replaces the whole mapping.
-    pub fn replace(&self, links: Vec<(u64, String)>) {
-        if let Ok(mut map) = self.0.write() {
-            *map = links.into_iter().collect();
-        }
-    }
-
-    /// Adds or changes one link.
-    pub fn insert(&self, discord_id: u64, login: String) {
-        if let Ok(mut map) = self.0.write() {
-            map.insert(discord_id, login);
-        }
-    }
-}
-
 /// The bot: an admin-keyed tracker (it acts as each member through it), the inventory, the
-/// settings and the identity map.
+/// settings and the identity map over the directory.
 #[derive(Debug)]
-pub struct Bot<T, I> {
+pub struct Bot<T, I, D> {
     tracker: T,
     inventory: I,
     settings: BotSettings,
-    identities: Identities,
+    identities: Identities<D>,
 }
 
 /// A ticket action as the `/ticket` command offers it.
@@ -142,6 +112,40 @@ fn inventory_error(error: &InventoryError, seconds: u64) -> Reply {
     }
 }
 
+fn directory_error(error: &DirectoryError, seconds: u64) -> Reply {
+    match error {
+        DirectoryError::NotAdmin => cannot_act_for_anyone(),
+        DirectoryError::UnknownLogin(login) => {
+            Reply::error(&format!("No Redmine user with the login '{login}'"))
+        }
+        DirectoryError::NoLinkField(_) => {
+            tracing::error!(%error, "cannot link members");
+            Reply::error("Redmine has nowhere to keep Discord ids yet: ask the bot's operator")
+        }
+        DirectoryError::Tracker(cause) => tracker_error(cause, seconds),
+    }
+}
+
+/// Fail closed: the tracker would act as the key's owner instead of the member.
+fn cannot_act_for_anyone() -> Reply {
+    Reply::error(
+        "I cannot act as you right now: my Redmine key is no longer allowed to act for members, \
+         and I will not act in someone else's name. Please tell a netbot admin",
+    )
+}
+
+fn ambiguous(logins: &[Login]) -> Reply {
+    let logins: Vec<String> = logins
+        .iter()
+        .map(|login| format!("`{}`", login.as_str().replace('`', "'")))
+        .collect();
+    Reply::error(&format!(
+        "Your Discord account is linked to several Redmine users ({}): ask an admin to keep \
+         only one",
+        logins.join(", ")
+    ))
+}
+
 fn unlinked() -> Reply {
     Reply::error(
         "You are not linked to a Redmine user yet: ask an admin to run /link with your name and \
@@ -149,14 +153,15 @@ fn unlinked() -> Reply {
     )
 }
 
-impl<T: TicketTracker, I: Inventory> Bot<T, I> {
-    /// A bot over these ports; the identity map starts empty (see [`Self::refresh_identities`]).
-    pub fn new(tracker: T, inventory: I, settings: BotSettings) -> Self {
+impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
+    /// A bot over these ports; the identity map starts empty and nobody is acted for until
+    /// the first [`Self::refresh_identities`].
+    pub fn new(tracker: T, inventory: I, directory: D, settings: BotSettings) -> Self {
         Self {
             tracker,
             inventory,
             settings,
-            identities: Identities::default(),
+            identities: Identities::new(directory),
         }
     }
 
@@ -165,18 +170,14 @@ impl<T: TicketTracker, I: Inventory> Bot<T, I> {
         &self.settings
     }
 
-    /// Reloads who is who from Redmine; returns how many members are linked.
+    /// Reloads who is who (and the people autocomplete offers); returns how many members are
+    /// linked. See [`Identities::refresh`].
     ///
     /// # Errors
-    /// [`TrackerError`] when Redmine cannot be read (the old mapping stays).
-    pub async fn refresh_identities(&self) -> Result<usize, TrackerError> {
-        let links = self
-            .tracker
-            .discord_links(&self.settings.discord_field)
-            .await?;
-        let n_links = links.len();
-        self.identities.replace(links);
-        Ok(n_links)
+    /// [`DirectoryError::NotAdmin`] when the key may no longer act for members (nobody is
+    /// acted for until it may), or another [`DirectoryError`] (the old snapshot stays).
+    pub async fn refresh_identities(&self) -> Result<usize, DirectoryError> {
+        self.identities.refresh().await
     }
 
     /// Refuses members of other servers and direct messages.
@@ -190,15 +191,27 @@ impl<T: TicketTracker, I: Inventory> Bot<T, I> {
         }
     }
 
+    /// Who the member is in the current snapshot.
+    fn identity(&self, member: &Member) -> Identity {
+        DiscordUserId::new(member.id).map_or(Identity::Unlinked, |id| {
+            self.identities.snapshot().identity(id)
+        })
+    }
+
     /// The tracker acting as the member: their own login, or the reader login for reading.
+    /// Nobody is acted for while the key may not act as others (it would act as its owner).
     fn actor(&self, member: &Member, changes: bool) -> Result<(T, bool), Reply> {
         self.admit(member)?;
-        if let Some(login) = self.identities.login_of(member.id) {
-            return Ok((self.tracker.acting_as(&login), true));
+        if self.identities.snapshot().key() != KeyStatus::ActsAsOthers {
+            return Err(cannot_act_for_anyone());
         }
-        match (&self.settings.reader_login, changes) {
-            (Some(reader), false) => Ok((self.tracker.acting_as(reader), false)),
-            _ => Err(unlinked()),
+        match self.identity(member) {
+            Identity::Linked(login) => Ok((self.tracker.acting_as(login.as_str()), true)),
+            Identity::Ambiguous(logins) => Err(ambiguous(&logins)),
+            Identity::Unlinked => match (&self.settings.reader_login, changes) {
+                (Some(reader), false) => Ok((self.tracker.acting_as(reader), false)),
+                _ => Err(unlinked()),
+            },
         }
     }
 
@@ -273,9 +286,17 @@ impl<T: TicketTracker, I: Inventory> Bot<T, I> {
             TicketAction::Show => TicketQuery::Show(id),
             TicketAction::Assign => match user.map(str::trim).filter(|user| !user.is_empty()) {
                 Some(user) => TicketQuery::Act(id, Action::Assign(user.to_owned())),
-                None => match self.identities.login_of(member.id) {
-                    Some(login) => TicketQuery::Act(id, Action::Assign(login)),
-                    None => return self.admit(member).err().unwrap_or_else(unlinked),
+                None => match self.identity(member) {
+                    Identity::Linked(login) => {
+                        TicketQuery::Act(id, Action::Assign(login.as_str().to_owned()))
+                    }
+                    Identity::Ambiguous(logins) => {
+                        return self
+                            .admit(member)
+                            .err()
+                            .unwrap_or_else(|| ambiguous(&logins))
+                    }
+                    Identity::Unlinked => return self.admit(member).err().unwrap_or_else(unlinked),
                 },
             },
             TicketAction::Unassign => TicketQuery::Act(id, Action::Unassign),
@@ -354,11 +375,12 @@ impl<T: TicketTracker, I: Inventory> Bot<T, I> {
     }
 
     /// People and teams for what has been typed, at most 25: `(name shown, value sent)`.
-    pub async fn complete_person(&self, typed: &str) -> Vec<(String, String)> {
-        self.tracker
-            .people(typed, MAX_CHOICES)
-            .await
-            .unwrap_or_default()
+    /// Served from the snapshot the identity refresh keeps: no tracker request per keystroke.
+    #[must_use]
+    pub fn complete_person(&self, typed: &str) -> Vec<(String, String)> {
+        self.identities
+            .snapshot()
+            .people_matching(typed, MAX_CHOICES)
             .into_iter()
             .map(|person| (person.name().to_owned(), person.name().to_owned()))
             .collect()
@@ -416,27 +438,50 @@ impl<T: TicketTracker, I: Inventory> Bot<T, I> {
     }
 
     /// `/link MEMBER LOGIN` (admin role only): writes the member's Discord id into Redmine.
-    pub async fn link(&self, member: &Member, target: u64, login: &str) -> Reply {
+    ///
+    /// A login linked to another member is moved to this one, and the reply names whom it
+    /// replaced; a member already linked to another login is refused (moving a member to
+    /// another Redmine user is done in Redmine, deliberately).
+    pub async fn link(&self, member: &Member, target: DiscordUserId, login: &str) -> Reply {
         if let Err(reply) = self.admit(member) {
             return reply;
         }
         if !self.is_admin(member) {
             return Reply::error("Only members with the netbot admin role may /link");
         }
-        let login = login.trim();
-        match self
-            .tracker
-            .link_discord(login, &self.settings.discord_field, target)
-            .await
-        {
-            Ok(()) => {
-                self.identities.insert(target, login.to_owned());
-                Reply::private(format!(
-                    "Linked <@{target}> to the Redmine user `{}`.",
-                    login.replace('`', "'")
+        let login = match Login::new(login) {
+            Ok(login) => login,
+            Err(error) => return Reply::error(&error.to_string()),
+        };
+        let shown = |login: &Login| login.as_str().replace('`', "'");
+        match self.identities.link(target, &login).await {
+            Ok(Linked::New(login)) => Reply::private(format!(
+                "Linked <@{target}> to the Redmine user `{}`.",
+                shown(&login)
+            )),
+            Ok(Linked::Already(login)) => Reply::private(format!(
+                "<@{target}> is already linked to the Redmine user `{}`.",
+                shown(&login)
+            )),
+            Ok(Linked::Replaced { login, previous }) => Reply::private(format!(
+                "Linked <@{target}> to the Redmine user `{}`; it was linked to <@{previous}>, who \
+                 is no longer linked.",
+                shown(&login)
+            )),
+            Err(LinkError::MemberLinkedElsewhere { logins }) => {
+                let logins: Vec<String> = logins
+                    .iter()
+                    .map(|login| format!("`{}`", shown(login)))
+                    .collect();
+                Reply::error(&format!(
+                    "<@{target}> is already linked to the Redmine user {}: to move them, \
+                     remove their Discord id from that user in Redmine first",
+                    logins.join(", ")
                 ))
             }
-            Err(error) => tracker_error(&error, self.settings.timeout_seconds),
+            Err(LinkError::Directory(error)) => {
+                directory_error(&error, self.settings.timeout_seconds)
+            }
         }
     }
 
@@ -493,6 +538,7 @@ mod tests {
     use domain::{Named, Site, Ticket};
 
     use super::*;
+    use crate::directory::{Link, MockDirectory, Roster};
     use crate::inventory::MockInventory;
     use crate::tracker::MockTicketTracker;
 
@@ -513,7 +559,6 @@ mod tests {
             admin_role: Some(ADMIN_ROLE),
             reader_login: reader_login.map(str::to_owned),
             default_project: "netops".into(),
-            discord_field: "Discord ID".into(),
             status_names: StatusNames::default(),
             timeout_seconds: 8,
             queries: BTreeMap::new(),
@@ -548,24 +593,58 @@ mod tests {
         }
     }
 
-    /// A tracker that knows alice's link and must never act for anyone.
+    /// A tracker that must never act for anyone.
     fn tracker_refusing_to_act() -> MockTicketTracker {
         let mut tracker = MockTicketTracker::new();
-        tracker
-            .expect_discord_links()
-            .returning(|_| Box::pin(async { Ok(vec![(ALICE, "alice".to_owned())]) }));
         tracker.expect_acting_as().never();
-        tracker.expect_link_discord().never();
         tracker
+    }
+
+    fn link(member: u64, login: &str) -> Link {
+        Link {
+            member: DiscordUserId::new(member).unwrap(),
+            login: Login::new(login).unwrap(),
+        }
+    }
+
+    /// An admin-keyed directory holding these links, which must not be written to.
+    fn directory_of(links: &[(u64, &str)]) -> MockDirectory {
+        let links: Vec<Link> = links
+            .iter()
+            .map(|(member, login)| link(*member, login))
+            .collect();
+        let mut directory = MockDirectory::new();
+        directory
+            .expect_can_act_as_others()
+            .returning(|| Box::pin(async { Ok(true) }));
+        directory.expect_roster().returning(move || {
+            let links = links.clone();
+            Box::pin(async move {
+                Ok(Roster {
+                    links,
+                    people: Vec::new(),
+                })
+            })
+        });
+        directory.expect_link().never();
+        directory
+    }
+
+    async fn bot_with(
+        tracker: MockTicketTracker,
+        directory: MockDirectory,
+        reader: Option<&str>,
+    ) -> Bot<MockTicketTracker, MockInventory, MockDirectory> {
+        let bot = Bot::new(tracker, MockInventory::new(), directory, settings(reader));
+        bot.refresh_identities().await.unwrap();
+        bot
     }
 
     async fn bot(
         tracker: MockTicketTracker,
         reader: Option<&str>,
-    ) -> Bot<MockTicketTracker, MockInventory> {
-        let bot = Bot::new(tracker, MockInventory::new(), settings(reader));
-        bot.refresh_identities().await.unwrap();
-        bot
+    ) -> Bot<MockTicketTracker, MockInventory, MockDirectory> {
+        bot_with(tracker, directory_of(&[(ALICE, "alice")]), reader).await
     }
 
     #[tokio::test]
@@ -611,11 +690,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_unlinked_member_reads_as_the_reader_login_when_configured() {
-        let mut tracker = tracker_refusing_to_act();
-        tracker.checkpoint();
-        tracker
-            .expect_discord_links()
-            .returning(|_| Box::pin(async { Ok(vec![]) }));
+        let mut tracker = MockTicketTracker::new();
         tracker
             .expect_acting_as()
             .withf(|login| login == "reader")
@@ -627,7 +702,7 @@ mod tests {
                     .returning(|id| Box::pin(async move { Ok(ticket(id.get())) }));
                 reader
             });
-        let bot = bot(tracker, Some("reader")).await;
+        let bot = bot_with(tracker, directory_of(&[]), Some("reader")).await;
         let reply = bot.tickets(&member(STRANGER), "42", now()).await;
         assert!(!reply.ephemeral, "{}", reply.text);
         assert!(reply.text.starts_with("**[#42]"), "{}", reply.text);
@@ -646,11 +721,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_linked_member_acts_as_their_own_redmine_user() {
-        let mut tracker = tracker_refusing_to_act();
-        tracker.checkpoint();
-        tracker
-            .expect_discord_links()
-            .returning(|_| Box::pin(async { Ok(vec![(ALICE, "alice".to_owned())]) }));
+        let mut tracker = MockTicketTracker::new();
         tracker
             .expect_acting_as()
             .withf(|login| login == "alice")
@@ -671,7 +742,13 @@ mod tests {
     #[tokio::test]
     async fn only_the_admin_role_may_link_members() {
         let bot = bot(tracker_refusing_to_act(), None).await;
-        let reply = bot.link(&member(ALICE), STRANGER, "stranger").await;
+        let reply = bot
+            .link(
+                &member(ALICE),
+                DiscordUserId::new(STRANGER).unwrap(),
+                "stranger",
+            )
+            .await;
         assert_eq!(
             reply,
             Reply::private("Only members with the netbot admin role may /link.")
@@ -680,16 +757,23 @@ mod tests {
 
     #[tokio::test]
     async fn an_admin_links_a_member_and_the_link_takes_effect_at_once() {
-        let mut tracker = tracker_refusing_to_act();
-        tracker.checkpoint();
-        tracker
-            .expect_discord_links()
-            .returning(|_| Box::pin(async { Ok(vec![]) }));
-        tracker
-            .expect_link_discord()
-            .withf(|login, field, id| login == "carol" && field == "Discord ID" && *id == STRANGER)
+        let mut directory = directory_of(&[]);
+        directory.checkpoint();
+        directory
+            .expect_can_act_as_others()
+            .returning(|| Box::pin(async { Ok(true) }));
+        directory
+            .expect_roster()
+            .returning(|| Box::pin(async { Ok(Roster::default()) }));
+        directory
+            .expect_link()
+            .withf(|member, login| member.get() == STRANGER && login.as_str() == "carol")
             .times(1)
-            .returning(|_, _, _| Box::pin(async { Ok(()) }));
+            .returning(|_, login| {
+                let login = login.clone();
+                Box::pin(async move { Ok(login) })
+            });
+        let mut tracker = MockTicketTracker::new();
         tracker
             .expect_acting_as()
             .withf(|login| login == "carol")
@@ -704,12 +788,14 @@ mod tests {
                     .returning(|_| String::from("https://redmine.example.org/issues"));
                 carol
             });
-        let bot = bot(tracker, None).await;
+        let bot = bot_with(tracker, directory, None).await;
         let admin = Member {
             role_ids: vec![ADMIN_ROLE],
             ..member(ALICE)
         };
-        let linked = bot.link(&admin, STRANGER, " carol ").await;
+        let linked = bot
+            .link(&admin, DiscordUserId::new(STRANGER).unwrap(), " carol ")
+            .await;
         assert!(linked.ephemeral);
         assert_eq!(
             linked.text,
@@ -722,12 +808,150 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_key_that_is_no_longer_an_admins_refuses_to_act_for_anyone_and_says_why() {
+        let mut directory = MockDirectory::new();
+        let mut admin = vec![true, false].into_iter();
+        directory.expect_can_act_as_others().returning(move || {
+            let answer = admin.next().unwrap_or(false);
+            Box::pin(async move { Ok(answer) })
+        });
+        directory
+            .expect_roster()
+            .times(1)
+            .returning(|| Box::pin(async { Ok(Roster::default()) }));
+        let bot = bot_with(tracker_refusing_to_act(), directory, Some("reader")).await;
+        assert!(matches!(
+            bot.refresh_identities().await,
+            Err(DirectoryError::NotAdmin)
+        ));
+        for reply in [
+            bot.ticket(&member(ALICE), "42", TicketAction::Resolve, None, now())
+                .await,
+            bot.new_ticket(&member(ALICE), "Down", "", now()).await,
+            bot.tickets(&member(STRANGER), "", now()).await,
+        ] {
+            assert_eq!(
+                reply,
+                Reply::private(
+                    "I cannot act as you right now: my Redmine key is no longer allowed to act \
+                     for members, and I will not act in someone else's name. Please tell a \
+                     netbot admin."
+                )
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn before_the_first_refresh_nobody_is_acted_for() {
+        let bot = Bot::new(
+            tracker_refusing_to_act(),
+            MockInventory::new(),
+            directory_of(&[(ALICE, "alice")]),
+            settings(None),
+        );
+        let reply = bot.tickets(&member(ALICE), "", now()).await;
+        assert!(
+            reply.text.starts_with("I cannot act as you"),
+            "{}",
+            reply.text
+        );
+    }
+
+    #[tokio::test]
+    async fn a_member_on_two_redmine_users_is_told_and_not_acted_for() {
+        let bot = bot_with(
+            tracker_refusing_to_act(),
+            directory_of(&[(ALICE, "alice"), (ALICE, "alice2")]),
+            None,
+        )
+        .await;
+        let reply = bot
+            .ticket(&member(ALICE), "42", TicketAction::Assign, None, now())
+            .await;
+        assert_eq!(
+            reply.text,
+            "Your Discord account is linked to several Redmine users (`alice`, `alice2`): ask an \
+             admin to keep only one."
+        );
+    }
+
+    #[tokio::test]
+    async fn person_choices_come_from_the_snapshot_without_asking_the_tracker() {
+        let mut directory = MockDirectory::new();
+        directory
+            .expect_can_act_as_others()
+            .times(1)
+            .returning(|| Box::pin(async { Ok(true) }));
+        directory.expect_roster().times(1).returning(|| {
+            Box::pin(async {
+                Ok(Roster {
+                    links: Vec::new(),
+                    people: (0..40)
+                        .map(|n| {
+                            domain::Principal::User(domain::User {
+                                id: n,
+                                login: Some(format!("user{n:02}")),
+                                name: format!("Person {n:02}"),
+                            })
+                        })
+                        .collect(),
+                })
+            })
+        });
+        // The tracker mock panics on any call: autocomplete must not reach it.
+        let bot = bot_with(MockTicketTracker::new(), directory, None).await;
+        let choices = bot.complete_person("person");
+        assert_eq!(choices.len(), MAX_CHOICES);
+        assert_eq!(choices[0], ("Person 00".to_owned(), "Person 00".to_owned()));
+        assert_eq!(bot.complete_person("USER39").len(), 1);
+    }
+
+    #[tokio::test]
+    async fn relinking_a_login_says_whom_it_replaced_and_a_linked_member_is_refused() {
+        let mut directory = directory_of(&[(ALICE, "alice"), (STRANGER, "stranger")]);
+        directory.checkpoint();
+        directory
+            .expect_can_act_as_others()
+            .returning(|| Box::pin(async { Ok(true) }));
+        directory.expect_roster().returning(|| {
+            Box::pin(async {
+                Ok(Roster {
+                    links: vec![link(ALICE, "alice"), link(STRANGER, "stranger")],
+                    people: Vec::new(),
+                })
+            })
+        });
+        directory.expect_link().times(1).returning(|_, login| {
+            let login = login.clone();
+            Box::pin(async move { Ok(login) })
+        });
+        let bot = bot_with(tracker_refusing_to_act(), directory, None).await;
+        let admin = Member {
+            role_ids: vec![ADMIN_ROLE],
+            ..member(ALICE)
+        };
+        let newcomer = DiscordUserId::new(42).unwrap();
+        assert_eq!(
+            bot.link(&admin, newcomer, "stranger").await.text,
+            format!(
+                "Linked <@42> to the Redmine user `stranger`; it was linked to <@{STRANGER}>, \
+                 who is no longer linked."
+            )
+        );
+        assert_eq!(
+            bot.link(&admin, newcomer, "alice").await.text,
+            "<@42> is already linked to the Redmine user `stranger`: to move them, remove their \
+             Discord id from that user in Redmine first."
+        );
+        assert_eq!(
+            bot.link(&admin, newcomer, "two words").await.text,
+            "'two words' is not a valid login."
+        );
+    }
+
+    #[tokio::test]
     async fn a_timeout_reads_as_redmine_did_not_answer_in_8_s() {
-        let mut tracker = tracker_refusing_to_act();
-        tracker.checkpoint();
-        tracker
-            .expect_discord_links()
-            .returning(|_| Box::pin(async { Ok(vec![(ALICE, "alice".to_owned())]) }));
+        let mut tracker = MockTicketTracker::new();
         tracker.expect_acting_as().returning(|_| {
             let mut alice = MockTicketTracker::new();
             alice.expect_list_mine().returning(|| {
@@ -782,7 +1006,12 @@ mod tests {
             Box::pin(async move { Ok(sites) })
         });
         inventory.expect_site_details().never();
-        let bot = Bot::new(tracker_refusing_to_act(), inventory, settings(None));
+        let bot = Bot::new(
+            tracker_refusing_to_act(),
+            inventory,
+            directory_of(&[]),
+            settings(None),
+        );
         let choices = bot.complete_site("site").await;
         assert_eq!(choices.len(), MAX_CHOICES);
         assert_eq!(choices[0], ("Site 00".to_owned(), "site-00".to_owned()));

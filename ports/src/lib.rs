@@ -5,6 +5,8 @@
 
 pub mod bot;
 pub mod chat;
+pub mod directory;
+pub mod identities;
 pub mod inventory;
 pub mod sites;
 pub mod threader;
@@ -12,11 +14,14 @@ pub mod tickets;
 pub mod tracker;
 
 pub use chat::{Chat, ChatError};
+pub use directory::{Directory, DirectoryError};
 pub use inventory::{Inventory, InventoryError};
 pub use tracker::{StatusNames, SyncFields, ThreadedScope, TicketTracker, TrackerError};
 
 #[cfg(any(test, feature = "mocks"))]
 pub use chat::MockChat;
+#[cfg(any(test, feature = "mocks"))]
+pub use directory::MockDirectory;
 #[cfg(any(test, feature = "mocks"))]
 pub use inventory::MockInventory;
 #[cfg(any(test, feature = "mocks"))]

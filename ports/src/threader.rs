@@ -22,6 +22,7 @@ use thiserror::Error;
 use tracing::{info, info_span, warn, Instrument as _};
 
 use crate::chat::{Chat, ChatError};
+use crate::directory::{Directory, DirectoryError};
 use crate::tracker::{SyncFields, ThreadedScope, TicketTracker, TrackerError};
 
 /// How many rounds one ticket may take in a pass when people keep writing while it syncs.
@@ -51,6 +52,44 @@ pub struct People {
     pub members: BTreeMap<DiscordUserId, Login>,
     /// Tracker user or team id → display name (for assignee changes).
     pub names: BTreeMap<u64, String>,
+}
+
+impl People {
+    /// Who is who, from the directory. Refuses a key that cannot act as others: the tracker
+    /// would silently write every member's message as the key's owner. A member linked to
+    /// two logins is written for by the threader's own user (with their name), and logged.
+    ///
+    /// # Errors
+    /// [`DirectoryError::NotAdmin`] for such a key, or any failure to read the directory.
+    pub async fn from_directory<D: Directory>(directory: &D) -> Result<Self, DirectoryError> {
+        if !directory.can_act_as_others().await? {
+            return Err(DirectoryError::NotAdmin);
+        }
+        let roster = directory.roster().await?;
+        let mut members: BTreeMap<DiscordUserId, Login> = BTreeMap::new();
+        let mut clashing: BTreeSet<DiscordUserId> = BTreeSet::new();
+        for link in roster.links {
+            match members.get(&link.member) {
+                Some(known) if *known != link.login => {
+                    warn!(member = %link.member, first = %known, second = %link.login,
+                        "one Discord member is linked to two Redmine users; writing for neither");
+                    clashing.insert(link.member);
+                }
+                _ => {
+                    members.insert(link.member, link.login);
+                }
+            }
+        }
+        for member in clashing {
+            members.remove(&member);
+        }
+        let names = roster
+            .people
+            .iter()
+            .map(|person| (person.id(), person.name().to_owned()))
+            .collect();
+        Ok(Self { members, names })
+    }
 }
 
 /// What went wrong with one ticket.

@@ -47,12 +47,6 @@ pub enum TrackerError {
         /// Who it matched.
         matches: Vec<String>,
     },
-    /// No active user has this login.
-    #[error("no Redmine user with the login '{0}'")]
-    UnknownLogin(String),
-    /// The user custom field that links Discord members does not exist.
-    #[error("the tracker has no user custom field named '{0}': create it (Administration » Custom fields » Users) or set discord_field in netbot.toml")]
-    NoSuchField(String),
     /// A configured status name does not exist in the tracker.
     #[error("the tracker has no status named '{name}' (known: {known}); set {setting}")]
     UnknownStatus {
@@ -71,6 +65,9 @@ pub enum TrackerError {
         /// What did not change.
         what: String,
     },
+    /// A ticket field the configuration names does not exist in the tracker.
+    #[error("the tracker has no ticket field named '{0}': create it (see the README's threader setup)")]
+    NoSuchField(String),
     /// No answer in time.
     #[error("the tracker at {host} did not answer in {seconds} s, try again")]
     Timeout {
@@ -236,38 +233,6 @@ pub trait TicketTracker: Send + Sync + 'static {
         subject: &str,
         description: &str,
     ) -> impl Future<Output = Result<Ticket, TrackerError>> + Send;
-
-    /// People and teams whose names or logins contain `typed`, at most `limit`, for
-    /// autocomplete (an admin key lists everyone; a member's key sees fewer).
-    ///
-    /// # Errors
-    /// [`TrackerError`] when the tracker cannot be read.
-    fn people(
-        &self,
-        typed: &str,
-        limit: usize,
-    ) -> impl Future<Output = Result<Vec<Principal>, TrackerError>> + Send;
-
-    /// Every active user whose user custom field `field` holds a Discord user id:
-    /// `(discord id, login)` pairs. Needs an admin key.
-    ///
-    /// # Errors
-    /// [`TrackerError::Forbidden`] for a key that is not an admin's, or any other failure.
-    fn discord_links(
-        &self,
-        field: &str,
-    ) -> impl Future<Output = Result<Vec<(u64, String)>, TrackerError>> + Send;
-
-    /// Writes `discord_id` into the user custom field `field` of the user `login`.
-    ///
-    /// # Errors
-    /// [`TrackerError::UnknownLogin`], [`TrackerError::NoSuchField`], or any other failure.
-    fn link_discord(
-        &self,
-        login: &str,
-        field: &str,
-        discord_id: u64,
-    ) -> impl Future<Output = Result<(), TrackerError>> + Send;
 
     /// The project with this identifier (as in its web address).
     ///

@@ -18,8 +18,8 @@ use url::Url;
 
 use crate::convert::{self, IssueFieldNames};
 use crate::dto::{
-    CustomFieldsEnvelope, GroupsPage, IssueEnvelope, IssuesPage, MembershipsPage, SearchPage,
-    StatusesEnvelope, UserEnvelope, UsersPage,
+    GroupsPage, IssueEnvelope, IssuesPage, MembershipsPage, SearchPage, StatusesEnvelope,
+    UserEnvelope, UsersPage,
 };
 use crate::error::{from_status, from_transport, Attempt};
 
@@ -154,6 +154,14 @@ impl Redmine {
     pub fn acting_as(&self, login: impl Into<String>) -> Self {
         Self {
             act_as: Some(login.into()),
+            ..self.clone()
+        }
+    }
+
+    /// The same server as the key's own owner (no `X-Redmine-Switch-User`).
+    pub(crate) fn as_key_owner(&self) -> Self {
+        Self {
+            act_as: None,
             ..self.clone()
         }
     }
@@ -631,120 +639,6 @@ impl TicketTracker for Redmine {
             action,
             detail: String::from("the new ticket has no number"),
         })
-    }
-
-    async fn people(&self, typed: &str, limit: usize) -> Result<Vec<Principal>, TrackerError> {
-        let typed = typed.trim().to_lowercase();
-        let candidates = self.candidates(&typed).await?;
-        let mut found: Vec<Principal> = Vec::new();
-        for candidate in candidates {
-            let matches = candidate.person.name().to_lowercase().contains(&typed)
-                || candidate
-                    .login
-                    .as_deref()
-                    .is_some_and(|login| login.to_lowercase().contains(&typed));
-            if matches
-                && !found
-                    .iter()
-                    .any(|known| known.id() == candidate.person.id())
-            {
-                found.push(candidate.person);
-            }
-        }
-        found.sort_by_key(|person| person.name().to_lowercase());
-        found.truncate(limit);
-        Ok(found)
-    }
-
-    async fn discord_links(&self, field: &str) -> Result<Vec<(u64, String)>, TrackerError> {
-        let users = self
-            .get_all(
-                "users.json",
-                &[("status", String::from("1"))],
-                &Attempt {
-                    action: "list users and their Discord ids",
-                    ticket: None,
-                },
-                |page: UsersPage| (page.users, page.total_count),
-            )
-            .await?;
-        Ok(users
-            .iter()
-            .filter_map(|user| {
-                let value = user
-                    .custom_fields
-                    .iter()
-                    .find(|custom| custom.name.eq_ignore_ascii_case(field))?
-                    .value
-                    .as_ref()?
-                    .as_str()?
-                    .trim()
-                    .parse::<u64>()
-                    .ok()?;
-                Some((value, user.login.clone()?))
-            })
-            .collect())
-    }
-
-    async fn link_discord(
-        &self,
-        login: &str,
-        field: &str,
-        discord_id: u64,
-    ) -> Result<(), TrackerError> {
-        let fields: CustomFieldsEnvelope = self
-            .get(
-                "custom_fields.json",
-                &[],
-                &Attempt {
-                    action: "read the custom fields",
-                    ticket: None,
-                },
-            )
-            .await?;
-        let field_id = fields
-            .custom_fields
-            .iter()
-            .find(|custom| {
-                custom.customized_type == "user" && custom.name.eq_ignore_ascii_case(field)
-            })
-            .map(|custom| custom.id)
-            .ok_or_else(|| TrackerError::NoSuchField(field.to_owned()))?;
-        let users = self
-            .get_all(
-                "users.json",
-                &[("name", login.to_owned()), ("status", String::from("1"))],
-                &Attempt {
-                    action: "find the user to link",
-                    ticket: None,
-                },
-                |page: UsersPage| (page.users, page.total_count),
-            )
-            .await?;
-        let user_id = users
-            .iter()
-            .find(|user| {
-                user.login
-                    .as_deref()
-                    .is_some_and(|known| known.eq_ignore_ascii_case(login))
-            })
-            .map(|user| user.id)
-            .ok_or_else(|| TrackerError::UnknownLogin(login.to_owned()))?;
-        let action = format!("link {login} to a Discord member");
-        let body = json!({ "user": { "custom_fields": [
-            { "id": field_id, "value": discord_id.to_string() }
-        ]}});
-        self.send(
-            Method::PUT,
-            self.url(&format!("users/{user_id}.json"), &[]),
-            Some(&body),
-            &Attempt {
-                action: &action,
-                ticket: None,
-            },
-        )
-        .await
-        .map(drop)
     }
 
     async fn project(&self, identifier: &str) -> Result<domain::Named, TrackerError> {

@@ -1,13 +1,15 @@
-//! netbot's Redmine adapter: the `TicketTracker` port over Redmine's REST API.
+//! netbot's Redmine adapter: the `TicketTracker` and `Directory` ports over Redmine's REST API.
 //!
 //! Only this crate knows Redmine's URLs, headers and JSON; everything it returns is a domain
-//! type or a `TrackerError`.
+//! type, a `TrackerError` or a `DirectoryError`.
 
 mod client;
 mod convert;
+mod directory;
 mod dto;
 mod error;
 mod threads;
 
 pub use client::{ApiKey, ConfigError, Redmine, RedmineConfig};
 pub use convert::IssueFieldNames;
+pub use directory::RedmineDirectory;

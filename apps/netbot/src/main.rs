@@ -16,7 +16,7 @@ use netbox::Netbox;
 use poise::serenity_prelude as serenity;
 use ports::bot::Bot;
 use ports::sites;
-use redmine::Redmine;
+use redmine::{Redmine, RedmineDirectory};
 use tracing::{info, warn};
 
 /// The community network's Discord bot, and NetBox sites from a terminal.
@@ -115,7 +115,8 @@ async fn run_command() -> Result<(), Failure> {
     let mut netbox_config = config::netbox().map_err(usage)?;
     netbox_config.timeout = timeout;
     let inventory = Netbox::new(netbox_config).map_err(usage)?;
-    let bot = Bot::new(tracker, inventory, settings.bot.clone());
+    let directory = RedmineDirectory::new(&tracker, settings.discord_field.clone());
+    let bot = Bot::new(tracker, inventory, directory, settings.bot.clone());
     let linked = bot
         .refresh_identities()
         .await
@@ -155,8 +156,9 @@ async fn run_command() -> Result<(), Failure> {
         .map_err(|error| failed(anyhow::anyhow!(discord::redacted(&error))))
 }
 
-/// Reloads who is who on a timer (and `/link` updates it at once).
-fn spawn_identity_refresh(bot: Arc<Bot<Redmine, Netbox>>, minutes: u64) {
+/// Reloads who is who, the people autocomplete offers, and whether the key may still act for
+/// members, on a timer (and `/link` updates it at once).
+fn spawn_identity_refresh(bot: Arc<commands::NetBot>, minutes: u64) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(minutes * 60));
         every.tick().await;
@@ -164,7 +166,15 @@ fn spawn_identity_refresh(bot: Arc<Bot<Redmine, Netbox>>, minutes: u64) {
             every.tick().await;
             match bot.refresh_identities().await {
                 Ok(linked) => info!(linked, "reloaded who is who"),
-                Err(error) => warn!(%error, "could not reload who is who; keeping the old mapping"),
+                // Logged at error by the refresh itself: nobody is acted for from now on.
+                Err(ports::DirectoryError::NotAdmin) => {}
+                Err(error) => {
+                    let error = anyhow::Error::from(error);
+                    warn!(
+                        error = format!("{error:#}"),
+                        "could not reload who is who; keeping the old mapping"
+                    );
+                }
             }
         }
     });

@@ -20,6 +20,8 @@ pub struct RunSettings {
     pub bot: BotSettings,
     /// Minutes between identity reloads.
     pub identity_refresh_minutes: u64,
+    /// The Redmine user custom field holding Discord ids (the Redmine adapter's setting).
+    pub discord_field: String,
     /// The named channels.
     pub channels: BTreeMap<String, u64>,
 }
@@ -50,9 +52,6 @@ pub fn run_settings() -> Result<RunSettings> {
             default_project: file
                 .default_project
                 .unwrap_or_else(|| String::from("netops")),
-            discord_field: file
-                .discord_field
-                .unwrap_or_else(|| String::from("Discord ID")),
             status_names: StatusNames {
                 new: file.statuses.new.unwrap_or(defaults.new),
                 in_progress: file.statuses.in_progress.unwrap_or(defaults.in_progress),
@@ -77,6 +76,9 @@ pub fn run_settings() -> Result<RunSettings> {
                 .collect(),
         },
         identity_refresh_minutes: file.identity_refresh_minutes.unwrap_or(10),
+        discord_field: file
+            .discord_field
+            .unwrap_or_else(|| String::from("Discord ID")),
         channels: file.channels,
     })
 }

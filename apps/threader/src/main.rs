@@ -14,10 +14,11 @@ use appkit::env::{required, seconds, var};
 use appkit::{failed, usage, Failure};
 use clap::Parser;
 use discord::{BotToken, DiscordChat};
-use domain::{ChannelId, DiscordUserId, GuildId, Login, TicketId};
+use domain::{ChannelId, GuildId, TicketId};
 use ports::threader::{People, PassReport, Threader, ThreaderSettings};
 use ports::TicketTracker;
-use redmine::{IssueFieldNames, Redmine};
+use ports::directory::DirectoryError;
+use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
 use tracing::{info, warn};
 
 /// Keeps Redmine tickets and their Discord threads in step, both ways.
@@ -139,22 +140,14 @@ async fn setup(cli: &Cli, stop: Arc<AtomicBool>) -> Result<Setup, Failure> {
 /// also what writing notes as members needs: a key that is not an admin's stops here
 /// instead of writing everyone's messages as the key's owner.
 async fn people(setup: &Setup) -> Result<People, Failure> {
-    let links = setup
-        .tracker
-        .discord_links(&setup.discord_field)
-        .await
-        .context("reading who is who from Redmine (REDMINE_TOKEN must be an admin's key: the threader writes members' messages as them)")
-        .map_err(failed)?;
-    let members = links
-        .into_iter()
-        .filter_map(|(discord, login)| {
-            Some((DiscordUserId::new(discord).ok()?, Login::new(&login).ok()?))
-        })
-        .collect();
-    Ok(People {
-        members,
-        names: BTreeMap::new(),
-    })
+    let directory = RedmineDirectory::new(&setup.tracker, setup.discord_field.as_str());
+    match People::from_directory(&directory).await {
+        Ok(people) => Ok(people),
+        Err(error @ DirectoryError::NotAdmin) => Err(usage(anyhow!(
+            "{error}: REDMINE_TOKEN must be an admin's API key, since the threader writes members' messages as them"
+        ))),
+        Err(error) => Err(failed(anyhow::Error::new(error).context("reading who is who from Redmine"))),
+    }
 }
 
 /// One lock per Redmine and guild on this host: a second pass started while one runs exits

@@ -4,6 +4,7 @@
 
 mod changing;
 mod contract;
+mod directory;
 mod errors;
 mod listing;
 mod people;

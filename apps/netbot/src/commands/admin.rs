@@ -1,5 +1,6 @@
 //! `/link`: who is who, for admins.
 
+use domain::{DiscordUserId, Reply};
 use poise::serenity_prelude as serenity;
 
 use super::{answer, member, Context, Error};
@@ -12,6 +13,13 @@ pub async fn link(
     #[description = "their Redmine login"] login: String,
 ) -> Result<(), Error> {
     let member = member(ctx);
-    answer(ctx, ctx.data().bot.link(&member, who.id.get(), &login)).await;
+    let bot = &ctx.data().bot;
+    answer(ctx, async {
+        match DiscordUserId::new(who.id.get()) {
+            Ok(target) => bot.link(&member, target, &login).await,
+            Err(error) => Reply::error(&error.to_string()),
+        }
+    })
+    .await;
     Ok(())
 }

@@ -10,13 +10,15 @@ use domain::{Member, Reply};
 use netbox::Netbox;
 use poise::serenity_prelude as serenity;
 use ports::bot::Bot;
-use redmine::Redmine;
+use redmine::{Redmine, RedmineDirectory};
 
-/// What every command can reach: the bot's use cases over the real adapters (shared with the
-/// identity refresh timer).
+/// The bot's use cases over the real adapters.
+pub type NetBot = Bot<Redmine, Netbox, RedmineDirectory>;
+
+/// What every command can reach: the bot (shared with the identity refresh timer).
 pub struct Data {
     /// The bot.
-    pub bot: std::sync::Arc<Bot<Redmine, Netbox>>,
+    pub bot: std::sync::Arc<NetBot>,
 }
 
 /// poise's error type for this bot.

@@ -41,7 +41,7 @@ async fn autocomplete_person(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    choices(ctx.data().bot.complete_person(partial).await)
+    choices(ctx.data().bot.complete_person(partial))
 }
 
 /// Open tickets: mine and my teams', a person's, one ticket, or a search

@@ -4,11 +4,12 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use domain::DiscordUserId;
 use domain::{Member, Reply};
 use netbox::{Netbox, NetboxConfig, NetboxToken};
 use ports::bot::{Bot, BotSettings, SavedQuery, TicketAction};
 use ports::StatusNames;
-use redmine::{ApiKey, Redmine, RedmineConfig};
+use redmine::{ApiKey, Redmine, RedmineConfig, RedmineDirectory};
 use testkit::netbox::{DemoNetbox, DEMO_TOKEN};
 use testkit::redmine::DemoRedmine;
 
@@ -20,8 +21,8 @@ const BOB: u64 = 234_567_890_123_456_789;
 const NEWCOMER: u64 = 345_678_901_234_567_890;
 
 struct World {
-    bot: Bot<Redmine, Netbox>,
-    _redmine: DemoRedmine,
+    bot: Bot<Redmine, Netbox, RedmineDirectory>,
+    redmine: DemoRedmine,
     _netbox: DemoNetbox,
 }
 
@@ -29,6 +30,10 @@ fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z")
         .unwrap()
         .with_timezone(&Utc)
+}
+
+fn discord_id(id: u64) -> DiscordUserId {
+    DiscordUserId::new(id).unwrap()
 }
 
 fn member(id: u64) -> Member {
@@ -71,15 +76,16 @@ async fn world() -> World {
         cache_for: Duration::from_secs(300),
     })
     .unwrap();
+    let directory = RedmineDirectory::new(&tracker, "Discord ID");
     let bot = Bot::new(
         tracker,
         inventory,
+        directory,
         BotSettings {
             guild_id: GUILD,
             admin_role: Some(ADMIN_ROLE),
             reader_login: None,
             default_project: "netops".into(),
-            discord_field: "Discord ID".into(),
             status_names: StatusNames::default(),
             timeout_seconds: 8,
             queries: saved_queries(),
@@ -92,7 +98,7 @@ async fn world() -> World {
     );
     World {
         bot,
-        _redmine: redmine,
+        redmine,
         _netbox: netbox,
     }
 }
@@ -249,13 +255,19 @@ async fn site_choices_come_from_the_cached_list() {
 }
 
 #[tokio::test]
-async fn person_choices_come_from_redmine() {
+async fn person_choices_come_from_the_refreshed_snapshot_without_a_request_per_keystroke() {
     let world = world().await;
-    let choices = world.bot.complete_person("b").await;
+    let asked_before = world.redmine.received().await.len();
+    for typed in ["b", "bo", "bob", "field"] {
+        let choices = world.bot.complete_person(typed);
+        assert!(!choices.is_empty(), "{typed}: {choices:?}");
+    }
+    let choices = world.bot.complete_person("b");
     assert!(
         choices.iter().any(|(name, _)| name == "Bob Builder"),
         "{choices:?}"
     );
+    assert_eq!(world.redmine.received().await.len(), asked_before);
 }
 
 #[tokio::test]
@@ -271,10 +283,16 @@ async fn an_admin_links_a_newcomer_who_can_then_act() {
         "{}",
         before.text
     );
-    insta::assert_snapshot!(shown(&world.bot.link(&admin, NEWCOMER, "bob").await), @r"
+    insta::assert_snapshot!(shown(&world.bot.link(&admin, discord_id(NEWCOMER), "bob").await), @r"
     [only you]
-    Linked <@345678901234567890> to the Redmine user `bob`.
+    Linked <@345678901234567890> to the Redmine user `bob`; it was linked to <@234567890123456789>, who is no longer linked.
     ");
+    let replaced = world.bot.tickets(&member(BOB), "", now()).await;
+    assert!(
+        replaced.text.starts_with("You are not linked"),
+        "{}",
+        replaced.text
+    );
     let after = world.bot.tickets(&member(NEWCOMER), "", now()).await;
     assert!(!after.ephemeral, "{}", after.text);
 }
@@ -286,7 +304,7 @@ async fn linking_an_unknown_login_names_it() {
         role_ids: vec![ADMIN_ROLE],
         ..member(ALICE)
     };
-    insta::assert_snapshot!(shown(&world.bot.link(&admin, NEWCOMER, "zed").await), @r"
+    insta::assert_snapshot!(shown(&world.bot.link(&admin, discord_id(NEWCOMER), "zed").await), @r"
     [only you]
     No Redmine user with the login 'zed'.
     ");

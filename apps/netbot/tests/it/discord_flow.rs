@@ -9,7 +9,7 @@ use domain::Member;
 use netbox::{Netbox, NetboxConfig, NetboxToken};
 use ports::bot::{Bot, BotSettings};
 use ports::StatusNames;
-use redmine::{ApiKey, Redmine, RedmineConfig};
+use redmine::{ApiKey, Redmine, RedmineConfig, RedmineDirectory};
 use serde_json::{json, Value};
 use serenity::all::InteractionId;
 use wiremock::matchers::{method, path, path_regex};
@@ -77,9 +77,22 @@ async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
         .await;
 
     let redmine_server = MockServer::start().await;
+    let mut key_owner =
+        testkit::fixture("redmine/users__list_with_discord.json")["users"][0].clone();
+    key_owner["admin"] = json!(true);
+    Mock::given(method("GET"))
+        .and(path("/users/current.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "user": key_owner })))
+        .mount(&redmine_server)
+        .await;
     Mock::given(method("GET"))
         .and(path("/users.json"))
         .respond_with(testkit::redmine::ok("users__list_with_discord.json"))
+        .mount(&redmine_server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/groups.json"))
+        .respond_with(testkit::redmine::ok("groups.json"))
         .mount(&redmine_server)
         .await;
     Mock::given(method("GET"))
@@ -92,14 +105,16 @@ async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
         .mount(&redmine_server)
         .await;
 
+    let tracker = Redmine::new(RedmineConfig {
+        url: redmine_server.uri(),
+        key: ApiKey::new("admin-key"),
+        act_as: None,
+        timeout: Duration::from_secs(1),
+    })
+    .unwrap();
+    let directory = RedmineDirectory::new(&tracker, "Discord ID");
     let bot = Bot::new(
-        Redmine::new(RedmineConfig {
-            url: redmine_server.uri(),
-            key: ApiKey::new("admin-key"),
-            act_as: None,
-            timeout: Duration::from_secs(1),
-        })
-        .unwrap(),
+        tracker,
         Netbox::new(NetboxConfig {
             url: "http://127.0.0.1:9".into(),
             token: NetboxToken::new("unused"),
@@ -109,12 +124,12 @@ async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
             cache_for: Duration::ZERO,
         })
         .unwrap(),
+        directory,
         BotSettings {
             guild_id: 1000,
             admin_role: None,
             reader_login: None,
             default_project: "netops".into(),
-            discord_field: "Discord ID".into(),
             status_names: StatusNames::default(),
             timeout_seconds: 1,
             queries: std::collections::BTreeMap::new(),

@@ -6,6 +6,7 @@ mod bot;
 mod discord_flow;
 mod run;
 mod sites;
+mod who_is_who;
 
 pub use testkit::process::Run;
 
