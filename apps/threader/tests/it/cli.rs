@@ -1,0 +1,125 @@
+//! The binary: configuration errors, exit statuses, the summary line, a dry run.
+
+use std::process::Command;
+
+use serde_json::json;
+
+use crate::{World, CHANNEL, GUILD};
+
+fn threader() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_threader"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .current_dir(std::env::temp_dir());
+    command
+}
+
+fn config_file(text: &str) -> tempfile_path::Path {
+    tempfile_path::Path::with(text)
+}
+
+/// A small named file in the temp dir, removed on drop.
+mod tempfile_path {
+    pub struct Path(pub std::path::PathBuf);
+    impl Path {
+        pub fn with(text: &str) -> Self {
+            let path = std::env::temp_dir().join(format!(
+                "netbot-threader-test-{}-{}.toml",
+                std::process::id(),
+                text.len()
+            ));
+            std::fs::write(&path, text).expect("write the config");
+            Self(path)
+        }
+    }
+    impl Drop for Path {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+#[test]
+fn a_missing_variable_is_named_with_exit_status_2() {
+    let config = config_file(&format!("[threader]\nchannel = {CHANNEL}\n"));
+    let output = threader()
+        .env("NETBOT_CONFIG", &config.0)
+        .output()
+        .expect("run threader");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("DISCORD_GUILD_ID is not set"), "{stderr}");
+}
+
+#[test]
+fn a_config_without_a_threader_section_says_what_to_add() {
+    let config = config_file("admin_role = 1\n");
+    let output = threader()
+        .env("NETBOT_CONFIG", &config.0)
+        .output()
+        .expect("run threader");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no [threader] section"), "{stderr}");
+}
+
+#[test]
+fn a_bad_duration_is_a_usage_error() {
+    let output = threader().args(["--every", "soon"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("'soon' is not a duration"));
+}
+
+#[tokio::test]
+async fn one_pass_prints_its_summary_and_a_dry_run_writes_nothing() {
+    let world = World::new().await;
+    let ticket = world
+        .redmine
+        .open_ticket("alice", "Mast light out", "Seen from the road.", Some("yes"));
+    assert!(world
+        .redmine
+        .change_as("bob", ticket, &json!({ "notes": "Bulb ordered." })));
+    let config = config_file(&format!("[threader]\nchannel = {CHANNEL}\n"));
+    let run = |dry_run: bool| {
+        let mut command = threader();
+        command
+            .env("NETBOT_CONFIG", &config.0)
+            .env("REDMINE_URL", world.redmine.url())
+            .env("REDMINE_TOKEN", testkit::redmine::DEMO_ADMIN_KEY)
+            .env("DISCORD_TOKEN", "test-token")
+            .env("DISCORD_GUILD_ID", GUILD.to_string())
+            .env("DISCORD_API_URL", world.discord.uri());
+        if dry_run {
+            command.arg("--dry-run");
+        }
+        tokio::process::Command::from(command).output()
+    };
+
+    let dry = run(true).await.expect("run threader");
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    assert_eq!(dry.status.code(), Some(0), "{stdout} {}", String::from_utf8_lossy(&dry.stderr));
+    assert!(stdout.contains(&format!("#{ticket}: would open a thread")), "{stdout}");
+    assert!(world.discord.threads().is_empty(), "a dry run opened a thread");
+    assert!(world
+        .discord
+        .requests()
+        .iter()
+        .all(|request| request.method == "GET"));
+    assert!(world
+        .redmine
+        .received()
+        .await
+        .iter()
+        .all(|line| line.starts_with("GET")));
+
+    let real = run(false).await.expect("run threader");
+    let stdout = String::from_utf8_lossy(&real.stdout);
+    assert_eq!(real.status.code(), Some(0), "{stdout} {}", String::from_utf8_lossy(&real.stderr));
+    assert_eq!(
+        stdout.trim(),
+        "threader: 1 tickets looked at, 2 notes to Discord, 0 notes to Redmine, 1 threads created, 0 failed"
+    );
+    assert_eq!(world.discord.threads().len(), 1);
+}

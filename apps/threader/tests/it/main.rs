@@ -1,0 +1,127 @@
+//! The threader end to end: the real Redmine and Discord adapters against the stateful
+//! fixture Redmine and fixture Discord, and the binary itself.
+
+mod cli;
+mod sync;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+
+use discord::{BotToken, DiscordChat, RateLimitPolicy};
+use domain::sync::ThreadLink;
+use domain::{ChannelId, GuildId};
+use ports::threader::{PassReport, People, Threader, ThreaderSettings};
+use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
+use testkit::discord::FakeDiscord;
+use testkit::redmine::DemoRedmine;
+
+/// The fixture guild.
+pub const GUILD: u64 = 661_720_259_375_529_984;
+/// Where threads are opened.
+pub const CHANNEL: u64 = 661_720_259_379_724_293;
+/// The bot's Discord user.
+pub const BOT: u64 = 661_720_259_379_000_001;
+/// alice's Discord id, linked in the fixture Redmine's "Discord ID" field.
+pub const ALICE: u64 = 123_456_789_012_345_678;
+/// Someone nobody linked.
+pub const CAROL: u64 = 345_678_901_234_567_890;
+
+/// A fixture Redmine (admin key) and a fixture Discord, and a threader between them.
+pub struct World {
+    /// The fixture Redmine.
+    pub redmine: DemoRedmine,
+    /// The fixture Discord.
+    pub discord: FakeDiscord,
+}
+
+impl World {
+    /// Both servers, fresh.
+    pub async fn new() -> Self {
+        Self {
+            redmine: DemoRedmine::start_admin().await,
+            discord: FakeDiscord::start(GUILD, BOT, &[CHANNEL]).await,
+        }
+    }
+
+    /// The real Redmine adapter on the fixture, with the admin key.
+    pub fn tracker(&self) -> Redmine {
+        Redmine::new(redmine::RedmineConfig {
+            url: self.redmine.url(),
+            key: redmine::ApiKey::new(testkit::redmine::DEMO_ADMIN_KEY),
+            act_as: None,
+            timeout: Duration::from_secs(5),
+        })
+        .expect("a client")
+        .with_issue_fields(IssueFieldNames {
+            thread: Some(String::from("Discord thread")),
+            state: Some(String::from("Discord sync")),
+        })
+    }
+
+    /// The threader over the real adapters.
+    pub fn threader(&self, dry_run: bool) -> Threader<Redmine, DiscordChat> {
+        let chat = DiscordChat::connect(&BotToken::new("test-token"), Some(&self.discord.uri()))
+            .with_rate_limits(RateLimitPolicy {
+                retries: 3,
+                longest_wait: Duration::from_secs(2),
+            });
+        Threader::new(
+            self.tracker(),
+            chat,
+            ThreaderSettings {
+                guild: GuildId::new(GUILD).expect("guild"),
+                channel: ChannelId::new(CHANNEL).expect("channel"),
+                routes: BTreeMap::new(),
+                dry_run,
+                only: None,
+                stop: Arc::new(AtomicBool::new(false)),
+            },
+        )
+    }
+
+    /// One pass, as `threader` runs it.
+    pub async fn pass(&self) -> PassReport {
+        let tracker = self.tracker();
+        let people = People::from_directory(&RedmineDirectory::new(&tracker, "Discord ID"))
+            .await
+            .expect("who is who");
+        self.threader(false).pass(people).await.expect("a pass")
+    }
+
+    /// The thread a ticket's field links to.
+    pub fn thread_of(&self, ticket: u64) -> u64 {
+        let issue = self.redmine.issue(ticket);
+        let value = issue["custom_fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|field| field["name"] == "Discord thread")
+            .and_then(|field| field["value"].as_str())
+            .unwrap_or_default()
+            .to_owned();
+        ThreadLink::parse(&value)
+            .unwrap_or_else(|| panic!("ticket {ticket} has no thread link: {value:?}"))
+            .thread
+            .get()
+    }
+
+    /// The texts of a thread's messages, oldest first.
+    pub fn thread_texts(&self, thread: u64) -> Vec<String> {
+        self.discord
+            .messages(thread)
+            .into_iter()
+            .map(|message| message.content)
+            .collect()
+    }
+
+    /// The notes of a ticket as text, oldest first.
+    pub fn note_texts(&self, ticket: u64) -> Vec<String> {
+        self.redmine
+            .notes(ticket)
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect()
+    }
+}

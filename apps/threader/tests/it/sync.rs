@@ -1,0 +1,361 @@
+//! Both directions, thread life, and exactly once whatever fails.
+
+use serde_json::json;
+
+use crate::{World, ALICE, CAROL};
+
+/// A ticket asking for a thread, with a description and one note by bob.
+fn ticket_with_a_note(world: &World) -> u64 {
+    let ticket = world.redmine.open_ticket(
+        "alice",
+        "Othello rooftop node drops packets",
+        "Loss starts around 22:00.",
+        Some("yes"),
+    );
+    assert!(world
+        .redmine
+        .change_as("bob", ticket, &json!({ "notes": "Cable checked: dry." })));
+    ticket
+}
+
+#[tokio::test]
+async fn a_ticket_asking_for_a_thread_gets_one_with_its_description_and_notes() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+
+    let report = world.pass().await;
+
+    assert_eq!(report.threads_created, 1, "{report:?}");
+    assert!(report.failed.is_empty(), "{report:?}");
+    let thread = world.thread_of(ticket);
+    let texts = world.thread_texts(thread);
+    assert_eq!(texts.len(), 2, "{texts:#?}");
+    assert!(texts[0].contains("Loss starts around 22:00."), "{texts:#?}");
+    assert!(texts[1].starts_with("**Bob Builder** on"), "{texts:#?}");
+    assert!(texts[1].contains("Cable checked: dry."), "{texts:#?}");
+    let fake = world.discord.thread(thread).expect("the thread");
+    assert_eq!(fake.name, format!("#{ticket} Othello rooftop node drops packets"));
+    assert_eq!(fake.parent, crate::CHANNEL);
+    // The thread was started from the bot's starter message in the channel.
+    let starters: Vec<_> = world
+        .discord
+        .messages(crate::CHANNEL)
+        .into_iter()
+        .filter(|message| message.thread == Some(thread))
+        .collect();
+    assert_eq!(starters.len(), 1);
+}
+
+#[tokio::test]
+async fn members_messages_become_notes_as_themselves_or_with_their_name() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+
+    let from_alice = world
+        .discord
+        .member_says(thread, ALICE, "alice", "Swapping the radio tomorrow.");
+    let from_carol = world
+        .discord
+        .member_says(thread, CAROL, "carol", "I can bring a ladder.");
+    let report = world.pass().await;
+
+    assert_eq!(report.to_redmine, 2, "{report:?}");
+    let notes = world.redmine.notes(ticket);
+    let alice_note = notes
+        .iter()
+        .find(|(_, text)| text.contains("Swapping the radio"))
+        .expect("alice's note");
+    assert_eq!(alice_note.0, "Alice Liddell", "written as alice herself");
+    assert!(alice_note.1.contains(&format!(
+        "https://discord.com/channels/{}/{thread}/{from_alice}",
+        crate::GUILD
+    )));
+    let carol_note = notes
+        .iter()
+        .find(|(_, text)| text.contains("ladder"))
+        .expect("carol's note");
+    assert_ne!(carol_note.0, "Alice Liddell");
+    assert!(carol_note.1.starts_with("carol on Discord wrote:"), "{carol_note:?}");
+    assert!(carol_note.1.contains(&from_carol.to_string()));
+}
+
+#[tokio::test]
+async fn nothing_echoes_and_a_quiet_pass_asks_nothing_per_ticket() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world
+        .discord
+        .member_says(thread, ALICE, "alice", "On my way.");
+    world.pass().await;
+    let messages_before = world.thread_texts(thread);
+    let notes_before = world.note_texts(ticket);
+
+    let redmine_before = world.redmine.received().await.len();
+    let discord_before = world.discord.request_count();
+    let report = world.pass().await;
+
+    assert_eq!((report.to_discord, report.to_redmine), (0, 0), "{report:?}");
+    assert_eq!(world.thread_texts(thread), messages_before, "alice's note did not come back");
+    assert_eq!(world.note_texts(ticket), notes_before);
+    let redmine_requests: Vec<String> = world.redmine.received().await[redmine_before..].to_vec();
+    let per_ticket: Vec<&String> = redmine_requests
+        .iter()
+        .filter(|line| line.contains(&format!("/issues/{ticket}")))
+        .collect();
+    assert!(per_ticket.is_empty(), "{redmine_requests:#?}");
+    let discord_requests: Vec<String> = world.discord.requests()[discord_before..]
+        .iter()
+        .map(testkit::discord::FakeRequest::line)
+        .collect();
+    assert_eq!(discord_requests.len(), 1, "one active-threads call: {discord_requests:#?}");
+}
+
+#[tokio::test]
+async fn redmine_notes_and_status_changes_reach_the_thread_once() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+
+    assert!(world.redmine.change_as(
+        "alice",
+        ticket,
+        &json!({ "notes": "Radio swapped.", "status_id": 2 })
+    ));
+    assert!(world
+        .redmine
+        .change_as("bob", ticket, &json!({ "status_id": 1 })));
+    world.pass().await;
+    world.pass().await;
+
+    let texts = world.thread_texts(thread);
+    assert_eq!(
+        texts.iter().filter(|text| text.contains("Radio swapped.")).count(),
+        1,
+        "{texts:#?}"
+    );
+    assert!(
+        texts.iter().any(|text| text.contains("status: In Progress → New")),
+        "{texts:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_long_note_is_split_and_nothing_is_lost() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let long: String = (0..300)
+        .map(|n| format!("line {n} of a long log excerpt\n"))
+        .collect();
+
+    assert!(world
+        .redmine
+        .change_as("bob", ticket, &json!({ "notes": long })));
+    world.pass().await;
+
+    let messages = world.discord.messages(thread);
+    assert!(messages.iter().all(|message| message.content.chars().count() <= 2000));
+    let all: String = messages
+        .iter()
+        .map(|message| message.content.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for n in 0..300 {
+        assert!(all.contains(&format!("line {n} of a long log excerpt")), "line {n} lost");
+    }
+}
+
+#[tokio::test]
+async fn nothing_the_threader_sends_pings_anyone() {
+    let world = World::new().await;
+    let ticket = world.redmine.open_ticket(
+        "alice",
+        "@everyone outage",
+        "<@&42> <@123> @here",
+        Some("yes"),
+    );
+    assert!(world
+        .redmine
+        .change_as("bob", ticket, &json!({ "notes": "@everyone look" })));
+
+    world.pass().await;
+
+    let seen = world.discord.allowed_mentions_seen();
+    assert!(!seen.is_empty());
+    for mentions in seen {
+        assert_eq!(mentions["parse"], json!([]), "{mentions}");
+        assert!(mentions["users"].as_array().is_none_or(Vec::is_empty), "{mentions}");
+        assert!(mentions["roles"].as_array().is_none_or(Vec::is_empty), "{mentions}");
+    }
+}
+
+#[tokio::test]
+async fn closing_archives_the_thread_and_reopening_unarchives_it() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+
+    assert!(world
+        .redmine
+        .change_as("alice", ticket, &json!({ "status_id": 5 })));
+    world.pass().await;
+    let closed = world.discord.thread(thread).expect("thread");
+    assert!(closed.archived, "archived once the ticket closed");
+    assert!(world
+        .thread_texts(thread)
+        .iter()
+        .any(|text| text.contains("The ticket is closed")));
+
+    assert!(world
+        .redmine
+        .change_as("alice", ticket, &json!({ "status_id": 2 })));
+    world.pass().await;
+    assert!(!world.discord.thread(thread).expect("thread").archived);
+}
+
+#[tokio::test]
+async fn a_deleted_thread_is_recreated_once_and_the_field_points_to_it() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let first = world.thread_of(ticket);
+    world.discord.delete_thread(first);
+    assert!(world
+        .redmine
+        .change_as("bob", ticket, &json!({ "notes": "Anyone?" })));
+
+    let report = world.pass().await;
+
+    assert_eq!(report.threads_created, 1, "{report:?}");
+    let second = world.thread_of(ticket);
+    assert_ne!(first, second);
+    let texts = world.thread_texts(second);
+    assert!(texts.iter().any(|text| text.contains("Anyone?")), "{texts:#?}");
+    assert!(texts.iter().any(|text| text.contains("Cable checked")), "{texts:#?}");
+
+    world.discord.delete_thread(second);
+    assert!(world
+        .redmine
+        .change_as("bob", ticket, &json!({ "notes": "Hello?" })));
+    let report = world.pass().await;
+    assert_eq!(report.failed.len(), 1, "a second deletion is reported: {report:?}");
+    assert_eq!(world.thread_of(ticket), second);
+}
+
+#[tokio::test]
+async fn a_rate_limit_is_waited_out() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.discord.rate_limit_next(0.05);
+
+    let report = world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(world.thread_texts(world.thread_of(ticket)).len(), 2);
+}
+
+#[tokio::test]
+async fn a_redmine_failure_on_one_ticket_leaves_the_others_synced() {
+    let world = World::new().await;
+    let first = ticket_with_a_note(&world);
+    let second = ticket_with_a_note(&world);
+    // The first write of the pass (the first ticket's thread link) fails.
+    world.redmine.fail_nth_write(1, 500);
+
+    let report = world.pass().await;
+
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    let broken = report.failed[0].0.get();
+    let other = if broken == first { second } else { first };
+    assert_eq!(world.thread_texts(world.thread_of(other)).len(), 2);
+    // The next pass repairs the broken one: its thread exists once, found by its starter.
+    let report = world.pass().await;
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(world.discord.threads().len(), 2, "no orphan thread");
+    assert_eq!(world.thread_texts(world.thread_of(broken)).len(), 2);
+}
+
+/// Pending work on both sides of a synced ticket: bob's note in Redmine, alice's and carol's
+/// messages in the thread.
+async fn pending_work(world: &World) -> (u64, u64) {
+    let ticket = ticket_with_a_note(world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    assert!(world.redmine.change_as(
+        "bob",
+        ticket,
+        &json!({ "notes": "Radio swapped.", "status_id": 2 })
+    ));
+    world
+        .discord
+        .member_says(thread, ALICE, "alice", "Thanks, loss is gone.");
+    world
+        .discord
+        .member_says(thread, CAROL, "carol", "Confirmed from my side.");
+    (ticket, thread)
+}
+
+/// Both sides, as text, after the pending work synced.
+fn ending(world: &World, ticket: u64, thread: u64) -> (Vec<String>, Vec<String>) {
+    (world.thread_texts(thread), world.note_texts(ticket))
+}
+
+#[track_caller]
+fn assert_exactly_once(world: &World, ticket: u64, thread: u64, context: &str) {
+    let (messages, notes) = ending(world, ticket, thread);
+    for needle in ["Radio swapped.", "Cable checked: dry.", "Loss starts around 22:00."] {
+        let n = messages.iter().filter(|text| text.contains(needle)).count();
+        assert_eq!(n, 1, "{context}: '{needle}' in the thread {n} times: {messages:#?}");
+    }
+    for needle in ["Thanks, loss is gone.", "Confirmed from my side."] {
+        let n = notes.iter().filter(|text| text.contains(needle)).count();
+        assert_eq!(n, 1, "{context}: '{needle}' in the notes {n} times: {notes:#?}");
+        let n = messages.iter().filter(|text| text.contains(needle)).count();
+        assert_eq!(n, 1, "{context}: '{needle}' echoed back: {messages:#?}");
+    }
+}
+
+#[tokio::test]
+async fn a_pass_failing_at_any_write_and_run_again_ends_with_everything_exactly_once() {
+    // How many writes a clean pass makes on each side.
+    let clean = World::new().await;
+    let (ticket, thread) = pending_work(&clean).await;
+    let redmine_before = clean.redmine.received().await;
+    let discord_before = clean.discord.requests().len();
+    clean.pass().await;
+    assert_exactly_once(&clean, ticket, thread, "a clean pass");
+    let redmine_writes = clean.redmine.received().await[redmine_before.len()..]
+        .iter()
+        .filter(|line| !line.starts_with("GET"))
+        .count();
+    let discord_writes = clean.discord.requests()[discord_before..]
+        .iter()
+        .filter(|request| request.method != "GET")
+        .count();
+    assert!(redmine_writes >= 3 && discord_writes >= 1, "{redmine_writes} {discord_writes}");
+
+    for side in ["redmine", "discord"] {
+        let writes = if side == "redmine" { redmine_writes } else { discord_writes };
+        for n in 1..=writes {
+            let world = World::new().await;
+            let (ticket, thread) = pending_work(&world).await;
+            if side == "redmine" {
+                world.redmine.fail_nth_write(n as u64, 500);
+            } else {
+                world.discord.fail_nth_write(n, 500);
+            }
+            let failing = world.pass().await;
+            assert_eq!(failing.failed.len(), 1, "{side} write {n} failed the ticket: {failing:?}");
+            world.pass().await;
+            world.pass().await;
+            assert_exactly_once(&world, ticket, thread, &format!("{side} write {n} failed"));
+        }
+    }
+}
