@@ -63,7 +63,10 @@ mod tests {
     fn long_text_splits_at_lines_and_loses_nothing() {
         let text = format!("{}\n{}\n{}", "a".repeat(6), "b".repeat(3), "c".repeat(4));
         assert_eq!(split_message(&text, 10), ["aaaaaa\nbbb", "cccc"]);
-        assert_eq!(split_message(&"x".repeat(25), 10), ["x".repeat(10), "x".repeat(10), "x".repeat(5)]);
+        assert_eq!(
+            split_message(&"x".repeat(25), 10),
+            ["x".repeat(10), "x".repeat(10), "x".repeat(5)]
+        );
         assert_eq!(split_message("é".repeat(3).as_str(), 2), ["éé", "é"]);
         assert_eq!(split_message("", 10), Vec::<String>::new());
         let pieces = split_message(&"line of text\n".repeat(500), 2000);

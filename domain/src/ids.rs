@@ -154,7 +154,10 @@ mod tests {
 
     #[test]
     fn logins_refuse_blanks_and_spaces() {
-        assert_eq!(Login::new(" alice ").map(|l| l.to_string()), Ok("alice".into()));
+        assert_eq!(
+            Login::new(" alice ").map(|l| l.to_string()),
+            Ok("alice".into())
+        );
         assert!(Login::new("").is_err());
         assert!(Login::new("a b").is_err());
     }

@@ -14,7 +14,9 @@ pub mod ticket;
 
 pub use chat::message::{Attachment, ChatMessage, Mentions, ThreadInfo};
 pub use chat::{split_message, Member, Reply};
-pub use ids::{ChannelId, DiscordUserId, GuildId, InvalidId, JournalId, Login, MessageId, RoleId, UserId};
+pub use ids::{
+    ChannelId, DiscordUserId, GuildId, InvalidId, JournalId, Login, MessageId, RoleId, UserId,
+};
 pub use people::{Principal, Team, User};
 pub use query::{Action, QueryError, TicketQuery};
 pub use site::{Site, SiteCounts, SiteDetails, SiteMatch};

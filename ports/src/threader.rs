@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use domain::sync::{
-    foreign_since, is_starter_of, plan, starter_text, thread_name, SyncInput, SyncState,
-    ThreadAsk, ThreadLink,
+    foreign_since, is_starter_of, plan, starter_text, thread_name, SyncInput, SyncState, ThreadAsk,
+    ThreadLink,
 };
 use domain::{
     ChannelId, DiscordUserId, GuildId, Login, Mentions, MessageId, Status, ThreadInfo, Ticket,
@@ -227,7 +227,13 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
             report.looked_at += 1;
             let span = info_span!("ticket", id = %ticket.id);
             let outcome = self
-                .ticket(ticket, changed.contains(&ticket.id), &active, &context, &mut report)
+                .ticket(
+                    ticket,
+                    changed.contains(&ticket.id),
+                    &active,
+                    &context,
+                    &mut report,
+                )
                 .instrument(span)
                 .await;
             if let Err(error) = outcome {
@@ -270,9 +276,9 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                     .await
             }
             ThreadAsk::Linked(link) => {
-                let newer_message = active.get(&link.thread).is_some_and(|thread| {
-                    thread.last_message_id > state.message
-                });
+                let newer_message = active
+                    .get(&link.thread)
+                    .is_some_and(|thread| thread.last_message_id > state.message);
                 let never_synced = state.journal.is_none() && state.message.is_none();
                 if !(changed || newer_message || never_synced) {
                     return Ok(());

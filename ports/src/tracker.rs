@@ -66,7 +66,9 @@ pub enum TrackerError {
         what: String,
     },
     /// A ticket field the configuration names does not exist in the tracker.
-    #[error("the tracker has no ticket field named '{0}': create it (see the README's threader setup)")]
+    #[error(
+        "the tracker has no ticket field named '{0}': create it (see the README's threader setup)"
+    )]
     NoSuchField(String),
     /// No answer in time.
     #[error("the tracker at {host} did not answer in {seconds} s, try again")]
@@ -238,7 +240,8 @@ pub trait TicketTracker: Send + Sync + 'static {
     ///
     /// # Errors
     /// [`TrackerError::Rejected`] naming the project when there is none, or any other.
-    fn project(&self, identifier: &str) -> impl Future<Output = Result<Named, TrackerError>> + Send;
+    fn project(&self, identifier: &str)
+        -> impl Future<Output = Result<Named, TrackerError>> + Send;
 
     /// Tickets that ask for a chat thread (the thread field has any value), with the values
     /// of the thread and state fields, paged to the end.

@@ -125,7 +125,10 @@ impl State {
             .collect();
         let mut custom_fields = fixture("redmine/custom_fields.json");
         if let Some(fields) = custom_fields["custom_fields"].as_array_mut() {
-            for (id, name) in [(THREAD_FIELD_ID, "Discord thread"), (SYNC_FIELD_ID, "Discord sync")] {
+            for (id, name) in [
+                (THREAD_FIELD_ID, "Discord thread"),
+                (SYNC_FIELD_ID, "Discord sync"),
+            ] {
                 fields.push(json!({
                     "id": id, "name": name, "customized_type": "issue", "field_format": "string",
                     "is_required": false, "is_filter": true, "multiple": false, "visible": true
@@ -374,7 +377,9 @@ impl State {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .any(|known| known["id"].as_u64() == Some(*field) && known["customized_type"] == "issue")
+                .any(|known| {
+                    known["id"].as_u64() == Some(*field) && known["customized_type"] == "issue"
+                })
         }) {
             return Err(error(422, &["Custom field is invalid"]));
         }
@@ -648,7 +653,13 @@ impl DemoRedmine {
 
     /// Opens a ticket as `login` (alice, bob or admin), with the "Discord thread" field set
     /// to `thread` when given; returns its id.
-    pub fn open_ticket(&self, login: &str, subject: &str, description: &str, thread: Option<&str>) -> u64 {
+    pub fn open_ticket(
+        &self,
+        login: &str,
+        subject: &str,
+        description: &str,
+        thread: Option<&str>,
+    ) -> u64 {
         self.with_state(|state| {
             let me = state.accounts.get(login).cloned().unwrap_or(Value::Null);
             let body = json!({ "issue": { "subject": subject, "description": description } });
@@ -686,10 +697,17 @@ impl DemoRedmine {
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|journal| journal["notes"].as_str().is_some_and(|notes| !notes.is_empty()))
+            .filter(|journal| {
+                journal["notes"]
+                    .as_str()
+                    .is_some_and(|notes| !notes.is_empty())
+            })
             .map(|journal| {
                 (
-                    journal["user"]["name"].as_str().unwrap_or_default().to_owned(),
+                    journal["user"]["name"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
                     journal["notes"].as_str().unwrap_or_default().to_owned(),
                 )
             })

@@ -154,7 +154,11 @@ pub fn parse(text: &str) -> Result<FileSettings> {
         if threader.thread_field.trim().is_empty() || threader.state_field.trim().is_empty() {
             bail!("threader.thread_field and threader.state_field must not be empty");
         }
-        if threader.thread_field.trim().eq_ignore_ascii_case(threader.state_field.trim()) {
+        if threader
+            .thread_field
+            .trim()
+            .eq_ignore_ascii_case(threader.state_field.trim())
+        {
             bail!("threader.thread_field and threader.state_field must be two different fields");
         }
     }

@@ -88,4 +88,3 @@ pub fn run_settings() -> Result<RunSettings> {
 pub fn backend_timeout(settings: &RunSettings) -> std::time::Duration {
     std::time::Duration::from_secs(settings.bot.timeout_seconds)
 }
-

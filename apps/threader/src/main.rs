@@ -15,9 +15,9 @@ use appkit::{failed, usage, Failure};
 use clap::Parser;
 use discord::{BotToken, DiscordChat};
 use domain::{ChannelId, GuildId, TicketId};
-use ports::threader::{People, PassReport, Threader, ThreaderSettings};
-use ports::TicketTracker;
 use ports::directory::DirectoryError;
+use ports::threader::{PassReport, People, Threader, ThreaderSettings};
+use ports::TicketTracker;
 use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
 use tracing::{info, warn};
 
@@ -84,14 +84,16 @@ struct Setup {
 
 async fn setup(cli: &Cli, stop: Arc<AtomicBool>) -> Result<Setup, Failure> {
     let file = appkit::settings::file_settings().map_err(usage)?;
-    let threader_file = file
-        .threader
-        .as_ref()
-        .ok_or_else(|| usage(anyhow!("netbot.toml has no [threader] section: add `[threader]` with `channel = CHANNEL_ID`")))?;
+    let threader_file = file.threader.as_ref().ok_or_else(|| {
+        usage(anyhow!(
+            "netbot.toml has no [threader] section: add `[threader]` with `channel = CHANNEL_ID`"
+        ))
+    })?;
     let guild = required("DISCORD_GUILD_ID")
         .and_then(|text| {
-            GuildId::parse(&text)
-                .with_context(|| format!("DISCORD_GUILD_ID must be the server's numeric id, not '{text}'"))
+            GuildId::parse(&text).with_context(|| {
+                format!("DISCORD_GUILD_ID must be the server's numeric id, not '{text}'")
+            })
         })
         .map_err(usage)?;
     let token = BotToken::new(required("DISCORD_TOKEN").map_err(usage)?);
@@ -189,13 +191,20 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             .await
             .context("the pass could not start")
             .map_err(failed)?;
-        info!(elapsed_ms = started.elapsed().as_millis(), "{}", report.summary());
+        info!(
+            elapsed_ms = started.elapsed().as_millis(),
+            "{}",
+            report.summary()
+        );
         print_report(&report)?;
         let Some(every) = cli.every else {
             return outcome(&report);
         };
         if !report.failed.is_empty() {
-            warn!(failed = report.failed.len(), "some tickets failed; trying again next pass");
+            warn!(
+                failed = report.failed.len(),
+                "some tickets failed; trying again next pass"
+            );
         }
         if !sleep_unless_stopped(every, &stop).await {
             return Ok(());
@@ -298,10 +307,7 @@ async fn demo(cli: &Cli) -> Result<(), Failure> {
         stop: Arc::new(AtomicBool::new(false)),
     };
     let threader = Threader::new(tracker, chat, settings);
-    let report = threader
-        .pass(People::default())
-        .await
-        .map_err(failed)?;
+    let report = threader.pass(People::default()).await.map_err(failed)?;
     let mut out = String::new();
     for thread in discord.threads() {
         out.push_str(&format!("Discord thread '{}':\n", thread.name));

@@ -2,8 +2,8 @@
 //! mentions defused, and the 2000-character limit kept at line boundaries.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use domain::JournalId;
 use domain::render::discord::{self, MESSAGE_LIMIT};
+use domain::JournalId;
 use domain::{Journal, Named, Principal, Site, SiteCounts, SiteDetails, Ticket, TicketId, User};
 
 fn now() -> DateTime<Utc> {

@@ -1,9 +1,9 @@
 //! Snapshots of every text and JSON rendering of tickets.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use domain::JournalId;
 use domain::render::text::{ticket_details, ticket_table, Colour};
 use domain::render::{json, sanitize};
+use domain::JournalId;
 use domain::{Journal, Named, Principal, Team, Ticket, TicketId, User};
 
 fn now() -> DateTime<Utc> {

@@ -34,7 +34,10 @@ async fn a_ticket_is_read_with_its_journals_and_only_notes_become_notes() {
     let notes: Vec<_> = ticket.notes().collect();
     assert!(notes.len() >= 2, "{notes:?}");
     assert!(notes.iter().all(|note| !note.text.trim().is_empty()));
-    assert!(ticket.journals.windows(2).all(|pair| pair[0].id < pair[1].id));
+    assert!(ticket
+        .journals
+        .windows(2)
+        .all(|pair| pair[0].id < pair[1].id));
     assert!(
         notes.iter().all(|note| note.author_id.is_some()),
         "journals carry their author's id: {notes:?}"

@@ -75,9 +75,12 @@ fn a_bad_duration_is_a_usage_error() {
 #[tokio::test]
 async fn one_pass_prints_its_summary_and_a_dry_run_writes_nothing() {
     let world = World::new().await;
-    let ticket = world
-        .redmine
-        .open_ticket("alice", "Mast light out", "Seen from the road.", Some("yes"));
+    let ticket = world.redmine.open_ticket(
+        "alice",
+        "Mast light out",
+        "Seen from the road.",
+        Some("yes"),
+    );
     assert!(world
         .redmine
         .change_as("bob", ticket, &json!({ "notes": "Bulb ordered." })));
@@ -99,9 +102,20 @@ async fn one_pass_prints_its_summary_and_a_dry_run_writes_nothing() {
 
     let dry = run(true).await.expect("run threader");
     let stdout = String::from_utf8_lossy(&dry.stdout);
-    assert_eq!(dry.status.code(), Some(0), "{stdout} {}", String::from_utf8_lossy(&dry.stderr));
-    assert!(stdout.contains(&format!("#{ticket}: would open a thread")), "{stdout}");
-    assert!(world.discord.threads().is_empty(), "a dry run opened a thread");
+    assert_eq!(
+        dry.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("#{ticket}: would open a thread")),
+        "{stdout}"
+    );
+    assert!(
+        world.discord.threads().is_empty(),
+        "a dry run opened a thread"
+    );
     assert!(world
         .discord
         .requests()
@@ -116,7 +130,12 @@ async fn one_pass_prints_its_summary_and_a_dry_run_writes_nothing() {
 
     let real = run(false).await.expect("run threader");
     let stdout = String::from_utf8_lossy(&real.stdout);
-    assert_eq!(real.status.code(), Some(0), "{stdout} {}", String::from_utf8_lossy(&real.stderr));
+    assert_eq!(
+        real.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&real.stderr)
+    );
     assert_eq!(
         stdout.trim(),
         "threader: 1 tickets looked at, 2 notes to Discord, 0 notes to Redmine, 1 threads created, 0 failed"

@@ -34,7 +34,10 @@ async fn a_ticket_asking_for_a_thread_gets_one_with_its_description_and_notes() 
     assert!(texts[1].starts_with("**Bob Builder** on"), "{texts:#?}");
     assert!(texts[1].contains("Cable checked: dry."), "{texts:#?}");
     let fake = world.discord.thread(thread).expect("the thread");
-    assert_eq!(fake.name, format!("#{ticket} Othello rooftop node drops packets"));
+    assert_eq!(
+        fake.name,
+        format!("#{ticket} Othello rooftop node drops packets")
+    );
     assert_eq!(fake.parent, crate::CHANNEL);
     // The thread was started from the bot's starter message in the channel.
     let starters: Vec<_> = world
@@ -53,9 +56,10 @@ async fn members_messages_become_notes_as_themselves_or_with_their_name() {
     world.pass().await;
     let thread = world.thread_of(ticket);
 
-    let from_alice = world
-        .discord
-        .member_says(thread, ALICE, "alice", "Swapping the radio tomorrow.");
+    let from_alice =
+        world
+            .discord
+            .member_says(thread, ALICE, "alice", "Swapping the radio tomorrow.");
     let from_carol = world
         .discord
         .member_says(thread, CAROL, "carol", "I can bring a ladder.");
@@ -77,7 +81,10 @@ async fn members_messages_become_notes_as_themselves_or_with_their_name() {
         .find(|(_, text)| text.contains("ladder"))
         .expect("carol's note");
     assert_ne!(carol_note.0, "Alice Liddell");
-    assert!(carol_note.1.starts_with("carol on Discord wrote:"), "{carol_note:?}");
+    assert!(
+        carol_note.1.starts_with("carol on Discord wrote:"),
+        "{carol_note:?}"
+    );
     assert!(carol_note.1.contains(&from_carol.to_string()));
 }
 
@@ -99,7 +106,11 @@ async fn nothing_echoes_and_a_quiet_pass_asks_nothing_per_ticket() {
     let report = world.pass().await;
 
     assert_eq!((report.to_discord, report.to_redmine), (0, 0), "{report:?}");
-    assert_eq!(world.thread_texts(thread), messages_before, "alice's note did not come back");
+    assert_eq!(
+        world.thread_texts(thread),
+        messages_before,
+        "alice's note did not come back"
+    );
     assert_eq!(world.note_texts(ticket), notes_before);
     let redmine_requests: Vec<String> = world.redmine.received().await[redmine_before..].to_vec();
     let per_ticket: Vec<&String> = redmine_requests
@@ -111,7 +122,11 @@ async fn nothing_echoes_and_a_quiet_pass_asks_nothing_per_ticket() {
         .iter()
         .map(testkit::discord::FakeRequest::line)
         .collect();
-    assert_eq!(discord_requests.len(), 1, "one active-threads call: {discord_requests:#?}");
+    assert_eq!(
+        discord_requests.len(),
+        1,
+        "one active-threads call: {discord_requests:#?}"
+    );
 }
 
 #[tokio::test]
@@ -134,12 +149,17 @@ async fn redmine_notes_and_status_changes_reach_the_thread_once() {
 
     let texts = world.thread_texts(thread);
     assert_eq!(
-        texts.iter().filter(|text| text.contains("Radio swapped.")).count(),
+        texts
+            .iter()
+            .filter(|text| text.contains("Radio swapped."))
+            .count(),
         1,
         "{texts:#?}"
     );
     assert!(
-        texts.iter().any(|text| text.contains("status: In Progress → New")),
+        texts
+            .iter()
+            .any(|text| text.contains("status: In Progress → New")),
         "{texts:#?}"
     );
 }
@@ -160,14 +180,19 @@ async fn a_long_note_is_split_and_nothing_is_lost() {
     world.pass().await;
 
     let messages = world.discord.messages(thread);
-    assert!(messages.iter().all(|message| message.content.chars().count() <= 2000));
+    assert!(messages
+        .iter()
+        .all(|message| message.content.chars().count() <= 2000));
     let all: String = messages
         .iter()
         .map(|message| message.content.as_str())
         .collect::<Vec<_>>()
         .join("\n");
     for n in 0..300 {
-        assert!(all.contains(&format!("line {n} of a long log excerpt")), "line {n} lost");
+        assert!(
+            all.contains(&format!("line {n} of a long log excerpt")),
+            "line {n} lost"
+        );
     }
 }
 
@@ -190,8 +215,14 @@ async fn nothing_the_threader_sends_pings_anyone() {
     assert!(!seen.is_empty());
     for mentions in seen {
         assert_eq!(mentions["parse"], json!([]), "{mentions}");
-        assert!(mentions["users"].as_array().is_none_or(Vec::is_empty), "{mentions}");
-        assert!(mentions["roles"].as_array().is_none_or(Vec::is_empty), "{mentions}");
+        assert!(
+            mentions["users"].as_array().is_none_or(Vec::is_empty),
+            "{mentions}"
+        );
+        assert!(
+            mentions["roles"].as_array().is_none_or(Vec::is_empty),
+            "{mentions}"
+        );
     }
 }
 
@@ -237,15 +268,25 @@ async fn a_deleted_thread_is_recreated_once_and_the_field_points_to_it() {
     let second = world.thread_of(ticket);
     assert_ne!(first, second);
     let texts = world.thread_texts(second);
-    assert!(texts.iter().any(|text| text.contains("Anyone?")), "{texts:#?}");
-    assert!(texts.iter().any(|text| text.contains("Cable checked")), "{texts:#?}");
+    assert!(
+        texts.iter().any(|text| text.contains("Anyone?")),
+        "{texts:#?}"
+    );
+    assert!(
+        texts.iter().any(|text| text.contains("Cable checked")),
+        "{texts:#?}"
+    );
 
     world.discord.delete_thread(second);
     assert!(world
         .redmine
         .change_as("bob", ticket, &json!({ "notes": "Hello?" })));
     let report = world.pass().await;
-    assert_eq!(report.failed.len(), 1, "a second deletion is reported: {report:?}");
+    assert_eq!(
+        report.failed.len(),
+        1,
+        "a second deletion is reported: {report:?}"
+    );
     assert_eq!(world.thread_of(ticket), second);
 }
 
@@ -310,13 +351,23 @@ fn ending(world: &World, ticket: u64, thread: u64) -> (Vec<String>, Vec<String>)
 #[track_caller]
 fn assert_exactly_once(world: &World, ticket: u64, thread: u64, context: &str) {
     let (messages, notes) = ending(world, ticket, thread);
-    for needle in ["Radio swapped.", "Cable checked: dry.", "Loss starts around 22:00."] {
+    for needle in [
+        "Radio swapped.",
+        "Cable checked: dry.",
+        "Loss starts around 22:00.",
+    ] {
         let n = messages.iter().filter(|text| text.contains(needle)).count();
-        assert_eq!(n, 1, "{context}: '{needle}' in the thread {n} times: {messages:#?}");
+        assert_eq!(
+            n, 1,
+            "{context}: '{needle}' in the thread {n} times: {messages:#?}"
+        );
     }
     for needle in ["Thanks, loss is gone.", "Confirmed from my side."] {
         let n = notes.iter().filter(|text| text.contains(needle)).count();
-        assert_eq!(n, 1, "{context}: '{needle}' in the notes {n} times: {notes:#?}");
+        assert_eq!(
+            n, 1,
+            "{context}: '{needle}' in the notes {n} times: {notes:#?}"
+        );
         let n = messages.iter().filter(|text| text.contains(needle)).count();
         assert_eq!(n, 1, "{context}: '{needle}' echoed back: {messages:#?}");
     }
@@ -339,10 +390,17 @@ async fn a_pass_failing_at_any_write_and_run_again_ends_with_everything_exactly_
         .iter()
         .filter(|request| request.method != "GET")
         .count();
-    assert!(redmine_writes >= 3 && discord_writes >= 1, "{redmine_writes} {discord_writes}");
+    assert!(
+        redmine_writes >= 3 && discord_writes >= 1,
+        "{redmine_writes} {discord_writes}"
+    );
 
     for side in ["redmine", "discord"] {
-        let writes = if side == "redmine" { redmine_writes } else { discord_writes };
+        let writes = if side == "redmine" {
+            redmine_writes
+        } else {
+            discord_writes
+        };
         for n in 1..=writes {
             let world = World::new().await;
             let (ticket, thread) = pending_work(&world).await;
@@ -352,7 +410,11 @@ async fn a_pass_failing_at_any_write_and_run_again_ends_with_everything_exactly_
                 world.discord.fail_nth_write(n, 500);
             }
             let failing = world.pass().await;
-            assert_eq!(failing.failed.len(), 1, "{side} write {n} failed the ticket: {failing:?}");
+            assert_eq!(
+                failing.failed.len(),
+                1,
+                "{side} write {n} failed the ticket: {failing:?}"
+            );
             world.pass().await;
             world.pass().await;
             assert_exactly_once(&world, ticket, thread, &format!("{side} write {n} failed"));
