@@ -5,6 +5,7 @@
 pub mod age;
 pub mod chat;
 pub mod ids;
+pub mod notify;
 pub mod people;
 pub mod query;
 pub mod render;

@@ -165,6 +165,7 @@ mod tests {
             url: format!("https://redmine.example.org/issues/{n}"),
             journals: Vec::new(),
             thread_field: None,
+            category: None,
             sync_state: None,
         }
     }

@@ -243,6 +243,39 @@ pub trait TicketTracker: Send + Sync + 'static {
     fn project(&self, identifier: &str)
         -> impl Future<Output = Result<Named, TrackerError>> + Send;
 
+    /// The newest tickets (any status), newest first, at most `limit` (at most 100).
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn newest(
+        &self,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
+    /// Every open ticket in the status with this id, paged to the end.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn in_status(
+        &self,
+        status_id: u64,
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
+    /// Every tracker (ticket kind: Bug, Feature, …).
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn trackers(&self) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
+
+    /// The ticket categories of a project (by identifier).
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the project or its categories cannot be read.
+    fn categories(
+        &self,
+        project: &str,
+    ) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
+
     /// Tickets that ask for a chat thread (the thread field has any value), with the values
     /// of the thread and state fields, paged to the end.
     ///

@@ -200,14 +200,18 @@ impl State {
             .issues
             .values()
             .rev()
-            .filter(|issue| {
-                query.get("status_id").map(String::as_str) != Some("open") || self.is_open(issue)
+            .filter(|issue| match query.get("status_id").map(String::as_str) {
+                Some("open") => self.is_open(issue),
+                Some(number) => number.parse::<u64>().map_or(true, |wanted| {
+                    issue["status"]["id"].as_u64() == Some(wanted)
+                }),
+                None => true,
             })
             .filter(|issue| {
                 // `cf_N=*`: the custom field has a value.
                 query
-                    .iter()
-                    .filter_map(|(name, _)| name.strip_prefix("cf_")?.parse::<u64>().ok())
+                    .keys()
+                    .filter_map(|name| name.strip_prefix("cf_")?.parse::<u64>().ok())
                     .all(|field| custom_value(issue, field).is_some())
             })
             .filter(|issue| {
@@ -332,6 +336,7 @@ impl State {
         json!({ "results": page, "total_count": hits.len(), "offset": offset, "limit": limit })
     }
 
+    #[allow(clippy::result_large_err)] // a test fake: the refusal is the answer to send
     fn update(&mut self, me: &Value, id: u64, body: &Value) -> Result<(), ResponseTemplate> {
         let changes = &body["issue"];
         let assignee = match &changes["assigned_to_id"] {
@@ -567,6 +572,22 @@ impl Respond for Fake {
                 ResponseTemplate::new(200).set_body_json(json!({ "user": me }))
             }
             ("GET", "/issue_statuses.json", _) => ok("issue_statuses.json"),
+            ("GET", "/trackers.json", _) => ResponseTemplate::new(200).set_body_json(json!({
+                "trackers": [
+                    { "id": 1, "name": "Bug" }, { "id": 2, "name": "Feature" },
+                    { "id": 3, "name": "Support" }
+                ]
+            })),
+            ("GET", "/projects/netops.json" | "/projects/1.json", _) => {
+                ResponseTemplate::new(200).set_body_json(json!({
+                    "project": fixture("redmine/projects.json")["projects"][0].clone()
+                }))
+            }
+            ("GET", "/projects/1/issue_categories.json", _) => ResponseTemplate::new(200)
+                .set_body_json(json!({
+                    "issue_categories": [{ "id": 1, "name": "Links" }, { "id": 2, "name": "Power" }],
+                    "total_count": 2
+                })),
             ("GET", "/projects/netops/memberships.json", _) => {
                 ok("projects__netops__memberships.json")
             }
@@ -682,6 +703,18 @@ impl DemoRedmine {
             let me = state.accounts.get(login).cloned().unwrap_or(Value::Null);
             state.update(&me, id, &json!({ "issue": changes })).is_ok()
         })
+    }
+
+    /// Sets a ticket's fields directly, without a journal (as if it had been so for long):
+    /// e.g. `{"assigned_to": {"id": 5, "name": "Alice Liddell"}, "updated_on": "…"}`.
+    pub fn set_fields(&self, id: u64, fields: &Value) {
+        self.with_state(|state| {
+            if let (Some(issue), Some(fields)) = (state.issues.get_mut(&id), fields.as_object()) {
+                for (name, value) in fields {
+                    issue[name.as_str()] = value.clone();
+                }
+            }
+        });
     }
 
     /// One ticket as the fake holds it (with journals and custom fields).

@@ -641,6 +641,22 @@ impl TicketTracker for Redmine {
         })
     }
 
+    async fn newest(&self, limit: usize) -> Result<Vec<Ticket>, TrackerError> {
+        self.newest_tickets(limit).await
+    }
+
+    async fn in_status(&self, status_id: u64) -> Result<Vec<Ticket>, TrackerError> {
+        self.tickets_in_status(status_id).await
+    }
+
+    async fn trackers(&self) -> Result<Vec<domain::Named>, TrackerError> {
+        self.tracker_kinds().await
+    }
+
+    async fn categories(&self, project: &str) -> Result<Vec<domain::Named>, TrackerError> {
+        self.project_categories(project).await
+    }
+
     async fn project(&self, identifier: &str) -> Result<domain::Named, TrackerError> {
         self.project_named(identifier).await
     }

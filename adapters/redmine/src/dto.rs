@@ -36,6 +36,8 @@ pub(crate) struct IssueDto {
     pub author: NamedDto,
     #[serde(default)]
     pub assigned_to: Option<NamedDto>,
+    #[serde(default)]
+    pub category: Option<NamedDto>,
     pub subject: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -208,4 +210,16 @@ pub(crate) struct SearchResultDto {
 #[derive(Debug, Deserialize)]
 pub(crate) struct ProjectEnvelope {
     pub project: NamedDto,
+}
+
+/// `GET /trackers.json`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TrackersEnvelope {
+    pub trackers: Vec<NamedDto>,
+}
+
+/// `GET /projects/N/issue_categories.json`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CategoriesEnvelope {
+    pub issue_categories: Vec<NamedDto>,
 }
