@@ -39,7 +39,6 @@ pub struct TooManyRedirects;
 
 /// An HTTP client builder with netbot's policy: a timeout, a user agent, and redirects
 /// followed only within the origin of the request.
-#[must_use]
 pub fn client(timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .timeout(timeout)

@@ -146,12 +146,15 @@ impl Netbox {
     /// # Errors
     /// [`ConfigError`] for a bad URL, token or CA file.
     pub fn new(config: NetboxConfig) -> Result<Self, ConfigError> {
-        let base = web_base(&config.url).ok_or_else(|| ConfigError::BadUrl(config.url.clone()))?;
-        let api = base
+        // User-info in NETBOX_URL is dropped: the token is NetBox's credential, and reqwest
+        // would turn `user:password@` into a second `Authorization` header. Nothing shown
+        // carries it either.
+        let web = web_base(&config.url)
+            .map(|url| httpkit::without_user_info(&url))
+            .ok_or_else(|| ConfigError::BadUrl(config.url.clone()))?;
+        let api = web
             .join("api/")
             .map_err(|_| ConfigError::BadUrl(config.url.clone()))?;
-        // Requests keep any user-info of NETBOX_URL; what is shown never does.
-        let web = httpkit::without_user_info(&base);
         let host = match web.port() {
             Some(port) => format!("{}:{port}", web.host_str().unwrap_or_default()),
             None => web.host_str().unwrap_or_default().to_owned(),

@@ -12,9 +12,16 @@ pub mod text;
 /// controls and zero-width characters, which reorder or hide what a line shows, are dropped.
 #[must_use]
 pub fn sanitize(text: &str, keep_newlines: bool) -> String {
+    let visible: String = text.chars().filter(|c| !is_invisible_format(*c)).collect();
+    sanitize_controls(&visible, keep_newlines)
+}
+
+/// [`sanitize`] without dropping zero-width characters: for text that has been escaped
+/// already, whose zero-width spaces defuse mentions.
+#[must_use]
+pub fn sanitize_controls(text: &str, keep_newlines: bool) -> String {
     text.replace("\r\n", "\n")
         .chars()
-        .filter(|c| !is_invisible_format(*c))
         .map(|c| match c {
             '\n' if keep_newlines => '\n',
             '\t' => ' ',

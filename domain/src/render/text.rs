@@ -189,7 +189,7 @@ pub fn site_table(sites: &[Site], colour: Colour) -> String {
             Cell::new(
                 site.region
                     .as_deref()
-                    .map_or_else(|| String::from("-"), |region| cell_text(region)),
+                    .map_or_else(|| String::from("-"), cell_text),
             ),
         ]
     });

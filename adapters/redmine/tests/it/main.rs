@@ -5,6 +5,7 @@
 mod changing;
 mod contract;
 mod errors;
+mod hostile;
 mod listing;
 mod people;
 mod reading;
