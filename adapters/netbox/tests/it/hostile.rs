@@ -65,7 +65,12 @@ async fn a_next_link_back_to_a_page_already_read_ends_the_list() {
         .mount(&server)
         .await;
 
-    let sites = netbox(&base).sites().await.unwrap();
+    let netbox = netbox(&base);
+    let sites = netbox.sites();
+    let sites = tokio::time::timeout(std::time::Duration::from_secs(30), sites)
+        .await
+        .expect("the listing ends")
+        .unwrap();
 
     assert_eq!(sites.len(), 4);
     assert_eq!(received(&server).await.len(), 2);
@@ -94,7 +99,12 @@ async fn pages_that_bring_nothing_new_end_the_list_without_repeats() {
         .mount(&server)
         .await;
 
-    let sites = netbox(&server.uri()).sites().await.unwrap();
+    let netbox = netbox(&server.uri());
+    let sites = netbox.sites();
+    let sites = tokio::time::timeout(std::time::Duration::from_secs(30), sites)
+        .await
+        .expect("the listing ends")
+        .unwrap();
 
     assert_eq!(sites.len(), 2);
     assert_eq!(received(&server).await.len(), 2);

@@ -275,3 +275,42 @@ async fn the_demo_still_lists_tickets() {
     let (run, _) = against_fixture(&[]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[tokio::test]
+async fn a_bad_ticket_number_is_a_usage_error_not_a_search() {
+    let redmine = DemoRedmine::start().await;
+    let env = [
+        ("REDMINE_URL", redmine.url()),
+        ("REDMINE_TOKEN", "k".into()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    for args in [
+        &["0", "resolve"][..],
+        &["5x", "resolve"],
+        &["99999999999999999999", "assign", "bob"],
+    ] {
+        let run = tickets(args, &env).await;
+        assert_eq!(run.code, 2, "{args:?}: {}", run.transcript());
+        assert!(
+            run.stderr.contains("is not a ticket number"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(redmine.received().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_key_with_a_line_break_is_a_configuration_error() {
+    let redmine = DemoRedmine::start().await;
+    let run = tickets(
+        &[],
+        &[
+            ("REDMINE_URL", &redmine.url()),
+            ("REDMINE_TOKEN", "abc\ndef"),
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("REDMINE_TOKEN"), "{}", run.stderr);
+}
