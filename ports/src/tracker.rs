@@ -70,6 +70,17 @@ pub enum TrackerError {
         "the tracker has no ticket field named '{0}': create it (see the README's threader setup)"
     )]
     NoSuchField(String),
+    /// The first part of a change was applied and confirmed, the rest failed.
+    #[error("ticket {id} got {applied}, but not the rest of the change: {error}")]
+    PartlyApplied {
+        /// The ticket.
+        id: TicketId,
+        /// What was applied, e.g. "the status 'In Progress'".
+        applied: String,
+        /// Why the rest was not (in the message rather than a `#[source]`: the bot shows
+        /// only the message, and the CLI's chain would say it twice).
+        error: Box<TrackerError>,
+    },
     /// No answer in time.
     #[error("the tracker at {host} did not answer in {seconds} s, try again")]
     Timeout {

@@ -30,9 +30,32 @@ pub fn failed(error: impl Into<anyhow::Error>) -> Failure {
     }
 }
 
-/// Logs to stderr, filtered by `RUST_LOG` (default `warn`), and reads `.env` if there is one
-/// (the environment wins over it).
-pub fn start() {
+/// The settings a `.env` file may set: netbot's own. Anything else there (`HTTP_PROXY`,
+/// `SSL_CERT_FILE`, `LD_PRELOAD`, …) would change how the programs talk to the world and is
+/// ignored with a warning.
+const DOTENV_PREFIXES: [&str; 5] = ["REDMINE_", "NETBOX_", "DISCORD_", "NETBOT_", "TICKETS_"];
+const DOTENV_NAMES: [&str; 2] = ["RUST_LOG", "NO_COLOR"];
+
+/// The largest `.env` read, in bytes.
+const MAX_DOTENV_BYTES: u64 = 64 * 1024;
+
+/// Whether a `.env` file may set this variable.
+#[must_use]
+pub fn dotenv_may_set(name: &str) -> bool {
+    DOTENV_PREFIXES
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+        || DOTENV_NAMES.contains(&name)
+}
+
+/// Reads `./.env` if there is one (the working directory only, never a parent's), then logs
+/// to stderr, filtered by `RUST_LOG` (default `warn`). The environment wins over `.env`.
+///
+/// # Errors
+/// A settings failure (exit status 2) naming what is wrong with `.env`: not a file,
+/// unreadable, too large, or a line that does not parse.
+pub fn start() -> Result<(), Failure> {
+    let dotenv = load_dotenv(std::path::Path::new(".env"));
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -40,16 +63,80 @@ pub fn start() {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .init();
-    // A missing .env is fine; the environment alone may hold the settings.
-    let _ = dotenvy::dotenv();
+    for name in dotenv? {
+        tracing::warn!(
+            variable = %domain::render::one_line(&name),
+            "ignored in .env: it may set only netbot's own settings (REDMINE_*, NETBOX_*, DISCORD_*, NETBOT_*, TICKETS_*, RUST_LOG, NO_COLOR)"
+        );
+    }
+    Ok(())
+}
+
+/// Sets the allowed variables of the `.env` at `path` that the environment does not set;
+/// returns the names it ignored. A missing file is fine.
+fn load_dotenv(path: &std::path::Path) -> Result<Vec<String>, Failure> {
+    use std::io::Read as _;
+    let fail = |reason: String| usage(anyhow::anyhow!("{}: {reason}", path.display()));
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(fail(format!("cannot be read ({error})"))),
+    };
+    let metadata = file
+        .metadata()
+        .map_err(|error| fail(format!("cannot be read ({error})")))?;
+    if !metadata.is_file() {
+        return Err(fail(String::from("is not a regular file")));
+    }
+    let mut text = String::new();
+    file.take(MAX_DOTENV_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|error| fail(format!("cannot be read ({error})")))?;
+    if text.len() as u64 > MAX_DOTENV_BYTES {
+        return Err(fail(format!(
+            "is larger than {} KiB",
+            MAX_DOTENV_BYTES / 1024
+        )));
+    }
+    let mut ignored = Vec::new();
+    for entry in dotenvy::from_read_iter(text.as_bytes()) {
+        let (name, value) = entry.map_err(|error| fail(dotenv_problem(&error, &text)))?;
+        if !dotenv_may_set(&name) {
+            ignored.push(name);
+        } else if std::env::var_os(&name).is_none() {
+            std::env::set_var(&name, value);
+        }
+    }
+    Ok(ignored)
+}
+
+/// What is wrong with a `.env`, by line number: dotenvy's own message quotes the line,
+/// which may hold a secret.
+fn dotenv_problem(error: &dotenvy::Error, text: &str) -> String {
+    match error {
+        dotenvy::Error::LineParse(line, _) => {
+            let first = line.lines().next().unwrap_or_default().trim();
+            let number = text
+                .lines()
+                .position(|candidate| !first.is_empty() && candidate.trim() == first)
+                .map_or_else(String::new, |index| format!(" {}", index + 1));
+            format!("line{number} is not NAME=value")
+        }
+        dotenvy::Error::Io(error) => format!("cannot be read ({error})"),
+        _ => String::from("cannot be read"),
+    }
 }
 
 /// The exit status for a result, with a failure printed as one line: `PROGRAM: error: …`.
+///
+/// The message is cleaned for a terminal: errors quote servers (a 422's reasons, names,
+/// status names), and no escape sequence, line break or bidi control of theirs gets through.
 pub fn finish(program: &str, result: Result<(), Failure>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            let _ = writeln!(std::io::stderr(), "{program}: error: {:#}", failure.error);
+            let message = domain::render::one_line(&format!("{:#}", failure.error));
+            let _ = writeln!(std::io::stderr(), "{program}: error: {message}");
             ExitCode::from(failure.code)
         }
     }

@@ -69,12 +69,11 @@ fn parse_ticket(text: &str) -> Result<TicketId, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    appkit::start();
     let cli = Cli::parse();
-    let result = if cli.demo {
-        demo(&cli).await
-    } else {
-        run(&cli).await
+    let result = match appkit::start() {
+        Ok(()) if cli.demo => demo(&cli).await,
+        Ok(()) => run(&cli).await,
+        Err(failure) => Err(failure),
     };
     appkit::finish("threader", result)
 }
