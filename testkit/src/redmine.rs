@@ -62,7 +62,8 @@ struct State {
     custom_fields: Value,
     /// One journal id sequence across all tickets, as in Redmine.
     next_journal: u64,
-    /// The fake's clock, set by the test: `created_on`, `updated_on` and journal times.
+    /// The fake's clock, set by the test (it starts at 2026-11-27T12:00:00Z, the instant the
+    /// end-to-end tests compute ages from): `created_on`, `updated_on` and journal times.
     now: DateTime<Utc>,
     /// Write requests (POST, PUT, DELETE) counted from when a failure was armed, and which
     /// one fails with which status.
@@ -147,7 +148,7 @@ impl State {
             accounts,
             custom_fields,
             next_journal,
-            now: DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
+            now: DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z")
                 .map(|time| time.with_timezone(&Utc))
                 .unwrap_or_default(),
             writes_seen: 0,
