@@ -205,8 +205,62 @@ pub struct SyncInput<'a> {
 pub struct ToThread {
     /// The journal it mirrors; `None` for the ticket's description.
     pub journal: Option<JournalId>,
-    /// The text (split into messages of at most 2000 characters by the chat adapter).
+    /// Which piece of the mirror this is, and of how many: a text longer than one message
+    /// is posted as pieces, each carrying its origin and its number, so a pass that stopped
+    /// after some of them posts exactly the rest.
+    pub part: (usize, usize),
+    /// The text of one message (at most [`PIECE_LIMIT`] characters).
     pub text: String,
+}
+
+/// The longest piece of a mirror: Discord's 2000 characters less room for the piece's mark.
+pub const PIECE_LIMIT: usize = 1900;
+
+/// The mirror of one origin as messages: the text itself when it fits in one, else pieces
+/// each ending in `-# [#ID part P/N](<ORIGIN>)`, and which of them are already in the thread.
+fn pieces(
+    input: &SyncInput<'_>,
+    journal: Option<JournalId>,
+    origin: &str,
+    text: &str,
+) -> Vec<ToThread> {
+    let marker = format!("(<{origin}>)");
+    let posted_by_bot = |needle: &str| {
+        input.messages.iter().any(|message| {
+            message.author_is_bot
+                && message.content.contains(&marker)
+                && message.content.contains(needle)
+        })
+    };
+    let split = crate::chat::split_message(text, PIECE_LIMIT);
+    let n = split.len();
+    if n <= 1 {
+        if posted_by_bot("") {
+            return Vec::new();
+        }
+        return vec![ToThread {
+            journal,
+            part: (1, 1),
+            text: text.to_owned(),
+        }];
+    }
+    split
+        .into_iter()
+        .enumerate()
+        .map(|(index, piece)| (index + 1, piece))
+        .filter(|(part, _)| !posted_by_bot(&format!("part {part}/{n}]")))
+        .map(|(part, piece)| ToThread {
+            journal,
+            part: (part, n),
+            text: format!(
+                "{piece}\n-# {}",
+                crate::render::discord::link(
+                    &format!("#{} part {part}/{n}", input.ticket.id),
+                    origin
+                )
+            ),
+        })
+        .collect()
 }
 
 /// A note to write on the ticket, mirroring one thread message.
@@ -255,13 +309,6 @@ impl SyncPlan {
 /// The address a journal's mirror links to: `URL#change-JOURNAL`.
 fn journal_url(ticket: &Ticket, journal: JournalId) -> String {
     format!("{}#change-{journal}", ticket.url)
-}
-
-/// The marker a journal's mirror carries: its link as [`link`](crate::render::discord::link)
-/// writes it, `(<URL#change-JOURNAL>)`, so that a note merely quoting another change's
-/// address is not taken for that change's mirror.
-fn journal_marker(ticket: &Ticket, journal: JournalId) -> String {
-    format!("(<{}>)", journal_url(ticket, journal))
 }
 
 /// How every note mirroring a message of this thread ends, up to the message id:
@@ -428,29 +475,13 @@ fn message_note(input: &SyncInput<'_>, message: &ChatMessage, mapped: bool) -> S
 #[must_use]
 pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
     let ticket = input.ticket;
-    let mirrored_here = |needle: &str| {
-        input
-            .messages
-            .iter()
-            .any(|message| message.author_is_bot && message.content.contains(needle))
-    };
 
     // Redmine → Discord.
     let mut to_thread = Vec::new();
     let mut archive = false;
     let mut reopen = false;
     if input.state.journal.is_none() && input.state.message.is_none() {
-        let marker = format!("(<{}>)", ticket.url);
-        let already = input
-            .messages
-            .iter()
-            .any(|message| message.author_is_bot && message.content.contains(&marker));
-        if !already {
-            to_thread.push(ToThread {
-                journal: None,
-                text: description_text(ticket),
-            });
-        }
+        to_thread.extend(pieces(input, None, &ticket.url, &description_text(ticket)));
     }
     for journal in &ticket.journals {
         if input.state.journal.is_some_and(|seen| journal.id <= seen) {
@@ -473,13 +504,12 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
             }
             None => {}
         }
-        if mirrored_here(&journal_marker(ticket, journal.id)) {
-            continue;
-        }
-        to_thread.push(ToThread {
-            journal: Some(journal.id),
-            text,
-        });
+        to_thread.extend(pieces(
+            input,
+            Some(journal.id),
+            &journal_url(ticket, journal.id),
+            &text,
+        ));
     }
 
     // Discord → Redmine.

@@ -441,7 +441,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                 people: &context.people.names,
             });
             if self.settings.dry_run {
-                for post in &decided.to_thread {
+                for post in decided.to_thread.iter().filter(|post| post.part.0 == 1) {
                     report.planned.push(format!(
                         "#{id}: would post to Discord: {}",
                         first_line(&post.text)
@@ -456,7 +456,11 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                         first_line(&note.text)
                     ));
                 }
-                report.to_discord += decided.to_thread.len();
+                report.to_discord += decided
+                    .to_thread
+                    .iter()
+                    .filter(|post| post.part.0 == post.part.1)
+                    .count();
                 report.to_redmine += decided.to_ticket.len();
                 return blank_error(decided.blank);
             }
@@ -474,7 +478,10 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                     .post(link.thread, &post.text, &Mentions::none())
                     .await?;
                 posted.extend(ids);
-                report.to_discord += 1;
+                // A long mirror is several pieces; count it once, at its last piece.
+                if post.part.0 == post.part.1 {
+                    report.to_discord += 1;
+                }
             }
             for note in &decided.to_ticket {
                 match &note.as_login {

@@ -421,3 +421,37 @@ async fn a_pass_failing_at_any_write_and_run_again_ends_with_everything_exactly_
         }
     }
 }
+
+#[tokio::test]
+async fn a_long_note_cut_off_between_its_pieces_is_completed_not_repeated() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let long: String = (0..300)
+        .map(|n| format!("line {n} of a long log excerpt\n"))
+        .collect();
+    assert!(world
+        .redmine
+        .change_as("bob", ticket, &json!({ "notes": long })));
+    // The second piece fails: the first is in the thread, the rest is not.
+    world.discord.fail_nth_write(2, 500);
+
+    let failing = world.pass().await;
+    assert_eq!(failing.failed.len(), 1, "{failing:?}");
+    world.pass().await;
+    world.pass().await;
+
+    let messages = world.thread_texts(thread);
+    for n in 0..300 {
+        let line = format!("line {n} of a long log excerpt\n");
+        let count: usize = messages
+            .iter()
+            .map(|text| text.matches(&line).count())
+            .sum();
+        assert_eq!(count, 1, "line {n} appears {count} times: {messages:#?}");
+    }
+    let pieces: Vec<&String> = messages.iter().filter(|text| text.contains(" part ")).collect();
+    assert!(pieces.len() >= 4, "{pieces:#?}");
+    assert!(pieces.iter().all(|text| text.chars().count() <= 2000));
+}
