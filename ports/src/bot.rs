@@ -9,20 +9,23 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use domain::render::{discord, template};
-use domain::{Action, DiscordUserId, Login, Member, Reply, TicketId, TicketQuery};
+use domain::sync::ThreadAsk;
+use domain::{
+    Action, ChannelId, DiscordUserId, GuildId, Login, Member, Reply, TicketId, TicketQuery,
+};
+use tracing::warn;
 
+use crate::chat::Chat;
 use crate::directory::{Directory, DirectoryError};
 use crate::identities::{Identities, Identity, KeyStatus, LinkError, Linked};
 use crate::inventory::{Inventory, InventoryError};
 use crate::sites;
+use crate::threader::open_thread;
 use crate::tickets::{run, Outcome};
-use crate::tracker::{StatusNames, TicketTracker, TrackerError};
+use crate::tracker::{StatusNames, SyncFields, TicketTracker, TrackerError};
 
 /// Discord's limit on autocomplete choices.
 pub const MAX_CHOICES: usize = 25;
-
-/// Discord's limit on a thread name.
-pub const THREAD_NAME_LIMIT: usize = 100;
 
 /// What the bot needs to know besides its ports (from `netbot.toml` and the environment).
 #[derive(Debug, Clone)]
@@ -81,17 +84,6 @@ pub enum TicketAction {
     Progress,
     /// Status Resolved.
     Resolve,
-}
-
-/// What `/thread` needs from Discord: the thread's name and its first message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ThreadStart {
-    /// The ticket.
-    pub ticket: TicketId,
-    /// `#42 Subject…`, at most 100 characters.
-    pub name: String,
-    /// The ticket line, posted first in the thread.
-    pub first_message: String,
 }
 
 fn tracker_error(error: &TrackerError, seconds: u64) -> Reply {
@@ -485,50 +477,68 @@ impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
         }
     }
 
-    /// `/thread ID`: checks the member may see the ticket and says how to name the thread.
-    ///
-    /// # Errors
-    /// The reply to send instead when the thread cannot be opened.
-    pub async fn thread_start(
+    /// `/thread ID` in `channel`: the ticket's thread, opened once. The member must be able
+    /// to see the ticket; a ticket that already has a thread is answered with it; a new thread
+    /// is started from a starter message in the channel (found again if an earlier attempt
+    /// stopped half-way, so no orphan thread is left) and its link written into the ticket's
+    /// thread field, from where the threader syncs it both ways.
+    pub async fn thread<C: Chat>(
         &self,
+        chat: &C,
         member: &Member,
         id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<ThreadStart, Reply> {
-        let id = TicketId::parse(id.trim()).map_err(|error| Reply::error(&error.to_string()))?;
-        let (tracker, _) = self.actor(member, true)?;
-        let ticket = tracker
-            .get(id)
-            .await
-            .map_err(|error| tracker_error(&error, self.settings.timeout_seconds))?;
-        let name: String = format!("#{} {}", ticket.id, ticket.subject)
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(THREAD_NAME_LIMIT)
-            .collect();
-        Ok(ThreadStart {
-            ticket: id,
-            name,
-            first_message: discord::ticket_line(&ticket, now),
-        })
-    }
-
-    /// After Discord made the thread: marks the ticket for sync with a note, as the member,
-    /// that links the thread (the threader takes it from there).
-    pub async fn thread_opened(
-        &self,
-        member: &Member,
-        ticket: TicketId,
-        thread_url: &str,
+        channel: ChannelId,
     ) -> Reply {
+        let id = match TicketId::parse(id.trim()) {
+            Ok(id) => id,
+            Err(error) => return Reply::error(&error.to_string()),
+        };
         let (tracker, _) = match self.actor(member, true) {
             Ok(actor) => actor,
             Err(reply) => return reply,
         };
-        let note = format!("Discord thread for this ticket: {thread_url}");
-        match tracker.add_note(ticket, &note).await {
-            Ok(()) => Reply::public(format!("Thread opened for ticket {ticket}: <{thread_url}>")),
-            Err(error) => tracker_error(&error, self.settings.timeout_seconds),
+        let ticket = match tracker.get(id).await {
+            Ok(ticket) => ticket,
+            Err(error) => return tracker_error(&error, self.settings.timeout_seconds),
+        };
+        if let ThreadAsk::Linked(link) = ThreadAsk::of(ticket.thread_field.as_deref()) {
+            match chat.thread(link.thread).await {
+                Ok(Some(_)) => {
+                    return Reply::public(format!("Ticket {id} already has a thread: <{link}>"));
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    warn!(ticket = %id, %error, "could not read the ticket's thread");
+                    return Reply::error("Discord did not say whether the ticket's thread still exists: try again in a moment");
+                }
+            }
+        }
+        let Ok(guild) = GuildId::new(self.settings.guild_id) else {
+            return Reply::error("This bot has no server configured");
+        };
+        let link = match open_thread(chat, guild, channel, &ticket, None).await {
+            Ok(link) => link,
+            Err(error) => {
+                warn!(ticket = %id, %error, "could not open a thread");
+                return Reply::error(
+                    "Discord refused to open the thread: does netbot have the Create Public Threads permission here?",
+                );
+            }
+        };
+        let fields = SyncFields {
+            thread: Some(link.to_string()),
+            state: None,
+        };
+        match self.tracker.set_sync_fields(id, &fields).await {
+            Ok(()) => Reply::public(format!(
+                "Thread opened for ticket {id}: <{link}>. The ticket's notes will follow, and what is said there goes to the ticket."
+            )),
+            Err(error) => {
+                warn!(ticket = %id, %error, thread = %link, "thread opened but not recorded on the ticket");
+                Reply::error(&format!(
+                    "The thread <{link}> is open, but I could not record it on ticket {id}: run /thread {id} again and I will record this same thread"
+                ))
+            }
         }
     }
 }

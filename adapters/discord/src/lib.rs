@@ -14,9 +14,9 @@ use std::future::Future;
 
 use domain::Reply;
 use serenity::all::{
-    ApplicationId, ChannelId, ChannelType, CreateAllowedMentions, CreateInteractionResponse,
-    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
-    CreateThread, EditInteractionResponse, Http, HttpBuilder, InteractionId,
+    ApplicationId, CreateAllowedMentions, CreateInteractionResponse,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, EditInteractionResponse,
+    Http, HttpBuilder, InteractionId,
 };
 use serenity::builder::Builder as _;
 use tracing::warn;
@@ -178,35 +178,4 @@ pub async fn answer(http: &Http, interaction: &InteractionRef, work: impl Future
     if let Err(error) = deliver(http, interaction, &reply).await {
         warn!(%error, "could not deliver a reply");
     }
-}
-
-/// Opens a public thread named `name` in `channel` and posts `first_message` in it (mentions
-/// off); returns the thread's link.
-///
-/// # Errors
-/// The redacted Discord error (most often: the bot may not create threads there).
-pub async fn open_thread(
-    http: &Http,
-    guild: u64,
-    channel: u64,
-    name: &str,
-    first_message: &str,
-) -> Result<String, String> {
-    let thread = ChannelId::new(channel)
-        .create_thread(
-            http,
-            CreateThread::new(name).kind(ChannelType::PublicThread),
-        )
-        .await
-        .map_err(|error| redacted(&error))?;
-    let first = CreateMessage::new()
-        .content(first_message)
-        .allowed_mentions(no_mentions());
-    if let Err(error) = thread.id.send_message(http, first).await {
-        warn!(error = %redacted(&error), "could not post in the new thread");
-    }
-    Ok(format!(
-        "https://discord.com/channels/{guild}/{}",
-        thread.id.get()
-    ))
 }

@@ -113,7 +113,9 @@ async fn sites_command(name: &str, as_json: bool, demo: bool) -> Result<(), Fail
 async fn run_command() -> Result<(), Failure> {
     let settings = settings::run_settings().map_err(usage)?;
     let timeout = settings::backend_timeout(&settings);
-    let tracker = Redmine::new(config::redmine(timeout).map_err(usage)?).map_err(usage)?;
+    let tracker = Redmine::new(config::redmine(timeout).map_err(usage)?)
+        .map_err(usage)?
+        .with_issue_fields(settings.issue_fields.clone());
     let mut netbox_config = config::netbox().map_err(usage)?;
     netbox_config.timeout = timeout;
     let inventory = Netbox::new(netbox_config).map_err(usage)?;
@@ -143,7 +145,10 @@ async fn run_command() -> Result<(), Failure> {
             Box::pin(async move {
                 poise::builtins::register_in_guild(ctx, &framework.options().commands, guild).await?;
                 info!(user = %ready.user.name, guild = guild.get(), "connected and commands registered");
-                Ok(commands::Data { bot: data })
+                Ok(commands::Data {
+                    bot: data,
+                    chat: discord::DiscordChat::new(std::sync::Arc::clone(&ctx.http)),
+                })
             })
         })
         .build();

@@ -22,6 +22,8 @@ pub struct RunSettings {
     pub identity_refresh_minutes: u64,
     /// The Redmine user custom field holding Discord ids (the Redmine adapter's setting).
     pub discord_field: String,
+    /// The issue custom fields `/thread` writes (the threader's, from `[threader]`).
+    pub issue_fields: redmine::IssueFieldNames,
     /// The named channels.
     pub channels: BTreeMap<String, u64>,
 }
@@ -79,6 +81,16 @@ pub fn run_settings() -> Result<RunSettings> {
         discord_field: file
             .discord_field
             .unwrap_or_else(|| String::from("Discord ID")),
+        issue_fields: redmine::IssueFieldNames {
+            thread: Some(file.threader.as_ref().map_or_else(
+                || String::from("Discord thread"),
+                |threader| threader.thread_field.clone(),
+            )),
+            state: file
+                .threader
+                .as_ref()
+                .map(|threader| threader.state_field.clone()),
+        },
         channels: file.channels,
     })
 }

@@ -19,6 +19,8 @@ pub type NetBot = Bot<Redmine, Netbox, RedmineDirectory>;
 pub struct Data {
     /// The bot.
     pub bot: std::sync::Arc<NetBot>,
+    /// Discord as the `Chat` port, over the gateway client's HTTP (for `/thread`).
+    pub chat: discord::DiscordChat,
 }
 
 /// poise's error type for this bot.

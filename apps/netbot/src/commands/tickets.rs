@@ -98,41 +98,18 @@ pub async fn new(
     Ok(())
 }
 
-/// Open a thread for a ticket in this channel and mark the ticket for sync
+/// Open a thread for a ticket in this channel; the threader keeps it and the ticket in step
 #[poise::command(slash_command, guild_only)]
 pub async fn thread(
     ctx: Context<'_>,
     #[description = "the ticket number"] id: String,
 ) -> Result<(), Error> {
     let member = member(ctx);
-    let channel = ctx.channel_id();
-    let guild = ctx.guild_id();
-    answer(ctx, async {
-        let bot = &ctx.data().bot;
-        let start = match bot.thread_start(&member, &id, now()).await {
-            Ok(start) => start,
-            Err(reply) => return reply,
-        };
-        let opened = discord::open_thread(
-            ctx.http(),
-            guild.map_or(0, serenity::GuildId::get),
-            channel.get(),
-            &start.name,
-            &start.first_message,
-        )
-        .await;
-        let url = match opened {
-            Ok(url) => url,
-            Err(error) => {
-                tracing::warn!(%error, "could not create a thread");
-                return domain::Reply::error(
-                    "Discord refused to create the thread: does netbot have the Create Public Threads permission here?",
-                );
-            }
-        };
-        bot.thread_opened(&member, start.ticket, &url).await
-    })
-    .await;
+    let Ok(channel) = domain::ChannelId::new(ctx.channel_id().get()) else {
+        return Ok(());
+    };
+    let data = ctx.data();
+    answer(ctx, data.bot.thread(&data.chat, &member, &id, channel)).await;
     Ok(())
 }
 

@@ -67,7 +67,11 @@ async fn world() -> World {
         act_as: None,
         timeout: Duration::from_secs(8),
     })
-    .unwrap();
+    .unwrap()
+    .with_issue_fields(redmine::IssueFieldNames {
+        thread: Some("Discord thread".into()),
+        state: Some("Discord sync".into()),
+    });
     let inventory = Netbox::new(NetboxConfig {
         url: netbox.url(),
         token: NetboxToken::new(DEMO_TOKEN),
@@ -311,38 +315,101 @@ async fn linking_an_unknown_login_names_it() {
     ");
 }
 
+/// The channel `/thread` is used in, in the fixture Discord.
+const CHANNEL: u64 = 661_720_259_379_724_293;
+
+async fn fake_discord() -> (testkit::discord::FakeDiscord, discord::DiscordChat) {
+    let fake = testkit::discord::FakeDiscord::start(GUILD, 999, &[CHANNEL]).await;
+    let chat = discord::DiscordChat::connect(&discord::BotToken::new("t"), Some(&fake.uri()));
+    (fake, chat)
+}
+
+fn channel() -> domain::ChannelId {
+    domain::ChannelId::new(CHANNEL).unwrap()
+}
+
 #[tokio::test]
-async fn a_thread_is_named_after_the_ticket_and_marks_it_with_a_note() {
+async fn a_thread_is_opened_once_and_recorded_on_the_ticket() {
     let world = world().await;
-    let start = world
+    let (fake, chat) = fake_discord().await;
+
+    let first = world
         .bot
-        .thread_start(&member(ALICE), "42", now())
-        .await
-        .unwrap();
+        .thread(&chat, &member(ALICE), "42", channel())
+        .await;
+    let threads = fake.threads();
+    assert_eq!(threads.len(), 1);
+    let link = format!("https://discord.com/channels/{GUILD}/{}", threads[0].id);
+    assert!(!first.ephemeral, "{}", first.text);
     assert!(
-        start.name.starts_with("#42 Intermittent packet loss"),
+        first
+            .text
+            .starts_with(&format!("Thread opened for ticket 42: <{link}>")),
         "{}",
-        start.name
+        first.text
     );
-    assert!(start.name.chars().count() <= 100);
+    assert!(
+        threads[0].name.starts_with("#42 Intermittent packet loss"),
+        "{}",
+        threads[0].name
+    );
+    let field = world.redmine.issue(42)["custom_fields"].to_string();
+    assert!(field.contains(&link), "{field}");
+
+    let second = world
+        .bot
+        .thread(&chat, &member(ALICE), "#42", channel())
+        .await;
+    insta::assert_snapshot!(shown(&second).replace(&threads[0].id.to_string(), "[thread]"), @r"
+    [channel]
+    Ticket 42 already has a thread: <https://discord.com/channels/1000/[thread]>
+    ");
+    assert_eq!(fake.threads().len(), 1);
+}
+
+#[tokio::test]
+async fn a_thread_not_recorded_is_named_and_reused_by_the_next_try() {
+    let world = world().await;
+    let (fake, chat) = fake_discord().await;
+    world.redmine.fail_nth_write(1, 500);
+
+    let failed = world
+        .bot
+        .thread(&chat, &member(ALICE), "42", channel())
+        .await;
+    assert!(failed.ephemeral);
+    let thread = fake.threads()[0].id;
+    assert!(
+        failed.text.contains(&thread.to_string()),
+        "the orphan is named: {}",
+        failed.text
+    );
+    assert!(
+        failed.text.contains("run /thread 42 again"),
+        "{}",
+        failed.text
+    );
+
+    let again = world
+        .bot
+        .thread(&chat, &member(ALICE), "42", channel())
+        .await;
+    assert!(!again.ephemeral, "{}", again.text);
+    assert_eq!(fake.threads().len(), 1, "the same thread, no second one");
+    assert!(again.text.contains(&thread.to_string()), "{}", again.text);
+}
+
+#[tokio::test]
+async fn an_unlinked_member_cannot_open_a_thread() {
+    let world = world().await;
+    let (fake, chat) = fake_discord().await;
     let reply = world
         .bot
-        .thread_opened(
-            &member(ALICE),
-            start.ticket,
-            "https://discord.com/channels/1000/555",
-        )
+        .thread(&chat, &member(NEWCOMER), "42", channel())
         .await;
-    insta::assert_snapshot!(shown(&reply), @r"
-    [channel]
-    Thread opened for ticket 42: <https://discord.com/channels/1000/555>
-    ");
-    let details = world.bot.tickets(&member(ALICE), "42", now()).await;
-    assert!(
-        details.text.contains("Discord thread for this ticket"),
-        "{}",
-        details.text
-    );
+    assert!(reply.ephemeral, "{}", reply.text);
+    assert!(fake.threads().is_empty());
+    assert_eq!(fake.request_count(), 0);
 }
 
 #[tokio::test]

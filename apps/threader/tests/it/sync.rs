@@ -451,7 +451,10 @@ async fn a_long_note_cut_off_between_its_pieces_is_completed_not_repeated() {
             .sum();
         assert_eq!(count, 1, "line {n} appears {count} times: {messages:#?}");
     }
-    let pieces: Vec<&String> = messages.iter().filter(|text| text.contains(" part ")).collect();
+    let pieces: Vec<&String> = messages
+        .iter()
+        .filter(|text| text.contains(" part "))
+        .collect();
     assert!(pieces.len() >= 4, "{pieces:#?}");
     assert!(pieces.iter().all(|text| text.chars().count() <= 2000));
 }
