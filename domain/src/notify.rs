@@ -12,6 +12,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::chat::message::{ChatMessage, Mentions};
 use crate::ids::{ChannelId, DiscordUserId, RoleId};
+use crate::people::Principal;
 use crate::render::discord::{escape, link};
 use crate::ticket::{Ticket, TicketId};
 
@@ -133,11 +134,10 @@ fn mention(
                 roles: vec![role],
             },
         ),
-        Ping::Assignee => match ticket
-            .assigned_to
-            .as_ref()
-            .and_then(|who| members.get(&who.id()))
-        {
+        Ping::Assignee => match ticket.assigned_to.as_ref().and_then(|who| match who {
+            Principal::User(user) => members.get(&user.id),
+            Principal::Team(_) => None,
+        }) {
             Some(member) => (
                 format!("<@{member}> "),
                 Mentions {
@@ -199,26 +199,43 @@ pub fn announcement(
     }
 }
 
-/// The tickets the bot has announced among `messages` (its own, found by the mark and the
-/// ticket link `(<BASE/issues/N>)`).
+/// The tickets the bot has announced among `messages`: its own messages that begin (after the
+/// route's one ping, if any) with the mark and the ticket's link, `📥 New ticket
+/// **[#N](<BASE/issues/N>)**`. Anchored at the start, so a reminder or a thread message whose
+/// ticket subject contains the mark is no announcement.
 #[must_use]
 pub fn announced(messages: &[ChatMessage], tracker_base: &str) -> BTreeSet<TicketId> {
-    let prefix = format!("(<{}/issues/", tracker_base.trim_end_matches('/'));
+    let base = tracker_base.trim_end_matches('/');
     messages
         .iter()
-        .filter(|message| message.author_is_bot && message.content.contains(ANNOUNCED))
-        .filter_map(|message| {
-            let at = message.content.find(&prefix)? + prefix.len();
-            let digits: String = message.content[at..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            message.content[at + digits.len()..]
-                .starts_with(">)")
-                .then(|| TicketId::parse(&digits).ok())
-                .flatten()
-        })
+        .filter(|message| message.author_is_bot)
+        .filter_map(|message| announced_ticket(&message.content, base))
         .collect()
+}
+
+/// The ticket one announcement is about, if `content` is one.
+fn announced_ticket(content: &str, base: &str) -> Option<TicketId> {
+    let rest = without_ping(content)
+        .strip_prefix(ANNOUNCED)?
+        .strip_prefix(" **[#")?;
+    let digits = &rest[..rest.find(|c: char| !c.is_ascii_digit())?];
+    rest[digits.len()..]
+        .starts_with(&format!("](<{base}/issues/{digits}>)**"))
+        .then(|| TicketId::parse(digits).ok())
+        .flatten()
+}
+
+/// `content` without the leading `<@ID> ` or `<@&ID> ` that a route's ping puts first.
+fn without_ping(content: &str) -> &str {
+    let Some(inner) = content.strip_prefix("<@") else {
+        return content;
+    };
+    let inner = inner.strip_prefix('&').unwrap_or(inner);
+    let digits = inner.find(|c: char| !c.is_ascii_digit()).unwrap_or(0);
+    match inner[digits..].strip_prefix("> ") {
+        Some(rest) if digits > 0 => rest,
+        _ => content,
+    }
 }
 
 /// The new tickets to announce, oldest first: among the newest tickets, those not yet

@@ -4,5 +4,6 @@
 
 mod boundaries;
 mod discord;
+mod notify;
 mod render;
 mod sync;
