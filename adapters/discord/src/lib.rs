@@ -6,8 +6,10 @@
 //! Only this crate and `apps/netbot` name serenity or poise.
 
 mod chat;
+mod setup;
 
 pub use chat::{DiscordChat, RateLimitPolicy};
+pub use setup::{BotUser, GuildAccess};
 
 use std::fmt;
 use std::future::Future;
