@@ -567,6 +567,8 @@ impl Respond for Fake {
                 ResponseTemplate::new(200).set_body_json(json!({ "user": me }))
             }
             ("GET", "/issue_statuses.json", _) => ok("issue_statuses.json"),
+            ("GET", "/trackers.json", _) => ok("trackers.json"),
+            ("GET", "/projects.json", _) => ok("projects.json"),
             ("GET", "/projects/netops/memberships.json", _) => {
                 ok("projects__netops__memberships.json")
             }

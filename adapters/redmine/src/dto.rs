@@ -125,6 +125,9 @@ pub(crate) struct CustomFieldDto {
     pub name: String,
     #[serde(default)]
     pub customized_type: String,
+    /// `string`, `link`, `int`, …
+    #[serde(default)]
+    pub field_format: String,
 }
 
 /// A project membership as listed on a user.
@@ -208,4 +211,24 @@ pub(crate) struct SearchResultDto {
 #[derive(Debug, Deserialize)]
 pub(crate) struct ProjectEnvelope {
     pub project: NamedDto,
+}
+
+/// `GET /trackers.json`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TrackersEnvelope {
+    pub trackers: Vec<NamedDto>,
+}
+
+/// `GET /projects.json` page.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ProjectsPage {
+    pub projects: Vec<ProjectDto>,
+    #[serde(default)]
+    pub total_count: u64,
+}
+
+/// One project of a listing: its identifier is what netbot.toml names.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ProjectDto {
+    pub identifier: String,
 }
