@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::panic, missing_docs)]
 
 mod bot;
+mod check;
 mod discord_flow;
 mod run;
 mod sites;
