@@ -103,7 +103,7 @@ async fn check_command(as_json: bool) -> ExitCode {
     info!(
         checks = checks.len(),
         failed,
-        elapsed_ms = started.elapsed().as_millis(),
+        elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         "checked the deployment"
     );
     let output = if as_json {

@@ -192,7 +192,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             .context("the pass could not start")
             .map_err(failed)?;
         info!(
-            elapsed_ms = started.elapsed().as_millis(),
+            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             "{}",
             report.summary()
         );

@@ -5,6 +5,7 @@
 mod bot;
 mod check;
 mod discord_flow;
+mod logs;
 mod run;
 mod sites;
 mod who_is_who;
