@@ -6,6 +6,7 @@ pub mod age;
 pub mod chat;
 pub mod check;
 pub mod ids;
+pub mod notify;
 pub mod people;
 pub mod query;
 pub mod render;

@@ -13,7 +13,7 @@
 
 use thiserror::Error;
 
-use crate::ticket::TicketId;
+use crate::ticket::{InvalidTicketId, TicketId};
 
 /// What a person asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +60,9 @@ pub enum QueryError {
     /// `tickets N something` where something is not an action.
     #[error("unknown action '{0}' after the ticket number (expected assign, unassign, progress or resolve)")]
     UnknownAction(String),
+    /// A number that is no ticket number (`0`, too large), or anything before an action.
+    #[error(transparent)]
+    BadTicketNumber(#[from] InvalidTicketId),
     /// `tickets N assign` with nobody.
     #[error("'assign' needs a user or team: tickets N assign USER")]
     AssignWithoutUser,
@@ -87,10 +90,23 @@ impl TicketQuery {
         let Some((first, rest)) = words.split_first() else {
             return Ok(Self::Mine);
         };
-        let Ok(id) = TicketId::parse(first) else {
-            return Ok(Self::NameOrSearch(
-                words.iter().map(|word| (*word).to_owned()).collect(),
-            ));
+        let looks_like_a_number = {
+            let digits = first.strip_prefix('#').unwrap_or(first);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        };
+        let before_an_action = rest.first().is_some_and(|verb| {
+            ["assign", "unassign", "progress", "resolve"].contains(&verb.to_lowercase().as_str())
+        });
+        let id = match TicketId::parse(first) {
+            Ok(id) => id,
+            // `tickets 0`, `tickets 99999999999999999999`, `tickets 5x resolve`: meant as a
+            // number, so a search for them would pass a mistake as success.
+            Err(invalid) if looks_like_a_number || before_an_action => return Err(invalid.into()),
+            Err(_) => {
+                return Ok(Self::NameOrSearch(
+                    words.iter().map(|word| (*word).to_owned()).collect(),
+                ));
+            }
         };
         let Some((verb, args)) = rest.split_first() else {
             return Ok(Self::Show(id));
@@ -159,6 +175,31 @@ mod tests {
             Ok(TicketQuery::Act(id(42), Action::Progress)),
         );
         check("42 RESOLVE", Ok(TicketQuery::Act(id(42), Action::Resolve)));
+    }
+
+    #[test]
+    fn a_bad_number_is_a_usage_error_not_a_search() {
+        for words in [
+            "0",
+            "#0",
+            "0 resolve",
+            "5x resolve",
+            "99999999999999999999 assign bob",
+        ] {
+            let first = words.split(' ').next().unwrap();
+            check(
+                words,
+                Err(QueryError::BadTicketNumber(InvalidTicketId(first.into()))),
+            );
+        }
+        check("5G", Ok(TicketQuery::NameOrSearch(vec!["5G".into()])));
+        check(
+            "5G antenna",
+            Ok(TicketQuery::NameOrSearch(vec![
+                "5G".into(),
+                "antenna".into(),
+            ])),
+        );
     }
 
     #[test]

@@ -160,6 +160,8 @@ pub struct Ticket {
     pub tracker: Named,
     /// The project it belongs to.
     pub project: Named,
+    /// Its category within the project, if any.
+    pub category: Option<Named>,
     /// Who it is assigned to: a user, a team, or nobody.
     pub assigned_to: Option<Principal>,
     /// Who opened it (display name).

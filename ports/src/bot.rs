@@ -589,6 +589,7 @@ mod tests {
             url: format!("https://redmine.example.org/issues/{id}"),
             journals: Vec::new(),
             thread_field: None,
+            category: None,
             sync_state: None,
         }
     }

@@ -8,6 +8,7 @@ pub mod chat;
 pub mod directory;
 pub mod identities;
 pub mod inventory;
+pub mod notify;
 pub mod sites;
 pub mod threader;
 pub mod tickets;

@@ -52,6 +52,8 @@ pub struct People {
     pub members: BTreeMap<DiscordUserId, Login>,
     /// Tracker user or team id → display name (for assignee changes).
     pub names: BTreeMap<u64, String>,
+    /// Tracker user id → linked Discord member (for pinging an assignee).
+    pub users: BTreeMap<u64, DiscordUserId>,
 }
 
 impl People {
@@ -88,7 +90,26 @@ impl People {
             .iter()
             .map(|person| (person.id(), person.name().to_owned()))
             .collect();
-        Ok(Self { members, names })
+        let users = roster
+            .people
+            .iter()
+            .filter_map(|person| match person {
+                domain::Principal::User(user) => {
+                    let login = user.login.as_deref()?;
+                    let member = members
+                        .iter()
+                        .find(|(_, linked)| linked.as_str().eq_ignore_ascii_case(login))?
+                        .0;
+                    Some((user.id, *member))
+                }
+                domain::Principal::Team(_) => None,
+            })
+            .collect();
+        Ok(Self {
+            members,
+            names,
+            users,
+        })
     }
 }
 
@@ -135,20 +156,38 @@ pub struct PassReport {
     pub failed: Vec<(TicketId, String)>,
     /// In a dry run: one line per thing that would be done.
     pub planned: Vec<String>,
+    /// Notifications, when configured: new tickets announced and stale ones reminded.
+    pub notified: Option<(usize, usize)>,
+    /// Why the notifications could not run this pass.
+    pub notify_error: Option<String>,
 }
 
 impl PassReport {
     /// The pass's one summary line.
     #[must_use]
     pub fn summary(&self) -> String {
+        let notified = match (self.notified, &self.notify_error) {
+            (_, Some(_)) => String::from(", notifications failed"),
+            (Some((announced, reminded)), None) => {
+                format!(", {announced} tickets announced, {reminded} reminders")
+            }
+            (None, None) => String::new(),
+        };
         format!(
-            "threader: {} tickets looked at, {} notes to Discord, {} notes to Redmine, {} threads created, {} failed",
+            "threader: {} tickets looked at, {} notes to Discord, {} notes to Redmine, {} threads created{notified}, {} failed",
             self.looked_at,
             self.to_discord,
             self.to_redmine,
             self.threads_created,
-            self.failed.len()
+            self.failed.len() + usize::from(self.notify_error.is_some())
         )
+    }
+
+    /// Adds what the notifications did to this pass's report.
+    pub fn add_notifications(&mut self, notified: crate::notify::NotifyReport) {
+        self.notified = Some((notified.announced, notified.reminded));
+        self.planned.extend(notified.planned);
+        self.failed.extend(notified.failed);
     }
 }
 

@@ -119,11 +119,58 @@ async fn act<T: TicketTracker>(
             status: Some(status(tracker, &names.resolved, "REDMINE_STATUS_RESOLVED").await?),
         },
     };
-    tracker.update(id, &update).await?;
+    // A workflow may accept an update and silently skip its status: the status goes first
+    // and is confirmed, so that a skipped one leaves the assignee as it was too.
+    let steps = match (&update.status, update.assignee) {
+        (Some(status), AssigneeChange::Set(_) | AssigneeChange::Clear) => vec![
+            TicketUpdate {
+                assignee: AssigneeChange::Keep,
+                status: Some(status.clone()),
+            },
+            TicketUpdate {
+                assignee: update.assignee,
+                status: None,
+            },
+        ],
+        _ => vec![update],
+    };
+    let mut applied: Option<String> = None;
+    let mut changed = None;
+    for step in steps {
+        match (apply(tracker, id, &step).await, applied.take()) {
+            (Ok(ticket), _) => {
+                applied = step
+                    .status
+                    .map(|status| format!("the status '{}'", status.name));
+                changed = Some(ticket);
+            }
+            (Err(error), None) => return Err(error),
+            (Err(error), Some(applied)) => {
+                return Err(TrackerError::PartlyApplied {
+                    id,
+                    applied,
+                    error: Box::new(error),
+                })
+            }
+        }
+    }
+    match changed {
+        Some(ticket) => Ok(Outcome::Changed(ticket)),
+        None => Ok(Outcome::Changed(tracker.get(id).await?)),
+    }
+}
+
+/// Sends one update, reads the ticket back and checks the update shows.
+async fn apply<T: TicketTracker>(
+    tracker: &T,
+    id: TicketId,
+    update: &TicketUpdate,
+) -> Result<Ticket, TrackerError> {
+    tracker.update(id, update).await?;
     let ticket = tracker.get(id).await?;
     match update.unapplied_part(&ticket) {
         Some(what) => Err(TrackerError::NotApplied { id, what }),
-        None => Ok(Outcome::Changed(ticket)),
+        None => Ok(ticket),
     }
 }
 
@@ -165,6 +212,7 @@ mod tests {
             url: format!("https://redmine.example.org/issues/{n}"),
             journals: Vec::new(),
             thread_field: None,
+            category: None,
             sync_state: None,
         }
     }
@@ -283,18 +331,37 @@ mod tests {
         tracker
             .expect_statuses()
             .returning(|| Box::pin(async { Ok(statuses()) }));
+        let mut sequence = mockall::Sequence::new();
         tracker
             .expect_update()
             .withf(|ticket, update| {
                 ticket.get() == 42
-                    && update.assignee == AssigneeChange::Set(5)
+                    && update.assignee == AssigneeChange::Keep
                     && update.status.as_ref().map(|s| s.name.as_str()) == Some("In Progress")
             })
             .times(1)
+            .in_sequence(&mut sequence)
             .returning(|_, _| Box::pin(async { Ok(()) }));
-        tracker.expect_get().returning(|n| {
-            Box::pin(async move { Ok(ticket(n.get(), &status("In Progress"), Some(5))) })
-        });
+        tracker
+            .expect_get()
+            .times(1)
+            .in_sequence(&mut sequence)
+            .returning(|n| {
+                Box::pin(async move { Ok(ticket(n.get(), &status("In Progress"), None)) })
+            });
+        tracker
+            .expect_update()
+            .withf(|_, update| update.assignee == AssigneeChange::Set(5) && update.status.is_none())
+            .times(1)
+            .in_sequence(&mut sequence)
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        tracker
+            .expect_get()
+            .times(1)
+            .in_sequence(&mut sequence)
+            .returning(|n| {
+                Box::pin(async move { Ok(ticket(n.get(), &status("In Progress"), Some(5))) })
+            });
         let outcome = run_query(&tracker, "42 progress").await.unwrap();
         assert!(matches!(outcome, Outcome::Changed(t) if t.status.name == "In Progress"));
     }
@@ -308,15 +375,44 @@ mod tests {
         tracker
             .expect_update()
             .withf(|_, update| {
-                update.assignee == AssigneeChange::Clear
+                update.assignee == AssigneeChange::Keep
                     && update.status.as_ref().map(|s| s.id) == Some(1)
             })
+            .times(1)
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        tracker
+            .expect_update()
+            .withf(|_, update| update.assignee == AssigneeChange::Clear && update.status.is_none())
             .times(1)
             .returning(|_, _| Box::pin(async { Ok(()) }));
         tracker
             .expect_get()
             .returning(|n| Box::pin(async move { Ok(ticket(n.get(), &status("New"), None)) }));
         run_query(&tracker, "42 unassign").await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_skipped_status_leaves_the_assignee_alone() {
+        let mut tracker = MockTicketTracker::new();
+        tracker
+            .expect_current_user()
+            .returning(|| Box::pin(async { Ok(alice()) }));
+        tracker
+            .expect_statuses()
+            .returning(|| Box::pin(async { Ok(statuses()) }));
+        tracker
+            .expect_update()
+            .withf(|_, update| update.assignee == AssigneeChange::Keep)
+            .times(1)
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        tracker
+            .expect_get()
+            .returning(|n| Box::pin(async move { Ok(ticket(n.get(), &status("New"), None)) }));
+        let error = run_query(&tracker, "42 progress").await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the tracker did not apply the status 'In Progress' to ticket 42: its workflow may not allow it"
+        );
     }
 
     #[tokio::test]

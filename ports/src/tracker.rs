@@ -70,6 +70,17 @@ pub enum TrackerError {
         "the tracker has no ticket field named '{0}': create it (see the README's threader setup)"
     )]
     NoSuchField(String),
+    /// The first part of a change was applied and confirmed, the rest failed.
+    #[error("ticket {id} got {applied}, but not the rest of the change: {error}")]
+    PartlyApplied {
+        /// The ticket.
+        id: TicketId,
+        /// What was applied, e.g. "the status 'In Progress'".
+        applied: String,
+        /// Why the rest was not (in the message rather than a `#[source]`: the bot shows
+        /// only the message, and the CLI's chain would say it twice).
+        error: Box<TrackerError>,
+    },
     /// No answer in time.
     #[error("the tracker at {host} did not answer in {seconds} s, try again")]
     Timeout {
@@ -242,6 +253,39 @@ pub trait TicketTracker: Send + Sync + 'static {
     /// [`TrackerError::Rejected`] naming the project when there is none, or any other.
     fn project(&self, identifier: &str)
         -> impl Future<Output = Result<Named, TrackerError>> + Send;
+
+    /// The newest tickets (any status), newest first, at most `limit` (at most 100).
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn newest(
+        &self,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
+    /// Every open ticket in the status with this id, paged to the end.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn in_status(
+        &self,
+        status_id: u64,
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
+    /// Every tracker (ticket kind: Bug, Feature, …).
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn trackers(&self) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
+
+    /// The ticket categories of a project (by identifier).
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the project or its categories cannot be read.
+    fn categories(
+        &self,
+        project: &str,
+    ) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
 
     /// Tickets that ask for a chat thread (the thread field has any value), with the values
     /// of the thread and state fields, paged to the end.

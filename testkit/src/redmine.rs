@@ -62,7 +62,8 @@ struct State {
     custom_fields: Value,
     /// One journal id sequence across all tickets, as in Redmine.
     next_journal: u64,
-    /// The fake's clock, set by the test: `created_on`, `updated_on` and journal times.
+    /// The fake's clock, set by the test (it starts at 2026-11-27T12:00:00Z, the instant the
+    /// end-to-end tests compute ages from): `created_on`, `updated_on` and journal times.
     now: DateTime<Utc>,
     /// Write requests (POST, PUT, DELETE) counted from when a failure was armed, and which
     /// one fails with which status.
@@ -147,7 +148,7 @@ impl State {
             accounts,
             custom_fields,
             next_journal,
-            now: DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
+            now: DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z")
                 .map(|time| time.with_timezone(&Utc))
                 .unwrap_or_default(),
             writes_seen: 0,
@@ -200,8 +201,12 @@ impl State {
             .issues
             .values()
             .rev()
-            .filter(|issue| {
-                query.get("status_id").map(String::as_str) != Some("open") || self.is_open(issue)
+            .filter(|issue| match query.get("status_id").map(String::as_str) {
+                Some("open") => self.is_open(issue),
+                Some(number) => number.parse::<u64>().map_or(true, |wanted| {
+                    issue["status"]["id"].as_u64() == Some(wanted)
+                }),
+                None => true,
             })
             .filter(|issue| {
                 // `cf_N=*`: the custom field has a value.
@@ -332,8 +337,7 @@ impl State {
         json!({ "results": page, "total_count": hits.len(), "offset": offset, "limit": limit })
     }
 
-    // The refusal is the answer itself, built once per request: its size does not matter.
-    #[allow(clippy::result_large_err)]
+    #[allow(clippy::result_large_err)] // a test fake: the refusal is the answer to send
     fn update(&mut self, me: &Value, id: u64, body: &Value) -> Result<(), ResponseTemplate> {
         let changes = &body["issue"];
         let assignee = match &changes["assigned_to_id"] {
@@ -569,7 +573,22 @@ impl Respond for Fake {
                 ResponseTemplate::new(200).set_body_json(json!({ "user": me }))
             }
             ("GET", "/issue_statuses.json", _) => ok("issue_statuses.json"),
-            ("GET", "/trackers.json", _) => ok("trackers.json"),
+            ("GET", "/trackers.json", _) => ResponseTemplate::new(200).set_body_json(json!({
+                "trackers": [
+                    { "id": 1, "name": "Bug" }, { "id": 2, "name": "Feature" },
+                    { "id": 3, "name": "Support" }
+                ]
+            })),
+            ("GET", "/projects/netops.json" | "/projects/1.json", _) => {
+                ResponseTemplate::new(200).set_body_json(json!({
+                    "project": fixture("redmine/projects.json")["projects"][0].clone()
+                }))
+            }
+            ("GET", "/projects/1/issue_categories.json", _) => ResponseTemplate::new(200)
+                .set_body_json(json!({
+                    "issue_categories": [{ "id": 1, "name": "Links" }, { "id": 2, "name": "Power" }],
+                    "total_count": 2
+                })),
             ("GET", "/projects.json", _) => ok("projects.json"),
             ("GET", "/projects/netops/memberships.json", _) => {
                 ok("projects__netops__memberships.json")
@@ -686,6 +705,18 @@ impl DemoRedmine {
             let me = state.accounts.get(login).cloned().unwrap_or(Value::Null);
             state.update(&me, id, &json!({ "issue": changes })).is_ok()
         })
+    }
+
+    /// Sets a ticket's fields directly, without a journal (as if it had been so for long):
+    /// e.g. `{"assigned_to": {"id": 5, "name": "Alice Liddell"}, "updated_on": "…"}`.
+    pub fn set_fields(&self, id: u64, fields: &Value) {
+        self.with_state(|state| {
+            if let (Some(issue), Some(fields)) = (state.issues.get_mut(&id), fields.as_object()) {
+                for (name, value) in fields {
+                    issue[name.as_str()] = value.clone();
+                }
+            }
+        });
     }
 
     /// One ticket as the fake holds it (with journals and custom fields).

@@ -57,6 +57,7 @@ impl Default for RateLimitPolicy {
 ///
 /// Messages read are the ones someone wrote (default messages, replies, command answers);
 /// system messages such as "started a thread" are skipped.
+#[derive(Clone)]
 pub struct DiscordChat {
     http: Arc<Http>,
     client: reqwest::Client,

@@ -185,7 +185,8 @@ pub async fn answer(
     }
     let reply = work.await;
     let delivered = deliver(http, interaction, &reply).await;
-    let elapsed_ms = started.elapsed().as_millis();
+    // A u64, which JSON logs write as a number (a u128 becomes a string).
+    let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     match delivered {
         Ok(()) => info!(
             command,

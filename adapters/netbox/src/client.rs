@@ -14,13 +14,10 @@ use url::Url;
 
 use crate::convert;
 use crate::dto::{CountDto, Page, SiteDto};
-use crate::error::{from_status, from_transport};
+use crate::error::{from_body, from_status, from_transport};
 
 /// The largest page NetBox serves (its `MAX_PAGE_SIZE` default).
 const PAGE_SIZE: u32 = 1000;
-
-/// A bound on pages followed, against a server whose `next` never ends.
-const MAX_PAGES: usize = 10_000;
 
 /// A NetBox API token: `Debug` shows only its kind, never the secret.
 #[derive(Clone)]
@@ -57,7 +54,7 @@ impl fmt::Debug for NetboxToken {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// `NETBOX_URL` is not an http(s) URL.
-    #[error("NETBOX_URL '{0}' is not an http(s) URL")]
+    #[error("NETBOX_URL '{}' is not an http(s) URL", httpkit::shown_text(.0))]
     BadUrl(String),
     /// The token has characters a header cannot carry.
     #[error("NETBOX_TOKEN contains characters that cannot be sent in a header")]
@@ -122,13 +119,39 @@ fn web_base(text: &str) -> Option<Url> {
     Some(url)
 }
 
+/// The largest CA file read: a bundle of every public root is under 300 KiB.
+const MAX_CA_BYTES: u64 = 1024 * 1024;
+
+/// A regular file of sane size (not `/dev/zero`, a FIFO or a directory).
+fn read_small_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|error| error.to_string())?;
+    let metadata = file.metadata().map_err(|error| error.to_string())?;
+    if !metadata.is_file() {
+        return Err(String::from("not a regular file"));
+    }
+    let mut pem = Vec::new();
+    file.take(MAX_CA_BYTES + 1)
+        .read_to_end(&mut pem)
+        .map_err(|error| error.to_string())?;
+    if pem.len() as u64 > MAX_CA_BYTES {
+        return Err(format!("larger than {} KiB", MAX_CA_BYTES / 1024));
+    }
+    Ok(pem)
+}
+
 impl Netbox {
     /// A client for the NetBox in `config`.
     ///
     /// # Errors
     /// [`ConfigError`] for a bad URL, token or CA file.
     pub fn new(config: NetboxConfig) -> Result<Self, ConfigError> {
-        let web = web_base(&config.url).ok_or_else(|| ConfigError::BadUrl(config.url.clone()))?;
+        // User-info in NETBOX_URL is dropped: the token is NetBox's credential, and reqwest
+        // would turn `user:password@` into a second `Authorization` header. Nothing shown
+        // carries it either.
+        let web = web_base(&config.url)
+            .map(|url| httpkit::without_user_info(&url))
+            .ok_or_else(|| ConfigError::BadUrl(config.url.clone()))?;
         let api = web
             .join("api/")
             .map_err(|_| ConfigError::BadUrl(config.url.clone()))?;
@@ -136,15 +159,13 @@ impl Netbox {
             Some(port) => format!("{}:{port}", web.host_str().unwrap_or_default()),
             None => web.host_str().unwrap_or_default().to_owned(),
         };
-        let mut builder = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .user_agent(concat!("netbot/", env!("CARGO_PKG_VERSION")));
+        let mut builder = httpkit::client(config.timeout);
         if let Some(path) = &config.ca_cert {
             let ca_error = |reason: String| ConfigError::CaCert {
                 path: path.clone(),
                 reason,
             };
-            let pem = std::fs::read(path).map_err(|error| ca_error(error.to_string()))?;
+            let pem = read_small_file(path).map_err(ca_error)?;
             let certificates = reqwest::Certificate::from_pem_bundle(&pem)
                 .map_err(|error| ca_error(error.to_string()))?;
             if certificates.is_empty() {
@@ -221,10 +242,9 @@ impl Netbox {
         if !status.is_success() {
             return Err(from_status(status, action, &self.host));
         }
-        let text = response
-            .text()
+        let text = httpkit::body_text(response)
             .await
-            .map_err(|error| from_transport(&error, action, &self.host, seconds))?;
+            .map_err(|error| from_body(&error, action, &self.host, seconds))?;
         serde_json::from_str(&text).map_err(|error| InventoryError::Unexpected {
             host: self.host.clone(),
             action: action.to_owned(),
@@ -232,24 +252,31 @@ impl Netbox {
         })
     }
 
-    /// Every item of a list, following `next` until it is null.
+    /// Every item of a list, following `next` until it is null, points to a page already
+    /// read, or a page brings nothing new; past the bound on pages, an error. No item is
+    /// listed twice (`key` says which are the same).
     async fn get_all<T: DeserializeOwned>(
         &self,
         path: &str,
         action: &str,
+        key: impl Fn(&T) -> u64,
     ) -> Result<Vec<T>, InventoryError> {
+        let paging_error = |error: httpkit::PagingError| InventoryError::Unexpected {
+            host: self.host.clone(),
+            action: action.to_owned(),
+            detail: error.to_string(),
+        };
+        let mut pager = httpkit::Pager::default();
         let mut url = self.api_url(path, &[("limit", PAGE_SIZE.to_string())]);
         let mut items = Vec::new();
-        for _ in 0..MAX_PAGES {
+        while pager.visit(&url).map_err(paging_error)? {
             let page: Page<T> = self.get(url, action).await?;
-            if items.is_empty() {
-                items.reserve(usize::try_from(page.count.min(100_000)).unwrap_or_default());
-            }
-            let n_items = page.results.len();
-            items.extend(page.results);
+            let n_new = pager
+                .add(page.results, &key, &mut items)
+                .map_err(paging_error)?;
             match page.next.as_deref().and_then(|next| self.rebase(next)) {
-                Some(next) if n_items > 0 => url = next,
-                _ => return Ok(items),
+                Some(next) if n_new > 0 => url = next,
+                _ => break,
             }
         }
         Ok(items)
@@ -268,7 +295,9 @@ impl Netbox {
     }
 
     async fn fetch_sites(&self) -> Result<Arc<[Site]>, InventoryError> {
-        let sites: Vec<SiteDto> = self.get_all("dcim/sites/", "list sites").await?;
+        let sites: Vec<SiteDto> = self
+            .get_all("dcim/sites/", "list sites", |site: &SiteDto| site.id)
+            .await?;
         Ok(sites
             .into_iter()
             .map(|site| convert::site(site, &self.web))

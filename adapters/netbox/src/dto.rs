@@ -7,8 +7,6 @@ use serde_json::Value;
 #[derive(Debug, Deserialize)]
 pub(crate) struct Page<T> {
     #[serde(default)]
-    pub count: u64,
-    #[serde(default)]
     pub next: Option<String>,
     #[serde(default = "Vec::new")]
     pub results: Vec<T>,

@@ -22,6 +22,13 @@ pub(crate) fn from_transport(
     host: &str,
     timeout_seconds: u64,
 ) -> InventoryError {
+    if let Some(refused) = httpkit::refused_redirect(error) {
+        return InventoryError::Unexpected {
+            host: host.to_owned(),
+            action: action.to_owned(),
+            detail: format!("{refused} (check NETBOX_URL)"),
+        };
+    }
     if error.is_timeout() {
         return InventoryError::Timeout {
             host: host.to_owned(),
@@ -44,6 +51,25 @@ pub(crate) fn from_transport(
     InventoryError::Unreachable {
         host: host.to_owned(),
         reason: format!("{reason}{hint}"),
+    }
+}
+
+/// The error for a body that could not be read in full.
+pub(crate) fn from_body(
+    error: &httpkit::BodyError,
+    action: &str,
+    host: &str,
+    timeout_seconds: u64,
+) -> InventoryError {
+    match error {
+        httpkit::BodyError::Transport(error) => {
+            from_transport(error, action, host, timeout_seconds)
+        }
+        httpkit::BodyError::TooLarge => InventoryError::Unexpected {
+            host: host.to_owned(),
+            action: action.to_owned(),
+            detail: error.to_string(),
+        },
     }
 }
 

@@ -18,13 +18,16 @@ use url::Url;
 
 use crate::convert::{self, IssueFieldNames};
 use crate::dto::{
-    GroupsPage, IssueEnvelope, IssuesPage, MembershipsPage, SearchPage, StatusesEnvelope,
+    GroupsPage, IssueEnvelope, IssuesPage, Keyed, MembershipsPage, SearchPage, StatusesEnvelope,
     UserEnvelope, UsersPage,
 };
-use crate::error::{from_status, from_transport, Attempt};
+use crate::error::{from_body, from_status, from_transport, Attempt};
 
 /// Redmine's largest page.
 const PAGE_SIZE: u64 = 100;
+
+/// Pages of users a name lookup reads at most (an admin key can list everyone).
+const NAME_LOOKUP_PAGES: usize = 3;
 
 /// An API key: shown as `[redacted]` by `Debug` so it cannot reach a log by accident.
 #[derive(Clone)]
@@ -48,8 +51,14 @@ impl fmt::Debug for ApiKey {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// `REDMINE_URL` is not an http(s) URL.
-    #[error("REDMINE_URL '{0}' is not an http(s) URL")]
+    #[error("REDMINE_URL '{}' is not an http(s) URL", httpkit::shown_text(.0))]
     BadUrl(String),
+    /// `REDMINE_TOKEN` holds characters no header can carry (a line break, say).
+    #[error("REDMINE_TOKEN contains characters that cannot be sent in a header (a line break?)")]
+    BadKey,
+    /// The login to act as holds characters no header can carry.
+    #[error("the login to act as contains characters that cannot be sent in a header")]
+    BadLogin,
     /// The TLS backend could not start.
     #[error("cannot set up the HTTP client: {0}")]
     Http(String),
@@ -73,6 +82,8 @@ pub struct RedmineConfig {
 pub struct Redmine {
     http: reqwest::Client,
     base: Url,
+    /// `base` without user-info: what links and errors show.
+    web: Url,
     host: String,
     key: ApiKey,
     act_as: Option<String>,
@@ -95,8 +106,9 @@ impl Redmine {
         Arc::clone(&self.issue_fields)
     }
 
+    /// The base for links people see: the configured URL without user-info.
     pub(crate) fn web_base(&self) -> &Url {
-        &self.base
+        &self.web
     }
 
     pub(crate) fn cached_issue_fields(&self) -> Option<BTreeMap<String, u64>> {
@@ -121,6 +133,14 @@ impl Redmine {
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
             .ok_or_else(|| ConfigError::BadUrl(config.url.clone()))?;
+        if reqwest::header::HeaderValue::from_str(&config.key.0).is_err() {
+            return Err(ConfigError::BadKey);
+        }
+        if let Some(login) = &config.act_as {
+            if reqwest::header::HeaderValue::from_str(login).is_err() {
+                return Err(ConfigError::BadLogin);
+            }
+        }
         if !base.path().ends_with('/') {
             let path = format!("{}/", base.path());
             base.set_path(&path);
@@ -131,13 +151,12 @@ impl Redmine {
             Some(port) => format!("{}:{port}", base.host_str().unwrap_or_default()),
             None => base.host_str().unwrap_or_default().to_owned(),
         };
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .user_agent(concat!("netbot/", env!("CARGO_PKG_VERSION")))
+        let http = httpkit::client(config.timeout)
             .build()
             .map_err(|error| ConfigError::Http(error.to_string()))?;
         Ok(Self {
             http,
+            web: httpkit::without_user_info(&base),
             base,
             host,
             key: config.key,
@@ -169,7 +188,7 @@ impl Redmine {
     /// The web address of a ticket.
     #[must_use]
     pub fn ticket_url(&self, id: TicketId) -> String {
-        convert::ticket_url(&self.base, id)
+        convert::ticket_url(&self.web, id)
     }
 
     pub(crate) fn url(&self, path: &str, query: &[(&str, String)]) -> Url {
@@ -208,10 +227,9 @@ impl Redmine {
             .await
             .map_err(|error| from_transport(&error, attempt, &self.host, timeout_seconds))?;
         let status = response.status();
-        let text = response
-            .text()
+        let text = httpkit::body_text(response)
             .await
-            .map_err(|error| from_transport(&error, attempt, &self.host, timeout_seconds))?;
+            .map_err(|error| from_body(&error, attempt, &self.host, timeout_seconds))?;
         debug!(status = status.as_u16(), "redmine answer");
         if status.is_success() {
             Ok(text)
@@ -232,9 +250,15 @@ impl Redmine {
         query: &[(&str, String)],
         attempt: &Attempt<'_>,
     ) -> Result<T, TrackerError> {
-        let text = self
-            .send(Method::GET, self.url(path, query), None, attempt)
-            .await?;
+        self.get_url(self.url(path, query), attempt).await
+    }
+
+    async fn get_url<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        attempt: &Attempt<'_>,
+    ) -> Result<T, TrackerError> {
+        let text = self.send(Method::GET, url, None, attempt).await?;
         serde_json::from_str(&text).map_err(|error| TrackerError::Unexpected {
             host: self.host.clone(),
             action: attempt.action.to_owned(),
@@ -242,7 +266,9 @@ impl Redmine {
         })
     }
 
-    /// Every item of a paged listing: `limit=100&offset=…` until `total_count` is reached.
+    /// Every item of a paged listing: `limit=100&offset=…` until `total_count` is reached,
+    /// a page brings nothing new, or (an error) the bound on pages is reached. No item is
+    /// listed twice.
     pub(crate) async fn get_all<P, T>(
         &self,
         path: &str,
@@ -252,18 +278,47 @@ impl Redmine {
     ) -> Result<Vec<T>, TrackerError>
     where
         P: DeserializeOwned,
+        T: Keyed,
     {
+        let pager = httpkit::Pager::default();
+        self.get_pages(path, query, attempt, split, pager).await
+    }
+
+    /// [`Self::get_all`] with its own bound on pages.
+    async fn get_pages<P, T>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        attempt: &Attempt<'_>,
+        split: impl Fn(P) -> (Vec<T>, u64),
+        mut pager: httpkit::Pager<(u64, bool)>,
+    ) -> Result<Vec<T>, TrackerError>
+    where
+        P: DeserializeOwned,
+        T: Keyed,
+    {
+        let paging_error = |error: httpkit::PagingError| TrackerError::Unexpected {
+            host: self.host.clone(),
+            action: attempt.action.to_owned(),
+            detail: error.to_string(),
+        };
         let mut items = Vec::new();
         let mut offset = 0;
         loop {
             let mut page_query = query.to_vec();
             page_query.push(("limit", PAGE_SIZE.to_string()));
             page_query.push(("offset", offset.to_string()));
-            let (page, total) = split(self.get(path, &page_query, attempt).await?);
+            let url = self.url(path, &page_query);
+            if !pager.visit(&url).map_err(paging_error)? {
+                return Ok(items);
+            }
+            let (page, total) = split(self.get_url(url, attempt).await?);
             let n_items = page.len() as u64;
-            items.extend(page);
+            let n_new = pager
+                .add(page, Keyed::key, &mut items)
+                .map_err(paging_error)?;
             offset += n_items;
-            if n_items == 0 || offset >= total {
+            if n_new == 0 || offset >= total {
                 return Ok(items);
             }
         }
@@ -302,7 +357,7 @@ impl Redmine {
         Ok(issues
             .into_iter()
             .filter(|issue| seen.insert(issue.id))
-            .filter_map(|issue| convert::ticket(issue, &self.base))
+            .filter_map(|issue| convert::ticket(issue, &self.web))
             .collect())
     }
 
@@ -349,17 +404,31 @@ impl Redmine {
         };
         // Redmine's `name` filter matches login, first name, last name and mail, one word.
         let first_word = name.split_whitespace().next().unwrap_or(name).to_owned();
+        // A name is not a listing: a word that matches more users than a few pages hold is
+        // refused rather than downloading everyone.
         let users = match self
-            .get_all(
+            .get_pages(
                 "users.json",
-                &[("name", first_word), ("status", String::from("1"))],
+                &[("name", first_word.clone()), ("status", String::from("1"))],
                 &attempt,
                 |page: UsersPage| (page.users, page.total_count),
+                httpkit::Pager::with_max_pages(NAME_LOOKUP_PAGES),
             )
             .await
         {
             Ok(users) => users,
             Err(TrackerError::Forbidden { .. }) => return Ok(None),
+            Err(TrackerError::Unexpected { detail, .. })
+                if detail == httpkit::PagingError::TooManyPages(NAME_LOOKUP_PAGES).to_string() =>
+            {
+                return Err(TrackerError::Ambiguous {
+                    name: name.to_owned(),
+                    matches: vec![format!(
+                        "more than {} users",
+                        NAME_LOOKUP_PAGES as u64 * PAGE_SIZE
+                    )],
+                });
+            }
             Err(error) => return Err(error),
         };
         let groups = self
@@ -536,7 +605,7 @@ impl TicketTracker for Redmine {
                 &attempt,
             )
             .await?;
-        convert::ticket_with_fields(envelope.issue, &self.base, &self.issue_fields)
+        convert::ticket_with_fields(envelope.issue, &self.web, &self.issue_fields)
             .ok_or(TrackerError::TicketNotFound(id))
     }
 
@@ -634,11 +703,27 @@ impl TicketTracker for Redmine {
                 action: action.clone(),
                 detail: format!("unreadable JSON ({error})"),
             })?;
-        convert::ticket(envelope.issue, &self.base).ok_or_else(|| TrackerError::Unexpected {
+        convert::ticket(envelope.issue, &self.web).ok_or_else(|| TrackerError::Unexpected {
             host: self.host.clone(),
             action,
             detail: String::from("the new ticket has no number"),
         })
+    }
+
+    async fn newest(&self, limit: usize) -> Result<Vec<Ticket>, TrackerError> {
+        self.newest_tickets(limit).await
+    }
+
+    async fn in_status(&self, status_id: u64) -> Result<Vec<Ticket>, TrackerError> {
+        self.tickets_in_status(status_id).await
+    }
+
+    async fn trackers(&self) -> Result<Vec<domain::Named>, TrackerError> {
+        self.tracker_kinds().await
+    }
+
+    async fn categories(&self, project: &str) -> Result<Vec<domain::Named>, TrackerError> {
+        self.project_categories(project).await
     }
 
     async fn project(&self, identifier: &str) -> Result<domain::Named, TrackerError> {
@@ -679,7 +764,7 @@ impl TicketTracker for Redmine {
                 ],
             ),
         };
-        self.url(path, &pairs).to_string()
+        httpkit::shown(&self.url(path, &pairs))
     }
 
     async fn statuses(&self) -> Result<Vec<Status>, TrackerError> {

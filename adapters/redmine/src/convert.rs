@@ -116,6 +116,7 @@ pub(crate) fn ticket_with_fields(
         priority: named(dto.priority),
         tracker: named(dto.tracker),
         project: named(dto.project),
+        category: dto.category.map(named),
         // Redmine's issue JSON does not say whether the assignee is a user or a group.
         assigned_to: dto.assigned_to.map(|who| {
             Principal::User(User {

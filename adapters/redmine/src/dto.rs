@@ -36,6 +36,8 @@ pub(crate) struct IssueDto {
     pub author: NamedDto,
     #[serde(default)]
     pub assigned_to: Option<NamedDto>,
+    #[serde(default)]
+    pub category: Option<NamedDto>,
     pub subject: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -230,5 +232,60 @@ pub(crate) struct ProjectsPage {
 /// One project of a listing: its identifier is what netbot.toml names.
 #[derive(Debug, Deserialize)]
 pub(crate) struct ProjectDto {
+    pub id: u64,
     pub identifier: String,
+}
+
+/// `GET /projects/N/issue_categories.json`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CategoriesEnvelope {
+    pub issue_categories: Vec<NamedDto>,
+}
+
+/// An item of a paged listing, by what makes it the same item on another page.
+pub(crate) trait Keyed {
+    /// The listing's key of the item.
+    fn key(&self) -> (u64, bool);
+}
+
+impl Keyed for IssueDto {
+    fn key(&self) -> (u64, bool) {
+        (self.id, true)
+    }
+}
+
+impl Keyed for UserDto {
+    fn key(&self) -> (u64, bool) {
+        (self.id, true)
+    }
+}
+
+impl Keyed for NamedDto {
+    fn key(&self) -> (u64, bool) {
+        (self.id, true)
+    }
+}
+
+impl Keyed for MembershipDto {
+    /// Users and groups share one id space in Redmine (principals).
+    fn key(&self) -> (u64, bool) {
+        let principal = self.user.as_ref().or(self.group.as_ref());
+        (
+            principal.map_or(0, |principal| principal.id),
+            principal.is_some(),
+        )
+    }
+}
+
+impl Keyed for ProjectDto {
+    fn key(&self) -> (u64, bool) {
+        (self.id, true)
+    }
+}
+
+impl Keyed for SearchResultDto {
+    /// Only issue hits are used; other kinds have ids of their own tables.
+    fn key(&self) -> (u64, bool) {
+        (self.id, self.kind.starts_with("issue"))
+    }
 }

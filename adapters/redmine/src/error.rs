@@ -55,6 +55,13 @@ pub(crate) fn from_transport(
     host: &str,
     timeout_seconds: u64,
 ) -> TrackerError {
+    if let Some(refused) = httpkit::refused_redirect(error) {
+        return TrackerError::Unexpected {
+            host: host.to_owned(),
+            action: attempt.action.to_owned(),
+            detail: format!("{refused} (check REDMINE_URL)"),
+        };
+    }
     if error.is_timeout() {
         return TrackerError::Timeout {
             host: host.to_owned(),
@@ -71,6 +78,25 @@ pub(crate) fn from_transport(
     TrackerError::Unreachable {
         host: host.to_owned(),
         reason: innermost(error),
+    }
+}
+
+/// The error for a body that could not be read in full.
+pub(crate) fn from_body(
+    error: &httpkit::BodyError,
+    attempt: &Attempt<'_>,
+    host: &str,
+    timeout_seconds: u64,
+) -> TrackerError {
+    match error {
+        httpkit::BodyError::Transport(error) => {
+            from_transport(error, attempt, host, timeout_seconds)
+        }
+        httpkit::BodyError::TooLarge => TrackerError::Unexpected {
+            host: host.to_owned(),
+            action: attempt.action.to_owned(),
+            detail: error.to_string(),
+        },
     }
 }
 

@@ -6,7 +6,7 @@ use domain::check::FieldFound;
 use ports::TrackerError;
 
 use crate::client::Redmine;
-use crate::dto::{CustomFieldsEnvelope, GroupsPage, ProjectsPage, TrackersEnvelope};
+use crate::dto::{CustomFieldsEnvelope, GroupsPage, ProjectsPage, TrackersEnvelope, UsersPage};
 use crate::error::Attempt;
 
 impl Redmine {
@@ -71,6 +71,23 @@ impl Redmine {
             )
             .await?;
         Ok(groups.into_iter().map(|group| group.name).collect())
+    }
+
+    /// The logins of the active users (admin keys only).
+    ///
+    /// # Errors
+    /// [`TrackerError::Forbidden`] for a key that is not an admin's, or any other.
+    pub async fn user_logins(&self) -> Result<Vec<String>, TrackerError> {
+        let users = self
+            .as_key_owner()
+            .get_all(
+                "users.json",
+                &[("status", String::from("1"))],
+                &Self::attempt("list users"),
+                |page: UsersPage| (page.users, page.total_count),
+            )
+            .await?;
+        Ok(users.into_iter().filter_map(|user| user.login).collect())
     }
 
     /// The identifiers of the projects the key sees (all of them for an admin).

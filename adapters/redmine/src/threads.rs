@@ -1,5 +1,6 @@
-//! What the threader needs from Redmine: the tickets that ask for a Discord thread (found
-//! through an issue custom field, by name) and writing that field and the state field.
+//! What the threader and the notifications need from Redmine: the tickets that ask for a
+//! Discord thread (found through an issue custom field, by name), writing that field and the
+//! state field, the newest tickets, tickets by status, trackers, categories and projects.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +11,9 @@ use serde_json::json;
 
 use crate::client::Redmine;
 use crate::convert;
-use crate::dto::{CustomFieldsEnvelope, IssuesPage, ProjectEnvelope};
+use crate::dto::{
+    CategoriesEnvelope, CustomFieldsEnvelope, IssuesPage, ProjectEnvelope, TrackersEnvelope,
+};
 use crate::error::Attempt;
 
 impl Redmine {
@@ -48,6 +51,98 @@ impl Redmine {
             .get(&name.to_lowercase())
             .copied()
             .ok_or_else(|| TrackerError::NoSuchField(name.to_owned()))
+    }
+
+    pub(crate) async fn newest_tickets(&self, limit: usize) -> Result<Vec<Ticket>, TrackerError> {
+        let attempt = Attempt {
+            action: "list the newest tickets",
+            ticket: None,
+        };
+        let page: IssuesPage = self
+            .get(
+                "issues.json",
+                &[
+                    ("status_id", String::from("*")),
+                    ("sort", String::from("id:desc")),
+                    ("limit", limit.clamp(1, 100).to_string()),
+                ],
+                &attempt,
+            )
+            .await?;
+        Ok(page
+            .issues
+            .into_iter()
+            .filter_map(|issue| convert::ticket(issue, self.web_base()))
+            .collect())
+    }
+
+    pub(crate) async fn tickets_in_status(
+        &self,
+        status_id: u64,
+    ) -> Result<Vec<Ticket>, TrackerError> {
+        let attempt = Attempt {
+            action: "list the tickets in a status",
+            ticket: None,
+        };
+        let issues = self
+            .get_all(
+                "issues.json",
+                &[
+                    ("status_id", status_id.to_string()),
+                    ("sort", String::from("id")),
+                ],
+                &attempt,
+                |page: IssuesPage| (page.issues, page.total_count),
+            )
+            .await?;
+        let names = self.issue_fields();
+        let mut seen = std::collections::HashSet::new();
+        Ok(issues
+            .into_iter()
+            .filter(|issue| seen.insert(issue.id))
+            .filter_map(|issue| convert::ticket_with_fields(issue, self.web_base(), &names))
+            .collect())
+    }
+
+    pub(crate) async fn tracker_kinds(&self) -> Result<Vec<Named>, TrackerError> {
+        let envelope: TrackersEnvelope = self
+            .get(
+                "trackers.json",
+                &[],
+                &Attempt {
+                    action: "list the trackers",
+                    ticket: None,
+                },
+            )
+            .await?;
+        Ok(envelope
+            .trackers
+            .into_iter()
+            .map(|kind| Named::new(kind.id, kind.name))
+            .collect())
+    }
+
+    pub(crate) async fn project_categories(
+        &self,
+        project: &str,
+    ) -> Result<Vec<Named>, TrackerError> {
+        let project = self.project_named(project).await?;
+        let action = format!("list the categories of {}", project.name);
+        let envelope: CategoriesEnvelope = self
+            .get(
+                &format!("projects/{}/issue_categories.json", project.id),
+                &[],
+                &Attempt {
+                    action: &action,
+                    ticket: None,
+                },
+            )
+            .await?;
+        Ok(envelope
+            .issue_categories
+            .into_iter()
+            .map(|category| Named::new(category.id, category.name))
+            .collect())
     }
 
     pub(crate) async fn project_named(&self, identifier: &str) -> Result<Named, TrackerError> {

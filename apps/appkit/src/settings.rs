@@ -36,6 +36,58 @@ pub struct FileSettings {
     pub queries: BTreeMap<String, QuerySettings>,
     /// The threader: where threads go and which issue fields it uses.
     pub threader: Option<ThreaderSettings>,
+    /// Notifications: new tickets and stale ones.
+    pub notify: Option<NotifySettings>,
+}
+
+/// `[notify]` in `netbot.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifySettings {
+    /// The channel for tickets that match no route or have nobody assigned.
+    pub intake: u64,
+    /// The first pass ever announces nothing created longer ago than this (default "1d").
+    #[serde(default = "default_window")]
+    pub window: String,
+    /// `[[notify.route]]`: first match wins.
+    #[serde(default, rename = "route")]
+    pub routes: Vec<RouteSettings>,
+    /// `[notify.stale]`: status name → idle time before one reminder.
+    #[serde(default)]
+    pub stale: BTreeMap<String, String>,
+}
+
+fn default_window() -> String {
+    String::from("1d")
+}
+
+/// One `[[notify.route]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSettings {
+    /// A project identifier.
+    pub project: Option<String>,
+    /// A tracker name (Bug, Feature, …).
+    pub tracker: Option<String>,
+    /// A category name (needs `project`).
+    pub category: Option<String>,
+    /// A login or a group name.
+    pub assignee: Option<String>,
+    /// Where matching tickets are announced.
+    pub channel: u64,
+    /// "assignee", "role:ROLE_ID", or absent.
+    pub ping: Option<String>,
+}
+
+/// A duration such as `30s`, `5m`, `7d`.
+///
+/// # Errors
+/// One line naming `key` and the value.
+pub fn duration(key: &str, text: &str) -> Result<std::time::Duration> {
+    humantime::parse_duration(text.trim())
+        .ok()
+        .filter(|duration| !duration.is_zero())
+        .with_context(|| format!("{key} must be a duration such as 30m, 2d or 1w, not '{text}'"))
 }
 
 /// `[threader]` in `netbot.toml`.
@@ -162,7 +214,47 @@ pub fn parse(text: &str) -> Result<FileSettings> {
             bail!("threader.thread_field and threader.state_field must be two different fields");
         }
     }
+    if let Some(notify) = &settings.notify {
+        check_notify(notify)?;
+    }
     Ok(settings)
+}
+
+/// What can be checked of `[notify]` without asking anyone: names are checked at start.
+fn check_notify(notify: &NotifySettings) -> Result<()> {
+    if notify.intake == 0 {
+        bail!("notify.intake must be a channel id");
+    }
+    duration("notify.window", &notify.window)?;
+    for (status, idle) in &notify.stale {
+        duration(&format!("notify.stale.\"{status}\""), idle)?;
+    }
+    for (index, route) in notify.routes.iter().enumerate() {
+        let key = format!("notify.route[{}]", index + 1);
+        if route.channel == 0 {
+            bail!("{key}.channel must be a channel id");
+        }
+        if route.project.is_none()
+            && route.tracker.is_none()
+            && route.category.is_none()
+            && route.assignee.is_none()
+        {
+            bail!("{key} needs at least one of project, tracker, category or assignee");
+        }
+        if route.category.is_some() && route.project.is_none() {
+            bail!("{key}.category needs a project: categories belong to a project");
+        }
+        if let Some(ping) = &route.ping {
+            let valid = ping == "assignee"
+                || ping
+                    .strip_prefix("role:")
+                    .is_some_and(|id| id.parse::<u64>().is_ok_and(|id| id > 0));
+            if !valid {
+                bail!("{key}.ping must be \"assignee\" or \"role:ROLE_ID\", not '{ping}'");
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

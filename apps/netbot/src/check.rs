@@ -22,10 +22,10 @@ pub struct Configured {
     pub statuses: Vec<(String, String)>,
     /// `(key, project identifier)`.
     pub projects: Vec<(String, String)>,
-    /// `(key, tracker name)`: named by `[notify]` routes once they exist.
+    /// `(key, tracker name)`: named by `[notify]` routes.
     pub trackers: Vec<(String, String)>,
-    /// `(key, group name)`: named by `[notify]` routes once they exist.
-    pub groups: Vec<(String, String)>,
+    /// `(key, login or group name)`: `[notify]` routes' assignees.
+    pub assignees: Vec<(String, String)>,
     /// `(key, channel id, what the bot needs there)`.
     pub channels: Vec<(String, u64, &'static [ChannelRight])>,
     /// `(key, field name, on what, formats)`.
@@ -33,10 +33,7 @@ pub struct Configured {
 }
 
 /// Everything netbot.toml names that must exist elsewhere, with the key that names it.
-///
-/// Extension point: when `[notify]` lands in `FileSettings`, its `intake` and route channels
-/// go into `channels` (with [`CHANNEL_RIGHTS`]), its route trackers into `trackers`, its
-/// group assignees into `groups`, and its `stale` status names into `statuses`.
+/// (`[notify]` route categories are checked by the threader at start, per project.)
 #[must_use]
 pub fn configured(file: &FileSettings) -> Configured {
     let defaults = StatusNames::default();
@@ -99,6 +96,39 @@ pub fn configured(file: &FileSettings) -> Configured {
             "issue",
             &["string", "text"],
         ));
+    }
+    if let Some(notify) = &file.notify {
+        configured.channels.push((
+            String::from("notify.intake"),
+            notify.intake,
+            &CHANNEL_RIGHTS,
+        ));
+        for (index, route) in notify.routes.iter().enumerate() {
+            let key = format!("notify.route[{}]", index + 1);
+            configured
+                .channels
+                .push((format!("{key}.channel"), route.channel, &CHANNEL_RIGHTS));
+            if let Some(project) = &route.project {
+                configured
+                    .projects
+                    .push((format!("{key}.project"), project.clone()));
+            }
+            if let Some(tracker) = &route.tracker {
+                configured
+                    .trackers
+                    .push((format!("{key}.tracker"), tracker.clone()));
+            }
+            if let Some(assignee) = &route.assignee {
+                configured
+                    .assignees
+                    .push((format!("{key}.assignee"), assignee.clone()));
+            }
+        }
+        for status in notify.stale.keys() {
+            configured
+                .statuses
+                .push((format!("notify.stale.\"{status}\""), status.clone()));
+        }
     }
     for (name, channel) in &file.channels {
         configured
@@ -351,13 +381,20 @@ async fn redmine_checks(
             "use a tracker Redmine has (Administration → Trackers)",
         ));
     }
-    if !configured.groups.is_empty() {
+    if !configured.assignees.is_empty() {
+        let people = match (tracker.group_names().await, tracker.user_logins().await) {
+            (Ok(mut groups), Ok(logins)) => {
+                groups.extend(logins);
+                Ok(groups)
+            }
+            (Err(error), _) | (_, Err(error)) => Err(error),
+        };
         checks.push(names(
-            "groups",
-            "group",
-            &configured.groups,
-            tracker.group_names().await,
-            "use a group Redmine has (Administration → Groups)",
+            "assignees",
+            "active user login or group",
+            &configured.assignees,
+            people,
+            "use a login or a group name Redmine has (Administration → Users, Groups)",
         ));
     }
 }
@@ -645,6 +682,50 @@ mod tests {
         );
         let fields: Vec<&str> = configured.fields.iter().map(|f| f.1.as_str()).collect();
         assert_eq!(fields, ["Discord ID", "Discord thread", "Discord sync"]);
+    }
+
+    #[test]
+    fn notify_adds_its_channels_projects_trackers_assignees_and_stale_statuses() {
+        let file = appkit::settings::parse(
+            r#"
+            [notify]
+            intake = 5
+            [[notify.route]]
+            project = "netops"
+            tracker = "Bug"
+            assignee = "Field Team"
+            channel = 6
+            [notify.stale]
+            "In Progress" = "7d"
+            "#,
+        )
+        .unwrap();
+        let configured = configured(&file);
+        let channels: Vec<(&str, u64)> = configured
+            .channels
+            .iter()
+            .map(|(key, id, _)| (key.as_str(), *id))
+            .collect();
+        assert_eq!(
+            channels,
+            [("notify.intake", 5), ("notify.route[1].channel", 6)]
+        );
+        assert_eq!(
+            configured.projects[1],
+            ("notify.route[1].project".into(), "netops".into())
+        );
+        assert_eq!(
+            configured.trackers,
+            [("notify.route[1].tracker".into(), "Bug".into())]
+        );
+        assert_eq!(
+            configured.assignees,
+            [("notify.route[1].assignee".into(), "Field Team".into())]
+        );
+        assert_eq!(
+            configured.statuses[3],
+            ("notify.stale.\"In Progress\"".into(), "In Progress".into())
+        );
     }
 
     #[test]

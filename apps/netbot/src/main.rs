@@ -86,12 +86,14 @@ Exit status: 0 done, 1 failed (unknown site, rejected token, unreachable), 2 usa
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    appkit::start();
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Sites { name, json, demo } => sites_command(&name.join(" "), json, demo).await,
-        Command::Run => run_command().await,
-        Command::Check { json } => return check_command(json).await,
+    let result = match (appkit::start(), cli.command) {
+        (Err(failure), _) => Err(failure),
+        (Ok(()), Command::Sites { name, json, demo }) => {
+            sites_command(&name.join(" "), json, demo).await
+        }
+        (Ok(()), Command::Run) => run_command().await,
+        (Ok(()), Command::Check { json }) => return check_command(json).await,
     };
     appkit::finish("netbot", result)
 }

@@ -12,10 +12,14 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context as _, Result};
 use appkit::env::{required, seconds, var};
 use appkit::{failed, usage, Failure};
+use chrono::{TimeDelta, Utc};
 use clap::Parser;
 use discord::{BotToken, DiscordChat};
+use domain::notify::{NotifyRules, Ping, Route};
+use domain::RoleId;
 use domain::{ChannelId, GuildId, TicketId};
 use ports::directory::DirectoryError;
+use ports::notify::Notifier;
 use ports::threader::{PassReport, People, Threader, ThreaderSettings};
 use ports::TicketTracker;
 use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
@@ -65,12 +69,11 @@ fn parse_ticket(text: &str) -> Result<TicketId, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    appkit::start();
     let cli = Cli::parse();
-    let result = if cli.demo {
-        demo(&cli).await
-    } else {
-        run(&cli).await
+    let result = match appkit::start() {
+        Ok(()) if cli.demo => demo(&cli).await,
+        Ok(()) => run(&cli).await,
+        Err(failure) => Err(failure),
     };
     appkit::finish("threader", result)
 }
@@ -79,7 +82,119 @@ async fn main() -> ExitCode {
 struct Setup {
     threader: Threader<Redmine, DiscordChat>,
     tracker: Redmine,
+    chat: DiscordChat,
     discord_field: String,
+    notify: Option<NotifyRules>,
+}
+
+/// `[notify]` with every name checked against Redmine: one line naming the key otherwise.
+async fn notify_rules(
+    tracker: &Redmine,
+    file: &appkit::settings::NotifySettings,
+) -> Result<NotifyRules> {
+    let delta = |key: &str, text: &str| -> Result<TimeDelta> {
+        let duration = appkit::settings::duration(key, text)?;
+        TimeDelta::from_std(duration).with_context(|| format!("{key} is too long"))
+    };
+    let statuses = tracker
+        .statuses()
+        .await
+        .context("reading the statuses for [notify]")?;
+    let mut stale = BTreeMap::new();
+    for (name, idle) in &file.stale {
+        let key = format!("notify.stale.\"{name}\"");
+        let status = domain::ticket::status_named(&statuses, name).with_context(|| {
+            let known: Vec<&str> = statuses.iter().map(|status| status.name.as_str()).collect();
+            format!(
+                "{key}: Redmine has no status named '{name}' (known: {})",
+                known.join(", ")
+            )
+        })?;
+        stale.insert(status.id, delta(&key, idle)?);
+    }
+    let kinds = if file.routes.iter().any(|route| route.tracker.is_some()) {
+        tracker
+            .trackers()
+            .await
+            .context("reading the trackers for [notify]")?
+    } else {
+        Vec::new()
+    };
+    let mut routes = Vec::new();
+    for (index, route) in file.routes.iter().enumerate() {
+        let key = format!("notify.route[{}]", index + 1);
+        let project = match &route.project {
+            Some(identifier) => Some(
+                tracker
+                    .project(identifier)
+                    .await
+                    .with_context(|| format!("{key}.project: no project '{identifier}'"))?,
+            ),
+            None => None,
+        };
+        if let Some(name) = &route.tracker {
+            if !kinds
+                .iter()
+                .any(|kind| kind.name.eq_ignore_ascii_case(name.trim()))
+            {
+                let known: Vec<&str> = kinds.iter().map(|kind| kind.name.as_str()).collect();
+                bail!(
+                    "{key}.tracker: Redmine has no tracker named '{name}' (known: {})",
+                    known.join(", ")
+                );
+            }
+        }
+        if let (Some(name), Some(identifier)) = (&route.category, &route.project) {
+            let categories = tracker.categories(identifier).await.with_context(|| {
+                format!("{key}.category: reading the categories of '{identifier}'")
+            })?;
+            if !categories
+                .iter()
+                .any(|category| category.name.eq_ignore_ascii_case(name.trim()))
+            {
+                bail!("{key}.category: project '{identifier}' has no category named '{name}'");
+            }
+        }
+        let assignee = match &route.assignee {
+            Some(name) => Some(
+                tracker
+                    .find_person(name)
+                    .await
+                    .with_context(|| format!("{key}.assignee: looking up '{name}'"))?
+                    .with_context(|| {
+                        format!("{key}.assignee: no Redmine user or group named '{name}'")
+                    })?
+                    .id(),
+            ),
+            None => None,
+        };
+        let ping = match route.ping.as_deref() {
+            None => Ping::Nobody,
+            Some("assignee") => Ping::Assignee,
+            Some(other) => Ping::Role(
+                other
+                    .strip_prefix("role:")
+                    .and_then(|id| RoleId::parse(id).ok())
+                    .with_context(|| {
+                        format!("{key}.ping: '{other}' is not \"assignee\" or \"role:ROLE_ID\"")
+                    })?,
+            ),
+        };
+        routes.push(Route {
+            project: project.map(|project| project.id),
+            tracker: route.tracker.clone(),
+            category: route.category.clone(),
+            assignee,
+            channel: ChannelId::new(route.channel).with_context(|| format!("{key}.channel"))?,
+            ping,
+        });
+    }
+    Ok(NotifyRules {
+        intake: ChannelId::new(file.intake).context("notify.intake")?,
+        window: delta("notify.window", &file.window)?,
+        routes,
+        stale,
+    })
 }
 
 async fn setup(cli: &Cli, stop: Arc<AtomicBool>) -> Result<Setup, Failure> {
@@ -120,6 +235,10 @@ async fn setup(cli: &Cli, stop: Arc<AtomicBool>) -> Result<Setup, Failure> {
             .map_err(usage)?;
         routes.insert(project.id, ChannelId::new(*channel).map_err(usage)?);
     }
+    let notify = match &file.notify {
+        Some(notify) => Some(notify_rules(&tracker, notify).await.map_err(usage)?),
+        None => None,
+    };
     let settings = ThreaderSettings {
         guild,
         channel,
@@ -129,7 +248,9 @@ async fn setup(cli: &Cli, stop: Arc<AtomicBool>) -> Result<Setup, Failure> {
         stop,
     };
     Ok(Setup {
-        threader: Threader::new(tracker.clone(), chat, settings),
+        threader: Threader::new(tracker.clone(), chat.clone(), settings),
+        chat,
+        notify,
         tracker,
         discord_field: file
             .discord_field
@@ -185,12 +306,25 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
     loop {
         let people = people(&setup).await?;
         let started = std::time::Instant::now();
-        let report = setup
+        let users = people.users.clone();
+        let mut report = setup
             .threader
             .pass(people)
             .await
             .context("the pass could not start")
             .map_err(failed)?;
+        if let Some(rules) = &setup.notify {
+            if cli.ticket.is_none() {
+                let notifier = Notifier::new(&setup.tracker, &setup.chat, rules, cli.dry_run);
+                match notifier.pass(Utc::now(), &users).await {
+                    Ok(notified) => report.add_notifications(notified),
+                    Err(error) => {
+                        warn!(%error, "notifications skipped this pass");
+                        report.notify_error = Some(error.to_string());
+                    }
+                }
+            }
+        }
         info!(
             elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             "{}",

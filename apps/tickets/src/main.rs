@@ -51,9 +51,12 @@ struct Cli {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    appkit::start();
     let cli = Cli::parse();
-    appkit::finish("tickets", tickets(cli).await)
+    let result = match appkit::start() {
+        Ok(()) => tickets(cli).await,
+        Err(failure) => Err(failure),
+    };
+    appkit::finish("tickets", result)
 }
 
 async fn tickets(cli: Cli) -> Result<(), Failure> {

@@ -101,7 +101,9 @@ pub fn ticket_lines(
         .map(|ticket| {
             template
                 .render(fields(ticket, now))
-                .map(|line| super::sanitize(&line, false))
+                // The fields are escaped already: keep their mention-defusing zero-width
+                // spaces, drop only what the template itself may have added.
+                .map(|line| super::sanitize_controls(&line, false))
                 .map_err(|error| error.to_string())
         })
         .collect::<Result<Vec<String>, String>>()?;

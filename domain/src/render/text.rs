@@ -37,11 +37,26 @@ fn styled(text: String, colour: Option<Color>) -> Cell {
     }
 }
 
+/// The longest text a table cell shows, in characters: the layout's cost grows with the
+/// square of a cell's length, and a row is read at a glance anyway.
+const MAX_CELL_CHARS: usize = 200;
+
+/// A table cell's text: sanitised, and cut to [`MAX_CELL_CHARS`] before any layout.
+fn cell_text(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(MAX_CELL_CHARS).collect();
+    let mut cell = sanitize(&head, false);
+    if chars.next().is_some() {
+        cell.push('…');
+    }
+    cell
+}
+
 fn assignee(ticket: &Ticket) -> String {
     ticket
         .assigned_to
         .as_ref()
-        .map_or_else(|| String::from("-"), |who| sanitize(who.name(), false))
+        .map_or_else(|| String::from("-"), |who| cell_text(who.name()))
 }
 
 /// The aligned table of a list: id, status, priority, age, assignee, subject.
@@ -52,14 +67,14 @@ pub fn ticket_table(tickets: &[Ticket], now: DateTime<Utc>, colour: Colour) -> S
     let rows = tickets.iter().map(|ticket| {
         vec![
             Cell::new(format!("#{}", ticket.id)).add_attribute(Attribute::Bold),
-            Cell::new(sanitize(&ticket.status.name, false)),
+            Cell::new(cell_text(&ticket.status.name)),
             styled(
-                sanitize(&ticket.priority.name, false),
+                cell_text(&ticket.priority.name),
                 priority_colour(&ticket.priority.name),
             ),
             Cell::new(age(ticket.created_on, now)),
             Cell::new(assignee(ticket)),
-            Cell::new(sanitize(&ticket.subject, false)),
+            Cell::new(cell_text(&ticket.subject)),
         ]
     });
     aligned(
@@ -168,13 +183,13 @@ pub fn ticket_details(ticket: &Ticket, now: DateTime<Utc>, colour: Colour) -> St
 pub fn site_table(sites: &[Site], colour: Colour) -> String {
     let rows = sites.iter().map(|site| {
         vec![
-            Cell::new(sanitize(&site.slug, false)).add_attribute(Attribute::Bold),
-            Cell::new(sanitize(&site.name, false)),
-            Cell::new(sanitize(&site.status, false)),
+            Cell::new(cell_text(&site.slug)).add_attribute(Attribute::Bold),
+            Cell::new(cell_text(&site.name)),
+            Cell::new(cell_text(&site.status)),
             Cell::new(
                 site.region
                     .as_deref()
-                    .map_or_else(|| String::from("-"), |region| sanitize(region, false)),
+                    .map_or_else(|| String::from("-"), cell_text),
             ),
         ]
     });

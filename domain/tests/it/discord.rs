@@ -31,6 +31,7 @@ fn ticket(id: u64, subject: &str) -> Ticket {
         updated_on: now(),
         url: format!("https://redmine.example.org/issues/{id}"),
         thread_field: None,
+        category: None,
         sync_state: None,
         journals: vec![
             Journal {

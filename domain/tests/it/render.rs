@@ -34,6 +34,7 @@ fn ticket(
         url: format!("https://redmine.example.org/issues/{id}"),
         journals: Vec::new(),
         thread_field: None,
+        category: None,
         sync_state: None,
     }
 }

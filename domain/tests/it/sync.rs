@@ -40,6 +40,7 @@ fn ticket(journals: Vec<Journal>) -> Ticket {
         priority: Named::new(4, "Urgent"),
         tracker: Named::new(1, "Bug"),
         project: Named::new(1, "Network Operations"),
+        category: None,
         assigned_to: None,
         author: "Bob Builder".into(),
         created_on: now(),

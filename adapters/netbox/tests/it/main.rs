@@ -6,6 +6,7 @@
 mod contract;
 mod details;
 mod errors;
+mod hostile;
 mod listing;
 mod tls;
 

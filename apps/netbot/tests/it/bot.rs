@@ -59,6 +59,7 @@ fn saved_queries() -> std::collections::BTreeMap<String, SavedQuery> {
 
 async fn world() -> World {
     let redmine = DemoRedmine::start_admin().await;
+    redmine.set_now(now());
     let netbox = DemoNetbox::start().await;
     let tracker = Redmine::new(RedmineConfig {
         url: redmine.url(),

@@ -330,3 +330,29 @@ async fn missing_permissions_are_computed_from_roles_and_overwrites() {
         .collect();
     insta::assert_snapshot!(channels.join("\n"));
 }
+
+#[tokio::test]
+async fn notify_channels_trackers_assignees_and_stale_statuses_are_checked() {
+    let toml = format!(
+        "{TOML}
+[notify]
+intake = 1300000000000000012
+[[notify.route]]
+project = \"netops\"
+tracker = \"Bug\"
+assignee = \"Field Team\"
+channel = 1300000000000000011
+[[notify.route]]
+tracker = \"Incident\"
+assignee = \"nobody\"
+channel = 1300000000000000030
+[notify.stale]
+\"In Progress\" = \"7d\"
+\"Waiting\" = \"2d\"
+"
+    );
+    let deployment = Deployment::with(DemoRedmine::start_admin().await, &toml).await;
+    let (code, transcript) = deployment.check(&[]).await;
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(transcript);
+}

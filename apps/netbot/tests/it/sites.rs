@@ -151,3 +151,55 @@ async fn the_demo_needs_no_credentials() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("othello"), "{}", run.stdout);
 }
+
+#[tokio::test]
+async fn site_names_in_an_ambiguous_error_are_one_clean_line() {
+    let netbox = wiremock::MockServer::start().await;
+    let mut page = testkit::netbox::sites_page(&netbox.uri(), 2, 0, 1000);
+    page["results"][0]["slug"] =
+        serde_json::json!("evil-1\u{1b}]52;c;cm0gLXJm\u{7}\nnetbot: error: fake");
+    page["results"][1]["slug"] = serde_json::json!("evil-2\u{1b}[2J\u{202e}");
+    wiremock::Mock::given(wiremock::matchers::path("/api/dcim/sites/"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(page))
+        .mount(&netbox)
+        .await;
+
+    let run = netbot(
+        &["sites", "Filler"],
+        &[("NETBOX_URL", &netbox.uri()), ("NETBOX_TOKEN", DEMO_TOKEN)],
+    )
+    .await;
+
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert_eq!(run.stderr.lines().count(), 1, "{:?}", run.stderr);
+    assert!(
+        !run.stderr.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+        "{:?}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("matches several sites"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test]
+async fn a_password_in_netbox_url_is_shown_nowhere() {
+    let netbox = DemoNetbox::start().await;
+    let url = netbox.url().replace("http://", "http://admin:Pa55word@");
+    for args in [
+        &["sites", "--json"][..],
+        &["sites", "othello"],
+        &["sites", "--json", "othello"],
+    ] {
+        let run = netbot(args, &[("NETBOX_URL", &url), ("NETBOX_TOKEN", DEMO_TOKEN)]).await;
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        assert!(
+            !run.transcript().contains("Pa55word"),
+            "{}",
+            run.transcript()
+        );
+        assert!(run.stdout.contains("/dcim/sites/"), "{}", run.stdout);
+    }
+}

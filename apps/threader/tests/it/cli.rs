@@ -24,10 +24,11 @@ mod tempfile_path {
     pub struct Path(pub std::path::PathBuf);
     impl Path {
         pub fn with(text: &str) -> Self {
+            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let path = std::env::temp_dir().join(format!(
-                "netbot-threader-test-{}-{}.toml",
-                std::process::id(),
-                text.len()
+                "netbot-threader-test-{}-{n}.toml",
+                std::process::id()
             ));
             std::fs::write(&path, text).expect("write the config");
             Self(path)

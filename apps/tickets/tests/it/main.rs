@@ -4,6 +4,7 @@
 
 mod cli;
 mod demo;
+mod hostile;
 
 use testkit::redmine::DemoRedmine;
 

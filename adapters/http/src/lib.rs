@@ -1,0 +1,277 @@
+//! What netbot's HTTP adapters (Redmine, NetBox) do the same way against a server they do not
+//! trust: follow no redirect to another origin, bound every listing, cap every body, and never
+//! show the user-info part of a URL.
+//!
+//! One place for the policy, so that the two adapters cannot drift apart.
+
+use std::collections::HashSet;
+use std::hash::Hash;
+use std::time::Duration;
+
+use reqwest::redirect;
+use url::Url;
+
+/// Redirects followed within one origin before giving up.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// Pages read for one listing before giving up.
+pub const MAX_PAGES: usize = 200;
+
+/// Items kept for one listing before giving up.
+pub const MAX_ITEMS: usize = 50_000;
+
+/// The largest response body read, in bytes.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// A redirect to another origin (scheme, host or port), refused: the credentials in our
+/// headers are for the configured server only.
+#[derive(Debug, thiserror::Error)]
+#[error("a redirect to {to}, another server, not followed")]
+pub struct CrossOriginRedirect {
+    /// Where the redirect pointed, without user-info.
+    pub to: String,
+}
+
+/// Too many redirects within the configured server.
+#[derive(Debug, thiserror::Error)]
+#[error("more than {MAX_REDIRECTS} redirects, not followed")]
+pub struct TooManyRedirects;
+
+/// An HTTP client builder with netbot's policy: a timeout, a user agent, and redirects
+/// followed only within the origin of the request.
+pub fn client(timeout: Duration) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .user_agent(concat!("netbot/", env!("CARGO_PKG_VERSION")))
+        .redirect(redirect::Policy::custom(same_origin_only))
+}
+
+/// reqwest drops `Authorization` on a redirect to another host but keeps custom headers
+/// (`X-Redmine-API-Key`) and, for 307/308, the body; and the other host's answer would be
+/// believed. So no redirect leaves the origin the request was sent to.
+fn same_origin_only(attempt: redirect::Attempt<'_>) -> redirect::Action {
+    let leaves_origin = attempt
+        .previous()
+        .first()
+        .is_some_and(|first| first.origin() != attempt.url().origin());
+    if leaves_origin {
+        let to = shown(attempt.url());
+        attempt.error(CrossOriginRedirect { to })
+    } else if attempt.previous().len() > MAX_REDIRECTS {
+        attempt.error(TooManyRedirects)
+    } else {
+        attempt.follow()
+    }
+}
+
+/// Why a request failed, when the redirect policy refused it: "a redirect to … not followed".
+#[must_use]
+pub fn refused_redirect(error: &reqwest::Error) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(refused) = current.downcast_ref::<CrossOriginRedirect>() {
+            return Some(refused.to_string());
+        }
+        if let Some(refused) = current.downcast_ref::<TooManyRedirects>() {
+            return Some(refused.to_string());
+        }
+        cause = current.source();
+    }
+    None
+}
+
+/// A URL as it may be shown to a person: without `user:password@`.
+#[must_use]
+pub fn shown(url: &Url) -> String {
+    without_user_info(url).to_string()
+}
+
+/// The URL without `user:password@`.
+#[must_use]
+pub fn without_user_info(url: &Url) -> Url {
+    let mut url = url.clone();
+    // Fails only for URLs that cannot have user-info at all (no host), which have none.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url
+}
+
+/// Configured URL text as it may be shown in an error, even when it does not parse: any
+/// `…@` before the host is cut.
+#[must_use]
+pub fn shown_text(text: &str) -> String {
+    if let Ok(url) = Url::parse(text.trim()) {
+        if url.has_host() {
+            return shown(&url);
+        }
+    }
+    let (scheme, rest) = text
+        .split_once("://")
+        .map_or(("", text), |(scheme, rest)| (scheme, rest));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    if scheme.is_empty() && !text.contains("://") {
+        format!("{host}{path}")
+    } else {
+        format!("{scheme}://{host}{path}")
+    }
+}
+
+/// Why a body could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    /// The body is larger than [`MAX_BODY_BYTES`].
+    #[error("an answer larger than {} MiB, not read", MAX_BODY_BYTES / (1024 * 1024))]
+    TooLarge,
+    /// The connection failed while reading.
+    #[error("the answer could not be read")]
+    Transport(#[source] reqwest::Error),
+}
+
+/// The body as text (lossy UTF-8), read up to [`MAX_BODY_BYTES`].
+///
+/// # Errors
+/// [`BodyError::TooLarge`] past the cap, [`BodyError::Transport`] when reading fails.
+pub async fn body_text(response: reqwest::Response) -> Result<String, BodyError> {
+    body_text_capped(response, MAX_BODY_BYTES).await
+}
+
+async fn body_text_capped(
+    mut response: reqwest::Response,
+    max_bytes: usize,
+) -> Result<String, BodyError> {
+    let announced = response.content_length().unwrap_or(0);
+    if usize::try_from(announced).map_or(true, |announced| announced > max_bytes) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if bytes.len() + chunk.len() > max_bytes {
+            return Err(BodyError::TooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Why a listing was given up.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PagingError {
+    /// More pages than [`MAX_PAGES`] (a server whose list never ends).
+    #[error("the list did not end after {0} pages")]
+    TooManyPages(usize),
+    /// More items than [`MAX_ITEMS`].
+    #[error("the list did not end after {0} items")]
+    TooManyItems(usize),
+}
+
+/// The bookkeeping of one paged listing, so that it always ends and never lists an item
+/// twice: pages already read are not read again, a page that brings nothing new ends the
+/// list, and past [`MAX_PAGES`] pages or [`MAX_ITEMS`] items the listing fails.
+#[derive(Debug)]
+pub struct Pager<K> {
+    n_pages: usize,
+    max_pages: usize,
+    visited: HashSet<String>,
+    seen: HashSet<K>,
+}
+
+impl<K: Hash + Eq> Default for Pager<K> {
+    fn default() -> Self {
+        Self::with_max_pages(MAX_PAGES)
+    }
+}
+
+impl<K: Hash + Eq> Pager<K> {
+    /// A pager that gives up after `max_pages` pages.
+    #[must_use]
+    pub fn with_max_pages(max_pages: usize) -> Self {
+        Self {
+            n_pages: 0,
+            max_pages,
+            visited: HashSet::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    /// Whether to read the page at `url`: `Ok(false)` when it was read already (the server
+    /// points back: the list is complete).
+    ///
+    /// # Errors
+    /// [`PagingError::TooManyPages`] when the bound is reached.
+    pub fn visit(&mut self, url: &Url) -> Result<bool, PagingError> {
+        if !self.visited.insert(url.to_string()) {
+            return Ok(false);
+        }
+        if self.n_pages >= self.max_pages {
+            return Err(PagingError::TooManyPages(self.n_pages));
+        }
+        self.n_pages += 1;
+        Ok(true)
+    }
+
+    /// Adds to `items` the items of `page` not seen before; returns how many were new (none
+    /// means the list is complete).
+    ///
+    /// # Errors
+    /// [`PagingError::TooManyItems`] when the bound is reached.
+    pub fn add<T>(
+        &mut self,
+        page: Vec<T>,
+        key: impl Fn(&T) -> K,
+        items: &mut Vec<T>,
+    ) -> Result<usize, PagingError> {
+        let before = items.len();
+        items.extend(page.into_iter().filter(|item| self.seen.insert(key(item))));
+        if items.len() > MAX_ITEMS {
+            return Err(PagingError::TooManyItems(MAX_ITEMS));
+        }
+        Ok(items.len() - before)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(input: &str, expect: &str) {
+        assert_eq!(shown_text(input), expect, "{input:?}");
+    }
+
+    #[test]
+    fn user_info_is_never_shown() {
+        check("http://user:pass@host:8080/x", "http://host:8080/x");
+        check("https://user@host/", "https://host/");
+        check("https://host/redmine", "https://host/redmine");
+        check("http://us er:p@ss@bad host/", "http://bad host/");
+        check("user:pass@host", "host");
+        check("", "");
+    }
+
+    #[test]
+    fn a_page_read_before_or_with_nothing_new_ends_the_list() {
+        let mut pager = Pager::with_max_pages(3);
+        let mut items = Vec::new();
+        let first = Url::parse("http://h/a?offset=0").unwrap();
+        assert_eq!(pager.visit(&first), Ok(true));
+        assert_eq!(pager.add(vec![1, 2, 2], |n| *n, &mut items), Ok(2));
+        assert_eq!(pager.visit(&first), Ok(false));
+        let second = Url::parse("http://h/a?offset=2").unwrap();
+        assert_eq!(pager.visit(&second), Ok(true));
+        assert_eq!(pager.add(vec![1, 2], |n| *n, &mut items), Ok(0));
+        assert_eq!(items, [1, 2]);
+        for n in 3..=4 {
+            let url = Url::parse(&format!("http://h/a?offset={n}")).unwrap();
+            let visit = pager.visit(&url);
+            if n == 3 {
+                assert_eq!(visit, Ok(true));
+            } else {
+                assert_eq!(visit, Err(PagingError::TooManyPages(3)));
+            }
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! Notifications decided as values: where a new ticket is announced and whom it may ping,
+//! which tickets are new since the last pass, and which have gone stale.
+//!
+//! No local state: what was already announced or reminded is read back from the bot's own
+//! recent messages, which carry the ticket's link (and, for a reminder, the ticket's last
+//! update as a Discord timestamp). Sending is the record, so a crash between sending and
+//! recording cannot happen.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::chat::message::{ChatMessage, Mentions};
+use crate::ids::{ChannelId, DiscordUserId, RoleId};
+use crate::render::discord::{escape, link};
+use crate::ticket::{Ticket, TicketId};
+
+/// Whom a route pings when it announces or reminds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ping {
+    /// Nobody.
+    Nobody,
+    /// The assignee's linked Discord member (nobody for a team or an unlinked person).
+    Assignee,
+    /// A Discord role.
+    Role(RoleId),
+}
+
+/// One `[[notify.route]]`, resolved: names checked and turned into what tickets carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// The project's tracker id.
+    pub project: Option<u64>,
+    /// The tracker's name (Bug, Feature, …).
+    pub tracker: Option<String>,
+    /// The category's name.
+    pub category: Option<String>,
+    /// The assignee's (user or team) tracker id.
+    pub assignee: Option<u64>,
+    /// Where its tickets are announced.
+    pub channel: ChannelId,
+    /// Whom it pings.
+    pub ping: Ping,
+}
+
+impl Route {
+    fn matches(&self, ticket: &Ticket) -> bool {
+        let same = |wanted: &Option<String>, have: Option<&str>| {
+            wanted.as_deref().is_none_or(|wanted| {
+                have.is_some_and(|have| have.trim().eq_ignore_ascii_case(wanted.trim()))
+            })
+        };
+        self.project
+            .is_none_or(|project| ticket.project.id == project)
+            && same(&self.tracker, Some(&ticket.tracker.name))
+            && same(
+                &self.category,
+                ticket
+                    .category
+                    .as_ref()
+                    .map(|category| category.name.as_str()),
+            )
+            && self.assignee.is_none_or(|assignee| {
+                ticket
+                    .assigned_to
+                    .as_ref()
+                    .is_some_and(|who| who.id() == assignee)
+            })
+    }
+}
+
+/// What the notifications are configured to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyRules {
+    /// Tickets no route takes, or nobody is assigned to.
+    pub intake: ChannelId,
+    /// The first pass ever announces nothing older than this.
+    pub window: TimeDelta,
+    /// First match wins.
+    pub routes: Vec<Route>,
+    /// Status id → idle time before one reminder.
+    pub stale: BTreeMap<u64, TimeDelta>,
+}
+
+/// Where one ticket goes, and who is pinged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Routing {
+    /// The channel.
+    pub channel: ChannelId,
+    /// The route that took it; `None` for the intake.
+    pub route: Option<usize>,
+    /// The ping the route asks for.
+    pub ping: Ping,
+}
+
+/// Routes a ticket: the first matching route, or the intake when none matches or nobody is
+/// assigned.
+#[must_use]
+pub fn route(ticket: &Ticket, rules: &NotifyRules) -> Routing {
+    if ticket.assigned_to.is_some() {
+        if let Some((index, found)) = rules
+            .routes
+            .iter()
+            .enumerate()
+            .find(|(_, route)| route.matches(ticket))
+        {
+            return Routing {
+                channel: found.channel,
+                route: Some(index),
+                ping: found.ping,
+            };
+        }
+    }
+    Routing {
+        channel: rules.intake,
+        route: None,
+        ping: Ping::Nobody,
+    }
+}
+
+/// The one id a message may ping, and the mention text that goes with it.
+fn mention(
+    ping: Ping,
+    ticket: &Ticket,
+    members: &BTreeMap<u64, DiscordUserId>,
+) -> (String, Mentions) {
+    match ping {
+        Ping::Nobody => (String::new(), Mentions::none()),
+        Ping::Role(role) => (
+            format!("<@&{role}> "),
+            Mentions {
+                users: Vec::new(),
+                roles: vec![role],
+            },
+        ),
+        Ping::Assignee => match ticket
+            .assigned_to
+            .as_ref()
+            .and_then(|who| members.get(&who.id()))
+        {
+            Some(member) => (
+                format!("<@{member}> "),
+                Mentions {
+                    users: vec![*member],
+                    roles: Vec::new(),
+                },
+            ),
+            None => (String::new(), Mentions::none()),
+        },
+    }
+}
+
+/// A message to send: where, what, and the only ids it may ping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The ticket it is about.
+    pub ticket: TicketId,
+    /// Where it goes.
+    pub channel: ChannelId,
+    /// Its text.
+    pub text: String,
+    /// Exactly the ids it may ping (at most one).
+    pub mentions: Mentions,
+}
+
+/// The first mark of an announcement, by which the next pass finds it.
+const ANNOUNCED: &str = "📥 New ticket";
+
+/// The ticket's link as every notice writes it: `(<URL>)`.
+fn link_marker(ticket: &Ticket) -> String {
+    format!("(<{}>)", ticket.url)
+}
+
+/// The announcement of a new ticket.
+#[must_use]
+pub fn announcement(
+    ticket: &Ticket,
+    routing: &Routing,
+    members: &BTreeMap<u64, DiscordUserId>,
+) -> Notice {
+    let (ping, mentions) = mention(routing.ping, ticket, members);
+    let to = match (&ticket.assigned_to, routing.route) {
+        (Some(who), Some(_)) => format!("for {}", escape(who.name())),
+        (Some(who), None) => format!("for {} (no route matches)", escape(who.name())),
+        (None, _) => String::from("needs a person to route it"),
+    };
+    let text = format!(
+        "{ping}{ANNOUNCED} **{}** {} ({}, {}) · {to}",
+        link(&format!("#{}", ticket.id), &ticket.url),
+        escape(&ticket.subject),
+        escape(&ticket.tracker.name),
+        escape(&ticket.priority.name),
+    );
+    Notice {
+        ticket: ticket.id,
+        channel: routing.channel,
+        text,
+        mentions,
+    }
+}
+
+/// The tickets the bot has announced among `messages` (its own, found by the mark and the
+/// ticket link `(<BASE/issues/N>)`).
+#[must_use]
+pub fn announced(messages: &[ChatMessage], tracker_base: &str) -> BTreeSet<TicketId> {
+    let prefix = format!("(<{}/issues/", tracker_base.trim_end_matches('/'));
+    messages
+        .iter()
+        .filter(|message| message.author_is_bot && message.content.contains(ANNOUNCED))
+        .filter_map(|message| {
+            let at = message.content.find(&prefix)? + prefix.len();
+            let digits: String = message.content[at..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            message.content[at + digits.len()..]
+                .starts_with(">)")
+                .then(|| TicketId::parse(&digits).ok())
+                .flatten()
+        })
+        .collect()
+}
+
+/// The new tickets to announce, oldest first: among the newest tickets, those not yet
+/// announced that are newer than the newest one announced, or (whatever their number)
+/// created within the window. The first pass ever (nothing announced yet) takes only the
+/// window: no flood.
+#[must_use]
+pub fn new_tickets<'a>(
+    newest: &'a [Ticket],
+    already: &BTreeSet<TicketId>,
+    window: TimeDelta,
+    now: DateTime<Utc>,
+) -> Vec<&'a Ticket> {
+    let high_water = already.iter().max().copied();
+    let mut picked: Vec<&Ticket> = newest
+        .iter()
+        .filter(|ticket| !already.contains(&ticket.id))
+        .filter(|ticket| {
+            high_water.is_some_and(|mark| ticket.id > mark) || now - ticket.created_on <= window
+        })
+        .collect();
+    picked.sort_by_key(|ticket| ticket.id);
+    picked
+}
+
+/// The reminder for a ticket idle in its status longer than allowed: it names the last update
+/// as a Discord timestamp, which is also how the next pass knows it was sent for this idle
+/// spell (a new update makes a new spell).
+#[must_use]
+pub fn reminder(
+    ticket: &Ticket,
+    channel: ChannelId,
+    ping: Ping,
+    members: &BTreeMap<u64, DiscordUserId>,
+) -> Notice {
+    let (ping, mentions) = mention(ping, ticket, members);
+    let text = format!(
+        "{ping}⏰ **{}** {} has been {} with no update since {}.",
+        link(&format!("#{}", ticket.id), &ticket.url),
+        escape(&ticket.subject),
+        escape(&ticket.status.name),
+        spell_marker(ticket),
+    );
+    Notice {
+        ticket: ticket.id,
+        channel,
+        text,
+        mentions,
+    }
+}
+
+/// `<t:UNIX:R>`: Discord shows it as "3 days ago"; unique to the ticket's last update.
+fn spell_marker(ticket: &Ticket) -> String {
+    format!("<t:{}:R>", ticket.updated_on.timestamp())
+}
+
+/// Whether the bot already reminded this idle spell of the ticket among `messages`.
+#[must_use]
+pub fn reminded(messages: &[ChatMessage], ticket: &Ticket) -> bool {
+    let link = link_marker(ticket);
+    let spell = spell_marker(ticket);
+    messages.iter().any(|message| {
+        message.author_is_bot && message.content.contains(&link) && message.content.contains(&spell)
+    })
+}
+
+/// Whether a ticket has been idle in its status longer than its threshold.
+#[must_use]
+pub fn is_stale(ticket: &Ticket, rules: &NotifyRules, now: DateTime<Utc>) -> bool {
+    rules
+        .stale
+        .get(&ticket.status.id)
+        .is_some_and(|idle| now - ticket.updated_on > *idle)
+}
