@@ -4,6 +4,7 @@
 
 pub mod age;
 pub mod chat;
+pub mod check;
 pub mod ids;
 pub mod notify;
 pub mod people;

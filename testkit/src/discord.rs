@@ -11,10 +11,13 @@
 //!
 //! Endpoints (under `/api/v10`): `POST`/`GET /channels/{id}/messages`,
 //! `POST /channels/{id}/threads`, `POST /channels/{id}/messages/{id}/threads`,
-//! `GET`/`PATCH`/`DELETE /channels/{id}`, `GET /guilds/{id}/threads/active`. Anything else
-//! answers 404 and stays in the request log.
+//! `GET`/`PATCH`/`DELETE /channels/{id}`, `GET /guilds/{id}/threads/active`; and for
+//! `netbot check`: `GET /users/@me`, `/applications/@me` (flags), `/guilds/{id}` (with its
+//! roles), `/guilds/{id}/roles`, `/guilds/{id}/members/{bot}`, and channels'
+//! `permission_overwrites`, all settable. Anything else answers 404 and stays in the request
+//! log. With [`FakeDiscord::require_token`], another token answers 401.
 //!
-//! Not emulated: permissions (every request is allowed), private threads' membership, the
+//! Not emulated: permissions on requests (every request is allowed, whatever the roles say), private threads' membership, the
 //! thread starter message (type 21) inside a thread started from a message, edits, reactions.
 
 use std::collections::BTreeMap;
@@ -120,7 +123,40 @@ struct State {
     rate_limit: Option<f64>,
     allowed_mentions: Vec<Value>,
     log: Vec<FakeRequest>,
+    /// What `netbot check` reads: the guild's roles, the bot's, overwrites, the app's flags.
+    setup: Setup,
 }
+
+/// The guild's and the application's settings `netbot check` reads.
+#[derive(Debug)]
+struct Setup {
+    /// When set, only `Authorization: Bot TOKEN` is accepted; anything else answers 401.
+    token: Option<String>,
+    /// The application's flags (`GET /applications/@me`).
+    application_flags: u64,
+    /// Role id → permissions; the guild's id is `@everyone`.
+    roles: BTreeMap<u64, u64>,
+    /// The bot's roles; `None`: the bot is not in the guild.
+    bot_roles: Option<Vec<u64>>,
+    /// Channel id → its permission overwrites, as Discord sends them.
+    overwrites: BTreeMap<u64, Vec<Value>>,
+    /// Channels of another guild: id → that guild.
+    foreign_channels: BTreeMap<u64, u64>,
+}
+
+/// The permissions `@everyone` has in the fake's guild by default: view, send, read history,
+/// create public threads, send in threads.
+pub const EVERYONE_PERMISSIONS: u64 = (1 << 10) | (1 << 11) | (1 << 16) | (1 << 35) | (1 << 38);
+
+/// Manage Threads (1 << 34): what the bot's role has by default.
+pub const MANAGE_THREADS: u64 = 1 << 34;
+
+/// The id of the bot's role in the fake's guild.
+pub const BOT_ROLE: u64 = 1_400_000_000_000_000_001;
+
+/// `GATEWAY_MESSAGE_CONTENT_LIMITED` (1 << 19): the Message Content intent of a bot in fewer
+/// than 100 servers, on by default in the fake.
+pub const MESSAGE_CONTENT_LIMITED: u64 = 1 << 19;
 
 impl State {
     fn new_id(&mut self) -> u64 {
@@ -223,9 +259,76 @@ impl State {
             "last_message_id": newest.map(|id| id.to_string()),
             "rate_limit_per_user": 0,
             "nsfw": false,
-            "permission_overwrites": [],
+            "permission_overwrites": self.setup.overwrites.get(&id).cloned().unwrap_or_default(),
             "flags": 0,
         })
+    }
+
+    fn guild_json(&self) -> Value {
+        let roles: Vec<Value> = self
+            .setup
+            .roles
+            .iter()
+            .map(|(id, permissions)| {
+                json!({
+                    "id": id.to_string(),
+                    "name": if *id == self.guild { "@everyone" } else { "role" },
+                    "permissions": permissions.to_string(),
+                    "position": 0, "color": 0, "hoist": false, "managed": false,
+                    "mentionable": false, "flags": 0,
+                })
+            })
+            .collect();
+        json!({
+            "id": self.guild.to_string(),
+            "name": "Fixture server",
+            "owner_id": "1",
+            "roles": roles,
+        })
+    }
+
+    fn setup_answer(&self, segments: &[&str]) -> Option<ResponseTemplate> {
+        let answer = match segments {
+            ["users", "@me"] => ResponseTemplate::new(200).set_body_json(json!({
+                "id": self.bot_user.to_string(), "username": "netbot", "discriminator": "0",
+                "global_name": null, "avatar": null, "bot": true,
+            })),
+            ["applications", "@me"] => ResponseTemplate::new(200).set_body_json(json!({
+                "id": self.bot_user.to_string(), "name": "netbot",
+                "flags": self.setup.application_flags,
+            })),
+            ["guilds", guild] if id(guild) == self.guild && self.setup.bot_roles.is_some() => {
+                ResponseTemplate::new(200).set_body_json(self.guild_json())
+            }
+            ["guilds", guild, "roles"]
+                if id(guild) == self.guild && self.setup.bot_roles.is_some() =>
+            {
+                ResponseTemplate::new(200).set_body_json(self.guild_json()["roles"].clone())
+            }
+            ["guilds", _] | ["guilds", _, "roles"] => discord_error(403, 50001, "Missing Access"),
+            ["guilds", guild, "members", user] if id(guild) == self.guild => {
+                match &self.setup.bot_roles {
+                    Some(roles) if id(user) == self.bot_user => {
+                        let roles: Vec<String> = roles.iter().map(ToString::to_string).collect();
+                        ResponseTemplate::new(200).set_body_json(json!({
+                            "user": { "id": self.bot_user.to_string(), "username": "netbot" },
+                            "roles": roles,
+                            "joined_at": TIMESTAMP,
+                        }))
+                    }
+                    Some(_) => discord_error(404, 10007, "Unknown Member"),
+                    None => discord_error(403, 50001, "Missing Access"),
+                }
+            }
+            ["channels", channel] => {
+                let guild = self.setup.foreign_channels.get(&id(channel))?;
+                let mut body = self.channel_json(id(channel), None);
+                body["guild_id"] = json!(guild.to_string());
+                ResponseTemplate::new(200).set_body_json(body)
+            }
+            _ => return None,
+        };
+        Some(answer)
     }
 
     fn respond(
@@ -235,6 +338,11 @@ impl State {
         query: &Query,
         body: &Value,
     ) -> ResponseTemplate {
+        if method == "GET" {
+            if let Some(answer) = self.setup_answer(segments) {
+                return answer;
+            }
+        }
         match (method, segments) {
             ("POST", ["channels", channel, "messages"]) => self.post_message(id(channel), body),
             ("GET", ["channels", channel, "messages"]) => self.list_messages(id(channel), query),
@@ -511,6 +619,15 @@ impl Respond for Fake {
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned),
         });
+        if let Some(token) = &state.setup.token {
+            let sent = request
+                .headers
+                .get("authorization")
+                .and_then(|value| value.to_str().ok());
+            if sent != Some(format!("Bot {token}").as_str()) {
+                return discord_error(401, 0, "401: Unauthorized");
+            }
+        }
         if let Some(retry_after) = state.rate_limit.take() {
             return ResponseTemplate::new(429)
                 .insert_header("retry-after", format!("{}", retry_after.ceil()).as_str())
@@ -576,6 +693,16 @@ impl FakeDiscord {
             rate_limit: None,
             allowed_mentions: Vec::new(),
             log: Vec::new(),
+            setup: Setup {
+                token: None,
+                application_flags: MESSAGE_CONTENT_LIMITED,
+                roles: [(guild, EVERYONE_PERMISSIONS), (BOT_ROLE, MANAGE_THREADS)]
+                    .into_iter()
+                    .collect(),
+                bot_roles: Some(vec![BOT_ROLE]),
+                overwrites: BTreeMap::new(),
+                foreign_channels: BTreeMap::new(),
+            },
         }));
         let server = MockServer::start().await;
         Mock::given(wiremock::matchers::any())
@@ -756,5 +883,47 @@ impl FakeDiscord {
     #[must_use]
     pub fn requests(&self) -> Vec<FakeRequest> {
         self.state().log.clone()
+    }
+
+    /// From now on only `token` is accepted (`Authorization: Bot TOKEN`); others get 401.
+    pub fn require_token(&self, token: &str) {
+        self.state().setup.token = Some(token.to_owned());
+    }
+
+    /// Sets the application's flags (`GET /applications/@me`), e.g. 0 for no Message Content
+    /// intent.
+    pub fn set_application_flags(&self, flags: u64) {
+        self.state().setup.application_flags = flags;
+    }
+
+    /// Sets a role's permissions (the guild's id for `@everyone`).
+    pub fn set_role_permissions(&self, role: u64, permissions: u64) {
+        self.state().setup.roles.insert(role, permissions);
+    }
+
+    /// Removes the bot from the guild: the guild and its members answer 403.
+    pub fn remove_bot_from_guild(&self) {
+        self.state().setup.bot_roles = None;
+    }
+
+    /// Adds a channel permission overwrite: for a role (`role = true`, the guild's id for
+    /// `@everyone`) or a member.
+    pub fn add_overwrite(&self, channel: u64, role: bool, id: u64, allow: u64, deny: u64) {
+        self.state()
+            .setup
+            .overwrites
+            .entry(channel)
+            .or_default()
+            .push(json!({
+                "id": id.to_string(),
+                "type": if role { 0 } else { 1 },
+                "allow": allow.to_string(),
+                "deny": deny.to_string(),
+            }));
+    }
+
+    /// Adds a text channel of another guild, which the bot can see.
+    pub fn add_foreign_channel(&self, channel: u64, guild: u64) {
+        self.state().setup.foreign_channels.insert(channel, guild);
     }
 }

@@ -589,6 +589,7 @@ impl Respond for Fake {
                     "issue_categories": [{ "id": 1, "name": "Links" }, { "id": 2, "name": "Power" }],
                     "total_count": 2
                 })),
+            ("GET", "/projects.json", _) => ok("projects.json"),
             ("GET", "/projects/netops/memberships.json", _) => {
                 ok("projects__netops__memberships.json")
             }

@@ -218,6 +218,50 @@ impl DiscordChat {
         })
     }
 
+    /// `GET /api/v10{path}` for `netbot check`: the JSON of a success, `None` for a 401 (the
+    /// token rejected), the error of any other answer. Straight to the (proxied) base URL:
+    /// a handful of reads, some with no serenity route (`/applications/@me`).
+    pub(crate) async fn probe(&self, action: &str, path: &str) -> Result<Option<Value>, ChatError> {
+        let purpose = Purpose {
+            action: action.to_owned(),
+            what: action.trim_start_matches("read ").to_owned(),
+        };
+        let base = self
+            .http
+            .proxy
+            .as_deref()
+            .unwrap_or("https://discord.com")
+            .trim_end_matches('/');
+        let request = self
+            .client
+            .get(format!("{base}/api/v10{path}"))
+            .header(reqwest::header::AUTHORIZATION, self.http.token())
+            .timeout(self.timeout);
+        let response = request.send().await.map_err(|error| unreachable(&error))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| unreachable(&error))?;
+        if status == StatusCode::UNAUTHORIZED {
+            return Ok(None);
+        }
+        let body = refusal(
+            &purpose,
+            Answer {
+                status,
+                retry_after_header: None,
+                body: body.to_vec(),
+            },
+        )?;
+        serde_json::from_slice(&body)
+            .map(Some)
+            .map_err(|error| ChatError::Rejected {
+                action: purpose.action,
+                detail: format!("unexpected answer from Discord: {error}"),
+            })
+    }
+
     /// One page of a channel's messages, as Discord returns it (newest first).
     async fn page(
         &self,

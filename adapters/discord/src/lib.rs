@@ -6,8 +6,10 @@
 //! Only this crate and `apps/netbot` name serenity or poise.
 
 mod chat;
+mod setup;
 
 pub use chat::{DiscordChat, RateLimitPolicy};
+pub use setup::{BotUser, GuildAccess};
 
 use std::fmt;
 use std::future::Future;
@@ -19,7 +21,7 @@ use serenity::all::{
     Http, HttpBuilder, InteractionId,
 };
 use serenity::builder::Builder as _;
-use tracing::warn;
+use tracing::{info, warn};
 
 /// A bot token: shown as `[redacted]` by `Debug`.
 #[derive(Clone)]
@@ -167,15 +169,31 @@ pub async fn deliver(
     }
 }
 
-/// The way every command answers: defer first, then do the work, then deliver its reply.
+/// The way every command answers: defer first, then do the work, then deliver its reply;
+/// then one log line saying which command it was, how it was answered and how long it took.
 /// Failures to talk to Discord are logged (redacted); there is no one left to tell.
-pub async fn answer(http: &Http, interaction: &InteractionRef, work: impl Future<Output = Reply>) {
+pub async fn answer(
+    http: &Http,
+    interaction: &InteractionRef,
+    command: &str,
+    work: impl Future<Output = Reply>,
+) {
+    let started = std::time::Instant::now();
     if let Err(error) = defer(http, interaction).await {
-        warn!(%error, "could not acknowledge an interaction");
+        warn!(command, %error, "could not acknowledge an interaction");
         return;
     }
     let reply = work.await;
-    if let Err(error) = deliver(http, interaction, &reply).await {
-        warn!(%error, "could not deliver a reply");
+    let delivered = deliver(http, interaction, &reply).await;
+    // A u64, which JSON logs write as a number (a u128 becomes a string).
+    let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    match delivered {
+        Ok(()) => info!(
+            command,
+            answer = if reply.ephemeral { "private" } else { "public" },
+            elapsed_ms,
+            "answered a command"
+        ),
+        Err(error) => warn!(command, %error, elapsed_ms, "could not deliver a reply"),
     }
 }

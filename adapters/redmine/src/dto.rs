@@ -127,6 +127,9 @@ pub(crate) struct CustomFieldDto {
     pub name: String,
     #[serde(default)]
     pub customized_type: String,
+    /// `string`, `link`, `int`, …
+    #[serde(default)]
+    pub field_format: String,
 }
 
 /// A project membership as listed on a user.
@@ -218,6 +221,21 @@ pub(crate) struct TrackersEnvelope {
     pub trackers: Vec<NamedDto>,
 }
 
+/// `GET /projects.json` page.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ProjectsPage {
+    pub projects: Vec<ProjectDto>,
+    #[serde(default)]
+    pub total_count: u64,
+}
+
+/// One project of a listing: its identifier is what netbot.toml names.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ProjectDto {
+    pub id: u64,
+    pub identifier: String,
+}
+
 /// `GET /projects/N/issue_categories.json`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct CategoriesEnvelope {
@@ -256,6 +274,12 @@ impl Keyed for MembershipDto {
             principal.map_or(0, |principal| principal.id),
             principal.is_some(),
         )
+    }
+}
+
+impl Keyed for ProjectDto {
+    fn key(&self) -> (u64, bool) {
+        (self.id, true)
     }
 }
 

@@ -8,6 +8,7 @@ mod convert;
 mod directory;
 mod dto;
 mod error;
+mod setup;
 mod threads;
 
 pub use client::{ApiKey, ConfigError, Redmine, RedmineConfig};

@@ -49,20 +49,32 @@ pub fn dotenv_may_set(name: &str) -> bool {
 }
 
 /// Reads `./.env` if there is one (the working directory only, never a parent's), then logs
-/// to stderr, filtered by `RUST_LOG` (default `warn`). The environment wins over `.env`.
+/// to stderr, filtered by `RUST_LOG` (default `warn`; it may come from `.env` too), as plain
+/// text or, with `NETBOT_LOG_FORMAT=json`, as one JSON object a line. The environment wins
+/// over `.env`.
 ///
 /// # Errors
 /// A settings failure (exit status 2) naming what is wrong with `.env`: not a file,
 /// unreadable, too large, or a line that does not parse.
 pub fn start() -> Result<(), Failure> {
+    // Read first, so that RUST_LOG and NETBOT_LOG_FORMAT may come from it.
     let dotenv = load_dotenv(std::path::Path::new(".env"));
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
+    let filter = env::var("RUST_LOG").unwrap_or_else(|| String::from("warn"));
+    let format = env::var("NETBOT_LOG_FORMAT").map(|format| format.to_ascii_lowercase());
+    let json = format.as_deref() == Some("json");
+    let subscriber = logging::subscriber(
+        &filter,
+        json,
+        !json && std::io::stderr().is_terminal(),
+        std::io::stderr,
+    );
+    let _ = tracing::subscriber::set_global_default(subscriber);
+    if let Some(other) = format.filter(|format| !matches!(format.as_str(), "json" | "text")) {
+        tracing::warn!(
+            format = %domain::render::one_line(&other),
+            "NETBOT_LOG_FORMAT must be json or text; logging as text"
+        );
+    }
     for name in dotenv? {
         tracing::warn!(
             variable = %domain::render::one_line(&name),
@@ -215,6 +227,50 @@ pub mod env {
             None | Some("false" | "0" | "no") => Ok(false),
             Some("true" | "1" | "yes") => Ok(true),
             Some(other) => bail!("{name} must be true or false, not '{other}'"),
+        }
+    }
+}
+
+/// How every binary logs.
+pub mod logging {
+    use tracing::{Level, Metadata, Subscriber};
+    use tracing_subscriber::filter::{filter_fn, EnvFilter};
+    use tracing_subscriber::fmt::MakeWriter;
+    use tracing_subscriber::layer::SubscriberExt as _;
+
+    /// What is never logged, whatever `RUST_LOG` asks: serenity's spans and events below
+    /// `warn`. Its HTTP client records each whole request in a span (`#[instrument]`), and an
+    /// interaction's route holds the interaction's token, which would then be printed with
+    /// every event inside it (hyper's included).
+    fn never_secrets(metadata: &Metadata<'_>) -> bool {
+        !(metadata.target().starts_with("serenity") && *metadata.level() > Level::WARN)
+    }
+
+    /// The subscriber: `filter` in `RUST_LOG`'s syntax (an unreadable one means `warn`), JSON
+    /// lines or text, written to `writer`.
+    pub fn subscriber<W>(
+        filter: &str,
+        json: bool,
+        ansi: bool,
+        writer: W,
+    ) -> Box<dyn Subscriber + Send + Sync>
+    where
+        W: for<'writer> MakeWriter<'writer> + Send + Sync + 'static,
+    {
+        let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("warn"));
+        let base = tracing_subscriber::registry()
+            .with(filter)
+            .with(filter_fn(never_secrets));
+        if json {
+            Box::new(base.with(tracing_subscriber::fmt::layer().json().with_writer(writer)))
+        } else {
+            Box::new(
+                base.with(
+                    tracing_subscriber::fmt::layer()
+                        .with_ansi(ansi)
+                        .with_writer(writer),
+                ),
+            )
         }
     }
 }

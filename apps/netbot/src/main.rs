@@ -1,5 +1,6 @@
 //! `netbot`: the community network's bot (`netbot run`) and its terminal commands (`sites`).
 
+mod check;
 mod commands;
 mod config;
 mod settings;
@@ -32,6 +33,13 @@ enum Command {
     /// Run the Discord bot (slash commands for tickets and sites)
     #[command(after_help = RUN_HELP)]
     Run,
+    /// Verify a deployment: settings, Redmine, NetBox, Discord; one line per check
+    #[command(after_help = CHECK_HELP)]
+    Check {
+        /// Print a JSON array of {check, ok, detail}
+        #[arg(long)]
+        json: bool,
+    },
     /// NetBox sites: all of them as a table, or one site in detail
     #[command(after_help = SITES_HELP)]
     Sites {
@@ -56,6 +64,15 @@ Configuration (environment, or a .env file here; the environment wins):
   NETBOX_URL, NETBOX_TOKEN     and the other NETBOX_* settings of `netbot sites`
   NETBOT_CONFIG           path of netbot.toml (default ./netbot.toml; see the README)";
 
+const CHECK_HELP: &str = "\
+Reads the same configuration as `netbot run` and `threader` (environment, .env, netbot.toml)
+and checks that each part works: the variables, Redmine (reachable, REST API on, the key an
+administrator's, the custom fields, statuses and projects named), NetBox (when NETBOX_URL is
+set), Discord (the token, the Message Content intent, the bot in the server, its permissions
+in each configured channel). Secrets are shown as set or unset, never their value.
+
+Exit status: 0 every check passed, 1 any failed, 2 usage error.";
+
 const SITES_HELP: &str = "\
 Configuration (environment, or a .env file here; the environment wins):
   NETBOX_URL              the NetBox URL, with or without /api (required unless --demo)
@@ -76,8 +93,32 @@ async fn main() -> ExitCode {
             sites_command(&name.join(" "), json, demo).await
         }
         (Ok(()), Command::Run) => run_command().await,
+        (Ok(()), Command::Check { json }) => return check_command(json).await,
     };
     appkit::finish("netbot", result)
+}
+
+async fn check_command(as_json: bool) -> ExitCode {
+    let started = std::time::Instant::now();
+    let checks = check::checks().await;
+    let failed = checks.iter().filter(|check| check.failed()).count();
+    info!(
+        checks = checks.len(),
+        failed,
+        elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        "checked the deployment"
+    );
+    let output = if as_json {
+        domain::check::json(&checks)
+    } else {
+        domain::check::text(&checks)
+    };
+    let printed = appkit::print(&output);
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        appkit::finish("netbot", printed)
+    }
 }
 
 async fn sites_command(name: &str, as_json: bool, demo: bool) -> Result<(), Failure> {

@@ -326,7 +326,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             }
         }
         info!(
-            elapsed_ms = started.elapsed().as_millis(),
+            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             "{}",
             report.summary()
         );

@@ -163,7 +163,7 @@ async fn answering_defers_before_the_work_starts() {
     let server = discord().await;
     let client = client(&server);
 
-    answer(&client, &interaction(), async {
+    answer(&client, &interaction(), "test", async {
         // By the time the work runs, Discord has its acknowledgement.
         let seen = calls(&server).await;
         assert_eq!(seen.len(), 1, "{seen:?}");

@@ -69,7 +69,8 @@ async fn answer(ctx: Context<'_>, work: impl std::future::Future<Output = Reply>
         id: app.interaction.id,
         token: app.interaction.token.clone(),
     };
-    discord::answer(ctx.http(), &interaction, work).await;
+    let command = ctx.command().qualified_name.clone();
+    discord::answer(ctx.http(), &interaction, &command, work).await;
 }
 
 /// Autocomplete choices from `(shown, value)` pairs.

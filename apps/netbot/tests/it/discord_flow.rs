@@ -54,6 +54,7 @@ fn logged(
 
 #[tokio::test]
 async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
+    let (_guard, tracing_log) = crate::capture_logs();
     let log = Arc::new(Mutex::new(Vec::new()));
     let discord_server = MockServer::start().await;
     let message = testkit::fixture("discord/message.json");
@@ -107,7 +108,7 @@ async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
 
     let tracker = Redmine::new(RedmineConfig {
         url: redmine_server.uri(),
-        key: ApiKey::new("admin-key"),
+        key: ApiKey::new("secret-admin-key"),
         act_as: None,
         timeout: Duration::from_secs(1),
     })
@@ -137,7 +138,7 @@ async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
     );
     bot.refresh_identities().await.unwrap();
     let http = discord::http(
-        &discord::BotToken::new("bot-token"),
+        &discord::BotToken::new("secret-bot-token"),
         Some(&discord_server.uri()),
         Some(APP),
     );
@@ -154,6 +155,7 @@ async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
     discord::answer(
         &http,
         &interaction,
+        "tickets",
         bot.tickets(&alice, "", chrono::Utc::now()),
     )
     .await;
@@ -179,4 +181,25 @@ async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
             format!("discord POST /api/v10/webhooks/{APP}/[token] {followup}"),
         ]
     );
+    let logged = String::from_utf8(tracing_log.lock().unwrap().clone()).unwrap();
+    let answered: Vec<&str> = logged
+        .lines()
+        .filter(|line| line.contains("answered a command"))
+        .collect();
+    assert_eq!(answered.len(), 1, "{logged}");
+    assert!(
+        answered[0].contains("command=\"tickets\"") || answered[0].contains("command=tickets"),
+        "{logged}"
+    );
+    assert!(
+        answered[0].contains("answer=\"private\"") || answered[0].contains("answer=private"),
+        "{logged}"
+    );
+    assert!(answered[0].contains("elapsed_ms="), "{logged}");
+    for secret in [INTERACTION_TOKEN, "secret-admin-key", "secret-bot-token"] {
+        assert!(
+            !logged.contains(secret),
+            "{secret} in the trace log:\n{logged}"
+        );
+    }
 }

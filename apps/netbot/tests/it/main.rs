@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::panic, missing_docs)]
 
 mod bot;
+mod check;
 mod discord_flow;
+mod logs;
 mod run;
 mod sites;
 mod who_is_who;
@@ -24,4 +26,31 @@ macro_rules! assert_run {
 /// Runs `netbot ARGS` with a clean environment plus `env`, in an empty directory (no `.env`).
 pub async fn netbot(args: &[&str], env: &[(&str, &str)]) -> Run {
     testkit::process::run(env!("CARGO_BIN_EXE_netbot"), args, env).await
+}
+
+/// A log writer into a shared buffer.
+#[derive(Clone)]
+pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every log line at every level (`trace` included) of this thread, through the binaries'
+/// own subscriber, into a buffer, until the guard is dropped. Tests run on a current-thread runtime, so the whole test is seen.
+pub fn capture_logs() -> (
+    tracing::subscriber::DefaultGuard,
+    std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) {
+    let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let writer = Captured(std::sync::Arc::clone(&buffer));
+    let subscriber = appkit::logging::subscriber("trace", false, false, move || writer.clone());
+    (tracing::subscriber::set_default(subscriber), buffer)
 }

@@ -143,3 +143,55 @@ async fn one_pass_prints_its_summary_and_a_dry_run_writes_nothing() {
     );
     assert_eq!(world.discord.threads().len(), 1);
 }
+
+#[tokio::test]
+async fn a_pass_logs_json_lines_with_its_summary_and_no_secret_even_at_trace() {
+    const REDMINE_KEY: &str = "redmine-key-QX7Zsecret";
+    const DISCORD_TOKEN: &str = "discord-token-VB93secret";
+    let world = World::new().await;
+    let ticket = world
+        .redmine
+        .open_ticket("alice", "Mast light out", "Seen.", Some("yes"));
+    assert!(world
+        .redmine
+        .change_as("bob", ticket, &json!({ "notes": "Bulb ordered." })));
+    let config = config_file(&format!("[threader]\nchannel = {CHANNEL}\n# logs\n"));
+    let mut command = threader();
+    command
+        .env("NETBOT_CONFIG", &config.0)
+        .env("REDMINE_URL", world.redmine.url())
+        .env("REDMINE_TOKEN", REDMINE_KEY)
+        .env("DISCORD_TOKEN", DISCORD_TOKEN)
+        .env("DISCORD_GUILD_ID", GUILD.to_string())
+        .env("DISCORD_API_URL", world.discord.uri())
+        .env("RUST_LOG", "trace")
+        .env("NETBOT_LOG_FORMAT", "json");
+    let output = tokio::process::Command::from(command)
+        .output()
+        .await
+        .expect("run threader");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!world.discord.threads().is_empty(), "the pass did nothing");
+    for secret in [REDMINE_KEY, DISCORD_TOKEN] {
+        assert!(!stderr.contains(secret), "{secret} logged:\n{stderr}");
+    }
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|_| panic!("not a JSON line: {line}"))
+        })
+        .collect();
+    assert!(lines.len() > 10, "trace logs little: {stderr}");
+    let summaries: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|line| {
+            line["fields"]["message"]
+                .as_str()
+                .is_some_and(|message| message.starts_with("threader: "))
+        })
+        .collect();
+    assert_eq!(summaries.len(), 1, "{stderr}");
+    assert_eq!(summaries[0]["level"], "INFO");
+    assert!(summaries[0]["fields"]["elapsed_ms"].is_u64(), "{stderr}");
+}

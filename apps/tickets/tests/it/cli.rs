@@ -195,3 +195,40 @@ async fn acting_as_the_demo_member_works() {
     let (run, _) = against_fixture(&["--as", "alice", "--json"]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[tokio::test]
+async fn the_key_is_not_logged_even_at_trace_and_json_lines_are_json() {
+    let redmine = testkit::redmine::DemoRedmine::start().await;
+    let key = "redmine-key-QX7Zsecret";
+    for format in ["text", "json"] {
+        let run = tickets(
+            &["42"],
+            &[
+                ("REDMINE_URL", &redmine.url()),
+                ("REDMINE_TOKEN", key),
+                ("RUST_LOG", "trace"),
+                ("NETBOT_LOG_FORMAT", format),
+            ],
+        )
+        .await;
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stderr.contains("redmine request"), "{}", run.stderr);
+        assert!(
+            !run.stderr.contains(key),
+            "the key was logged:\n{}",
+            run.stderr
+        );
+        assert!(!run.stdout.contains(key));
+        let json_lines = run
+            .stderr
+            .lines()
+            .filter(|line| serde_json::from_str::<serde_json::Value>(line).is_ok())
+            .count();
+        let expected = if format == "json" {
+            run.stderr.lines().count()
+        } else {
+            0
+        };
+        assert_eq!(json_lines, expected, "{format}: {}", run.stderr);
+    }
+}
