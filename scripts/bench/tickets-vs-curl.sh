@@ -42,3 +42,12 @@ hyperfine -N --warmup 3 --runs 30 \
   --command-name "tickets --json" "$tickets --json" \
   --export-markdown /tmp/tickets-vs-curl.md
 cat /tmp/tickets-vs-curl.md
+
+# Requests per command beside the time: the adapter logs each request at debug.
+echo
+echo "| command | requests |"
+echo "|---|---|"
+for words in "" "$login" "Bench User" "ticket 7"; do
+  n="$(RUST_LOG=redmine=debug NO_COLOR=1 "$tickets" --json $words 2>&1 >/dev/null | grep -c 'redmine request' || true)"
+  echo "| tickets ${words} | $n |"
+done

@@ -1,7 +1,8 @@
 //! netbot's test kit: fixture servers on wiremock, fed by the recorded JSON in `fixtures/`,
 //! and helpers that let a test read as arrange / act / assert.
 //!
-//! Also linked into the apps for `--demo`, which runs against the same fixture servers.
+//! For tests only (a dev-dependency of every crate that uses it): `--demo` runs against the
+//! `demo` crate's fakes, which this kit serves on wiremock for the end-to-end tests.
 
 pub mod discord;
 pub mod netbox;
@@ -17,6 +18,32 @@ use serde_json::Value;
 
 /// Every recorded fixture, embedded so that tests and demos run from any directory.
 static FIXTURES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../fixtures");
+
+/// One of the `demo` crate's fakes answering a wiremock server's requests.
+pub(crate) struct Served<F>(pub(crate) F);
+
+impl<F: demo::server::Fake> wiremock::Respond for Served<F> {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let request = demo::server::Request {
+            method: request.method.as_str().to_owned(),
+            url: request.url.clone(),
+            headers: request
+                .headers
+                .iter()
+                .filter_map(|(name, value)| {
+                    Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+                })
+                .collect(),
+            body: request.body.clone(),
+        };
+        let answer = self.0.respond(&request);
+        let template = wiremock::ResponseTemplate::new(answer.status);
+        match answer.body {
+            Some(body) => template.set_body_json(body),
+            None => template,
+        }
+    }
+}
 
 /// A recorded JSON fixture, e.g. `fixture("redmine/issue__42.json")`.
 ///

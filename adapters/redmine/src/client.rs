@@ -92,6 +92,9 @@ pub struct Redmine {
     issue_fields: Arc<IssueFieldNames>,
     /// Issue custom field ids by lower-cased name, once read.
     issue_field_ids: Arc<Mutex<Option<BTreeMap<String, u64>>>>,
+    /// Whether the acting user is an admin, as Redmine last said (a hint that saves asking:
+    /// an admin's name lookup goes straight to the user listing, and a 403 there corrects it).
+    acting_admin: Arc<Mutex<Option<bool>>>,
 }
 
 impl Redmine {
@@ -164,6 +167,7 @@ impl Redmine {
             timeout: config.timeout,
             issue_fields: Arc::default(),
             issue_field_ids: Arc::default(),
+            acting_admin: Arc::default(),
         })
     }
 
@@ -173,6 +177,7 @@ impl Redmine {
     pub fn acting_as(&self, login: impl Into<String>) -> Self {
         Self {
             act_as: Some(login.into()),
+            acting_admin: Arc::default(),
             ..self.clone()
         }
     }
@@ -181,6 +186,7 @@ impl Redmine {
     pub(crate) fn as_key_owner(&self) -> Self {
         Self {
             act_as: None,
+            acting_admin: Arc::default(),
             ..self.clone()
         }
     }
@@ -376,28 +382,57 @@ impl Redmine {
         Ok(envelope.user)
     }
 
-    /// Everyone `name` might mean: me, and the users and teams the key can see (all of them
-    /// for an admin; the members of my projects for anyone else).
-    async fn candidates(&self, name: &str) -> Result<Vec<Candidate>, TrackerError> {
-        let me = self.current_user_with_memberships().await?;
-        let mut candidates = vec![Candidate::user(convert::user(&me))];
-        candidates.extend(me.groups.iter().cloned().map(Candidate::team));
-        // Redmine says whether the acting user is an admin; only then are the user and group
-        // listings open, and asking a member's key for them would only earn a 403.
-        let everyone = if me.admin == Some(false) {
-            None
-        } else {
-            self.people_as_admin(name).await?
-        };
-        match everyone {
-            Some(everyone) => candidates.extend(everyone),
-            None => candidates.extend(self.people_as_member(&me).await?),
-        }
-        Ok(candidates)
+    fn acting_admin(&self) -> Option<bool> {
+        self.acting_admin.lock().ok().and_then(|known| *known)
     }
 
-    /// Users and groups an admin key can list directly; `None` when the key is not an admin's.
-    async fn people_as_admin(&self, name: &str) -> Result<Option<Vec<Candidate>>, TrackerError> {
+    fn remember_acting_admin(&self, admin: Option<bool>) {
+        if let (Ok(mut known), Some(admin)) = (self.acting_admin.lock(), admin) {
+            *known = Some(admin);
+        }
+    }
+
+    /// The best match for `name` among everyone the acting user can see, asking only what the
+    /// answer needs:
+    /// - an admin known as such (from an earlier answer): the user search, then the group
+    ///   list only when no user's login is `name` (a team has no login, so it cannot tie);
+    /// - otherwise the current user first: it says whether the user is an admin (then as
+    ///   above) and, for a member, which projects' member lists hold the people they can see.
+    async fn find_among_visible(&self, name: &str) -> Result<Option<Principal>, TrackerError> {
+        if self.acting_admin() == Some(true) {
+            match self.people_as_admin(name, Vec::new()).await? {
+                Some(found) => return Ok(found),
+                // No longer an admin: Redmine refused the listing.
+                None => self.remember_acting_admin(Some(false)),
+            }
+        }
+        let me = self.current_user_with_memberships().await?;
+        self.remember_acting_admin(me.admin);
+        let mut mine = vec![Candidate::user(convert::user(&me))];
+        mine.extend(me.groups.iter().cloned().map(Candidate::team));
+        // Redmine says whether the acting user is an admin; only then are the user and group
+        // listings open, and asking a member's key for them would only earn a 403.
+        if me.admin != Some(false) {
+            if let Some(found) = self.people_as_admin(name, mine).await? {
+                self.remember_acting_admin(Some(true));
+                return Ok(found);
+            }
+            self.remember_acting_admin(Some(false));
+            mine = vec![Candidate::user(convert::user(&me))];
+            mine.extend(me.groups.iter().cloned().map(Candidate::team));
+        }
+        mine.extend(self.people_as_member(&me).await?);
+        best_match(name, mine)
+    }
+
+    /// The best match for `name` among `known` and the users and groups an admin can list
+    /// (the groups only when no user's login is `name`); `None` when the acting user is not an
+    /// admin.
+    async fn people_as_admin(
+        &self,
+        name: &str,
+        known: Vec<Candidate>,
+    ) -> Result<Option<Option<Principal>>, TrackerError> {
         let attempt = Attempt {
             action: "list users",
             ticket: None,
@@ -431,6 +466,19 @@ impl Redmine {
             }
             Err(error) => return Err(error),
         };
+        let mut candidates = known;
+        candidates.extend(
+            users
+                .iter()
+                .map(|user| Candidate::user(convert::user(user))),
+        );
+        // A login match ranks first, and a team has no login: no group can tie it.
+        let login_matches = candidates.iter().any(|candidate| {
+            name_match_rank(name, candidate.login.as_deref(), candidate.person.name()) == Some(0)
+        });
+        if login_matches {
+            return best_match(name, candidates).map(Some);
+        }
         let groups = self
             .get_all(
                 "groups.json",
@@ -442,12 +490,8 @@ impl Redmine {
                 |page: GroupsPage| (page.groups, page.total_count),
             )
             .await?;
-        let mut candidates: Vec<Candidate> = users
-            .iter()
-            .map(|user| Candidate::user(convert::user(user)))
-            .collect();
         candidates.extend(groups.into_iter().map(Candidate::team));
-        Ok(Some(candidates))
+        best_match(name, candidates).map(Some)
     }
 
     /// Users and groups a member can see: those of the projects they belong to.
@@ -654,6 +698,7 @@ impl TicketTracker for Redmine {
             ticket: None,
         };
         let envelope: UserEnvelope = self.get("users/current.json", &[], &attempt).await?;
+        self.remember_acting_admin(envelope.user.admin);
         Ok(convert::user(&envelope.user))
     }
 
@@ -662,7 +707,7 @@ impl TicketTracker for Redmine {
         if name.is_empty() {
             return Ok(None);
         }
-        best_match(name, self.candidates(name).await?)
+        self.find_among_visible(name).await
     }
 
     async fn list_query(&self, params: &[(String, String)]) -> Result<Vec<Ticket>, TrackerError> {

@@ -27,7 +27,7 @@ pub fn netbox() -> Result<NetboxConfig> {
 
 /// The demo's NetBox: the embedded fixture server, no credentials.
 pub fn demo(url: String) -> Result<NetboxConfig> {
-    common(url, NetboxToken::new(testkit::netbox::DEMO_TOKEN))
+    common(url, NetboxToken::new(demo::netbox::DEMO_TOKEN))
 }
 
 /// How to reach Redmine for the bot: `REDMINE_URL` and an admin's `REDMINE_TOKEN` (the bot

@@ -125,7 +125,7 @@ async fn sites_command(name: &str, as_json: bool, demo: bool) -> Result<(), Fail
     // Kept alive until the command is done: the demo's in-process NetBox.
     let demo_server;
     let netbox_config = if demo {
-        demo_server = testkit::netbox::DemoNetbox::start().await;
+        demo_server = demo::netbox::DemoNetbox::start().await.map_err(failed)?;
         config::demo(demo_server.url())
     } else {
         config::netbox()

@@ -401,14 +401,21 @@ async fn sleep_unless_stopped(every: Duration, stop: &AtomicBool) -> bool {
     !stop.load(Ordering::SeqCst)
 }
 
-/// One pass against in-process fixture servers: a ticket asks for a thread, a member has
-/// written in another ticket's thread.
+/// One pass against the demo's in-process Redmine (through the real adapter) and an
+/// in-memory chat: a ticket asks for a thread and has a note by a member.
 async fn demo(cli: &Cli) -> Result<(), Failure> {
     const GUILD: u64 = 661_720_259_375_529_984;
     const CHANNEL: u64 = 661_720_259_379_724_293;
     const BOT: u64 = 661_720_259_379_000_001;
-    let redmine = testkit::redmine::DemoRedmine::start_admin().await;
-    let discord = testkit::discord::FakeDiscord::start(GUILD, BOT, &[CHANNEL]).await;
+    let redmine = demo::redmine::DemoRedmine::start_admin()
+        .await
+        .map_err(failed)?;
+    let channel = ChannelId::new(CHANNEL).map_err(failed)?;
+    let discord = demo::chat::MemoryChat::new(
+        domain::DiscordUserId::new(BOT).map_err(failed)?,
+        "netbot",
+        &[channel],
+    );
     let ticket = redmine.open_ticket(
         "alice",
         "Othello rooftop node drops packets at night",
@@ -422,7 +429,7 @@ async fn demo(cli: &Cli) -> Result<(), Failure> {
     );
     let tracker = Redmine::new(redmine::RedmineConfig {
         url: redmine.url(),
-        key: redmine::ApiKey::new(testkit::redmine::DEMO_ADMIN_KEY),
+        key: redmine::ApiKey::new(demo::redmine::DEMO_ADMIN_KEY),
         act_as: None,
         timeout: Duration::from_secs(10),
     })
@@ -431,16 +438,15 @@ async fn demo(cli: &Cli) -> Result<(), Failure> {
         thread: Some(String::from("Discord thread")),
         state: Some(String::from("Discord sync")),
     });
-    let chat = DiscordChat::connect(&BotToken::new("demo-token"), Some(&discord.uri()));
     let settings = ThreaderSettings {
         guild: GuildId::new(GUILD).map_err(failed)?,
-        channel: ChannelId::new(CHANNEL).map_err(failed)?,
+        channel,
         routes: BTreeMap::new(),
         dry_run: cli.dry_run,
         only: cli.ticket,
         stop: Arc::new(AtomicBool::new(false)),
     };
-    let threader = Threader::new(tracker, chat, settings);
+    let threader = Threader::new(tracker, discord.clone(), settings);
     let report = threader.pass(People::default()).await.map_err(failed)?;
     let mut out = String::new();
     for thread in discord.threads() {

@@ -66,7 +66,7 @@ async fn tickets(cli: Cli) -> Result<(), Failure> {
     // Kept alive until the query is done: the demo's in-process Redmine.
     let demo_server;
     let redmine_config = if cli.demo {
-        demo_server = testkit::redmine::DemoRedmine::start().await;
+        demo_server = demo::redmine::DemoRedmine::start().await.map_err(failed)?;
         config::demo(demo_server.url(), cli.act_as.clone())
     } else {
         config::redmine(cli.act_as.clone())

@@ -118,6 +118,34 @@ async fn an_admin_finds_people_by_login_without_reading_project_memberships() {
 }
 
 #[tokio::test]
+async fn an_admin_finding_a_team_reads_the_group_list() {
+    let server = admin_view().await;
+
+    let person = redmine(&server).find_person("field team").await.unwrap();
+
+    assert!(
+        matches!(&person, Some(Principal::Team(team)) if team.name == "Field Team"),
+        "{person:?}"
+    );
+    insta::assert_debug_snapshot!(received(&server).await);
+}
+
+#[tokio::test]
+async fn a_client_that_knows_its_user_is_an_admin_goes_straight_to_the_user_search() {
+    let server = admin_view().await;
+    let tracker = redmine(&server);
+    tracker.current_user().await.unwrap();
+
+    let person = tracker.find_person("bob").await.unwrap();
+
+    assert!(
+        matches!(&person, Some(Principal::User(user)) if user.name == "Bob Builder"),
+        "{person:?}"
+    );
+    insta::assert_debug_snapshot!(received(&server).await);
+}
+
+#[tokio::test]
 async fn statuses_are_read_by_name_from_the_tracker() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -13,14 +13,43 @@ async fn no_words_lists_my_tickets_and_my_teams() {
 
 #[tokio::test]
 async fn a_user_lists_that_users_tickets() {
-    let (run, _) = against_fixture(&["bob"]).await;
+    let (run, redmine) = against_fixture(&["bob"]).await;
     assert_run!(run.transcript());
+    insta::assert_debug_snapshot!(redmine.received().await);
+}
+
+#[tokio::test]
+async fn with_an_admins_key_a_login_needs_no_group_list() {
+    let redmine = testkit::redmine::DemoRedmine::start_admin().await;
+    let url = redmine.url();
+    let run = tickets(
+        &["bob"],
+        &[("REDMINE_URL", &url), ("REDMINE_TOKEN", "admin-key")],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("2 tickets"), "{}", run.stdout);
+    insta::assert_debug_snapshot!(redmine.received().await);
+}
+
+#[tokio::test]
+async fn with_an_admins_key_a_team_name_reads_the_group_list() {
+    let redmine = testkit::redmine::DemoRedmine::start_admin().await;
+    let url = redmine.url();
+    let run = tickets(
+        &["Field", "Team"],
+        &[("REDMINE_URL", &url), ("REDMINE_TOKEN", "admin-key")],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_debug_snapshot!(redmine.received().await);
 }
 
 #[tokio::test]
 async fn a_team_name_lists_the_teams_tickets() {
-    let (run, _) = against_fixture(&["Field", "Team"]).await;
+    let (run, redmine) = against_fixture(&["Field", "Team"]).await;
     assert_run!(run.transcript());
+    insta::assert_debug_snapshot!(redmine.received().await);
 }
 
 #[tokio::test]
@@ -31,8 +60,9 @@ async fn a_number_shows_the_ticket_with_its_notes() {
 
 #[tokio::test]
 async fn other_words_search_open_tickets() {
-    let (run, _) = against_fixture(&["rooftop"]).await;
+    let (run, redmine) = against_fixture(&["rooftop"]).await;
     assert_run!(run.transcript());
+    insta::assert_debug_snapshot!(redmine.received().await);
 }
 
 #[tokio::test]
@@ -50,8 +80,9 @@ async fn unassign_clears_the_assignee_and_sets_new() {
 
 #[tokio::test]
 async fn progress_takes_the_ticket_and_sets_in_progress() {
-    let (run, _) = against_fixture(&["4", "progress"]).await;
+    let (run, redmine) = against_fixture(&["4", "progress"]).await;
     assert_run!(run.transcript());
+    insta::assert_debug_snapshot!(redmine.received().await);
 }
 
 #[tokio::test]

@@ -1,0 +1,756 @@
+//! The fake Redmine: a small stateful Redmine built from a few recordings, for the demos
+//! (served by [`crate::server`]) and the end-to-end tests (served by `testkit` on wiremock).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use crate::fixture;
+use crate::server::{Fake as Serve, Request, Response, Server};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Value};
+
+/// The recorded ticket with a description and several notes.
+pub const NOTED_TICKET: u64 = 42;
+
+/// The key the demos give the fake (it accepts any key; the owner is chosen at start).
+pub const DEMO_ADMIN_KEY: &str = "demo-admin-key";
+
+/// A Redmine error answer: `status` with Redmine's `{"errors": [...]}` body.
+#[must_use]
+pub fn error(status: u16, errors: &[&str]) -> Response {
+    Response::json(status, json!({ "errors": errors }))
+}
+
+/// The fake's state: tickets by id, the people it knows, and whose key it is.
+#[derive(Debug)]
+struct State {
+    issues: BTreeMap<u64, Value>,
+    /// `/users/current.json` bodies by login: alice, bob, and the admin.
+    accounts: BTreeMap<String, Value>,
+    /// Whose key the fake was started with: "alice" (a member) or "admin".
+    key_owner: String,
+    statuses: Vec<Value>,
+    people: BTreeMap<u64, String>,
+    /// Group id → ids of its users.
+    groups: BTreeMap<u64, Vec<u64>>,
+    /// The custom field definitions: the recorded user field plus the threader's two issue
+    /// fields.
+    custom_fields: Value,
+    /// One journal id sequence across all tickets, as in Redmine.
+    next_journal: u64,
+    /// The fake's clock, set by the test (it starts at 2026-11-27T12:00:00Z, the instant the
+    /// end-to-end tests compute ages from): `created_on`, `updated_on` and journal times.
+    now: DateTime<Utc>,
+    /// Write requests (POST, PUT, DELETE) counted from when a failure was armed, and which
+    /// one fails with which status.
+    writes_seen: u64,
+    fail_write: Option<(u64, u16)>,
+}
+
+/// The id of the issue custom field "Discord thread" in the fake.
+pub const THREAD_FIELD_ID: u64 = 2;
+/// The id of the issue custom field "Discord sync" in the fake.
+pub const SYNC_FIELD_ID: u64 = 3;
+
+impl State {
+    fn from_fixtures() -> Self {
+        let mut issues: BTreeMap<u64, Value> = fixture("redmine/issues__open_all.json")["issues"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|issue| Some((issue["id"].as_u64()?, issue.clone())))
+            .collect();
+        let noted = fixture(&format!("redmine/issue__{NOTED_TICKET}.json"))["issue"].clone();
+        issues.insert(NOTED_TICKET, noted);
+        let memberships = fixture("redmine/projects__netops__memberships.json");
+        let people = memberships["memberships"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|member| {
+                let who = if member["user"].is_object() {
+                    &member["user"]
+                } else {
+                    &member["group"]
+                };
+                Some((who["id"].as_u64()?, who["name"].as_str()?.to_owned()))
+            })
+            .collect();
+        let mut admin = fixture("redmine/users__list_with_discord.json")["users"][0].clone();
+        admin["admin"] = json!(true);
+        let accounts = [
+            fixture("redmine/users__current.json")["user"].clone(),
+            fixture("redmine/users__current_bob.json")["user"].clone(),
+            admin,
+        ]
+        .into_iter()
+        .filter_map(|user| Some((user["login"].as_str()?.to_owned(), user)))
+        .collect();
+        let field_team = fixture("redmine/groups__7.json")["group"].clone();
+        let groups = field_team["id"]
+            .as_u64()
+            .map(|id| {
+                let users = field_team["users"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|user| user["id"].as_u64())
+                    .collect();
+                (id, users)
+            })
+            .into_iter()
+            .collect();
+        let mut custom_fields = fixture("redmine/custom_fields.json");
+        if let Some(fields) = custom_fields["custom_fields"].as_array_mut() {
+            for (id, name) in [
+                (THREAD_FIELD_ID, "Discord thread"),
+                (SYNC_FIELD_ID, "Discord sync"),
+            ] {
+                fields.push(json!({
+                    "id": id, "name": name, "customized_type": "issue", "field_format": "string",
+                    "is_required": false, "is_filter": true, "multiple": false, "visible": true
+                }));
+            }
+        }
+        let next_journal = issues
+            .values()
+            .flat_map(|issue| issue["journals"].as_array().cloned().unwrap_or_default())
+            .filter_map(|journal| journal["id"].as_u64())
+            .max()
+            .unwrap_or(0)
+            + 1;
+        Self {
+            issues,
+            accounts,
+            custom_fields,
+            next_journal,
+            now: DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z")
+                .map(|time| time.with_timezone(&Utc))
+                .unwrap_or_default(),
+            writes_seen: 0,
+            fail_write: None,
+            key_owner: String::from("alice"),
+            groups,
+            statuses: fixture("redmine/issue_statuses.json")["issue_statuses"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+            people,
+        }
+    }
+
+    fn is_open(&self, issue: &Value) -> bool {
+        let status = issue["status"]["id"].as_u64();
+        !self
+            .statuses
+            .iter()
+            .any(|known| known["id"].as_u64() == status && known["is_closed"] == json!(true))
+    }
+
+    /// Ids that `assigned_to_id=me` covers: me and my groups (Redmine 5 includes them).
+    fn my_ids(&self, me: &Value) -> Vec<u64> {
+        let Some(my_id) = me["id"].as_u64() else {
+            return Vec::new();
+        };
+        let mut ids = vec![my_id];
+        ids.extend(
+            self.groups
+                .iter()
+                .filter(|(_, users)| users.contains(&my_id))
+                .map(|(group, _)| *group),
+        );
+        ids
+    }
+
+    fn list(&self, me: &Value, query: &BTreeMap<String, String>) -> Value {
+        let assignees: Option<Vec<u64>> = query.get("assigned_to_id").map(|value| {
+            if value == "me" {
+                self.my_ids(me)
+            } else {
+                value.split(',').filter_map(|id| id.parse().ok()).collect()
+            }
+        });
+        let ids: Option<Vec<u64>> = query
+            .get("issue_id")
+            .map(|value| value.split(',').filter_map(|id| id.parse().ok()).collect());
+        let matching: Vec<&Value> = self
+            .issues
+            .values()
+            .rev()
+            .filter(|issue| match query.get("status_id").map(String::as_str) {
+                Some("open") => self.is_open(issue),
+                Some(number) => number.parse::<u64>().map_or(true, |wanted| {
+                    issue["status"]["id"].as_u64() == Some(wanted)
+                }),
+                None => true,
+            })
+            .filter(|issue| {
+                // `cf_N=*`: the custom field has a value.
+                query
+                    .keys()
+                    .filter_map(|name| name.strip_prefix("cf_")?.parse::<u64>().ok())
+                    .all(|field| custom_value(issue, field).is_some())
+            })
+            .filter(|issue| {
+                // `last_updated_by=!me`: the newest journal is not mine (or there is none).
+                query.get("last_updated_by").map(String::as_str) != Some("!me")
+                    || issue["journals"]
+                        .as_array()
+                        .and_then(|journals| journals.last())
+                        .is_none_or(|last| last["user"]["id"] != me["id"])
+            })
+            .filter(|issue| {
+                assignees.as_ref().is_none_or(|ids| {
+                    issue["assigned_to"]["id"]
+                        .as_u64()
+                        .is_some_and(|id| ids.contains(&id))
+                })
+            })
+            .filter(|issue| {
+                // Saved queries filter by these ids too.
+                ["priority", "tracker", "project"].iter().all(|field| {
+                    query.get(&format!("{field}_id")).is_none_or(|wanted| {
+                        issue[*field]["id"]
+                            .as_u64()
+                            .map(|id| id.to_string())
+                            .as_ref()
+                            == Some(wanted)
+                    })
+                })
+            })
+            .filter(|issue| {
+                ids.as_ref()
+                    .is_none_or(|ids| issue["id"].as_u64().is_some_and(|id| ids.contains(&id)))
+            })
+            .collect();
+        let (offset, limit) = paging(query);
+        let page: Vec<Value> = matching
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|issue| {
+                let mut issue = (*issue).clone();
+                if let Some(fields) = issue.as_object_mut() {
+                    fields.remove("journals");
+                }
+                issue
+            })
+            .collect();
+        json!({ "issues": page, "total_count": matching.len(), "offset": offset, "limit": limit })
+    }
+
+    /// `/users.json` (admin): the recorded users, filtered by `name` like Redmine does.
+    fn users(&self, query: &BTreeMap<String, String>) -> Value {
+        let name = query.get("name").map(|name| name.to_lowercase());
+        let users: Vec<Value> = fixture("redmine/users__list_with_discord.json")["users"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|user| {
+                name.as_ref().is_none_or(|name| {
+                    ["login", "firstname", "lastname", "mail"]
+                        .iter()
+                        .any(|key| {
+                            user[*key]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_lowercase()
+                                .contains(name)
+                        })
+                })
+            })
+            .cloned()
+            .collect();
+        json!({ "users": users, "total_count": users.len(), "offset": 0, "limit": 100 })
+    }
+
+    /// `POST /issues.json`: a new ticket in the recorded project, authored by `me`.
+    fn create(&mut self, me: &Value, body: &Value) -> Response {
+        let subject = body["issue"]["subject"].as_str().unwrap_or_default();
+        if subject.trim().is_empty() {
+            return error(422, &["Subject cannot be blank"]);
+        }
+        let mut issue = fixture("redmine/issue__created.json")["issue"].clone();
+        let id = self.issues.keys().max().copied().unwrap_or_default() + 1;
+        issue["id"] = json!(id);
+        issue["subject"] = json!(subject);
+        issue["description"] = body["issue"]["description"].clone();
+        issue["author"] = json!({ "id": me["id"], "name": full_name(me) });
+        issue["created_on"] = json!(self.now.to_rfc3339_opts(SecondsFormat::Secs, true));
+        issue["updated_on"] = issue["created_on"].clone();
+        self.issues.insert(id, issue.clone());
+        Response::json(201, json!({ "issue": issue }))
+    }
+
+    /// `/search.json`: open tickets with every word in the subject, description or notes.
+    fn search(&self, query: &BTreeMap<String, String>) -> Value {
+        let words: Vec<String> = query
+            .get("q")
+            .map(|text| text.split_whitespace().map(str::to_lowercase).collect())
+            .unwrap_or_default();
+        let hits: Vec<Value> = self
+            .issues
+            .values()
+            .rev()
+            .filter(|issue| self.is_open(issue))
+            .filter(|issue| {
+                let mut text = format!(
+                    "{} {}",
+                    issue["subject"].as_str().unwrap_or_default(),
+                    issue["description"].as_str().unwrap_or_default()
+                );
+                for journal in issue["journals"].as_array().into_iter().flatten() {
+                    text.push(' ');
+                    text.push_str(journal["notes"].as_str().unwrap_or_default());
+                }
+                let text = text.to_lowercase();
+                !words.is_empty() && words.iter().all(|word| text.contains(word))
+            })
+            .map(|issue| json!({ "id": issue["id"], "type": "issue", "title": issue["subject"] }))
+            .collect();
+        let (offset, limit) = paging(query);
+        let page: Vec<&Value> = hits.iter().skip(offset).take(limit).collect();
+        json!({ "results": page, "total_count": hits.len(), "offset": offset, "limit": limit })
+    }
+
+    fn update(&mut self, me: &Value, id: u64, body: &Value) -> Result<(), Response> {
+        let changes = &body["issue"];
+        let assignee = match &changes["assigned_to_id"] {
+            Value::Null => None,
+            Value::String(text) if text.is_empty() => Some(None),
+            value => {
+                let who = value
+                    .as_u64()
+                    .or_else(|| value.as_str().and_then(|text| text.parse().ok()));
+                match who.and_then(|who| Some((who, self.people.get(&who)?.clone()))) {
+                    Some((who, name)) => Some(Some(json!({ "id": who, "name": name }))),
+                    None => return Err(error(422, &["Assignee is invalid"])),
+                }
+            }
+        };
+        let status = match changes["status_id"].as_u64() {
+            None => None,
+            Some(wanted) => match self
+                .statuses
+                .iter()
+                .find(|s| s["id"].as_u64() == Some(wanted))
+            {
+                Some(found) => Some(json!({ "id": wanted, "name": found["name"] })),
+                None => return Err(error(422, &["Status is invalid"])),
+            },
+        };
+        let me = json!({ "id": me["id"], "name": full_name(me) });
+        let custom: Vec<(u64, String)> = changes["custom_fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|field| {
+                let value = match &field["value"] {
+                    Value::String(text) => text.clone(),
+                    Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                Some((field["id"].as_u64()?, value))
+            })
+            .collect();
+        if custom.iter().any(|(field, _)| {
+            !self.custom_fields["custom_fields"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|known| {
+                    known["id"].as_u64() == Some(*field) && known["customized_type"] == "issue"
+                })
+        }) {
+            return Err(error(422, &["Custom field is invalid"]));
+        }
+        let now = json!(self.now.to_rfc3339_opts(SecondsFormat::Secs, true));
+        let journal_id = self.next_journal;
+        let Some(issue) = self.issues.get_mut(&id) else {
+            return Err(Response::empty(404));
+        };
+        let mut details = Vec::new();
+        let attr = |name: &str, old: &Value, new: &Value| {
+            let text = |value: &Value| value["id"].as_u64().map(|id| id.to_string());
+            json!({ "property": "attr", "name": name, "old_value": text(old), "new_value": text(new) })
+        };
+        match assignee {
+            Some(Some(who)) => {
+                if issue["assigned_to"]["id"] != who["id"] {
+                    details.push(attr("assigned_to_id", &issue["assigned_to"], &who));
+                }
+                issue["assigned_to"] = who;
+            }
+            Some(None) => {
+                if let Some(fields) = issue.as_object_mut() {
+                    if let Some(old) = fields.remove("assigned_to") {
+                        details.push(attr("assigned_to_id", &old, &Value::Null));
+                    }
+                }
+            }
+            None => {}
+        }
+        if let Some(status) = status {
+            if issue["status"]["id"] != status["id"] {
+                details.push(attr("status_id", &issue["status"], &status));
+            }
+            issue["status"] = status;
+        }
+        for (field, value) in custom {
+            let old = custom_value(issue, field);
+            if old.as_deref() != Some(value.as_str()) && !(old.is_none() && value.is_empty()) {
+                details.push(json!({
+                    "property": "cf", "name": field.to_string(),
+                    "old_value": old, "new_value": value
+                }));
+                set_custom_value(issue, field, &value);
+            }
+        }
+        let notes = changes["notes"].as_str().filter(|notes| !notes.is_empty());
+        if notes.is_none() && details.is_empty() {
+            // Redmine saves nothing, and changes neither the journals nor updated_on.
+            return Ok(());
+        }
+        issue["updated_on"] = now.clone();
+        let journals = issue
+            .as_object_mut()
+            .map(|fields| fields.entry("journals").or_insert_with(|| json!([])));
+        if let Some(Value::Array(journals)) = journals {
+            journals.push(json!({
+                "id": journal_id, "user": me, "notes": notes.unwrap_or_default(),
+                "created_on": now, "private_notes": false, "details": details
+            }));
+            self.next_journal += 1;
+        }
+        Ok(())
+    }
+}
+
+/// The value of an issue's custom field, when set and not empty.
+fn custom_value(issue: &Value, field: u64) -> Option<String> {
+    issue["custom_fields"]
+        .as_array()?
+        .iter()
+        .find(|custom| custom["id"].as_u64() == Some(field))?["value"]
+        .as_str()
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+}
+
+fn set_custom_value(issue: &mut Value, field: u64, value: &str) {
+    let name = match field {
+        THREAD_FIELD_ID => "Discord thread",
+        SYNC_FIELD_ID => "Discord sync",
+        _ => "",
+    };
+    if !issue["custom_fields"].is_array() {
+        issue["custom_fields"] = json!([]);
+    }
+    if let Some(fields) = issue["custom_fields"].as_array_mut() {
+        match fields
+            .iter_mut()
+            .find(|custom| custom["id"].as_u64() == Some(field))
+        {
+            Some(existing) => existing["value"] = json!(value),
+            None => fields.push(json!({ "id": field, "name": name, "value": value })),
+        }
+    }
+}
+
+fn full_name(user: &Value) -> String {
+    format!(
+        "{} {}",
+        user["firstname"].as_str().unwrap_or_default(),
+        user["lastname"].as_str().unwrap_or_default()
+    )
+}
+
+/// `offset` and `limit` as Redmine reads them: 25 by default, at most 100.
+fn paging(query: &BTreeMap<String, String>) -> (usize, usize) {
+    let number = |name: &str, default: usize| {
+        query
+            .get(name)
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(default)
+    };
+    (number("offset", 0), number("limit", 25).min(100))
+}
+
+impl Serve for FakeRedmine {
+    fn respond(&self, request: &Request) -> Response {
+        if request.header("x-redmine-api-key").is_none() {
+            return Response::empty(401);
+        }
+        let Ok(mut state) = self.state.lock() else {
+            return Response::empty(500);
+        };
+        // Redmine switches users only for an admin's key, and answers 412 for an unknown login.
+        let switched = request
+            .header("x-redmine-switch-user")
+            .filter(|_| state.key_owner == "admin");
+        let login = switched.unwrap_or(&state.key_owner).to_owned();
+        let Some(me) = state.accounts.get(&login).cloned() else {
+            return Response::empty(412);
+        };
+        let admin = me["admin"] == json!(true);
+        let query = request.query();
+        let path = request.url.path();
+        if request.method.as_str() != "GET" {
+            state.writes_seen += 1;
+            if let Some((n, status)) = state.fail_write {
+                if state.writes_seen == n {
+                    state.fail_write = None;
+                    return Response::empty(status);
+                }
+            }
+        }
+        let ticket = path
+            .strip_prefix("/issues/")
+            .and_then(|rest| rest.strip_suffix(".json"))
+            .and_then(|id| id.parse::<u64>().ok());
+        match (request.method.as_str(), path, ticket) {
+            ("GET", "/issues.json", _) => Response::json(200, state.list(&me, &query)),
+            ("POST", "/issues.json", _) => match serde_json::from_slice::<Value>(&request.body) {
+                Ok(body) => state.create(&me, &body),
+                Err(_) => Response::empty(400),
+            },
+            ("GET", "/search.json", _) => Response::json(200, state.search(&query)),
+            ("GET", _, Some(id)) => match state.issues.get(&id) {
+                Some(issue) => {
+                    let mut issue = issue.clone();
+                    if issue.get("journals").is_none() {
+                        issue["journals"] = json!([]);
+                    }
+                    Response::json(200, json!({ "issue": issue }))
+                }
+                None => Response::empty(404),
+            },
+            ("PUT", _, Some(id)) => match serde_json::from_slice::<Value>(&request.body) {
+                Ok(body) => state
+                    .update(&me, id, &body)
+                    .map_or_else(|refusal| refusal, |()| Response::empty(204)),
+                Err(_) => Response::empty(400),
+            },
+            ("GET", "/users/current.json", _) => Response::json(200, json!({ "user": me })),
+            ("GET", "/issue_statuses.json", _) => {
+                Response::json(200, fixture("redmine/issue_statuses.json"))
+            }
+            ("GET", "/trackers.json", _) => Response::json(
+                200,
+                json!({
+                    "trackers": [
+                        { "id": 1, "name": "Bug" }, { "id": 2, "name": "Feature" },
+                        { "id": 3, "name": "Support" }
+                    ]
+                }),
+            ),
+            ("GET", "/projects/netops.json" | "/projects/1.json", _) => Response::json(
+                200,
+                json!({
+                    "project": fixture("redmine/projects.json")["projects"][0].clone()
+                }),
+            ),
+            ("GET", "/projects/1/issue_categories.json", _) => Response::json(
+                200,
+                json!({
+                    "issue_categories": [{ "id": 1, "name": "Links" }, { "id": 2, "name": "Power" }],
+                    "total_count": 2
+                }),
+            ),
+            ("GET", "/projects.json", _) => Response::json(200, fixture("redmine/projects.json")),
+            ("GET", "/projects/netops/memberships.json", _) => {
+                Response::json(200, fixture("redmine/projects__netops__memberships.json"))
+            }
+            ("GET", path, _)
+                if path.starts_with("/projects/") && path.ends_with("/memberships.json") =>
+            {
+                Response::json(200, fixture("redmine/projects__netops__memberships.json"))
+            }
+            // Admin listings are open to admins only, as in Redmine.
+            ("GET", "/users.json" | "/groups.json" | "/custom_fields.json", _) if !admin => {
+                Response::empty(403)
+            }
+            ("GET", "/users.json", _) => Response::json(200, state.users(&query)),
+            ("GET", "/groups.json", _) => Response::json(200, fixture("redmine/groups.json")),
+            ("GET", "/custom_fields.json", _) => Response::json(200, state.custom_fields.clone()),
+            ("PUT", path, _) if admin && path.starts_with("/users/") => Response::empty(204),
+            _ => Response::empty(404),
+        }
+    }
+}
+
+/// The stateful fake Redmine: the recorded tickets, people and statuses; changes are
+/// remembered. Started with a member's key (alice's) or an admin's. Clones share the state.
+///
+/// Where the threader leans on Redmine it behaves like Redmine: one journal id sequence
+/// across all tickets, a journal for every change (notes, status and assignee as `attr`
+/// details, custom fields as `cf` details) written as the switched-to user, `updated_on`
+/// and `created_on` from a clock the caller sets, issue custom fields that persist, and the
+/// `cf_N=*`, `status_id=*` and `last_updated_by=!me` filters.
+#[derive(Debug, Clone)]
+pub struct FakeRedmine {
+    state: Arc<Mutex<State>>,
+}
+
+impl FakeRedmine {
+    /// The fake with a member's key (alice's).
+    #[must_use]
+    pub fn member() -> Self {
+        Self::with_key_of("alice")
+    }
+
+    /// The fake with an admin's key, as the bot uses it: admin listings open, and
+    /// `X-Redmine-Switch-User` acts as alice or bob.
+    #[must_use]
+    pub fn admin() -> Self {
+        Self::with_key_of("admin")
+    }
+
+    fn with_key_of(owner: &str) -> Self {
+        let mut state = State::from_fixtures();
+        owner.clone_into(&mut state.key_owner);
+        Self {
+            state: Arc::new(Mutex::new(state)),
+        }
+    }
+
+    fn with_state<R>(&self, work: impl FnOnce(&mut State) -> R) -> R {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        work(&mut state)
+    }
+
+    /// Sets the fake's clock.
+    pub fn set_now(&self, now: DateTime<Utc>) {
+        self.with_state(|state| state.now = now);
+    }
+
+    /// The `n`-th write request (POST, PUT, DELETE) from now answers `status`, once.
+    pub fn fail_nth_write(&self, n: u64, status: u16) {
+        self.with_state(|state| {
+            state.writes_seen = 0;
+            state.fail_write = Some((n, status));
+        });
+    }
+
+    /// Opens a ticket as `login` (alice, bob or admin), with the "Discord thread" field set
+    /// to `thread` when given; returns its id.
+    pub fn open_ticket(
+        &self,
+        login: &str,
+        subject: &str,
+        description: &str,
+        thread: Option<&str>,
+    ) -> u64 {
+        self.with_state(|state| {
+            let me = state.accounts.get(login).cloned().unwrap_or(Value::Null);
+            let body = json!({ "issue": { "subject": subject, "description": description } });
+            state.create(&me, &body);
+            let id = state.issues.keys().max().copied().unwrap_or_default();
+            if let Some(value) = thread {
+                if let Some(issue) = state.issues.get_mut(&id) {
+                    set_custom_value(issue, THREAD_FIELD_ID, value);
+                }
+            }
+            id
+        })
+    }
+
+    /// Changes a ticket as `login`, like a person in Redmine's web UI would: `changes` is the
+    /// body of `PUT /issues/N.json`'s `issue` (notes, status_id, assigned_to_id,
+    /// custom_fields). Returns whether the fake accepted the change.
+    pub fn change_as(&self, login: &str, id: u64, changes: &Value) -> bool {
+        self.with_state(|state| {
+            let me = state.accounts.get(login).cloned().unwrap_or(Value::Null);
+            state.update(&me, id, &json!({ "issue": changes })).is_ok()
+        })
+    }
+
+    /// Sets a ticket's fields directly, without a journal (as if it had been so for long):
+    /// e.g. `{"assigned_to": {"id": 5, "name": "Alice Liddell"}, "updated_on": "…"}`.
+    pub fn set_fields(&self, id: u64, fields: &Value) {
+        self.with_state(|state| {
+            if let (Some(issue), Some(fields)) = (state.issues.get_mut(&id), fields.as_object()) {
+                for (name, value) in fields {
+                    issue[name.as_str()] = value.clone();
+                }
+            }
+        });
+    }
+
+    /// One ticket as the fake holds it (with journals and custom fields).
+    #[must_use]
+    pub fn issue(&self, id: u64) -> Value {
+        self.with_state(|state| state.issues.get(&id).cloned().unwrap_or(Value::Null))
+    }
+
+    /// The notes of a ticket, oldest first, as `(author name, text)`.
+    #[must_use]
+    pub fn notes(&self, id: u64) -> Vec<(String, String)> {
+        self.issue(id)["journals"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|journal| {
+                journal["notes"]
+                    .as_str()
+                    .is_some_and(|notes| !notes.is_empty())
+            })
+            .map(|journal| {
+                (
+                    journal["user"]["name"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    journal["notes"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The fake Redmine served on a free loopback port, for `--demo`; dropped, it stops.
+#[derive(Debug)]
+pub struct DemoRedmine {
+    server: Server,
+    fake: FakeRedmine,
+}
+
+impl DemoRedmine {
+    /// Serves the fake with a member's key (alice's).
+    ///
+    /// # Errors
+    /// When no loopback port can be bound.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::serve(FakeRedmine::member()).await
+    }
+
+    /// Serves the fake with an admin's key.
+    ///
+    /// # Errors
+    /// When no loopback port can be bound.
+    pub async fn start_admin() -> std::io::Result<Self> {
+        Self::serve(FakeRedmine::admin()).await
+    }
+
+    async fn serve(fake: FakeRedmine) -> std::io::Result<Self> {
+        let server = Server::start(fake.clone()).await?;
+        Ok(Self { server, fake })
+    }
+
+    /// The base URL to give the adapter.
+    #[must_use]
+    pub fn url(&self) -> String {
+        self.server.url()
+    }
+}
+
+impl std::ops::Deref for DemoRedmine {
+    type Target = FakeRedmine;
+
+    fn deref(&self) -> &FakeRedmine {
+        &self.fake
+    }
+}
