@@ -476,7 +476,10 @@ impl RealRedmine {
         if let Some(value) = thread {
             issue["custom_fields"] = json!([{ "id": thread_field, "value": value }]);
         }
-        let created = self.0.post("issues.json", json!({ "issue": issue })).await?;
+        let created = self
+            .0
+            .post("issues.json", json!({ "issue": issue }))
+            .await?;
         created["issue"]["id"]
             .as_u64()
             .ok_or_else(|| format!("no id for issue {subject}"))

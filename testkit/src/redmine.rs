@@ -207,15 +207,17 @@ impl State {
                     None | Some("open" | "o") => self.is_open(issue),
                     Some("closed" | "c") => !self.is_open(issue),
                     Some("*") => true,
-                    Some(id) => issue["status"]["id"].as_u64().map(|id| id.to_string())
-                        == Some(id.to_owned()),
+                    Some(id) => {
+                        issue["status"]["id"].as_u64().map(|id| id.to_string())
+                            == Some(id.to_owned())
+                    }
                 }
             })
             .filter(|issue| {
                 // `cf_N=*`: the custom field has a value.
                 query
-                    .iter()
-                    .filter_map(|(name, _)| name.strip_prefix("cf_")?.parse::<u64>().ok())
+                    .keys()
+                    .filter_map(|name| name.strip_prefix("cf_")?.parse::<u64>().ok())
                     .all(|field| custom_value(issue, field).is_some())
             })
             .filter(|issue| {
@@ -345,6 +347,8 @@ impl State {
         json!({ "results": page, "total_count": hits.len(), "offset": offset, "limit": limit })
     }
 
+    // The refusal is the fake's answer, built once per request: its size does not matter.
+    #[allow(clippy::result_large_err)]
     fn update(&mut self, me: &Value, id: u64, body: &Value) -> Result<(), ResponseTemplate> {
         let changes = &body["issue"];
         let assignee = match &changes["assigned_to_id"] {
@@ -391,7 +395,9 @@ impl State {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .any(|known| known["id"].as_u64() == Some(field) && known["customized_type"] == "issue")
+                .any(|known| {
+                    known["id"].as_u64() == Some(field) && known["customized_type"] == "issue"
+                })
         };
         let custom: Vec<(u64, String)> = custom
             .into_iter()

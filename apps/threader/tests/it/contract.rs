@@ -103,7 +103,10 @@ impl RealWorld {
             .flatten()
             .filter_map(|journal| {
                 let text = journal["notes"].as_str().filter(|text| !text.is_empty())?;
-                Some((journal["user"]["name"].as_str()?.to_owned(), text.to_owned()))
+                Some((
+                    journal["user"]["name"].as_str()?.to_owned(),
+                    text.to_owned(),
+                ))
             })
             .collect()
     }
@@ -119,7 +122,9 @@ impl RealWorld {
 
 #[tokio::test]
 async fn real_redmine_and_a_thread_stay_in_step_both_ways() {
-    let Some(seed) = threader_seeded() else { return };
+    let Some(seed) = threader_seeded() else {
+        return;
+    };
     let redmine = RealRedmine::new(&seed.url, &seed.admin_key).expect("a client");
     let run = &seed.run;
     let ticket = redmine
@@ -173,7 +178,10 @@ async fn real_redmine_and_a_thread_stay_in_step_both_ways() {
         .iter()
         .find(|(_, text)| text.contains("Swapping the radio tomorrow."))
         .expect("the linked member's note");
-    assert_eq!(linked.0, seed.linked_name, "written as the member: {notes:#?}");
+    assert_eq!(
+        linked.0, seed.linked_name,
+        "written as the member: {notes:#?}"
+    );
     assert!(
         linked.1.contains(&format!(
             "https://discord.com/channels/{GUILD}/{thread}/{from_linked}"
@@ -189,7 +197,10 @@ async fn real_redmine_and_a_thread_stay_in_step_both_ways() {
 
     // A Redmine note reaches the thread once, and nothing echoes.
     other
-        .change(ticket, json!({ "notes": format!("Radio swapped ({run}).") }))
+        .change(
+            ticket,
+            json!({ "notes": format!("Radio swapped ({run}).") }),
+        )
         .await
         .expect("a second note");
     let report = world.pass().await;
@@ -222,7 +233,10 @@ async fn real_redmine_and_a_thread_stay_in_step_both_ways() {
     let after = world.issue().await;
     assert_eq!(after["journals"], before["journals"], "no journal written");
     assert_eq!(after["updated_on"], before["updated_on"]);
-    assert_eq!(world.discord_writes_since(discord_before), Vec::<String>::new());
+    assert_eq!(
+        world.discord_writes_since(discord_before),
+        Vec::<String>::new()
+    );
 
     // Closing the ticket (as a member) archives the thread.
     world
