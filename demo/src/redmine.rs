@@ -108,7 +108,8 @@ impl State {
             ] {
                 fields.push(json!({
                     "id": id, "name": name, "customized_type": "issue", "field_format": "string",
-                    "is_required": false, "is_filter": true, "multiple": false, "visible": true
+                    "is_required": false, "is_filter": true, "multiple": false,
+                    "visible": id == THREAD_FIELD_ID
                 }));
             }
         }
@@ -177,12 +178,17 @@ impl State {
             .issues
             .values()
             .rev()
-            .filter(|issue| match query.get("status_id").map(String::as_str) {
-                Some("open") => self.is_open(issue),
-                Some(number) => number.parse::<u64>().map_or(true, |wanted| {
-                    issue["status"]["id"].as_u64() == Some(wanted)
-                }),
-                None => true,
+            .filter(|issue| {
+                // As Redmine 5.0.4: no `status_id` means open tickets only; `*` all of them.
+                match query.get("status_id").map(String::as_str) {
+                    None | Some("open" | "o") => self.is_open(issue),
+                    Some("closed" | "c") => !self.is_open(issue),
+                    Some("*") => true,
+                    Some(id) => {
+                        issue["status"]["id"].as_u64().map(|id| id.to_string())
+                            == Some(id.to_owned())
+                    }
+                }
             })
             .filter(|issue| {
                 // `cf_N=*`: the custom field has a value.
@@ -278,6 +284,11 @@ impl State {
         issue["author"] = json!({ "id": me["id"], "name": full_name(me) });
         issue["created_on"] = json!(self.now.to_rfc3339_opts(SecondsFormat::Secs, true));
         issue["updated_on"] = issue["created_on"].clone();
+        // Redmine lists every issue custom field of the ticket's tracker, `null` when unset.
+        issue["custom_fields"] = json!([
+            { "id": THREAD_FIELD_ID, "name": "Discord thread", "value": null },
+            { "id": SYNC_FIELD_ID, "name": "Discord sync", "value": null },
+        ]);
         self.issues.insert(id, issue.clone());
         Response::json(201, json!({ "issue": issue }))
     }
@@ -353,17 +364,20 @@ impl State {
                 Some((field["id"].as_u64()?, value))
             })
             .collect();
-        if custom.iter().any(|(field, _)| {
-            !self.custom_fields["custom_fields"]
+        // Redmine 5.0.4 ignores values of fields it does not know (204, nothing changes).
+        let known = |field: u64| {
+            self.custom_fields["custom_fields"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .any(|known| {
-                    known["id"].as_u64() == Some(*field) && known["customized_type"] == "issue"
+                    known["id"].as_u64() == Some(field) && known["customized_type"] == "issue"
                 })
-        }) {
-            return Err(error(422, &["Custom field is invalid"]));
-        }
+        };
+        let custom: Vec<(u64, String)> = custom
+            .into_iter()
+            .filter(|(field, _)| known(*field))
+            .collect();
         let now = json!(self.now.to_rfc3339_opts(SecondsFormat::Secs, true));
         let journal_id = self.next_journal;
         let Some(issue) = self.issues.get_mut(&id) else {

@@ -43,3 +43,36 @@ if discord.new_record?
   discord.save!
   puts "configure.rb: created user custom field 'Discord ID' (id #{discord.id})"
 end
+
+# The threader's two issue custom fields (see ports/src/threader.rs): "Discord thread" asks for
+# a thread ("yes") and then holds its link; "Discord sync" holds the threader's marks. Both
+# for all projects and trackers and usable as filters, so that `cf_N=*` lists the tickets.
+# Redmine 5.0 refuses a non-visible field without roles ("Roles cannot be blank"), so
+# "Discord sync" is visible to one role that cannot be given to anyone: admins only, and
+# members never see its journals.
+hidden = Role.find_or_initialize_by(name: 'netbot: admins only')
+if hidden.new_record?
+  hidden.assignable = false
+  hidden.permissions = []
+  hidden.save!
+  puts "configure.rb: created role '#{hidden.name}' (id #{hidden.id}), assignable to nobody"
+end
+{
+  'Discord thread' => { roles: nil, description: "Set to 'yes' for a Discord thread; netbot's threader then keeps the thread's link here." },
+  'Discord sync' => { roles: [hidden.id], description: "netbot's threader: what it has synced (do not edit)." }
+}.each do |name, wanted|
+  field = IssueCustomField.find_or_initialize_by(name: name)
+  created = field.new_record?
+  if created
+    field.field_format = 'string'
+    field.description = wanted[:description]
+  end
+  field.is_for_all = true
+  field.is_filter = true
+  field.searchable = false
+  field.visible = wanted[:roles].nil?
+  field.role_ids = wanted[:roles] || []
+  field.tracker_ids = Tracker.pluck(:id)
+  field.save!
+  puts "configure.rb: #{created ? 'created' : 'checked'} issue custom field '#{name}' (id #{field.id})"
+end

@@ -34,8 +34,14 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
-# 0. Already running with our key? Nothing to do.
-if [ "$(status_code)" = 200 ]; then
+# What configure.rb sets up that an older configure.rb did not (the threader's issue fields).
+configured() {
+  curl -s --max-time 10 -H "X-Redmine-API-Key: ${KEY}" "${URL}/custom_fields.json" 2>/dev/null \
+    | grep -q '"name":"Discord sync"'
+}
+
+# 0. Already running with our key and configured? Nothing to do.
+if [ "$(status_code)" = 200 ] && configured; then
   log "a Redmine already answers on ${URL}"
   done_ok
 fi

@@ -66,6 +66,8 @@ struct Admin {
     http: reqwest::Client,
     url: String,
     key: String,
+    /// `X-Redmine-Switch-User`, when acting as a member.
+    act_as: Option<String>,
 }
 
 impl Admin {
@@ -99,6 +101,9 @@ impl Admin {
             .http
             .request(method.clone(), format!("{}/{path}", self.url))
             .header("X-Redmine-API-Key", &self.key);
+        if let Some(login) = &self.act_as {
+            request = request.header("X-Redmine-Switch-User", login);
+        }
         if let Some(body) = body {
             request = request.json(&body);
         }
@@ -182,6 +187,7 @@ async fn seed(url: String, admin_key: String) -> Result<Seed, String> {
             .map_err(|error| error.to_string())?,
         url: url.trim_end_matches('/').to_owned(),
         key: admin_key.clone(),
+        act_as: None,
     };
     let run = crate::run_suffix();
     let trackers = admin.get("trackers.json").await?;
@@ -285,4 +291,224 @@ async fn seed(url: String, admin_key: String) -> Result<Seed, String> {
         spare_ticket,
         busy_key,
     })
+}
+
+/// What the threader's contract test works with: a project, a member whose Discord id is
+/// linked (the "Discord ID" user field), and a member without one, all unique to the run.
+#[derive(Debug, Clone)]
+pub struct ThreaderSeed {
+    /// The server's base URL.
+    pub url: String,
+    /// The admin API key (the threader's key).
+    pub admin_key: String,
+    /// A run suffix that makes this run's names unique.
+    pub run: String,
+    /// The project the tickets go into.
+    pub project: u64,
+    /// Login of the member linked to [`Self::linked_discord_id`].
+    pub linked_login: String,
+    /// Full name of the linked member.
+    pub linked_name: String,
+    /// The linked member's Discord id (unique to the run).
+    pub linked_discord_id: u64,
+    /// Login of a member with no Discord link.
+    pub other_login: String,
+    /// Full name of that member.
+    pub other_name: String,
+}
+
+/// The real Redmine seeded for the threader, or `None` when no server is configured (never
+/// under `CI=true`). Needs the issue fields "Discord thread" and "Discord sync" and the user
+/// field "Discord ID" that `scripts/redmine/configure.rb` creates.
+///
+/// # Panics
+/// Under `CI=true` when the server is not configured, and whenever seeding fails.
+pub fn threader_seeded() -> Option<&'static ThreaderSeed> {
+    static SEED: OnceLock<Result<ThreaderSeed, String>> = OnceLock::new();
+    crate::seed_once(
+        &SEED,
+        "Redmine",
+        "scripts/redmine/start.sh",
+        &["REDMINE_CONTRACT_URL", "REDMINE_CONTRACT_ADMIN_KEY"],
+        |mut values| async move {
+            let admin_key = values.pop().unwrap_or_default();
+            let url = values.pop().unwrap_or_default();
+            seed_threader(url, admin_key).await
+        },
+    )
+}
+
+async fn seed_threader(url: String, admin_key: String) -> Result<ThreaderSeed, String> {
+    let admin = RealRedmine::new(&url, &admin_key)?;
+    let admin = &admin.0;
+    let run = crate::run_suffix();
+    let fields = admin.get("custom_fields.json").await?;
+    let field = |kind: &str, name: &str| {
+        fields["custom_fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|field| field["customized_type"] == kind && field["name"] == name)
+            .and_then(|field| field["id"].as_u64())
+            .ok_or_else(|| {
+                format!("no {kind} custom field '{name}': run scripts/redmine/start.sh again")
+            })
+    };
+    let discord_field = field("user", "Discord ID")?;
+    field("issue", "Discord thread")?;
+    field("issue", "Discord sync")?;
+    let trackers = admin.get("trackers.json").await?;
+    let tracker_ids: Vec<u64> = trackers["trackers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|tracker| tracker["id"].as_u64())
+        .collect();
+    let role = first_id(&admin.get("roles.json").await?, "roles", "Developer")
+        .ok_or("the server has no roles: load Redmine's default data")?;
+    let project = admin
+        .post(
+            "projects.json",
+            json!({ "project": {
+                "name": format!("Threader {run}"), "identifier": format!("threader-{run}"),
+                "is_public": false, "tracker_ids": tracker_ids,
+                "enabled_module_names": ["issue_tracking"]
+            }}),
+        )
+        .await?["project"]["id"]
+        .as_u64()
+        .ok_or("no project id")?;
+    // 18 digits, unique to the run (the suffix has at most 8).
+    let linked_discord_id: u64 = format!("7{run:0>17}")
+        .parse()
+        .map_err(|error| format!("discord id: {error}"))?;
+    let linked_login = format!("linked{run}");
+    let linked = admin
+        .post(
+            "users.json",
+            json!({ "user": {
+                "login": linked_login, "firstname": "Linked", "lastname": format!("Member{run}"),
+                "mail": format!("{linked_login}@example.org"), "password": "contract-pass-123",
+                "custom_fields": [{ "id": discord_field, "value": linked_discord_id.to_string() }]
+            }}),
+        )
+        .await?["user"]["id"]
+        .as_u64()
+        .ok_or("no id for the linked member")?;
+    let other_login = format!("other{run}");
+    let other = admin
+        .create_user(&other_login, "Other", &format!("Member{run}"))
+        .await?;
+    for member in [linked, other] {
+        admin
+            .post(
+                &format!("projects/{project}/memberships.json"),
+                json!({ "membership": { "user_id": member, "role_ids": [role] } }),
+            )
+            .await?;
+    }
+    Ok(ThreaderSeed {
+        url,
+        admin_key,
+        linked_name: format!("Linked Member{run}"),
+        other_name: format!("Other Member{run}"),
+        run,
+        project,
+        linked_login,
+        linked_discord_id,
+        other_login,
+    })
+}
+
+/// A client for arranging and checking things on the real Redmine as its admin, or as a
+/// member through `X-Redmine-Switch-User`, the way a person would in the web UI.
+pub struct RealRedmine(Admin);
+
+impl RealRedmine {
+    /// A client with the admin key.
+    ///
+    /// # Errors
+    /// When the HTTP client cannot be built.
+    pub fn new(url: &str, admin_key: &str) -> Result<Self, String> {
+        Ok(Self(Admin {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .build()
+                .map_err(|error| error.to_string())?,
+            url: url.trim_end_matches('/').to_owned(),
+            key: admin_key.to_owned(),
+            act_as: None,
+        }))
+    }
+
+    /// The same client acting as `login`.
+    #[must_use]
+    pub fn acting_as(&self, login: &str) -> Self {
+        Self(Admin {
+            http: self.0.http.clone(),
+            url: self.0.url.clone(),
+            key: self.0.key.clone(),
+            act_as: Some(login.to_owned()),
+        })
+    }
+
+    /// Opens a ticket in `project`, with the "Discord thread" field set to `thread`.
+    ///
+    /// # Errors
+    /// When Redmine refuses.
+    pub async fn open_ticket(
+        &self,
+        project: u64,
+        subject: &str,
+        description: &str,
+        thread: Option<&str>,
+    ) -> Result<u64, String> {
+        let fields = self.0.get("custom_fields.json").await?;
+        let thread_field = fields["custom_fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|field| field["customized_type"] == "issue" && field["name"] == "Discord thread")
+            .and_then(|field| field["id"].as_u64())
+            .ok_or("no issue custom field 'Discord thread'")?;
+        let mut issue =
+            json!({ "project_id": project, "subject": subject, "description": description });
+        if let Some(value) = thread {
+            issue["custom_fields"] = json!([{ "id": thread_field, "value": value }]);
+        }
+        let created = self
+            .0
+            .post("issues.json", json!({ "issue": issue }))
+            .await?;
+        created["issue"]["id"]
+            .as_u64()
+            .ok_or_else(|| format!("no id for issue {subject}"))
+    }
+
+    /// Changes a ticket: `changes` is the body of `PUT /issues/N.json`'s `issue`.
+    ///
+    /// # Errors
+    /// When Redmine refuses.
+    pub async fn change(&self, ticket: u64, changes: Value) -> Result<(), String> {
+        self.0
+            .call(
+                reqwest::Method::PUT,
+                &format!("issues/{ticket}.json"),
+                Some(json!({ "issue": changes })),
+            )
+            .await
+            .map(drop)
+    }
+
+    /// A ticket with its journals, as Redmine's JSON.
+    ///
+    /// # Errors
+    /// When Redmine refuses.
+    pub async fn issue(&self, ticket: u64) -> Result<Value, String> {
+        Ok(self
+            .0
+            .get(&format!("issues/{ticket}.json?include=journals"))
+            .await?["issue"]
+            .clone())
+    }
 }

@@ -2,6 +2,7 @@
 //! fixture Redmine and fixture Discord, and the binary itself.
 
 mod cli;
+mod contract;
 mod notify;
 mod sync;
 

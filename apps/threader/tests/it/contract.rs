@@ -1,0 +1,259 @@
+//! The two-way scenario against a real Redmine on loopback (`scripts/redmine/start.sh`) and
+//! the fixture Discord: the custom fields, filters and switch-user the threader leans on, as
+//! Redmine 5.0.4 really does them. Skips loudly without `REDMINE_CONTRACT_URL`, fails under
+//! `CI=true`.
+//!
+//! The server is shared with other runs and tests, so each pass covers only this run's
+//! ticket (`only`), and every name is unique to the run.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+
+use discord::{BotToken, DiscordChat};
+use domain::sync::ThreadLink;
+use domain::{ChannelId, GuildId, TicketId};
+use ports::threader::{PassReport, People, Threader, ThreaderSettings};
+use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
+use serde_json::{json, Value};
+use testkit::discord::FakeDiscord;
+use testkit::real_redmine::{threader_seeded, RealRedmine, ThreaderSeed};
+
+use crate::{BOT, CAROL, CHANNEL, GUILD};
+
+struct RealWorld {
+    seed: &'static ThreaderSeed,
+    redmine: RealRedmine,
+    discord: FakeDiscord,
+    ticket: u64,
+}
+
+impl RealWorld {
+    fn tracker(&self) -> Redmine {
+        Redmine::new(redmine::RedmineConfig {
+            url: self.seed.url.clone(),
+            key: redmine::ApiKey::new(&self.seed.admin_key),
+            act_as: None,
+            timeout: Duration::from_secs(30),
+        })
+        .expect("a client")
+        .with_issue_fields(IssueFieldNames {
+            thread: Some(String::from("Discord thread")),
+            state: Some(String::from("Discord sync")),
+        })
+    }
+
+    async fn pass(&self) -> PassReport {
+        let tracker = self.tracker();
+        let people = People::from_directory(&RedmineDirectory::new(&tracker, "Discord ID"))
+            .await
+            .expect("who is who");
+        let chat = DiscordChat::connect(&BotToken::new("test-token"), Some(&self.discord.uri()));
+        let threader = Threader::new(
+            tracker,
+            chat,
+            ThreaderSettings {
+                guild: GuildId::new(GUILD).expect("guild"),
+                channel: ChannelId::new(CHANNEL).expect("channel"),
+                routes: BTreeMap::new(),
+                dry_run: false,
+                only: Some(TicketId::new(self.ticket).expect("ticket id")),
+                stop: Arc::new(AtomicBool::new(false)),
+            },
+        );
+        let report = threader.pass(people).await.expect("a pass");
+        assert!(report.failed.is_empty(), "{report:?}");
+        report
+    }
+
+    async fn issue(&self) -> Value {
+        self.redmine.issue(self.ticket).await.expect("the ticket")
+    }
+
+    async fn thread(&self) -> u64 {
+        let issue = self.issue().await;
+        let value = issue["custom_fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|field| field["name"] == "Discord thread")
+            .and_then(|field| field["value"].as_str())
+            .unwrap_or_default()
+            .to_owned();
+        ThreadLink::parse(&value)
+            .unwrap_or_else(|| panic!("no thread link: {value:?}"))
+            .thread
+            .get()
+    }
+
+    fn thread_texts(&self, thread: u64) -> Vec<String> {
+        self.discord
+            .messages(thread)
+            .into_iter()
+            .map(|message| message.content)
+            .collect()
+    }
+
+    /// The notes as (author name, text), oldest first.
+    async fn notes(&self) -> Vec<(String, String)> {
+        self.issue().await["journals"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|journal| {
+                let text = journal["notes"].as_str().filter(|text| !text.is_empty())?;
+                Some((
+                    journal["user"]["name"].as_str()?.to_owned(),
+                    text.to_owned(),
+                ))
+            })
+            .collect()
+    }
+
+    fn discord_writes_since(&self, before: usize) -> Vec<String> {
+        self.discord.requests()[before..]
+            .iter()
+            .filter(|request| request.method != "GET")
+            .map(testkit::discord::FakeRequest::line)
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn real_redmine_and_a_thread_stay_in_step_both_ways() {
+    let Some(seed) = threader_seeded() else {
+        return;
+    };
+    let redmine = RealRedmine::new(&seed.url, &seed.admin_key).expect("a client");
+    let run = &seed.run;
+    let ticket = redmine
+        .open_ticket(
+            seed.project,
+            &format!("Rooftop node {run} drops packets"),
+            &format!("Loss starts around 22:00 (run {run})."),
+            Some("yes"),
+        )
+        .await
+        .expect("a ticket");
+    let other = redmine.acting_as(&seed.other_login);
+    other
+        .change(ticket, json!({ "notes": "Cable checked: dry." }))
+        .await
+        .expect("a note by a member");
+    let world = RealWorld {
+        seed,
+        redmine,
+        discord: FakeDiscord::start(GUILD, BOT, &[CHANNEL]).await,
+        ticket,
+    };
+
+    // The ticket asking for a thread gets one, with its description and notes.
+    let report = world.pass().await;
+    assert_eq!(report.threads_created, 1, "{report:?}");
+    let thread = world.thread().await;
+    let texts = world.thread_texts(thread);
+    assert_eq!(texts.len(), 2, "{texts:#?}");
+    assert!(texts[0].contains(&format!("(run {run})")), "{texts:#?}");
+    assert!(
+        texts[1].starts_with(&format!("**{}** on", seed.other_name)),
+        "{texts:#?}"
+    );
+    assert!(texts[1].contains("Cable checked: dry."), "{texts:#?}");
+
+    // A linked member's message becomes their own note; an unlinked one's the bot's, named.
+    let from_linked = world.discord.member_says(
+        thread,
+        seed.linked_discord_id,
+        "linked",
+        "Swapping the radio tomorrow.",
+    );
+    world
+        .discord
+        .member_says(thread, CAROL, "carol", "I can bring a ladder.");
+    let report = world.pass().await;
+    assert_eq!((report.to_redmine, report.to_discord), (2, 0), "{report:?}");
+    let notes = world.notes().await;
+    let linked = notes
+        .iter()
+        .find(|(_, text)| text.contains("Swapping the radio tomorrow."))
+        .expect("the linked member's note");
+    assert_eq!(
+        linked.0, seed.linked_name,
+        "written as the member: {notes:#?}"
+    );
+    assert!(
+        linked.1.contains(&format!(
+            "https://discord.com/channels/{GUILD}/{thread}/{from_linked}"
+        )),
+        "{linked:?}"
+    );
+    let carol = notes
+        .iter()
+        .find(|(_, text)| text.contains("I can bring a ladder."))
+        .expect("carol's note");
+    assert_ne!(carol.0, seed.linked_name);
+    assert!(carol.1.starts_with("carol on Discord wrote:"), "{carol:?}");
+
+    // A Redmine note reaches the thread once, and nothing echoes.
+    other
+        .change(
+            ticket,
+            json!({ "notes": format!("Radio swapped ({run}).") }),
+        )
+        .await
+        .expect("a second note");
+    let report = world.pass().await;
+    assert_eq!((report.to_discord, report.to_redmine), (1, 0), "{report:?}");
+    world.pass().await;
+    let texts = world.thread_texts(thread);
+    let swapped = format!("Radio swapped ({run}).");
+    assert_eq!(
+        texts.iter().filter(|text| text.contains(&swapped)).count(),
+        1,
+        "{texts:#?}"
+    );
+    for said in ["Swapping the radio tomorrow.", "I can bring a ladder."] {
+        assert_eq!(
+            texts.iter().filter(|text| text.contains(said)).count(),
+            1,
+            "'{said}' echoed: {texts:#?}"
+        );
+    }
+
+    // A quiet pass writes nothing on either side.
+    let before = world.issue().await;
+    let discord_before = world.discord.requests().len();
+    let report = world.pass().await;
+    assert_eq!(
+        (report.to_discord, report.to_redmine, report.threads_created),
+        (0, 0, 0),
+        "{report:?}"
+    );
+    let after = world.issue().await;
+    assert_eq!(after["journals"], before["journals"], "no journal written");
+    assert_eq!(after["updated_on"], before["updated_on"]);
+    assert_eq!(
+        world.discord_writes_since(discord_before),
+        Vec::<String>::new()
+    );
+
+    // Closing the ticket (as a member) archives the thread.
+    world
+        .redmine
+        .acting_as(&seed.linked_login)
+        .change(ticket, json!({ "status_id": 5 }))
+        .await
+        .expect("closing");
+    world.pass().await;
+    let fake = world.discord.thread(thread).expect("the thread");
+    assert!(fake.archived, "archived once the ticket closed");
+    assert!(
+        world
+            .thread_texts(thread)
+            .iter()
+            .any(|text| text.contains("The ticket is closed")),
+        "{:#?}",
+        world.thread_texts(thread)
+    );
+}
