@@ -22,7 +22,7 @@ use crate::inventory::{Inventory, InventoryError};
 use crate::sites;
 use crate::threader::open_thread;
 use crate::tickets::{run, Outcome};
-use crate::tracker::{StatusNames, SyncFields, TicketTracker, TrackerError};
+use crate::tracker::{SavedFilter, StatusNames, SyncFields, TicketTracker, TrackerError};
 
 /// Discord's limit on autocomplete choices.
 pub const MAX_CHOICES: usize = 25;
@@ -46,13 +46,13 @@ pub struct BotSettings {
     pub queries: BTreeMap<String, SavedQuery>,
 }
 
-/// A saved query: Redmine issue-list parameters and a line template for its results.
+/// A saved query: a filter in the tracker's words and a line template for its results.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedQuery {
     /// What it is for, shown in autocomplete.
     pub description: String,
-    /// Redmine `/issues.json` parameters, e.g. `status_id=open&sort=updated_on`.
-    pub params: Vec<(String, String)>,
+    /// Which tickets, in the tracker's own words (only the adapter reads them).
+    pub filter: SavedFilter,
     /// The minijinja line template (checked when the settings are read).
     pub template: String,
 }
@@ -396,7 +396,7 @@ impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
             Ok(actor) => actor,
             Err(reply) => return reply,
         };
-        match tracker.list_query(&saved.params).await {
+        match tracker.list_query(&saved.filter).await {
             Ok(tickets) => {
                 match template::ticket_lines(&saved.template, &tickets, now, "see Redmine") {
                     Ok(text) => Reply::public(text),

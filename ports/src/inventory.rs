@@ -9,12 +9,13 @@ use thiserror::Error;
 /// What went wrong reading the inventory, in terms a person can act on. Never holds the token.
 #[derive(Debug, Error)]
 pub enum InventoryError {
-    /// 401/403: the token was not accepted.
-    #[error("NetBox rejected the token ({status}): check NETBOX_TOKEN")]
-    Unauthorized {
-        /// The HTTP status NetBox answered.
-        status: u16,
-    },
+    /// The token was not accepted (unknown, expired or malformed).
+    #[error("NetBox rejected the token")]
+    Unauthorized,
+    /// The token was accepted but may not read the inventory (NetBox also says this of a
+    /// token it does not know).
+    #[error("NetBox refused the token")]
+    Forbidden,
     /// No site matches the name.
     #[error("no site named '{name}'{}", closest_hint(closest))]
     SiteNotFound {
@@ -54,7 +55,7 @@ pub enum InventoryError {
         host: String,
         /// What was attempted.
         action: String,
-        /// Status code or decoding problem.
+        /// What was wrong with the answer, in the adapter's words.
         detail: String,
     },
 }

@@ -17,7 +17,9 @@ pub mod tracker;
 pub use chat::{Chat, ChatError};
 pub use directory::{Directory, DirectoryError};
 pub use inventory::{Inventory, InventoryError};
-pub use tracker::{StatusNames, SyncFields, ThreadedScope, TicketTracker, TrackerError};
+pub use tracker::{
+    SavedFilter, StatusNames, StatusRole, SyncFields, ThreadedScope, TicketTracker, TrackerError,
+};
 
 #[cfg(any(test, feature = "mocks"))]
 pub use chat::MockChat;

@@ -3,7 +3,7 @@
 use domain::ticket::status_named;
 use domain::{Action, AssigneeChange, Status, Ticket, TicketId, TicketQuery, TicketUpdate};
 
-use crate::tracker::{StatusNames, TicketTracker, TrackerError};
+use crate::tracker::{StatusNames, StatusRole, TicketTracker, TrackerError};
 
 /// What a query produced, for the caller to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,9 +41,8 @@ pub async fn run<T: TicketTracker>(
     }
 }
 
-/// Checks that the tracker really acts as `login`: Redmine silently ignores
-/// `X-Redmine-Switch-User` when the key is not an admin's, which would make every change the
-/// key owner's instead.
+/// Checks that the tracker really acts as `login`: Redmine silently ignores its act-as header
+/// when the key is not an admin's, which would make every change the key owner's instead.
 ///
 /// # Errors
 /// [`TrackerError::CannotActAs`] when the acting user is someone else.
@@ -68,7 +67,7 @@ pub async fn ensure_acting_as<T: TicketTracker>(
 async fn status<T: TicketTracker>(
     tracker: &T,
     name: &str,
-    setting: &str,
+    role: StatusRole,
 ) -> Result<Status, TrackerError> {
     let statuses = tracker.statuses().await?;
     status_named(&statuses, name)
@@ -80,7 +79,7 @@ async fn status<T: TicketTracker>(
                 .map(|status| status.name.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-            setting: setting.to_owned(),
+            role,
         })
 }
 
@@ -103,20 +102,18 @@ async fn act<T: TicketTracker>(
         }
         Action::Unassign => TicketUpdate {
             assignee: AssigneeChange::Clear,
-            status: Some(status(tracker, &names.new, "REDMINE_STATUS_NEW").await?),
+            status: Some(status(tracker, &names.new, StatusRole::New).await?),
         },
         Action::Progress => {
             let me = tracker.current_user().await?;
             TicketUpdate {
                 assignee: AssigneeChange::Set(me.id),
-                status: Some(
-                    status(tracker, &names.in_progress, "REDMINE_STATUS_IN_PROGRESS").await?,
-                ),
+                status: Some(status(tracker, &names.in_progress, StatusRole::InProgress).await?),
             }
         }
         Action::Resolve => TicketUpdate {
             assignee: AssigneeChange::Keep,
-            status: Some(status(tracker, &names.resolved, "REDMINE_STATUS_RESOLVED").await?),
+            status: Some(status(tracker, &names.resolved, StatusRole::Resolved).await?),
         },
     };
     // A workflow may accept an update and silently skip its status: the status goes first
@@ -450,7 +447,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "the tracker has no status named 'Done' (known: New, In Progress, Resolved); set REDMINE_STATUS_RESOLVED"
+            "the tracker has no status named 'Done' (known: New, In Progress, Resolved)"
         );
     }
 }

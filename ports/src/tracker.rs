@@ -10,25 +10,26 @@ use thiserror::Error;
 /// Messages never contain the API key; they name the host, the ticket or the person instead.
 #[derive(Debug, Error)]
 pub enum TrackerError {
-    /// 401: the key was not accepted.
-    #[error("the tracker rejected the API key (401): check REDMINE_TOKEN")]
+    /// The key was not accepted.
+    #[error("the tracker rejected the API key")]
     Unauthorized,
-    /// 403: the key's user may not do this.
-    #[error("not allowed to {action} (403): ask a tracker admin for the permission")]
+    /// The key's user may not do this.
+    #[error("not allowed to {action}: ask a tracker admin for the permission")]
     Forbidden {
         /// What was attempted, e.g. "update ticket 42".
         action: String,
     },
-    /// 404 on a ticket.
+    /// No such ticket, or it is hidden from the acting user.
     #[error("ticket {0} not found")]
     TicketNotFound(TicketId),
-    /// 412: `X-Redmine-Switch-User` named someone the tracker does not know.
+    /// The tracker cannot act as this login: nobody active has it, or the key may not act
+    /// for others.
     #[error("cannot act as '{login}': no such active user, or the API key is not an admin's")]
     CannotActAs {
         /// The login asked for.
         login: String,
     },
-    /// 422: the tracker refused the change and said why.
+    /// The tracker refused the change and said why.
     #[error("the tracker refused to {action}: {}", errors.join("; "))]
     Rejected {
         /// What was attempted.
@@ -48,14 +49,14 @@ pub enum TrackerError {
         matches: Vec<String>,
     },
     /// A configured status name does not exist in the tracker.
-    #[error("the tracker has no status named '{name}' (known: {known}); set {setting}")]
+    #[error("the tracker has no status named '{name}' (known: {known})")]
     UnknownStatus {
         /// The configured name.
         name: String,
         /// The names the tracker has.
         known: String,
-        /// The setting that chose the name.
-        setting: String,
+        /// Which configured status it is: the app names the setting that chose it.
+        role: StatusRole,
     },
     /// The tracker accepted the update but did not apply it (a workflow forbids the transition).
     #[error("the tracker did not apply {what} to ticket {id}: its workflow may not allow it")]
@@ -104,9 +105,44 @@ pub enum TrackerError {
         host: String,
         /// What was attempted.
         action: String,
-        /// Status code or decoding problem.
+        /// What was wrong with the answer, in the adapter's words.
         detail: String,
     },
+}
+
+/// Which of the configured statuses a name is for (the CLI reads them from its environment,
+/// the bot from `netbot.toml`: each words its own setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusRole {
+    /// The status `unassign` sets.
+    New,
+    /// The status `progress` sets.
+    InProgress,
+    /// The status `resolve` sets.
+    Resolved,
+}
+
+/// A saved ticket listing in the tracker's own words, as the operator wrote it for this
+/// tracker (for Redmine: its issue list's parameters, `status_id=open&sort=updated_on`).
+///
+/// Opaque here on purpose: a port method that took one tracker's URL parameters would tie the
+/// port to that tracker's protocol. The app passes the text through and only the adapter reads
+/// it (the Redmine adapter parses it as a query string, and keeps paging to itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedFilter(String);
+
+impl SavedFilter {
+    /// The filter as written.
+    #[must_use]
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    /// The text, for the adapter to interpret.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Which ticket statuses the actions use, by name (looked up in the tracker, never by id).
@@ -226,14 +262,13 @@ pub trait TicketTracker: Send + Sync + 'static {
     /// [`TrackerError`] when the tracker cannot be read.
     fn statuses(&self) -> impl Future<Output = Result<Vec<Status>, TrackerError>> + Send;
 
-    /// Every ticket a saved issues query (Redmine URL parameters, e.g. `status_id=open`)
-    /// matches, paged to the end.
+    /// Every ticket a saved filter matches, paged to the end.
     ///
     /// # Errors
     /// [`TrackerError`] when the tracker cannot be read.
     fn list_query(
         &self,
-        params: &[(String, String)],
+        filter: &SavedFilter,
     ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
 
     /// Opens a ticket in `project` (identifier or id) as the acting user.
@@ -307,7 +342,8 @@ pub trait TicketTracker: Send + Sync + 'static {
         fields: &SyncFields,
     ) -> impl Future<Output = Result<(), TrackerError>> + Send;
 
-    /// The same tracker, acting as `login` (Redmine's `X-Redmine-Switch-User`).
+    /// The same tracker, acting as `login` (the tracker's own act-as mechanism; only a key
+    /// that may act for others can use it).
     fn acting_as(&self, login: &str) -> Self
     where
         Self: Sized;

@@ -6,7 +6,8 @@ use reqwest::StatusCode;
 /// The error for an answer that was not a success.
 pub(crate) fn from_status(status: StatusCode, action: &str, host: &str) -> InventoryError {
     match status.as_u16() {
-        code @ (401 | 403) => InventoryError::Unauthorized { status: code },
+        401 => InventoryError::Unauthorized,
+        403 => InventoryError::Forbidden,
         code => InventoryError::Unexpected {
             host: host.to_owned(),
             action: action.to_owned(),

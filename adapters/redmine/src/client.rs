@@ -9,7 +9,7 @@ use domain::people::name_match_rank;
 use domain::{
     AssigneeChange, Principal, Status, Ticket, TicketId, TicketQuery, TicketUpdate, User,
 };
-use ports::{SyncFields, ThreadedScope, TicketTracker, TrackerError};
+use ports::{SavedFilter, SyncFields, ThreadedScope, TicketTracker, TrackerError};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -710,7 +710,12 @@ impl TicketTracker for Redmine {
         self.find_among_visible(name).await
     }
 
-    async fn list_query(&self, params: &[(String, String)]) -> Result<Vec<Ticket>, TrackerError> {
+    async fn list_query(&self, filter: &SavedFilter) -> Result<Vec<Ticket>, TrackerError> {
+        // A saved filter is the parameters of Redmine's issue list, as a query string.
+        let params: Vec<(String, String)> =
+            url::form_urlencoded::parse(filter.as_str().trim_start_matches('?').as_bytes())
+                .into_owned()
+                .collect();
         // Paging is the adapter's: a saved query's own limit or offset would cut the list.
         let query: Vec<(&str, String)> = params
             .iter()

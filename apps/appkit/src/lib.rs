@@ -178,6 +178,7 @@ pub fn print(output: &str) -> Result<(), Failure> {
 }
 
 pub mod settings;
+pub mod words;
 
 /// Settings from the environment.
 pub mod env {

@@ -5,6 +5,7 @@
 use anyhow::anyhow;
 use appkit::env::var;
 use appkit::settings::FileSettings;
+use appkit::words::{self, StatusSettings};
 use discord::{BotToken, DiscordChat, GuildAccess};
 use domain::check::{
     self, ChannelRight, Check, FieldWanted, CHANNEL_RIGHTS, THREAD_CHANNEL_RIGHTS,
@@ -433,7 +434,10 @@ fn redmine_refusal(error: &TrackerError, url: &str) -> Vec<Check> {
         other => vec![
             Check::fail(
                 "redmine reachable",
-                format!("REDMINE_URL does not answer like Redmine's API: {other}"),
+                format!(
+                    "REDMINE_URL does not answer like Redmine's API: {}",
+                    words::tracker(other, StatusSettings::NetbotToml)
+                ),
                 "set REDMINE_URL to the address of Redmine's home page (with its sub-path, if any)",
             ),
             skip("redmine REST API", "Redmine is not reachable"),
@@ -445,7 +449,10 @@ fn redmine_refusal(error: &TrackerError, url: &str) -> Vec<Check> {
 fn tracker_failure(name: &str, error: &TrackerError) -> Check {
     Check::fail(
         name,
-        format!("could not read them: {error}"),
+        format!(
+            "could not read them: {}",
+            words::tracker(error, StatusSettings::NetbotToml)
+        ),
         "check Redmine's log and run netbot check again",
     )
 }
@@ -500,11 +507,11 @@ async fn netbox_checks(checks: &mut Vec<Check>, file: &FileSettings) {
                 format!("accepted ({} sites)", sites.len()),
             ));
         }
-        Err(error @ InventoryError::Unauthorized { .. }) => {
+        Err(error @ (InventoryError::Unauthorized | InventoryError::Forbidden)) => {
             checks.push(Check::pass("netbox reachable", url));
             checks.push(Check::fail(
                 "netbox token",
-                error.to_string(),
+                words::inventory(&error),
                 "create a token in NetBox (your profile → API Tokens) and put it in NETBOX_TOKEN",
             ));
         }

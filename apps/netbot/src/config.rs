@@ -31,7 +31,7 @@ pub fn demo(url: String) -> Result<NetboxConfig> {
 }
 
 /// How to reach Redmine for the bot: `REDMINE_URL` and an admin's `REDMINE_TOKEN` (the bot
-/// acts as each member through `X-Redmine-Switch-User`, which only admin keys may do).
+/// acts as each member through Redmine's switch-user header, which only admin keys may do).
 pub fn redmine(timeout: std::time::Duration) -> Result<redmine::RedmineConfig> {
     Ok(redmine::RedmineConfig {
         url: required("REDMINE_URL")?,

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use appkit::{failed, usage, Failure};
+use appkit::{failed, usage, words, Failure};
 use clap::{Parser, Subcommand};
 use domain::render::json;
 use domain::render::text::{site_details, site_table};
@@ -134,14 +134,18 @@ async fn sites_command(name: &str, as_json: bool, demo: bool) -> Result<(), Fail
     let netbox = Netbox::new(netbox_config).map_err(usage)?;
     let colour = appkit::colour();
     let output = if name.trim().is_empty() {
-        let all = sites::list(&netbox).await.map_err(failed)?;
+        let all = sites::list(&netbox)
+            .await
+            .map_err(|error| failed(words::operator_inventory(error)))?;
         if as_json {
             json::site_list(&all)
         } else {
             site_table(&all, colour)
         }
     } else {
-        let details = sites::details(&netbox, name).await.map_err(failed)?;
+        let details = sites::details(&netbox, name)
+            .await
+            .map_err(|error| failed(words::operator_inventory(error)))?;
         if as_json {
             json::site_details(&details)
         } else {

@@ -66,11 +66,7 @@ pub fn run_settings() -> Result<RunSettings> {
                 .map(|(name, query)| {
                     let saved = SavedQuery {
                         description: query.description,
-                        params: url::form_urlencoded::parse(
-                            query.query.trim_start_matches('?').as_bytes(),
-                        )
-                        .into_owned()
-                        .collect(),
+                        filter: ports::SavedFilter::new(query.query),
                         template: query.format.unwrap_or_else(|| DEFAULT_LINE.to_owned()),
                     };
                     (name, saved)

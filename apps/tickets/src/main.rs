@@ -4,7 +4,7 @@ mod config;
 
 use std::process::ExitCode;
 
-use appkit::{failed, usage, Failure};
+use appkit::{failed, usage, words, Failure};
 use clap::Parser;
 use domain::render::json;
 use domain::render::text::{ticket_details, ticket_table};
@@ -74,9 +74,13 @@ async fn tickets(cli: Cli) -> Result<(), Failure> {
     .map_err(usage)?;
     let redmine = Redmine::new(redmine_config).map_err(usage)?;
     if let Some(login) = &cli.act_as {
-        ensure_acting_as(&redmine, login).await.map_err(failed)?;
+        ensure_acting_as(&redmine, login)
+            .await
+            .map_err(|error| failed(words::cli_tracker(error)))?;
     }
-    let outcome = run(&redmine, &query, &status_names).await.map_err(failed)?;
+    let outcome = run(&redmine, &query, &status_names)
+        .await
+        .map_err(|error| failed(words::cli_tracker(error)))?;
     let output = if cli.json {
         match &outcome {
             Outcome::List(tickets) => json::ticket_list(tickets),

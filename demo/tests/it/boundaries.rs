@@ -75,3 +75,204 @@ fn the_apps_take_their_demo_from_the_demo_crate() {
         );
     }
 }
+
+/// The names in a manifest's dependency tables of every kind (normal, dev and build).
+fn every_dependency(member: &str) -> Vec<String> {
+    let manifest = manifest(&workspace_root().join(member).join("Cargo.toml"));
+    ["dependencies", "dev-dependencies", "build-dependencies"]
+        .iter()
+        .filter_map(|kind| manifest.get(*kind).and_then(toml::Value::as_table))
+        .flat_map(|table| table.keys().cloned())
+        .collect()
+}
+
+/// Every `.rs` file under `dir`, with its text.
+fn rust_sources(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            rust_sources(&path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            let text = std::fs::read_to_string(&path).expect("a readable source");
+            out.push((path, text));
+        }
+    }
+}
+
+/// ARCHITECTURE.md: "only `adapters/discord` and `apps/netbot` name serenity or poise". The
+/// threader reaches Discord through `ports::Chat` and the discord adapter, never through
+/// serenity's types, so that Discord stays one adapter deep.
+#[test]
+fn only_the_discord_adapter_and_the_bot_name_serenity_or_poise() {
+    const MAY: [&str; 2] = ["adapters/discord", "apps/netbot"];
+    // Built here, so that this file does not name what it looks for.
+    let paths: Vec<String> = ["serenity", "poise"]
+        .iter()
+        .flat_map(|name| {
+            [
+                format!("{name}::"),
+                format!("use {name}"),
+                format!("{name}_prelude"),
+            ]
+        })
+        .collect();
+    let mut offences = Vec::new();
+    let mut n_sources = 0;
+    for member in members()
+        .iter()
+        .filter(|member| !MAY.contains(&member.as_str()))
+    {
+        for name in every_dependency(member) {
+            if name == "serenity" || name == "poise" {
+                offences.push(format!("{member}/Cargo.toml depends on {name}"));
+            }
+        }
+        let mut sources = Vec::new();
+        for dir in ["src", "tests", "benches", "examples"] {
+            rust_sources(&workspace_root().join(member).join(dir), &mut sources);
+        }
+        n_sources += sources.len();
+        for (path, text) in sources {
+            for word in &paths {
+                if text.contains(word.as_str()) {
+                    offences.push(format!("{} names {word}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(n_sources > 50, "the workspace's sources were found");
+    assert!(
+        offences.is_empty(),
+        "serenity and poise stay in adapters/discord and apps/netbot: {offences:?}"
+    );
+}
+
+/// `(name, version, dependencies)` of every package in `Cargo.lock`.
+fn locked_packages() -> Vec<(String, String, Vec<String>)> {
+    let lock = manifest(&workspace_root().join("Cargo.lock"));
+    lock["package"]
+        .as_array()
+        .expect("Cargo.lock's packages")
+        .iter()
+        .map(|package| {
+            let text = |key: &str| {
+                package[key]
+                    .as_str()
+                    .expect("a name and version")
+                    .to_owned()
+            };
+            let dependencies = package
+                .get("dependencies")
+                .and_then(toml::Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .filter_map(toml::Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            (text("name"), text("version"), dependencies)
+        })
+        .collect()
+}
+
+/// ARCHITECTURE.md: one reqwest is built (the adapters' and serenity's are the same 0.12), and
+/// a second rustls comes only with serenity 0.12's gateway (tokio-tungstenite 0.21 pins
+/// rustls 0.22; reqwest has 0.23). When serenity moves on, this test says the note is stale.
+#[test]
+fn one_reqwest_is_built_and_a_second_rustls_comes_only_with_serenitys_gateway() {
+    let packages = locked_packages();
+    let versions = |name: &str| -> Vec<String> {
+        packages
+            .iter()
+            .filter(|(package, _, _)| package == name)
+            .map(|(_, version, _)| version.clone())
+            .collect()
+    };
+    assert_eq!(
+        versions("reqwest").len(),
+        1,
+        "one reqwest: {:?}",
+        versions("reqwest")
+    );
+    let rustls = versions("rustls");
+    assert!(rustls.len() <= 2, "at most two rustls: {rustls:?}");
+    let reqwest_rustls: Vec<&String> = rustls
+        .iter()
+        .filter(|version| {
+            packages.iter().any(|(name, _, dependencies)| {
+                name == "hyper-rustls"
+                    && dependencies.iter().any(|dependency| {
+                        dependency == "rustls" || dependency == &format!("rustls {version}")
+                    })
+            })
+        })
+        .collect();
+    for version in rustls
+        .iter()
+        .filter(|version| !reqwest_rustls.contains(version))
+    {
+        let dependents: Vec<String> = packages
+            .iter()
+            .filter(|(_, _, dependencies)| dependencies.contains(&format!("rustls {version}")))
+            .map(|(name, version, _)| format!("{name} {version}"))
+            .collect();
+        assert!(
+            dependents.iter().all(|dependent| {
+                dependent.starts_with("tokio-rustls 0.25")
+                    || dependent.starts_with("tokio-tungstenite 0.21")
+                    || dependent.starts_with("tungstenite 0.21")
+            }),
+            "rustls {version} comes from {dependents:?}, not only serenity's gateway: say so in \
+             ARCHITECTURE.md"
+        );
+    }
+}
+
+/// The sources under `member/src`.
+fn member_sources(member: &str) -> Vec<(PathBuf, String)> {
+    let mut sources = Vec::new();
+    rust_sources(&workspace_root().join(member).join("src"), &mut sources);
+    sources
+}
+
+/// ARCHITECTURE.md: only adapters know HTTP (only they link reqwest), only `adapters/redmine`
+/// speaks Redmine's headers (`testkit` and `demo`, which play Redmine, aside; `httpkit` names
+/// the header in the comment that says why redirects stay home), and the Redmine and NetBox
+/// adapters build their clients through `httpkit::client` and its redirect policy.
+#[test]
+fn only_adapters_speak_http_and_only_the_redmine_adapter_speaks_redmines_headers() {
+    let mut offences = Vec::new();
+    for member in members() {
+        let speaks_http = member.starts_with("adapters/") || member == "testkit";
+        if !speaks_http
+            && normal_dependencies(&member)
+                .iter()
+                .any(|name| name == "reqwest")
+        {
+            offences.push(format!("{member} links reqwest"));
+        }
+        let plays_redmine = ["adapters/redmine", "adapters/http", "testkit", "demo"];
+        if !plays_redmine.contains(&member.as_str()) {
+            let header = format!("X-{}", "Redmine");
+            for (path, text) in member_sources(&member) {
+                if text.contains(&header) {
+                    offences.push(format!("{} names {header}", path.display()));
+                }
+            }
+        }
+    }
+    for member in ["adapters/redmine", "adapters/netbox"] {
+        for (path, text) in member_sources(member) {
+            for builder in ["Client::builder", "Client::new("] {
+                if text.contains(builder) {
+                    offences.push(format!("{} builds a client with {builder}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(offences.is_empty(), "{offences:#?}");
+}

@@ -84,8 +84,5 @@ async fn real_a_wrong_token_is_rejected_by_name() {
         .await
         .unwrap_err();
 
-    assert!(
-        matches!(error, InventoryError::Unauthorized { status: 403 }),
-        "{error:?}"
-    );
+    assert!(matches!(error, InventoryError::Forbidden), "{error:?}");
 }

@@ -41,14 +41,14 @@ fn message(error: &TrackerError, server: &MockServer) -> String {
 async fn a_rejected_key_says_to_check_the_token() {
     let server = answering(401).await;
     let error = redmine(&server).list_mine().await.unwrap_err();
-    insta::assert_snapshot!(message(&error, &server), @"the tracker rejected the API key (401): check REDMINE_TOKEN");
+    insta::assert_snapshot!(message(&error, &server), @"the tracker rejected the API key");
 }
 
 #[tokio::test]
 async fn a_forbidden_action_names_the_action() {
     let server = answering(403).await;
     let error = redmine(&server).get(id(7)).await.unwrap_err();
-    insta::assert_snapshot!(message(&error, &server), @"not allowed to read ticket 7 (403): ask a tracker admin for the permission");
+    insta::assert_snapshot!(message(&error, &server), @"not allowed to read ticket 7: ask a tracker admin for the permission");
 }
 
 #[tokio::test]

@@ -47,10 +47,7 @@ fn member(id: u64) -> Member {
 fn saved_queries() -> std::collections::BTreeMap<String, SavedQuery> {
     let urgent = SavedQuery {
         description: "open urgent tickets".into(),
-        params: vec![
-            ("status_id".into(), "open".into()),
-            ("priority_id".into(), "4".into()),
-        ],
+        filter: ports::SavedFilter::new("status_id=open&priority_id=4"),
         template: "{{ priority }}: **[#{{ id }}](<{{ url }}>)** {{ subject }} ({{ assigned_to }})"
             .into(),
     };

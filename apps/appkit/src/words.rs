@@ -1,0 +1,161 @@
+//! The ports' errors worded for the operator who runs a binary: which setting to check and
+//! which HTTP answer came back. The ports know no protocol and no setting (their messages say
+//! what happened, for anyone); the apps know both, so the precise words live here, at the edge.
+//!
+//! [`Worded`] keeps the error itself as the cause chain's origin: only the top line changes.
+
+use std::error::Error;
+use std::fmt;
+
+use ports::{InventoryError, StatusRole, TrackerError};
+
+/// Where the operator set the status names: the CLI's environment or the bot's `netbot.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusSettings {
+    /// `REDMINE_STATUS_NEW`, `REDMINE_STATUS_IN_PROGRESS`, `REDMINE_STATUS_RESOLVED`.
+    Environment,
+    /// `[statuses]` `new`, `in_progress`, `resolved` in `netbot.toml`.
+    NetbotToml,
+}
+
+impl StatusSettings {
+    fn setting(self, role: StatusRole) -> &'static str {
+        match (self, role) {
+            (Self::Environment, StatusRole::New) => "REDMINE_STATUS_NEW",
+            (Self::Environment, StatusRole::InProgress) => "REDMINE_STATUS_IN_PROGRESS",
+            (Self::Environment, StatusRole::Resolved) => "REDMINE_STATUS_RESOLVED",
+            (Self::NetbotToml, StatusRole::New) => "[statuses] new in netbot.toml",
+            (Self::NetbotToml, StatusRole::InProgress) => "[statuses] in_progress in netbot.toml",
+            (Self::NetbotToml, StatusRole::Resolved) => "[statuses] resolved in netbot.toml",
+        }
+    }
+}
+
+/// A tracker error as the operator reads it.
+#[must_use]
+pub fn tracker(error: &TrackerError, statuses: StatusSettings) -> String {
+    match error {
+        TrackerError::Unauthorized => {
+            String::from("the tracker rejected the API key (401): check REDMINE_TOKEN")
+        }
+        TrackerError::Forbidden { action } => {
+            format!("not allowed to {action} (403): ask a tracker admin for the permission")
+        }
+        TrackerError::UnknownStatus { role, .. } => {
+            format!("{error}; set {}", statuses.setting(*role))
+        }
+        TrackerError::PartlyApplied {
+            id,
+            applied,
+            error: rest,
+        } => format!(
+            "ticket {id} got {applied}, but not the rest of the change: {}",
+            tracker(rest, statuses)
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// An inventory error as the operator reads it.
+#[must_use]
+pub fn inventory(error: &InventoryError) -> String {
+    match error {
+        InventoryError::Unauthorized => {
+            String::from("NetBox rejected the token (401): check NETBOX_TOKEN")
+        }
+        InventoryError::Forbidden => {
+            String::from("NetBox rejected the token (403): check NETBOX_TOKEN")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// An error with the operator's words on top and the error's own causes below.
+#[derive(Debug)]
+pub struct Worded<E> {
+    text: String,
+    error: E,
+}
+
+impl<E> Worded<E> {
+    /// The error underneath.
+    pub fn error(&self) -> &E {
+        &self.error
+    }
+}
+
+impl<E> fmt::Display for Worded<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl<E: Error + 'static> Error for Worded<E> {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        self.error.source()
+    }
+}
+
+/// A tracker error worded for the CLI's operator (statuses from the environment).
+#[must_use]
+pub fn cli_tracker(error: TrackerError) -> Worded<TrackerError> {
+    Worded {
+        text: tracker(&error, StatusSettings::Environment),
+        error,
+    }
+}
+
+/// An inventory error worded for the operator.
+#[must_use]
+pub fn operator_inventory(error: InventoryError) -> Worded<InventoryError> {
+    Worded {
+        text: inventory(&error),
+        error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_operator_reads_the_setting_and_the_answer_the_member_never_sees() {
+        assert_eq!(
+            cli_tracker(TrackerError::Unauthorized).to_string(),
+            "the tracker rejected the API key (401): check REDMINE_TOKEN"
+        );
+        assert_eq!(
+            operator_inventory(InventoryError::Forbidden).to_string(),
+            "NetBox rejected the token (403): check NETBOX_TOKEN"
+        );
+        let unknown = TrackerError::UnknownStatus {
+            name: "Done".into(),
+            known: "New, Resolved".into(),
+            role: StatusRole::Resolved,
+        };
+        assert_eq!(
+            tracker(&unknown, StatusSettings::Environment),
+            "the tracker has no status named 'Done' (known: New, Resolved); set REDMINE_STATUS_RESOLVED"
+        );
+        assert_eq!(
+            tracker(&unknown, StatusSettings::NetbotToml),
+            "the tracker has no status named 'Done' (known: New, Resolved); set [statuses] resolved in netbot.toml"
+        );
+    }
+
+    #[test]
+    fn a_partly_applied_change_words_its_rest_for_the_operator_too() {
+        let partly = TrackerError::PartlyApplied {
+            id: domain::TicketId::new(4).expect("an id"),
+            applied: "the status 'New'".into(),
+            error: Box::new(TrackerError::Forbidden {
+                action: "update ticket 4".into(),
+            }),
+        };
+        assert_eq!(
+            cli_tracker(partly).to_string(),
+            "ticket 4 got the status 'New', but not the rest of the change: not allowed to update \
+             ticket 4 (403): ask a tracker admin for the permission"
+        );
+    }
+}

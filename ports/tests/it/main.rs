@@ -1,0 +1,3 @@
+//! The ports crate's integration tests: one module per concern.
+
+mod boundaries;
