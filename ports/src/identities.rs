@@ -18,29 +18,7 @@ use tracing::{error, info, warn};
 
 use crate::directory::{Directory, DirectoryError, Link, Roster};
 
-/// Whether the bot's tracker key may act as other people, as last checked.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum KeyStatus {
-    /// Not checked yet: nobody is acted for.
-    #[default]
-    Unchecked,
-    /// The key may act as other people.
-    ActsAsOthers,
-    /// The key may not: the tracker would act as the key's owner, so nobody is acted for.
-    ActsAsItself,
-}
-
-/// Who a Discord member is, according to a snapshot.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Identity {
-    /// Linked to exactly one login.
-    Linked(Login),
-    /// Not linked.
-    Unlinked,
-    /// Several logins hold this member's Discord id: none of them is trusted until the
-    /// tracker is corrected.
-    Ambiguous(Vec<Login>),
-}
+pub use domain::bot::{Identity, KeyStatus, Linked};
 
 /// A conflict found in the directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,23 +150,6 @@ impl Snapshot {
         next.linked.insert(member, login);
         next
     }
-}
-
-/// What `/link` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Linked {
-    /// The member is now linked to the login (as the tracker spells it).
-    New(Login),
-    /// The member was already linked to the login; nothing was written.
-    Already(Login),
-    /// The member is now linked to the login, which held `previous` before: that member is
-    /// no longer linked.
-    Replaced {
-        /// The login, as the tracker spells it.
-        login: Login,
-        /// The member the login was linked to before.
-        previous: DiscordUserId,
-    },
 }
 
 /// Why `/link` did nothing.

@@ -4,7 +4,7 @@
 //! to the app that reads them; a port that spoke them would tie every other implementation
 //! (the demo's fakes, a future tracker) to one server's protocol.
 //!
-//! Unit tests inside `src` (after `#[cfg(test)]`) are left out: they hold example tickets whose
+//! Unit tests inside `src` (after `#[cfg(test)]`, or a file under `#![cfg(test)]`) are left out: they hold example tickets whose
 //! links are data, not protocol.
 
 use std::path::Path;
@@ -16,6 +16,9 @@ fn rust_sources(dir: &Path, out: &mut Vec<(String, String)>) {
             rust_sources(&path, out);
         } else if path.extension().is_some_and(|ext| ext == "rs") {
             let text = std::fs::read_to_string(&path).expect("read source");
+            if text.contains("#![cfg(test)]") {
+                continue;
+            }
             let code = text
                 .split("#[cfg(test)]")
                 .next()
@@ -108,4 +111,28 @@ fn a_status_code_is_recognised_and_a_ticket_number_is_not_mistaken_for_one() {
     assert_eq!(status_code_in("rejected the key (401)"), Some(401));
     assert_eq!(status_code_in("ticket {0} not found"), None);
     assert_eq!(status_code_in("at most 2000 characters"), None);
+}
+
+/// ARCHITECTURE.md: "use cases only sequence calls". The bot's use cases word nothing and
+/// decide nothing themselves: who may act is `domain::bot::access`, and every sentence comes
+/// from `domain::bot::replies` or `domain::render`. So no text is made in `src/bot/`.
+#[test]
+fn the_bots_use_cases_make_no_sentence_of_their_own() {
+    let mut offences = Vec::new();
+    for (path, text) in sources().iter().filter(|(path, _)| path.contains("/bot/")) {
+        for word in [
+            "format!(",
+            "Reply::error(\"",
+            "Reply::private(",
+            "Reply::public(\"",
+        ] {
+            if text.contains(word) {
+                offences.push(format!("{path}: {word}"));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "word it in domain::bot::replies: {offences:#?}"
+    );
 }

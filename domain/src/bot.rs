@@ -1,0 +1,375 @@
+//! The bot's decisions, as values: who may act and as whom (`access`), and what a member reads
+//! back (`replies`). `ports::bot` fetches the inputs (the member, the identity snapshot, the
+//! tracker's answers), asks here, and carries out the answer; the branching lives here, where
+//! a test needs no mock.
+
+use crate::{DiscordUserId, Login};
+
+/// Discord's limit on autocomplete choices.
+pub const MAX_CHOICES: usize = 25;
+
+/// Whether the bot's tracker key may act as other people, as last checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KeyStatus {
+    /// Not checked yet: nobody is acted for.
+    #[default]
+    Unchecked,
+    /// The key may act as other people.
+    ActsAsOthers,
+    /// The key may not: the tracker would act as the key's owner, so nobody is acted for.
+    ActsAsItself,
+}
+
+/// Who a Discord member is, according to a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    /// Linked to exactly one login.
+    Linked(Login),
+    /// Not linked.
+    Unlinked,
+    /// Several logins hold this member's Discord id: none of them is trusted until the
+    /// tracker is corrected.
+    Ambiguous(Vec<Login>),
+}
+
+/// What a `/link` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Linked {
+    /// The member is now linked to the login (as the tracker spells it).
+    New(Login),
+    /// The member was already linked to the login; nothing was written.
+    Already(Login),
+    /// The member is now linked to the login, which held `previous` before: that member is
+    /// no longer linked.
+    Replaced {
+        /// The login, as the tracker spells it.
+        login: Login,
+        /// The member the login was linked to before.
+        previous: DiscordUserId,
+    },
+}
+
+/// Who may act, and as whom.
+pub mod access {
+    use super::{Identity, KeyStatus};
+    use crate::{Login, Member};
+
+    /// What a command needs from the tracker.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Need {
+        /// To read: an unlinked member may read as the reader login, when there is one.
+        Read,
+        /// To read the member's own tickets: only as themselves.
+        ReadOwn,
+        /// To change something: only as themselves.
+        Change,
+    }
+
+    /// As whom the tracker acts for a command.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Acting {
+        /// As the member's own login.
+        Member(Login),
+        /// As the reader login (an unlinked member reading).
+        Reader(String),
+    }
+
+    /// Why the bot does not act for a member.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Refusal {
+        /// The command came from another server or a direct message.
+        OtherServer,
+        /// The key may not act as others (or that is not known yet): the tracker would act as
+        /// the key's owner, so nobody is acted for.
+        KeyActsAsItself,
+        /// The member's Discord id is on several logins.
+        Ambiguous(Vec<Login>),
+        /// The member is not linked (and may not read as the reader login).
+        Unlinked,
+        /// Only the admin role may do this.
+        NotAdmin,
+    }
+
+    /// The server check: only the bot's own server is answered.
+    ///
+    /// # Errors
+    /// [`Refusal::OtherServer`] for another server or a direct message.
+    pub fn admit(member: &Member, guild_id: u64) -> Result<(), Refusal> {
+        if member.guild_id == Some(guild_id) {
+            Ok(())
+        } else {
+            Err(Refusal::OtherServer)
+        }
+    }
+
+    /// As whom to act for `member`: the server first, then whether the key may act for anyone
+    /// at all (fail closed), then who the member is.
+    ///
+    /// # Errors
+    /// The [`Refusal`] a member reads.
+    pub fn acting(
+        member: &Member,
+        guild_id: u64,
+        key: KeyStatus,
+        identity: Identity,
+        reader_login: Option<&str>,
+        need: Need,
+    ) -> Result<Acting, Refusal> {
+        admit(member, guild_id)?;
+        if key != KeyStatus::ActsAsOthers {
+            return Err(Refusal::KeyActsAsItself);
+        }
+        match identity {
+            Identity::Linked(login) => Ok(Acting::Member(login)),
+            Identity::Ambiguous(logins) => Err(Refusal::Ambiguous(logins)),
+            Identity::Unlinked => match (reader_login, need) {
+                (Some(reader), Need::Read) => Ok(Acting::Reader(reader.to_owned())),
+                _ => Err(Refusal::Unlinked),
+            },
+        }
+    }
+
+    /// Whom "assign to me" means: the member's own login.
+    ///
+    /// # Errors
+    /// The [`Refusal`] a member reads (the server check first).
+    pub fn me(member: &Member, guild_id: u64, identity: Identity) -> Result<Login, Refusal> {
+        admit(member, guild_id)?;
+        match identity {
+            Identity::Linked(login) => Ok(login),
+            Identity::Ambiguous(logins) => Err(Refusal::Ambiguous(logins)),
+            Identity::Unlinked => Err(Refusal::Unlinked),
+        }
+    }
+
+    /// Whether the member may `/link` (the server check first).
+    ///
+    /// # Errors
+    /// [`Refusal::OtherServer`] or [`Refusal::NotAdmin`].
+    pub fn may_link(
+        member: &Member,
+        guild_id: u64,
+        admin_role: Option<u64>,
+    ) -> Result<(), Refusal> {
+        admit(member, guild_id)?;
+        if admin_role.is_some_and(|role| member.role_ids.contains(&role)) {
+            Ok(())
+        } else {
+            Err(Refusal::NotAdmin)
+        }
+    }
+}
+
+/// What a member reads: every sentence the bot answers with, besides the renderings of tickets
+/// and sites (`render::discord`).
+pub mod replies {
+    use std::fmt::Display;
+
+    use super::access::Refusal;
+    use super::{Linked, MAX_CHOICES};
+    use crate::render::discord;
+    use crate::{DiscordUserId, Login, Reply, Site, TicketId};
+
+    /// A login as shown between backticks.
+    fn shown(login: &Login) -> String {
+        login.as_str().replace('`', "'")
+    }
+
+    /// The sentence for a refusal.
+    #[must_use]
+    pub fn refusal(refusal: &Refusal) -> Reply {
+        match refusal {
+            Refusal::OtherServer => Reply::error("This bot only answers in its own Discord server"),
+            Refusal::KeyActsAsItself => Reply::error(
+                "I cannot act as you right now: my Redmine key is no longer allowed to act for \
+                 members, and I will not act in someone else's name. Please tell a netbot admin",
+            ),
+            Refusal::Ambiguous(logins) => {
+                let logins: Vec<String> = logins
+                    .iter()
+                    .map(|login| format!("`{}`", shown(login)))
+                    .collect();
+                Reply::error(&format!(
+                    "Your Discord account is linked to several Redmine users ({}): ask an admin \
+                     to keep only one",
+                    logins.join(", ")
+                ))
+            }
+            Refusal::Unlinked => Reply::error(
+                "You are not linked to a Redmine user yet: ask an admin to run /link with your \
+                 name and your Redmine login",
+            ),
+            Refusal::NotAdmin => Reply::error("Only members with the netbot admin role may /link"),
+        }
+    }
+
+    /// Where to see a whole listing: the CLI command and the tracker's page.
+    #[must_use]
+    pub fn see_all(words: &str, web_link: &str) -> String {
+        let command = if words.trim().is_empty() {
+            String::from("`tickets`")
+        } else {
+            format!("`tickets {}`", words.trim().replace('`', "'"))
+        };
+        format!("use {command} or <{web_link}>")
+    }
+
+    /// Every site, one line each, cut to fit a message.
+    #[must_use]
+    pub fn sites(all: &[Site]) -> String {
+        let lines: Vec<String> = all
+            .iter()
+            .map(|site| discord::site_list(std::slice::from_ref(site)))
+            .collect();
+        discord::fit_lines(&lines, "No sites.", "use `netbot sites`")
+    }
+
+    /// `/new` without a title.
+    #[must_use]
+    pub fn no_title() -> Reply {
+        Reply::error("A new ticket needs a title")
+    }
+
+    /// `/query` with a name no saved query has.
+    #[must_use]
+    pub fn unknown_query(name: &str, known: &[&str]) -> Reply {
+        Reply::error(&format!(
+            "No saved query named '{}' (known: {})",
+            name.trim(),
+            if known.is_empty() {
+                String::from("none")
+            } else {
+                known.join(", ")
+            }
+        ))
+    }
+
+    /// A saved query whose template fails on these tickets.
+    #[must_use]
+    pub fn broken_template(name: &str, error: &dyn Display) -> Reply {
+        Reply::error(&format!(
+            "The saved query '{name}' has a broken template: {error}"
+        ))
+    }
+
+    /// Saved query choices for what has been typed: `(name and description, name)`, at most
+    /// [`MAX_CHOICES`], from `(name, description)` pairs.
+    #[must_use]
+    pub fn query_choices<'a>(
+        queries: impl IntoIterator<Item = (&'a str, &'a str)>,
+        typed: &str,
+    ) -> Vec<(String, String)> {
+        let typed = typed.trim().to_lowercase();
+        queries
+            .into_iter()
+            .filter(|(name, _)| name.to_lowercase().contains(&typed))
+            .take(MAX_CHOICES)
+            .map(|(name, description)| {
+                let shown = if description.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{name}: {description}")
+                };
+                (shown, name.to_owned())
+            })
+            .collect()
+    }
+
+    /// What a `/link` did, as the admin reads it.
+    #[must_use]
+    pub fn linked(target: DiscordUserId, linked: &Linked) -> Reply {
+        match linked {
+            Linked::New(login) => Reply::private(format!(
+                "Linked <@{target}> to the Redmine user `{}`.",
+                shown(login)
+            )),
+            Linked::Already(login) => Reply::private(format!(
+                "<@{target}> is already linked to the Redmine user `{}`.",
+                shown(login)
+            )),
+            Linked::Replaced { login, previous } => Reply::private(format!(
+                "Linked <@{target}> to the Redmine user `{}`; it was linked to <@{previous}>, who \
+                 is no longer linked.",
+                shown(login)
+            )),
+        }
+    }
+
+    /// `/link` of a member already linked to other logins: refused.
+    #[must_use]
+    pub fn member_linked_elsewhere(target: DiscordUserId, logins: &[Login]) -> Reply {
+        let logins: Vec<String> = logins
+            .iter()
+            .map(|login| format!("`{}`", shown(login)))
+            .collect();
+        Reply::error(&format!(
+            "<@{target}> is already linked to the Redmine user {}: to move them, remove their \
+             Discord id from that user in Redmine first",
+            logins.join(", ")
+        ))
+    }
+
+    /// `/link` to a login nobody active has.
+    #[must_use]
+    pub fn unknown_login(login: &Login) -> Reply {
+        Reply::error(&format!("No Redmine user with the login '{login}'"))
+    }
+
+    /// `/link` while Redmine has no field to keep Discord ids in.
+    #[must_use]
+    pub fn no_link_field() -> Reply {
+        Reply::error("Redmine has nowhere to keep Discord ids yet: ask the bot's operator")
+    }
+
+    /// A backend that did not answer within the command's time.
+    #[must_use]
+    pub fn timed_out(system: &str, seconds: u64) -> Reply {
+        Reply::error(&format!(
+            "{system} did not answer in {seconds} s, try again"
+        ))
+    }
+
+    /// `/thread` for a ticket that has one.
+    #[must_use]
+    pub fn thread_exists(id: TicketId, link: &dyn Display) -> Reply {
+        Reply::public(format!("Ticket {id} already has a thread: <{link}>"))
+    }
+
+    /// `/thread` when Discord did not say whether the ticket's thread is still there.
+    #[must_use]
+    pub fn thread_unknown() -> Reply {
+        Reply::error(
+            "Discord did not say whether the ticket's thread still exists: try again in a moment",
+        )
+    }
+
+    /// `/thread` without a configured server.
+    #[must_use]
+    pub fn no_server() -> Reply {
+        Reply::error("This bot has no server configured")
+    }
+
+    /// `/thread` when Discord refused to open it.
+    #[must_use]
+    pub fn thread_refused() -> Reply {
+        Reply::error(
+            "Discord refused to open the thread: does netbot have the Create Public Threads permission here?",
+        )
+    }
+
+    /// `/thread` done.
+    #[must_use]
+    pub fn thread_opened(id: TicketId, link: &dyn Display) -> Reply {
+        Reply::public(format!(
+            "Thread opened for ticket {id}: <{link}>. The ticket's notes will follow, and what is said there goes to the ticket."
+        ))
+    }
+
+    /// `/thread` opened the thread but could not write it into the ticket.
+    #[must_use]
+    pub fn thread_not_recorded(id: TicketId, link: &dyn Display) -> Reply {
+        Reply::error(&format!(
+            "The thread <{link}> is open, but I could not record it on ticket {id}: run /thread {id} again and I will record this same thread"
+        ))
+    }
+}

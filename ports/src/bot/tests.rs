@@ -1,0 +1,487 @@
+//! The bot's use cases against mocked ports: who may act, and what members read.
+#![cfg(test)]
+
+use chrono::{DateTime, Utc};
+use domain::{Login, Named, Site, Ticket, TicketId};
+
+use super::*;
+use crate::directory::{Link, MockDirectory, Roster};
+use crate::inventory::MockInventory;
+use crate::tracker::MockTicketTracker;
+use crate::tracker::TrackerError;
+
+const GUILD: u64 = 1000;
+const ADMIN_ROLE: u64 = 77;
+const ALICE: u64 = 123_456_789_012_345_678;
+const STRANGER: u64 = 999_999_999_999_999_999;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn settings(reader_login: Option<&str>) -> BotSettings {
+    BotSettings {
+        guild_id: GUILD,
+        admin_role: Some(ADMIN_ROLE),
+        reader_login: reader_login.map(str::to_owned),
+        default_project: "netops".into(),
+        status_names: StatusNames::default(),
+        timeout_seconds: 8,
+        queries: BTreeMap::new(),
+    }
+}
+
+fn member(id: u64) -> Member {
+    Member {
+        id,
+        guild_id: Some(GUILD),
+        role_ids: Vec::new(),
+    }
+}
+
+fn ticket(id: u64) -> Ticket {
+    Ticket {
+        id: TicketId::new(id).unwrap(),
+        subject: "Othello rooftop node offline".into(),
+        description: String::new(),
+        status: Named::new(1, "New"),
+        priority: Named::new(2, "Normal"),
+        tracker: Named::new(1, "Bug"),
+        project: Named::new(1, "Network Operations"),
+        assigned_to: None,
+        author: "Bob Builder".into(),
+        created_on: now(),
+        updated_on: now(),
+        url: format!("https://redmine.example.org/issues/{id}"),
+        journals: Vec::new(),
+        thread_field: None,
+        category: None,
+        sync_state: None,
+    }
+}
+
+/// A tracker that must never act for anyone.
+fn tracker_refusing_to_act() -> MockTicketTracker {
+    let mut tracker = MockTicketTracker::new();
+    tracker.expect_acting_as().never();
+    tracker
+}
+
+fn link(member: u64, login: &str) -> Link {
+    Link {
+        member: DiscordUserId::new(member).unwrap(),
+        login: Login::new(login).unwrap(),
+    }
+}
+
+/// An admin-keyed directory holding these links, which must not be written to.
+fn directory_of(links: &[(u64, &str)]) -> MockDirectory {
+    let links: Vec<Link> = links
+        .iter()
+        .map(|(member, login)| link(*member, login))
+        .collect();
+    let mut directory = MockDirectory::new();
+    directory
+        .expect_can_act_as_others()
+        .returning(|| Box::pin(async { Ok(true) }));
+    directory.expect_roster().returning(move || {
+        let links = links.clone();
+        Box::pin(async move {
+            Ok(Roster {
+                links,
+                people: Vec::new(),
+            })
+        })
+    });
+    directory.expect_link().never();
+    directory
+}
+
+async fn bot_with(
+    tracker: MockTicketTracker,
+    directory: MockDirectory,
+    reader: Option<&str>,
+) -> Bot<MockTicketTracker, MockInventory, MockDirectory> {
+    let bot = Bot::new(tracker, MockInventory::new(), directory, settings(reader));
+    bot.refresh_identities().await.unwrap();
+    bot
+}
+
+async fn bot(
+    tracker: MockTicketTracker,
+    reader: Option<&str>,
+) -> Bot<MockTicketTracker, MockInventory, MockDirectory> {
+    bot_with(tracker, directory_of(&[(ALICE, "alice")]), reader).await
+}
+
+#[tokio::test]
+async fn another_server_is_refused_before_anything_is_asked() {
+    let bot = bot(tracker_refusing_to_act(), None).await;
+    let elsewhere = Member {
+        guild_id: Some(42),
+        ..member(ALICE)
+    };
+    let reply = bot.tickets(&elsewhere, "", now()).await;
+    assert_eq!(
+        reply,
+        Reply::private("This bot only answers in its own Discord server.")
+    );
+    let direct_message = Member {
+        guild_id: None,
+        ..member(ALICE)
+    };
+    assert!(bot.site(&direct_message, "").await.ephemeral);
+}
+
+#[tokio::test]
+async fn an_unlinked_member_cannot_change_a_ticket_and_is_told_how_to_link() {
+    let bot = bot(tracker_refusing_to_act(), Some("reader")).await;
+    for reply in [
+        bot.ticket(&member(STRANGER), "42", TicketAction::Resolve, None, now())
+            .await,
+        bot.ticket(&member(STRANGER), "42", TicketAction::Assign, None, now())
+            .await,
+        bot.tickets(&member(STRANGER), "42 progress", now()).await,
+        bot.new_ticket(&member(STRANGER), "Down", "", now()).await,
+    ] {
+        assert!(reply.ephemeral);
+        assert!(
+            reply
+                .text
+                .starts_with("You are not linked to a Redmine user yet"),
+            "{}",
+            reply.text
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unlinked_member_reads_as_the_reader_login_when_configured() {
+    let mut tracker = MockTicketTracker::new();
+    tracker
+        .expect_acting_as()
+        .withf(|login| login == "reader")
+        .times(1)
+        .returning(|_| {
+            let mut reader = MockTicketTracker::new();
+            reader
+                .expect_get()
+                .returning(|id| Box::pin(async move { Ok(ticket(id.get())) }));
+            reader
+        });
+    let bot = bot_with(tracker, directory_of(&[]), Some("reader")).await;
+    let reply = bot.tickets(&member(STRANGER), "42", now()).await;
+    assert!(!reply.ephemeral, "{}", reply.text);
+    assert!(reply.text.starts_with("**[#42]"), "{}", reply.text);
+}
+
+#[tokio::test]
+async fn without_a_reader_login_unlinked_members_cannot_read() {
+    let bot = bot(tracker_refusing_to_act(), None).await;
+    let reply = bot.tickets(&member(STRANGER), "rooftop", now()).await;
+    assert!(
+        reply.text.starts_with("You are not linked"),
+        "{}",
+        reply.text
+    );
+}
+
+#[tokio::test]
+async fn a_linked_member_acts_as_their_own_redmine_user() {
+    let mut tracker = MockTicketTracker::new();
+    tracker
+        .expect_acting_as()
+        .withf(|login| login == "alice")
+        .times(1)
+        .returning(|_| {
+            let mut alice = MockTicketTracker::new();
+            alice
+                .expect_create()
+                .withf(|project, subject, _| project == "netops" && subject == "AP down")
+                .returning(|_, _, _| Box::pin(async { Ok(ticket(800)) }));
+            alice
+        });
+    let bot = bot(tracker, None).await;
+    let reply = bot.new_ticket(&member(ALICE), " AP down ", "", now()).await;
+    assert_eq!(reply.text, "**[#800](<https://redmine.example.org/issues/800>)** Othello rooftop node offline - Normal - a moment old");
+}
+
+#[tokio::test]
+async fn only_the_admin_role_may_link_members() {
+    let bot = bot(tracker_refusing_to_act(), None).await;
+    let reply = bot
+        .link(
+            &member(ALICE),
+            DiscordUserId::new(STRANGER).unwrap(),
+            "stranger",
+        )
+        .await;
+    assert_eq!(
+        reply,
+        Reply::private("Only members with the netbot admin role may /link.")
+    );
+}
+
+#[tokio::test]
+async fn an_admin_links_a_member_and_the_link_takes_effect_at_once() {
+    let mut directory = directory_of(&[]);
+    directory.checkpoint();
+    directory
+        .expect_can_act_as_others()
+        .returning(|| Box::pin(async { Ok(true) }));
+    directory
+        .expect_roster()
+        .returning(|| Box::pin(async { Ok(Roster::default()) }));
+    directory
+        .expect_link()
+        .withf(|member, login| member.get() == STRANGER && login.as_str() == "carol")
+        .times(1)
+        .returning(|_, login| {
+            let login = login.clone();
+            Box::pin(async move { Ok(login) })
+        });
+    let mut tracker = MockTicketTracker::new();
+    tracker
+        .expect_acting_as()
+        .withf(|login| login == "carol")
+        .times(1)
+        .returning(|_| {
+            let mut carol = MockTicketTracker::new();
+            carol
+                .expect_list_mine()
+                .returning(|| Box::pin(async { Ok(vec![]) }));
+            carol
+                .expect_web_link()
+                .returning(|_| String::from("https://redmine.example.org/issues"));
+            carol
+        });
+    let bot = bot_with(tracker, directory, None).await;
+    let admin = Member {
+        role_ids: vec![ADMIN_ROLE],
+        ..member(ALICE)
+    };
+    let linked = bot
+        .link(&admin, DiscordUserId::new(STRANGER).unwrap(), " carol ")
+        .await;
+    assert!(linked.ephemeral);
+    assert_eq!(
+        linked.text,
+        format!("Linked <@{STRANGER}> to the Redmine user `carol`.")
+    );
+    assert_eq!(
+        bot.tickets(&member(STRANGER), "", now()).await.text,
+        "No tickets."
+    );
+}
+
+#[tokio::test]
+async fn a_key_that_is_no_longer_an_admins_refuses_to_act_for_anyone_and_says_why() {
+    let mut directory = MockDirectory::new();
+    let mut admin = vec![true, false].into_iter();
+    directory.expect_can_act_as_others().returning(move || {
+        let answer = admin.next().unwrap_or(false);
+        Box::pin(async move { Ok(answer) })
+    });
+    directory
+        .expect_roster()
+        .times(1)
+        .returning(|| Box::pin(async { Ok(Roster::default()) }));
+    let bot = bot_with(tracker_refusing_to_act(), directory, Some("reader")).await;
+    assert!(matches!(
+        bot.refresh_identities().await,
+        Err(DirectoryError::NotAdmin)
+    ));
+    for reply in [
+        bot.ticket(&member(ALICE), "42", TicketAction::Resolve, None, now())
+            .await,
+        bot.new_ticket(&member(ALICE), "Down", "", now()).await,
+        bot.tickets(&member(STRANGER), "", now()).await,
+    ] {
+        assert_eq!(
+            reply,
+            Reply::private(
+                "I cannot act as you right now: my Redmine key is no longer allowed to act \
+                 for members, and I will not act in someone else's name. Please tell a \
+                 netbot admin."
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn before_the_first_refresh_nobody_is_acted_for() {
+    let bot = Bot::new(
+        tracker_refusing_to_act(),
+        MockInventory::new(),
+        directory_of(&[(ALICE, "alice")]),
+        settings(None),
+    );
+    let reply = bot.tickets(&member(ALICE), "", now()).await;
+    assert!(
+        reply.text.starts_with("I cannot act as you"),
+        "{}",
+        reply.text
+    );
+}
+
+#[tokio::test]
+async fn a_member_on_two_redmine_users_is_told_and_not_acted_for() {
+    let bot = bot_with(
+        tracker_refusing_to_act(),
+        directory_of(&[(ALICE, "alice"), (ALICE, "alice2")]),
+        None,
+    )
+    .await;
+    let reply = bot
+        .ticket(&member(ALICE), "42", TicketAction::Assign, None, now())
+        .await;
+    assert_eq!(
+        reply.text,
+        "Your Discord account is linked to several Redmine users (`alice`, `alice2`): ask an \
+         admin to keep only one."
+    );
+}
+
+#[tokio::test]
+async fn person_choices_come_from_the_snapshot_without_asking_the_tracker() {
+    let mut directory = MockDirectory::new();
+    directory
+        .expect_can_act_as_others()
+        .times(1)
+        .returning(|| Box::pin(async { Ok(true) }));
+    directory.expect_roster().times(1).returning(|| {
+        Box::pin(async {
+            Ok(Roster {
+                links: Vec::new(),
+                people: (0..40)
+                    .map(|n| {
+                        domain::Principal::User(domain::User {
+                            id: n,
+                            login: Some(format!("user{n:02}")),
+                            name: format!("Person {n:02}"),
+                        })
+                    })
+                    .collect(),
+            })
+        })
+    });
+    // The tracker mock panics on any call: autocomplete must not reach it.
+    let bot = bot_with(MockTicketTracker::new(), directory, None).await;
+    let choices = bot.complete_person("person");
+    assert_eq!(choices.len(), MAX_CHOICES);
+    assert_eq!(choices[0], ("Person 00".to_owned(), "Person 00".to_owned()));
+    assert_eq!(bot.complete_person("USER39").len(), 1);
+}
+
+#[tokio::test]
+async fn relinking_a_login_says_whom_it_replaced_and_a_linked_member_is_refused() {
+    let mut directory = directory_of(&[(ALICE, "alice"), (STRANGER, "stranger")]);
+    directory.checkpoint();
+    directory
+        .expect_can_act_as_others()
+        .returning(|| Box::pin(async { Ok(true) }));
+    directory.expect_roster().returning(|| {
+        Box::pin(async {
+            Ok(Roster {
+                links: vec![link(ALICE, "alice"), link(STRANGER, "stranger")],
+                people: Vec::new(),
+            })
+        })
+    });
+    directory.expect_link().times(1).returning(|_, login| {
+        let login = login.clone();
+        Box::pin(async move { Ok(login) })
+    });
+    let bot = bot_with(tracker_refusing_to_act(), directory, None).await;
+    let admin = Member {
+        role_ids: vec![ADMIN_ROLE],
+        ..member(ALICE)
+    };
+    let newcomer = DiscordUserId::new(42).unwrap();
+    assert_eq!(
+        bot.link(&admin, newcomer, "stranger").await.text,
+        format!(
+            "Linked <@42> to the Redmine user `stranger`; it was linked to <@{STRANGER}>, \
+             who is no longer linked."
+        )
+    );
+    assert_eq!(
+        bot.link(&admin, newcomer, "alice").await.text,
+        "<@42> is already linked to the Redmine user `stranger`: to move them, remove their \
+         Discord id from that user in Redmine first."
+    );
+    assert_eq!(
+        bot.link(&admin, newcomer, "two words").await.text,
+        "'two words' is not a valid login."
+    );
+}
+
+#[tokio::test]
+async fn a_timeout_reads_as_redmine_did_not_answer_in_8_s() {
+    let mut tracker = MockTicketTracker::new();
+    tracker.expect_acting_as().returning(|_| {
+        let mut alice = MockTicketTracker::new();
+        alice.expect_list_mine().returning(|| {
+            Box::pin(async {
+                Err(TrackerError::Timeout {
+                    host: "redmine.example.org".into(),
+                    seconds: 8,
+                })
+            })
+        });
+        alice
+    });
+    let bot = bot(tracker, None).await;
+    let reply = bot.tickets(&member(ALICE), "", now()).await;
+    assert_eq!(
+        reply,
+        Reply::private("Redmine did not answer in 8 s, try again.")
+    );
+}
+
+#[tokio::test]
+async fn a_bad_ticket_number_is_refused_before_redmine_is_asked() {
+    let bot = bot(tracker_refusing_to_act(), None).await;
+    let reply = bot
+        .ticket(&member(ALICE), "#abc", TicketAction::Show, None, now())
+        .await;
+    assert_eq!(
+        reply.text,
+        "'#abc' is not a ticket number (expected a positive number such as 42 or #42)."
+    );
+}
+
+#[tokio::test]
+async fn site_autocomplete_offers_at_most_25_choices() {
+    let mut inventory = MockInventory::new();
+    inventory.expect_sites().returning(|| {
+        let sites: std::sync::Arc<[Site]> = (0..40)
+            .map(|n| Site {
+                id: n,
+                slug: format!("site-{n:02}"),
+                name: format!("Site {n:02}"),
+                status: "Active".into(),
+                region: None,
+                tenant: None,
+                facility: None,
+                physical_address: None,
+                coordinates: None,
+                description: None,
+                url: String::new(),
+            })
+            .collect();
+        Box::pin(async move { Ok(sites) })
+    });
+    inventory.expect_site_details().never();
+    let bot = Bot::new(
+        tracker_refusing_to_act(),
+        inventory,
+        directory_of(&[]),
+        settings(None),
+    );
+    let choices = bot.complete_site("site").await;
+    assert_eq!(choices.len(), MAX_CHOICES);
+    assert_eq!(choices[0], ("Site 00".to_owned(), "site-00".to_owned()));
+}
