@@ -8,8 +8,12 @@ mod convert;
 mod directory;
 mod dto;
 mod error;
+mod issues;
+mod people;
 mod setup;
+mod statuses;
 mod threads;
+mod tracker;
 
 pub use client::{ApiKey, ConfigError, Redmine, RedmineConfig};
 pub use convert::IssueFieldNames;

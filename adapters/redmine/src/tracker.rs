@@ -1,0 +1,94 @@
+//! `TicketTracker` for `Redmine`: each method is one resource's (`issues.rs`, `people.rs`,
+//! `statuses.rs`, `threads.rs`).
+
+use domain::{Named, Principal, Status, Ticket, TicketId, TicketQuery, TicketUpdate, User};
+use ports::{SavedFilter, SyncFields, ThreadedScope, TicketTracker, TrackerError};
+
+use crate::client::Redmine;
+
+impl TicketTracker for Redmine {
+    async fn list_mine(&self) -> Result<Vec<Ticket>, TrackerError> {
+        self.issues_mine().await
+    }
+
+    async fn list_assigned(&self, assignee: &Principal) -> Result<Vec<Ticket>, TrackerError> {
+        self.issues_assigned(assignee).await
+    }
+
+    async fn search(&self, words: &[String]) -> Result<Vec<Ticket>, TrackerError> {
+        self.search_issues(words).await
+    }
+
+    async fn get(&self, id: TicketId) -> Result<Ticket, TrackerError> {
+        self.issue(id).await
+    }
+
+    async fn update(&self, id: TicketId, update: &TicketUpdate) -> Result<(), TrackerError> {
+        self.update_issue(id, update).await
+    }
+
+    async fn add_note(&self, id: TicketId, text: &str) -> Result<(), TrackerError> {
+        self.add_issue_note(id, text).await
+    }
+
+    async fn current_user(&self) -> Result<User, TrackerError> {
+        self.me().await
+    }
+
+    async fn find_person(&self, name: &str) -> Result<Option<Principal>, TrackerError> {
+        self.person_named(name).await
+    }
+
+    async fn statuses(&self) -> Result<Vec<Status>, TrackerError> {
+        self.ticket_statuses().await
+    }
+
+    async fn list_query(&self, filter: &SavedFilter) -> Result<Vec<Ticket>, TrackerError> {
+        self.issues_of_filter(filter).await
+    }
+
+    async fn create(
+        &self,
+        project: &str,
+        subject: &str,
+        description: &str,
+    ) -> Result<Ticket, TrackerError> {
+        self.create_issue(project, subject, description).await
+    }
+
+    async fn newest(&self, limit: usize) -> Result<Vec<Ticket>, TrackerError> {
+        self.newest_tickets(limit).await
+    }
+
+    async fn in_status(&self, status_id: u64) -> Result<Vec<Ticket>, TrackerError> {
+        self.tickets_in_status(status_id).await
+    }
+
+    async fn trackers(&self) -> Result<Vec<Named>, TrackerError> {
+        self.tracker_kinds().await
+    }
+
+    async fn categories(&self, project: &str) -> Result<Vec<Named>, TrackerError> {
+        self.project_categories(project).await
+    }
+
+    async fn project(&self, identifier: &str) -> Result<Named, TrackerError> {
+        self.project_named(identifier).await
+    }
+
+    async fn threaded(&self, scope: ThreadedScope) -> Result<Vec<Ticket>, TrackerError> {
+        self.threaded_tickets(scope).await
+    }
+
+    async fn set_sync_fields(&self, id: TicketId, fields: &SyncFields) -> Result<(), TrackerError> {
+        self.write_sync_fields(id, fields).await
+    }
+
+    fn acting_as(&self, login: &str) -> Self {
+        Redmine::acting_as(self, login)
+    }
+
+    fn web_link(&self, query: &TicketQuery) -> String {
+        self.web_link_of(query)
+    }
+}
