@@ -2,7 +2,10 @@
 //! trust: follow no redirect to another origin, bound every listing, cap every body, and never
 //! show the user-info part of a URL.
 //!
-//! One place for the policy, so that the two adapters cannot drift apart.
+//! One place for the policy, so that the two adapters cannot drift apart; and one place for
+//! the plumbing they share: joining a path and query onto a base URL (`join`), sending a
+//! request and reading its answer (`exchange`, which sorts a failed request into a `Failure`),
+//! decoding JSON (`decode`), and the innermost cause of an error (`innermost`).
 
 use std::collections::HashSet;
 use std::hash::Hash;
@@ -157,6 +160,103 @@ async fn body_text_capped(
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// `path` joined onto `base` (a directory URL, ending in `/`), with `query` appended, its
+/// values encoded. A path that cannot be joined leaves the base.
+#[must_use]
+pub fn join(base: &Url, path: &str, query: &[(&str, String)]) -> Url {
+    let mut url = base.join(path).unwrap_or_else(|_| base.clone());
+    if !query.is_empty() {
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in query {
+            pairs.append_pair(name, value);
+        }
+    }
+    url
+}
+
+/// The deepest cause's message: "Connection refused (os error 111)" rather than reqwest's
+/// "error sending request for url (…)". The adapters send their credentials in headers, never
+/// in the URL, and show the URL without user-info elsewhere.
+#[must_use]
+pub fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}
+
+/// Why a request brought no answer to read: what every adapter tells apart the same way.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// The redirect policy refused a redirect ("a redirect to … not followed").
+    #[error("{0}")]
+    Redirect(String),
+    /// The client's timeout ran out.
+    #[error("no answer in time")]
+    Timeout,
+    /// An answer came but could not be read.
+    #[error("unreadable answer ({})", innermost(.0))]
+    Unreadable(#[source] reqwest::Error),
+    /// The body was larger than [`MAX_BODY_BYTES`].
+    #[error("{0}")]
+    TooLarge(BodyError),
+    /// No connection (refused, DNS, TLS): the cause is the network's.
+    #[error("{}", innermost(.0))]
+    Unreachable(#[source] reqwest::Error),
+}
+
+impl Failure {
+    /// The failure a transport error is.
+    #[must_use]
+    pub fn of(error: reqwest::Error) -> Self {
+        if let Some(refused) = refused_redirect(&error) {
+            return Self::Redirect(refused);
+        }
+        if error.is_timeout() {
+            return Self::Timeout;
+        }
+        if error.is_decode() || error.is_body() {
+            return Self::Unreadable(error);
+        }
+        Self::Unreachable(error)
+    }
+
+    fn of_body(error: BodyError) -> Self {
+        match error {
+            BodyError::Transport(error) => Self::of(error),
+            too_large @ BodyError::TooLarge => Self::TooLarge(too_large),
+        }
+    }
+}
+
+/// Sends the request and reads its answer: the status and the body (capped at
+/// [`MAX_BODY_BYTES`]), whatever the status.
+///
+/// # Errors
+/// A [`Failure`] when no answer could be read.
+pub async fn exchange(
+    request: reqwest::RequestBuilder,
+) -> Result<(reqwest::StatusCode, String), Failure> {
+    let response = request.send().await.map_err(Failure::of)?;
+    let status = response.status();
+    let text = body_text(response).await.map_err(Failure::of_body)?;
+    Ok((status, text))
+}
+
+/// An answer that is not the JSON expected.
+#[derive(Debug, thiserror::Error)]
+#[error("unreadable JSON ({0})")]
+pub struct Undecodable(#[source] pub serde_json::Error);
+
+/// The answer's JSON as `T`.
+///
+/// # Errors
+/// [`Undecodable`] when it is not.
+pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Undecodable> {
+    serde_json::from_str(text).map_err(Undecodable)
+}
+
 /// Why a listing was given up.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PagingError {
@@ -240,6 +340,20 @@ mod tests {
     #[track_caller]
     fn check(input: &str, expect: &str) {
         assert_eq!(shown_text(input), expect, "{input:?}");
+    }
+
+    #[test]
+    fn a_path_and_query_join_onto_a_sub_path_with_values_encoded() {
+        let base = Url::parse("https://example.org/redmine/").unwrap();
+        let url = join(&base, "issues.json", &[("any_searchable", "~a&b c".into())]);
+        assert_eq!(
+            url.as_str(),
+            "https://example.org/redmine/issues.json?any_searchable=%7Ea%26b+c"
+        );
+        assert_eq!(
+            join(&base, "x", &[]).as_str(),
+            "https://example.org/redmine/x"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::convert;
 use crate::dto::{CountDto, Page, SiteDto};
-use crate::error::{from_body, from_status, from_transport};
+use crate::error::{from_failure, from_status};
 
 /// The largest page NetBox serves (its `MAX_PAGE_SIZE` default).
 const PAGE_SIZE: u32 = 1000;
@@ -201,14 +201,7 @@ impl Netbox {
     }
 
     fn api_url(&self, path: &str, query: &[(&str, String)]) -> Url {
-        let mut url = self.api.join(path).unwrap_or_else(|_| self.api.clone());
-        if !query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in query {
-                pairs.append_pair(name, value);
-            }
-        }
-        url
+        httpkit::join(&self.api, path, query)
     }
 
     /// NetBox builds `next` from the host it believes it has, which behind a proxy may not be
@@ -228,27 +221,22 @@ impl Netbox {
             query = url.query().unwrap_or(""),
             "netbox request"
         );
-        let seconds = self.timeout.as_secs();
-        let response = self
+        let request = self
             .http
             .get(url)
             .header(AUTHORIZATION, self.auth.clone())
-            .header(ACCEPT, "application/json")
-            .send()
+            .header(ACCEPT, "application/json");
+        let (status, text) = httpkit::exchange(request)
             .await
-            .map_err(|error| from_transport(&error, action, &self.host, seconds))?;
-        let status = response.status();
+            .map_err(|failure| from_failure(failure, action, &self.host, self.timeout.as_secs()))?;
         debug!(status = status.as_u16(), "netbox answer");
         if !status.is_success() {
             return Err(from_status(status, action, &self.host));
         }
-        let text = httpkit::body_text(response)
-            .await
-            .map_err(|error| from_body(&error, action, &self.host, seconds))?;
-        serde_json::from_str(&text).map_err(|error| InventoryError::Unexpected {
+        httpkit::decode(&text).map_err(|error| InventoryError::Unexpected {
             host: self.host.clone(),
             action: action.to_owned(),
-            detail: format!("unreadable JSON ({error})"),
+            detail: error.to_string(),
         })
     }
 

@@ -18,7 +18,7 @@ use url::Url;
 
 use crate::convert::{self, IssueFieldNames};
 use crate::dto::Keyed;
-use crate::error::{from_body, from_status, from_transport, Attempt};
+use crate::error::{from_failure, from_status, Attempt};
 
 /// Redmine's largest page.
 pub(crate) const PAGE_SIZE: u64 = 100;
@@ -195,14 +195,7 @@ impl Redmine {
     }
 
     pub(crate) fn url(&self, path: &str, query: &[(&str, String)]) -> Url {
-        let mut url = self.base.join(path).unwrap_or_else(|_| self.base.clone());
-        if !query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in query {
-                pairs.append_pair(name, value);
-            }
-        }
-        url
+        httpkit::join(&self.base, path, query)
     }
 
     pub(crate) async fn send(
@@ -224,15 +217,9 @@ impl Redmine {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let timeout_seconds = self.timeout.as_secs();
-        let response = request
-            .send()
-            .await
-            .map_err(|error| from_transport(&error, attempt, &self.host, timeout_seconds))?;
-        let status = response.status();
-        let text = httpkit::body_text(response)
-            .await
-            .map_err(|error| from_body(&error, attempt, &self.host, timeout_seconds))?;
+        let (status, text) = httpkit::exchange(request).await.map_err(|failure| {
+            from_failure(failure, attempt, &self.host, self.timeout.as_secs())
+        })?;
         debug!(status = status.as_u16(), "redmine answer");
         if status.is_success() {
             Ok(text)
@@ -262,10 +249,10 @@ impl Redmine {
         attempt: &Attempt<'_>,
     ) -> Result<T, TrackerError> {
         let text = self.send(Method::GET, url, None, attempt).await?;
-        serde_json::from_str(&text).map_err(|error| TrackerError::Unexpected {
+        httpkit::decode(&text).map_err(|error| TrackerError::Unexpected {
             host: self.host.clone(),
             action: attempt.action.to_owned(),
-            detail: format!("unreadable JSON ({error})"),
+            detail: error.to_string(),
         })
     }
 

@@ -34,7 +34,7 @@ pub(crate) fn from_status(
         },
         (422, _) => TrackerError::Rejected {
             action: attempt.action.to_owned(),
-            errors: serde_json::from_str::<ErrorsDto>(body)
+            errors: httpkit::decode::<ErrorsDto>(body)
                 .map(|dto| dto.errors)
                 .ok()
                 .filter(|errors| !errors.is_empty())
@@ -48,64 +48,30 @@ pub(crate) fn from_status(
     }
 }
 
-/// The error for a request that got no usable answer.
-pub(crate) fn from_transport(
-    error: &reqwest::Error,
+/// The error for a request that brought no answer to read.
+pub(crate) fn from_failure(
+    failure: httpkit::Failure,
     attempt: &Attempt<'_>,
     host: &str,
     timeout_seconds: u64,
 ) -> TrackerError {
-    if let Some(refused) = httpkit::refused_redirect(error) {
-        return TrackerError::Unexpected {
-            host: host.to_owned(),
-            action: attempt.action.to_owned(),
-            detail: format!("{refused} (check REDMINE_URL)"),
-        };
-    }
-    if error.is_timeout() {
-        return TrackerError::Timeout {
+    let unexpected = |detail: String| TrackerError::Unexpected {
+        host: host.to_owned(),
+        action: attempt.action.to_owned(),
+        detail,
+    };
+    match failure {
+        httpkit::Failure::Redirect(refused) => unexpected(format!("{refused} (check REDMINE_URL)")),
+        httpkit::Failure::Timeout => TrackerError::Timeout {
             host: host.to_owned(),
             seconds: timeout_seconds,
-        };
-    }
-    if error.is_decode() || error.is_body() {
-        return TrackerError::Unexpected {
-            host: host.to_owned(),
-            action: attempt.action.to_owned(),
-            detail: format!("unreadable answer ({})", innermost(error)),
-        };
-    }
-    TrackerError::Unreachable {
-        host: host.to_owned(),
-        reason: innermost(error),
-    }
-}
-
-/// The error for a body that could not be read in full.
-pub(crate) fn from_body(
-    error: &httpkit::BodyError,
-    attempt: &Attempt<'_>,
-    host: &str,
-    timeout_seconds: u64,
-) -> TrackerError {
-    match error {
-        httpkit::BodyError::Transport(error) => {
-            from_transport(error, attempt, host, timeout_seconds)
+        },
+        unreadable @ (httpkit::Failure::Unreadable(_) | httpkit::Failure::TooLarge(_)) => {
+            unexpected(unreadable.to_string())
         }
-        httpkit::BodyError::TooLarge => TrackerError::Unexpected {
+        httpkit::Failure::Unreachable(error) => TrackerError::Unreachable {
             host: host.to_owned(),
-            action: attempt.action.to_owned(),
-            detail: error.to_string(),
+            reason: httpkit::innermost(&error),
         },
     }
-}
-
-/// The deepest cause's message: "Connection refused (os error 111)" rather than reqwest's
-/// "error sending request for url (…)". Requests carry the key in a header, never the URL.
-fn innermost(error: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    cause.to_string()
 }

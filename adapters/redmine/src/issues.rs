@@ -210,10 +210,10 @@ impl Redmine {
             )
             .await?;
         let envelope: IssueEnvelope =
-            serde_json::from_str(&text).map_err(|error| TrackerError::Unexpected {
+            httpkit::decode(&text).map_err(|error| TrackerError::Unexpected {
                 host: self.host.clone(),
                 action: action.clone(),
-                detail: format!("unreadable JSON ({error})"),
+                detail: error.to_string(),
             })?;
         convert::ticket(envelope.issue, &self.web).ok_or_else(|| TrackerError::Unexpected {
             host: self.host.clone(),

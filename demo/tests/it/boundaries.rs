@@ -242,7 +242,8 @@ fn member_sources(member: &str) -> Vec<(PathBuf, String)> {
 /// ARCHITECTURE.md: only adapters know HTTP (only they link reqwest), only `adapters/redmine`
 /// speaks Redmine's headers (`testkit` and `demo`, which play Redmine, aside; `httpkit` names
 /// the header in the comment that says why redirects stay home), and the Redmine and NetBox
-/// adapters build their clients through `httpkit::client` and its redirect policy.
+/// adapters leave their HTTP plumbing to `httpkit` (the client and its redirect policy, URL
+/// joining, sending and reading capped bodies, JSON decoding, the innermost cause).
 #[test]
 fn only_adapters_speak_http_and_only_the_redmine_adapter_speaks_redmines_headers() {
     let mut offences = Vec::new();
@@ -265,11 +266,22 @@ fn only_adapters_speak_http_and_only_the_redmine_adapter_speaks_redmines_headers
             }
         }
     }
+    // The plumbing is httpkit's: `client`, `join`, `exchange` (send, capped body), `decode`,
+    // `innermost`. An adapter doing it again would drift from the other.
+    let plumbing = [
+        "Client::builder",
+        "Client::new(",
+        ".send()",
+        "body_text",
+        "query_pairs_mut",
+        "serde_json::from_str",
+        "fn innermost",
+    ];
     for member in ["adapters/redmine", "adapters/netbox"] {
         for (path, text) in member_sources(member) {
-            for builder in ["Client::builder", "Client::new("] {
-                if text.contains(builder) {
-                    offences.push(format!("{} builds a client with {builder}", path.display()));
+            for word in plumbing {
+                if text.contains(word) {
+                    offences.push(format!("{} does httpkit's work: {word}", path.display()));
                 }
             }
         }
