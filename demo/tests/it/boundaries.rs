@@ -288,3 +288,38 @@ fn only_adapters_speak_http_and_only_the_redmine_adapter_speaks_redmines_headers
     }
     assert!(offences.is_empty(), "{offences:#?}");
 }
+
+/// ARCHITECTURE.md: only `adapters/redmine` knows Redmine's URLs and only `adapters/netbox`
+/// NetBox's (`testkit` and `demo` play the servers). Unit tests after `#[cfg(test)]` are left
+/// out: their example links are data.
+#[test]
+fn each_servers_api_paths_are_known_only_to_its_adapter() {
+    let servers = [
+        (
+            "adapters/redmine",
+            ["issues.json", "users/current.json", "custom_fields.json"],
+        ),
+        (
+            "adapters/netbox",
+            ["dcim/sites", "dcim/devices", "ipam/prefixes"],
+        ),
+    ];
+    let mut offences = Vec::new();
+    for member in members() {
+        if ["testkit", "demo"].contains(&member.as_str()) {
+            continue;
+        }
+        for (path, text) in member_sources(&member) {
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (owner, paths) in &servers {
+                if member == *owner {
+                    continue;
+                }
+                for api_path in paths.iter().filter(|api_path| code.contains(*api_path)) {
+                    offences.push(format!("{} knows {owner}'s {api_path}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(offences.is_empty(), "{offences:#?}");
+}
