@@ -329,6 +329,47 @@ pub mod replies {
         ))
     }
 
+    /// What went wrong on the bot's side, as a member reads it: what they can do (wait, try
+    /// again, or nothing but know that the operator has the details in the log). The
+    /// operator's wording (keys, settings, HTTP answers) never reaches a member.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Trouble<'a> {
+        /// The backend did not accept the bot's key or token.
+        KeyRejected(&'a str),
+        /// The backend would not let the bot act as the member.
+        CannotActAsYou(&'a str),
+        /// The backend could not be reached.
+        Unreachable(&'a str),
+        /// The backend answered something the bot does not understand.
+        Misanswered(&'a str),
+        /// The backend lacks something the bot's configuration names (a status, a field).
+        NotSetUp(&'a str),
+    }
+
+    /// The sentence for a trouble.
+    #[must_use]
+    pub fn trouble(trouble: Trouble<'_>) -> Reply {
+        match trouble {
+            Trouble::KeyRejected(system) => Reply::error(&format!(
+                "{system} did not accept my key: the bot's operator has the details in the log"
+            )),
+            Trouble::CannotActAsYou(system) => Reply::error(&format!(
+                "{system} would not let me act as you: your account there may be locked or \
+                 renamed; the bot's operator has the details in the log"
+            )),
+            Trouble::Unreachable(system) => Reply::error(&format!(
+                "I cannot reach {system} right now: try again in a few minutes"
+            )),
+            Trouble::Misanswered(system) => Reply::error(&format!(
+                "{system} gave an answer I do not understand: try again later; the bot's \
+                 operator has the details in the log"
+            )),
+            Trouble::NotSetUp(system) => Reply::error(&format!(
+                "{system} is not set up for this yet: the bot's operator has the details in the log"
+            )),
+        }
+    }
+
     /// `/thread` for a ticket that has one.
     #[must_use]
     pub fn thread_exists(id: TicketId, link: &dyn Display) -> Reply {

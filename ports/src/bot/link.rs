@@ -29,23 +29,26 @@ impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
     /// replaced; a member already linked to another login is refused (moving a member to
     /// another Redmine user is done in Redmine, deliberately).
     pub async fn link(&self, member: &Member, target: DiscordUserId, login: &str) -> Reply {
-        if let Err(refusal) =
-            access::may_link(member, self.settings.guild_id, self.settings.admin_role)
-        {
-            return replies::refusal(&refusal);
-        }
-        let login = match Login::new(login) {
-            Ok(login) => login,
-            Err(error) => return Reply::error(&error.to_string()),
-        };
-        match self.identities.link(target, &login).await {
-            Ok(linked) => replies::linked(target, &linked),
-            Err(LinkError::MemberLinkedElsewhere { logins }) => {
-                replies::member_linked_elsewhere(target, &logins)
+        self.within("Redmine", async {
+            if let Err(refusal) =
+                access::may_link(member, self.settings.guild_id, self.settings.admin_role)
+            {
+                return replies::refusal(&refusal);
             }
-            Err(LinkError::Directory(error)) => {
-                directory_error(&error, self.settings.timeout_seconds)
+            let login = match Login::new(login) {
+                Ok(login) => login,
+                Err(error) => return Reply::error(&error.to_string()),
+            };
+            match self.identities.link(target, &login).await {
+                Ok(linked) => replies::linked(target, &linked),
+                Err(LinkError::MemberLinkedElsewhere { logins }) => {
+                    replies::member_linked_elsewhere(target, &logins)
+                }
+                Err(LinkError::Directory(error)) => {
+                    directory_error(&error, self.settings.timeout_seconds)
+                }
             }
-        }
+        })
+        .await
     }
 }

@@ -19,8 +19,9 @@ mod tickets;
 use std::collections::BTreeMap;
 
 use domain::bot::access::{self, Acting, Need, Refusal};
-use domain::bot::replies;
+use domain::bot::replies::{self, Trouble};
 use domain::{DiscordUserId, Member, Reply};
+use tracing::{info, warn};
 
 use crate::directory::{Directory, DirectoryError};
 use crate::identities::{Identities, Identity};
@@ -88,23 +89,96 @@ pub enum TicketAction {
     Resolve,
 }
 
+/// The member's sentence for a tracker error, and the operator's line in the log: at `error`
+/// when the operator must fix something (key, settings, the tracker's setup), at `warn` when it
+/// may pass (unreachable, slow, an odd answer), at `info` when the member's own request was
+/// refused (their words already say why).
 fn tracker_error(error: &TrackerError, seconds: u64) -> Reply {
+    const REDMINE: &str = "Redmine";
     match error {
-        TrackerError::Timeout { .. } => replies::timed_out("Redmine", seconds),
-        other => Reply::error(&other.to_string()),
+        TrackerError::Timeout { .. } => {
+            warn!(%error, "a command's tracker request timed out");
+            replies::timed_out(REDMINE, seconds)
+        }
+        TrackerError::Unauthorized => {
+            tracing::error!(%error, "the tracker refused the bot's key");
+            replies::trouble(Trouble::KeyRejected(REDMINE))
+        }
+        TrackerError::CannotActAs { .. } => {
+            tracing::error!(%error, "the tracker would not act as a member");
+            replies::trouble(Trouble::CannotActAsYou(REDMINE))
+        }
+        TrackerError::UnknownStatus { role, .. } => {
+            tracing::error!(%error, ?role, "a configured status is missing in the tracker");
+            replies::trouble(Trouble::NotSetUp(REDMINE))
+        }
+        TrackerError::NoSuchField(_) => {
+            tracing::error!(%error, "a configured ticket field is missing in the tracker");
+            replies::trouble(Trouble::NotSetUp(REDMINE))
+        }
+        TrackerError::Unreachable { .. } => {
+            warn!(%error, "a command could not reach the tracker");
+            replies::trouble(Trouble::Unreachable(REDMINE))
+        }
+        TrackerError::Unexpected { .. } => {
+            warn!(%error, "a command got an answer from the tracker it does not understand");
+            replies::trouble(Trouble::Misanswered(REDMINE))
+        }
+        TrackerError::PartlyApplied { error: rest, .. } if !member_caused(rest) => {
+            tracing::error!(%error, "a change was applied only in part");
+            Reply::error(&error.to_string())
+        }
+        member_caused => {
+            info!(error = %member_caused, "the tracker refused a member's request");
+            Reply::error(&member_caused.to_string())
+        }
     }
 }
 
+/// Whether the member can act on the error's own words (their request was refused).
+fn member_caused(error: &TrackerError) -> bool {
+    matches!(
+        error,
+        TrackerError::Forbidden { .. }
+            | TrackerError::TicketNotFound(_)
+            | TrackerError::Rejected { .. }
+            | TrackerError::UnknownPerson(_)
+            | TrackerError::Ambiguous { .. }
+            | TrackerError::NotApplied { .. }
+    )
+}
+
+/// The member's sentence for an inventory error, and the operator's line in the log.
 fn inventory_error(error: &InventoryError, seconds: u64) -> Reply {
+    const NETBOX: &str = "NetBox";
     match error {
-        InventoryError::Timeout { .. } => replies::timed_out("NetBox", seconds),
-        other => Reply::error(&other.to_string()),
+        InventoryError::Timeout { .. } => {
+            warn!(%error, "a command's inventory request timed out");
+            replies::timed_out(NETBOX, seconds)
+        }
+        InventoryError::Unauthorized | InventoryError::Forbidden => {
+            tracing::error!(%error, "the inventory refused the bot's token");
+            replies::trouble(Trouble::KeyRejected(NETBOX))
+        }
+        InventoryError::Unreachable { .. } => {
+            warn!(%error, "a command could not reach the inventory");
+            replies::trouble(Trouble::Unreachable(NETBOX))
+        }
+        InventoryError::Unexpected { .. } => {
+            warn!(%error, "a command got an answer from the inventory it does not understand");
+            replies::trouble(Trouble::Misanswered(NETBOX))
+        }
+        member_caused @ (InventoryError::SiteNotFound { .. }
+        | InventoryError::AmbiguousSite { .. }) => Reply::error(&member_caused.to_string()),
     }
 }
 
 fn directory_error(error: &DirectoryError, seconds: u64) -> Reply {
     match error {
-        DirectoryError::NotAdmin => replies::refusal(&Refusal::KeyActsAsItself),
+        DirectoryError::NotAdmin => {
+            tracing::error!(%error, "the bot's key may not act for members");
+            replies::refusal(&Refusal::KeyActsAsItself)
+        }
         DirectoryError::UnknownLogin(login) => replies::unknown_login(login),
         DirectoryError::NoLinkField(_) => {
             tracing::error!(%error, "cannot link members");
@@ -139,6 +213,20 @@ impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
     /// acted for until it may), or another [`DirectoryError`] (the old snapshot stays).
     pub async fn refresh_identities(&self) -> Result<usize, DirectoryError> {
         self.identities.refresh().await
+    }
+
+    /// The command's one deadline: the backend timeout for the whole use case, however many
+    /// requests it makes (each request has the same timeout, so without this one command could
+    /// take several in a row while the member waits).
+    async fn within(&self, system: &str, work: impl std::future::Future<Output = Reply>) -> Reply {
+        let seconds = self.settings.timeout_seconds;
+        match tokio::time::timeout(std::time::Duration::from_secs(seconds), work).await {
+            Ok(reply) => reply,
+            Err(_) => {
+                warn!(system, seconds, "a command ran out of its time");
+                replies::timed_out(system, seconds)
+            }
+        }
     }
 
     /// Refuses members of other servers and direct messages.

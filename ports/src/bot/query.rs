@@ -14,23 +14,26 @@ use crate::tracker::TicketTracker;
 impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
     /// `/query NAME`: a saved query, run as the member, each ticket by its line template.
     pub async fn query(&self, member: &Member, name: &str, now: DateTime<Utc>) -> Reply {
-        let Some(saved) = self.settings.queries.get(name.trim()) else {
-            let known: Vec<&str> = self.settings.queries.keys().map(String::as_str).collect();
-            return replies::unknown_query(name, &known);
-        };
-        let tracker = match self.actor(member, Need::Read) {
-            Ok(tracker) => tracker,
-            Err(reply) => return reply,
-        };
-        match tracker.list_query(&saved.filter).await {
-            Ok(tickets) => {
-                match template::ticket_lines(&saved.template, &tickets, now, "see Redmine") {
-                    Ok(text) => Reply::public(text),
-                    Err(error) => replies::broken_template(name, &error),
+        self.within("Redmine", async {
+            let Some(saved) = self.settings.queries.get(name.trim()) else {
+                let known: Vec<&str> = self.settings.queries.keys().map(String::as_str).collect();
+                return replies::unknown_query(name, &known);
+            };
+            let tracker = match self.actor(member, Need::Read) {
+                Ok(tracker) => tracker,
+                Err(reply) => return reply,
+            };
+            match tracker.list_query(&saved.filter).await {
+                Ok(tickets) => {
+                    match template::ticket_lines(&saved.template, &tickets, now, "see Redmine") {
+                        Ok(text) => Reply::public(text),
+                        Err(error) => replies::broken_template(name, &error),
+                    }
                 }
+                Err(error) => tracker_error(&error, self.settings.timeout_seconds),
             }
-            Err(error) => tracker_error(&error, self.settings.timeout_seconds),
-        }
+        })
+        .await
     }
 
     /// Saved query names for what has been typed: `(name and description, name)`, at most 25.

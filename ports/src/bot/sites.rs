@@ -13,20 +13,23 @@ use crate::tracker::TicketTracker;
 impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
     /// `/site [NAME]`: every site, or one in detail.
     pub async fn site(&self, member: &Member, name: &str) -> Reply {
-        if let Err(reply) = self.admit(member) {
-            return reply;
-        }
-        let seconds = self.settings.timeout_seconds;
-        if name.trim().is_empty() {
-            return match sites::list(&self.inventory).await {
-                Ok(all) => Reply::public(replies::sites(&all)),
+        self.within("NetBox", async {
+            if let Err(reply) = self.admit(member) {
+                return reply;
+            }
+            let seconds = self.settings.timeout_seconds;
+            if name.trim().is_empty() {
+                return match sites::list(&self.inventory).await {
+                    Ok(all) => Reply::public(replies::sites(&all)),
+                    Err(error) => inventory_error(&error, seconds),
+                };
+            }
+            match sites::details(&self.inventory, name).await {
+                Ok(details) => Reply::public(discord::site_details(&details)),
                 Err(error) => inventory_error(&error, seconds),
-            };
-        }
-        match sites::details(&self.inventory, name).await {
-            Ok(details) => Reply::public(discord::site_details(&details)),
-            Err(error) => inventory_error(&error, seconds),
-        }
+            }
+        })
+        .await
     }
 
     /// Site choices for what has been typed: `(name shown, value sent)`, at most 25.

@@ -485,3 +485,158 @@ async fn site_autocomplete_offers_at_most_25_choices() {
     assert_eq!(choices.len(), MAX_CHOICES);
     assert_eq!(choices[0], ("Site 00".to_owned(), "site-00".to_owned()));
 }
+
+/// What the bot logs while `work` runs, as text lines.
+async fn logged<F: std::future::Future<Output = Reply>>(work: F) -> (Reply, String) {
+    #[derive(Clone, Default)]
+    struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let reply = work.await;
+    let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    (reply, text)
+}
+
+/// A bot whose member alice's listing fails with `error`.
+async fn bot_failing_with(
+    error: fn() -> TrackerError,
+) -> Bot<MockTicketTracker, MockInventory, MockDirectory> {
+    let mut tracker = MockTicketTracker::new();
+    tracker.expect_acting_as().returning(move |_| {
+        let mut alice = MockTicketTracker::new();
+        alice
+            .expect_list_mine()
+            .returning(move || Box::pin(async move { Err(error()) }));
+        alice
+    });
+    bot(tracker, None).await
+}
+
+#[tokio::test]
+async fn a_rejected_key_tells_the_member_the_operator_knows_and_logs_the_detail_as_an_error() {
+    let bot = bot_failing_with(|| TrackerError::Unauthorized).await;
+    let (reply, log) = logged(bot.tickets(&member(ALICE), "", now())).await;
+    assert_eq!(
+        reply,
+        Reply::private(
+            "Redmine did not accept my key: the bot's operator has the details in the log."
+        )
+    );
+    assert!(log.contains("ERROR"), "{log}");
+    assert!(log.contains("the tracker rejected the API key"), "{log}");
+}
+
+#[tokio::test]
+async fn an_odd_answer_shows_the_member_no_host_or_status_code_and_the_log_has_both() {
+    let bot = bot_failing_with(|| TrackerError::Unexpected {
+        host: "redmine.internal:3000".into(),
+        action: "list my open tickets".into(),
+        detail: "HTTP 502".into(),
+    })
+    .await;
+    let (reply, log) = logged(bot.tickets(&member(ALICE), "", now())).await;
+    assert_eq!(
+        reply.text,
+        "Redmine gave an answer I do not understand: try again later; the bot's operator has \
+         the details in the log."
+    );
+    assert!(log.contains("WARN"), "{log}");
+    assert!(
+        log.contains("redmine.internal:3000") && log.contains("HTTP 502"),
+        "{log}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_redmine_reads_as_try_again_later() {
+    let bot = bot_failing_with(|| TrackerError::Unreachable {
+        host: "redmine.internal".into(),
+        reason: "Connection refused (os error 111)".into(),
+    })
+    .await;
+    let reply = bot.tickets(&member(ALICE), "", now()).await;
+    assert_eq!(
+        reply.text,
+        "I cannot reach Redmine right now: try again in a few minutes."
+    );
+}
+
+#[tokio::test]
+async fn a_missing_status_tells_the_member_nothing_of_settings() {
+    let bot = bot_failing_with(|| TrackerError::UnknownStatus {
+        name: "Done".into(),
+        known: "New, Resolved".into(),
+        role: crate::tracker::StatusRole::Resolved,
+    })
+    .await;
+    let (reply, log) = logged(bot.tickets(&member(ALICE), "", now())).await;
+    assert_eq!(
+        reply.text,
+        "Redmine is not set up for this yet: the bot's operator has the details in the log."
+    );
+    assert!(log.contains("ERROR") && log.contains("Resolved"), "{log}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_command_has_one_deadline_however_many_requests_it_makes() {
+    // Each request takes 5 s, under the 8 s timeout; the assignment makes several.
+    let slow = || tokio::time::sleep(std::time::Duration::from_secs(5));
+    let mut tracker = MockTicketTracker::new();
+    tracker.expect_acting_as().returning(move |_| {
+        let mut alice = MockTicketTracker::new();
+        alice.expect_find_person().returning(move |_| {
+            Box::pin(async move {
+                slow().await;
+                Ok(Some(domain::Principal::User(domain::User {
+                    id: 5,
+                    login: Some("bob".into()),
+                    name: "Bob".into(),
+                })))
+            })
+        });
+        alice.expect_update().returning(move |_, _| {
+            Box::pin(async move {
+                slow().await;
+                Ok(())
+            })
+        });
+        alice.expect_get().returning(move |id| {
+            Box::pin(async move {
+                slow().await;
+                Ok(ticket(id.get()))
+            })
+        });
+        alice
+    });
+    let bot = bot(tracker, None).await;
+    let started = tokio::time::Instant::now();
+    let reply = bot
+        .ticket(
+            &member(ALICE),
+            "42",
+            TicketAction::Assign,
+            Some("bob"),
+            now(),
+        )
+        .await;
+    assert_eq!(
+        reply,
+        Reply::private("Redmine did not answer in 8 s, try again.")
+    );
+    assert_eq!(started.elapsed(), std::time::Duration::from_secs(8));
+}

@@ -26,6 +26,7 @@ impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
         id: &str,
         channel: ChannelId,
     ) -> Reply {
+        self.within("Redmine", async {
         let id = match TicketId::parse(id.trim()) {
             Ok(id) => id,
             Err(error) => return Reply::error(&error.to_string()),
@@ -69,5 +70,7 @@ impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
                 replies::thread_not_recorded(id, &link)
             }
         }
+        })
+        .await
     }
 }
