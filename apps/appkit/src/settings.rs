@@ -40,6 +40,76 @@ pub struct FileSettings {
     pub notify: Option<NotifySettings>,
 }
 
+/// How long each Redmine request may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedmineTimeout {
+    /// `REDMINE_TIMEOUT` seconds (default 10): the CLI and the threader.
+    Environment,
+    /// The bot's `backend_timeout` from `netbot.toml`, which also bounds each command as a
+    /// whole: `REDMINE_TIMEOUT` does not apply (and is said to be ignored when set).
+    Backend(std::time::Duration),
+}
+
+/// How to reach Redmine, from `REDMINE_URL`, `REDMINE_TOKEN` and the timeout: the one reader
+/// of these variables for `tickets`, `netbot run`, `netbot check` and `threader`. Acting as
+/// nobody; the caller sets `act_as` when it needs to.
+///
+/// # Errors
+/// One line naming the variable that is unset or malformed.
+pub fn redmine(timeout: RedmineTimeout) -> Result<redmine::RedmineConfig> {
+    Ok(redmine::RedmineConfig {
+        url: crate::env::required("REDMINE_URL")?,
+        key: redmine::ApiKey::new(crate::env::required("REDMINE_TOKEN")?),
+        act_as: None,
+        timeout: redmine_timeout(timeout)?,
+    })
+}
+
+/// The demo's Redmine at `url` (no credentials), with the same timeout rule.
+///
+/// # Errors
+/// One line naming a malformed `REDMINE_TIMEOUT`.
+pub fn redmine_demo(
+    url: String,
+    key: &str,
+    timeout: RedmineTimeout,
+) -> Result<redmine::RedmineConfig> {
+    Ok(redmine::RedmineConfig {
+        url,
+        key: redmine::ApiKey::new(key),
+        act_as: None,
+        timeout: redmine_timeout(timeout)?,
+    })
+}
+
+fn redmine_timeout(timeout: RedmineTimeout) -> Result<std::time::Duration> {
+    match timeout {
+        RedmineTimeout::Environment => crate::env::seconds("REDMINE_TIMEOUT", 10, 600),
+        RedmineTimeout::Backend(duration) => {
+            if var("REDMINE_TIMEOUT").is_some() {
+                tracing::warn!(
+                    seconds = duration.as_secs(),
+                    "REDMINE_TIMEOUT is ignored here: backend_timeout in netbot.toml sets every Redmine and NetBox request and each command's deadline"
+                );
+            }
+            Ok(duration)
+        }
+    }
+}
+
+/// The status names for unassign, progress and resolve from `REDMINE_STATUS_NEW`,
+/// `REDMINE_STATUS_IN_PROGRESS` and `REDMINE_STATUS_RESOLVED` (the CLI; the bot reads
+/// `[statuses]` in `netbot.toml`).
+#[must_use]
+pub fn status_names_from_environment() -> ports::StatusNames {
+    let defaults = ports::StatusNames::default();
+    ports::StatusNames {
+        new: var("REDMINE_STATUS_NEW").unwrap_or(defaults.new),
+        in_progress: var("REDMINE_STATUS_IN_PROGRESS").unwrap_or(defaults.in_progress),
+        resolved: var("REDMINE_STATUS_RESOLVED").unwrap_or(defaults.resolved),
+    }
+}
+
 /// `[notify]` in `netbot.toml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -238,8 +238,8 @@ pub async fn checks() -> Vec<Check> {
         );
     }
     match (redmine_url, redmine_token) {
-        (Some(url), Some(token)) => {
-            redmine_checks(&mut checks, &url, &token, &file, &configured).await;
+        (Some(url), Some(_)) => {
+            redmine_checks(&mut checks, &url, &file, &configured).await;
         }
         _ => checks.push(Check::skip(
             "redmine",
@@ -260,17 +260,24 @@ pub async fn checks() -> Vec<Check> {
 async fn redmine_checks(
     checks: &mut Vec<Check>,
     url: &str,
-    token: &str,
     file: &FileSettings,
     configured: &Configured,
 ) {
     let timeout = std::time::Duration::from_secs(file.backend_timeout.unwrap_or(8));
-    let tracker = match Redmine::new(redmine::RedmineConfig {
-        url: url.to_owned(),
-        key: redmine::ApiKey::new(token),
-        act_as: None,
-        timeout,
-    }) {
+    // The same reader as `netbot run` (the variables were checked above).
+    let config = match appkit::settings::redmine(appkit::settings::RedmineTimeout::Backend(timeout))
+    {
+        Ok(config) => config,
+        Err(error) => {
+            checks.push(Check::fail(
+                "redmine",
+                format!("{error:#}"),
+                "fix the REDMINE_* settings",
+            ));
+            return;
+        }
+    };
+    let tracker = match Redmine::new(config) {
         Ok(tracker) => tracker,
         Err(error) => {
             checks.push(Check::fail(
@@ -471,13 +478,9 @@ fn names(
 }
 
 async fn netbox_checks(checks: &mut Vec<Check>, file: &FileSettings) {
-    let config = match crate::config::netbox() {
-        Ok(mut config) => {
-            if let Some(seconds) = file.backend_timeout {
-                config.timeout = std::time::Duration::from_secs(seconds);
-            }
-            config
-        }
+    let timeout = std::time::Duration::from_secs(file.backend_timeout.unwrap_or(8));
+    let config = match crate::config::netbox(crate::config::NetboxTimeout::Backend(timeout)) {
+        Ok(config) => config,
         Err(error) => {
             checks.push(Check::fail(
                 "netbox",

@@ -62,7 +62,11 @@ Configuration (environment, or a .env file here; the environment wins):
   DISCORD_API_URL         send every REST call there instead of discord.com (tests, rate-limit proxy)
   REDMINE_URL, REDMINE_TOKEN   an admin's API key: the bot acts as each linked member
   NETBOX_URL, NETBOX_TOKEN     and the other NETBOX_* settings of `netbot sites`
-  NETBOT_CONFIG           path of netbot.toml (default ./netbot.toml; see the README)";
+  NETBOT_CONFIG           path of netbot.toml (default ./netbot.toml; see the README)
+
+One timeout: backend_timeout in netbot.toml (default 8 s) bounds every Redmine and NetBox
+request and each command as a whole; REDMINE_TIMEOUT and NETBOX_TIMEOUT do not apply to the
+bot (a warning says so when they are set).";
 
 const CHECK_HELP: &str = "\
 Reads the same configuration as `netbot run` and `threader` (environment, .env, netbot.toml)
@@ -128,7 +132,7 @@ async fn sites_command(name: &str, as_json: bool, demo: bool) -> Result<(), Fail
         demo_server = demo::netbox::DemoNetbox::start().await.map_err(failed)?;
         config::demo(demo_server.url())
     } else {
-        config::netbox()
+        config::netbox(config::NetboxTimeout::Environment)
     }
     .map_err(usage)?;
     let netbox = Netbox::new(netbox_config).map_err(usage)?;
@@ -158,11 +162,15 @@ async fn sites_command(name: &str, as_json: bool, demo: bool) -> Result<(), Fail
 async fn run_command() -> Result<(), Failure> {
     let settings = settings::run_settings().map_err(usage)?;
     let timeout = settings::backend_timeout(&settings);
-    let tracker = Redmine::new(config::redmine(timeout).map_err(usage)?)
+    // One timeout for the bot, netbot.toml's backend_timeout: each Redmine and NetBox request
+    // and each command as a whole (REDMINE_TIMEOUT and NETBOX_TIMEOUT do not apply here).
+    let redmine_config =
+        appkit::settings::redmine(appkit::settings::RedmineTimeout::Backend(timeout))
+            .map_err(usage)?;
+    let tracker = Redmine::new(redmine_config)
         .map_err(usage)?
         .with_issue_fields(settings.issue_fields.clone());
-    let mut netbox_config = config::netbox().map_err(usage)?;
-    netbox_config.timeout = timeout;
+    let netbox_config = config::netbox(config::NetboxTimeout::Backend(timeout)).map_err(usage)?;
     let inventory = Netbox::new(netbox_config).map_err(usage)?;
     let directory = RedmineDirectory::new(&tracker, settings.discord_field.clone());
     let bot = Bot::new(tracker, inventory, directory, settings.bot.clone());

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context as _, Result};
-use appkit::env::{required, seconds, var};
+use appkit::env::{required, var};
 use appkit::{failed, usage, Failure};
 use chrono::{TimeDelta, Utc};
 use clap::Parser;
@@ -212,12 +212,8 @@ async fn setup(cli: &Cli, stop: Arc<AtomicBool>) -> Result<Setup, Failure> {
         })
         .map_err(usage)?;
     let token = BotToken::new(required("DISCORD_TOKEN").map_err(usage)?);
-    let config = redmine::RedmineConfig {
-        url: required("REDMINE_URL").map_err(usage)?,
-        key: redmine::ApiKey::new(required("REDMINE_TOKEN").map_err(usage)?),
-        act_as: None,
-        timeout: seconds("REDMINE_TIMEOUT", 10, 600).map_err(usage)?,
-    };
+    let config =
+        appkit::settings::redmine(appkit::settings::RedmineTimeout::Environment).map_err(usage)?;
     let tracker = Redmine::new(config)
         .map_err(usage)?
         .with_issue_fields(IssueFieldNames {

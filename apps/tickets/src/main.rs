@@ -4,6 +4,7 @@ mod config;
 
 use std::process::ExitCode;
 
+use appkit::settings::{self, RedmineTimeout};
 use appkit::{failed, usage, words, Failure};
 use clap::Parser;
 use domain::render::json;
@@ -61,17 +62,18 @@ async fn main() -> ExitCode {
 
 async fn tickets(cli: Cli) -> Result<(), Failure> {
     let query = TicketQuery::parse(&cli.words).map_err(usage)?;
-    let status_names = config::status_names();
+    let status_names = settings::status_names_from_environment();
     let now = config::now().map_err(usage)?;
     // Kept alive until the query is done: the demo's in-process Redmine.
     let demo_server;
-    let redmine_config = if cli.demo {
+    let mut redmine_config = if cli.demo {
         demo_server = demo::redmine::DemoRedmine::start().await.map_err(failed)?;
-        config::demo(demo_server.url(), cli.act_as.clone())
+        settings::redmine_demo(demo_server.url(), "demo", RedmineTimeout::Environment)
     } else {
-        config::redmine(cli.act_as.clone())
+        settings::redmine(RedmineTimeout::Environment)
     }
     .map_err(usage)?;
+    redmine_config.act_as = cli.act_as.clone();
     let redmine = Redmine::new(redmine_config).map_err(usage)?;
     if let Some(login) = &cli.act_as {
         ensure_acting_as(&redmine, login)

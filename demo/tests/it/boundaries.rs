@@ -323,3 +323,31 @@ fn each_servers_api_paths_are_known_only_to_its_adapter() {
     }
     assert!(offences.is_empty(), "{offences:#?}");
 }
+
+/// ARCHITECTURE.md: `REDMINE_*` is read in one place, `appkit::settings` (for `tickets`,
+/// `netbot run`, `netbot check` and `threader`): no app reads the URL, key, timeout or status
+/// names itself. (`netbot check` reports whether the variables are set, and the threader names
+/// its lock after the URL: they look, they do not configure.)
+#[test]
+fn redmine_settings_are_read_only_by_appkit() {
+    let readers = [
+        "required(\"REDMINE_",
+        "seconds(\"REDMINE_",
+        "var(\"REDMINE_STATUS",
+    ];
+    let mut offences = Vec::new();
+    for member in members()
+        .iter()
+        .filter(|member| member.starts_with("apps/"))
+    {
+        if member == "apps/appkit" {
+            continue;
+        }
+        for (path, text) in member_sources(member) {
+            for reader in readers.iter().filter(|reader| text.contains(*reader)) {
+                offences.push(format!("{} reads {reader}…", path.display()));
+            }
+        }
+    }
+    assert!(offences.is_empty(), "{offences:#?}");
+}

@@ -157,3 +157,33 @@ async fn with_discord_api_url_every_discord_call_goes_to_that_server() {
         .iter()
         .any(|line| line.starts_with("GET /users.json")));
 }
+
+#[tokio::test]
+async fn netbot_run_says_the_per_request_timeouts_give_way_to_backend_timeout() {
+    let redmine = DemoRedmine::start().await;
+    let netbox = DemoNetbox::start().await;
+    let run = netbot(
+        &["run"],
+        &[
+            ("DISCORD_GUILD_ID", "1000"),
+            ("DISCORD_TOKEN", "t"),
+            ("REDMINE_URL", &redmine.url()),
+            ("REDMINE_TOKEN", "member-key"),
+            ("REDMINE_TIMEOUT", "30"),
+            ("NETBOX_URL", &netbox.url()),
+            ("NETBOX_TOKEN", DEMO_TOKEN),
+            ("NETBOX_TIMEOUT", "30"),
+        ],
+    )
+    .await;
+    for variable in ["REDMINE_TIMEOUT", "NETBOX_TIMEOUT"] {
+        assert!(
+            run.stderr.contains(&format!(
+                "{variable} is ignored here: backend_timeout in netbot.toml sets every Redmine \
+                 and NetBox request and each command's deadline"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+}
