@@ -499,7 +499,7 @@ mod tests {
             Ok(roster(&[(ALICE, "alice")])),
             Err(DirectoryError::Tracker(crate::TrackerError::Unreachable {
                 host: "tracker".into(),
-                reason: "refused".into(),
+                cause: "refused".into(),
             })),
             Err(DirectoryError::NotAdmin),
         ]

@@ -41,12 +41,13 @@ pub enum InventoryError {
         seconds: u64,
     },
     /// Could not connect, or TLS failed.
-    #[error("cannot reach NetBox at {host}: {reason}")]
+    #[error("cannot reach NetBox at {host}")]
     Unreachable {
         /// Host of the NetBox URL.
         host: String,
-        /// What the network or TLS said, with a hint where one helps.
-        reason: String,
+        /// What the network or TLS said (the adapter's error, with a hint where one helps).
+        #[source]
+        cause: crate::Cause,
     },
     /// Any other answer the adapter cannot make sense of.
     #[error("unexpected answer from NetBox at {host} to {action}: {detail}")]

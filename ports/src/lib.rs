@@ -14,6 +14,23 @@ pub mod threader;
 pub mod tickets;
 pub mod tracker;
 
+/// What caused a port error, kept whole (an adapter's own error type: a network failure, say)
+/// so that a caller can log or inspect it, rather than flattened into a string.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An error and its causes on one line, `error: cause: cause`, for the operator's log.
+#[must_use]
+pub fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(current) = cause {
+        text.push_str(": ");
+        text.push_str(&current.to_string());
+        cause = current.source();
+    }
+    text
+}
+
 pub use chat::{Chat, ChatError};
 pub use directory::{Directory, DirectoryError};
 pub use inventory::{Inventory, InventoryError};

@@ -134,10 +134,10 @@ pub enum TicketSyncError {
 #[derive(Debug, Error)]
 pub enum PassError {
     /// The tracker could not be read.
-    #[error("cannot list the tickets: {0}")]
+    #[error("cannot list the tickets")]
     Tracker(#[from] TrackerError),
     /// The chat could not be read.
-    #[error("cannot list the active threads: {0}")]
+    #[error("cannot list the active threads")]
     Chat(#[from] ChatError),
 }
 
@@ -276,8 +276,9 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                 .instrument(span)
                 .await;
             if let Err(error) = outcome {
+                let error = crate::with_causes(&error);
                 warn!(ticket = %ticket.id, %error, "ticket not synced");
-                report.failed.push((ticket.id, error.to_string()));
+                report.failed.push((ticket.id, error));
             }
         }
         Ok(report)

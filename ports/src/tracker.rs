@@ -91,12 +91,13 @@ pub enum TrackerError {
         seconds: u64,
     },
     /// Could not connect at all.
-    #[error("cannot reach the tracker at {host}: {reason}")]
+    #[error("cannot reach the tracker at {host}")]
     Unreachable {
         /// Host of the tracker URL.
         host: String,
-        /// What the network said.
-        reason: String,
+        /// What the network said (the adapter's error, shown as its innermost message).
+        #[source]
+        cause: crate::Cause,
     },
     /// Any other answer the adapter cannot make sense of.
     #[error("unexpected answer from the tracker at {host} to {action}: {detail}")]

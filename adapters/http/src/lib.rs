@@ -202,9 +202,31 @@ pub enum Failure {
     #[error("{0}")]
     TooLarge(BodyError),
     /// No connection (refused, DNS, TLS): the cause is the network's.
-    #[error("{}", innermost(.0))]
-    Unreachable(#[source] reqwest::Error),
+    #[error("{0}")]
+    Unreachable(Network),
 }
+
+/// A network failure, kept whole. Shown as its innermost cause ("Connection refused (os error
+/// 111)"), which already says what reqwest's outer layers would repeat, so it names no further
+/// source; the whole error, without its URL (which may hold user-info), is [`Network::error`].
+#[derive(Debug)]
+pub struct Network(reqwest::Error);
+
+impl Network {
+    /// The request's error, without its URL.
+    #[must_use]
+    pub fn error(&self) -> &reqwest::Error {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&innermost(&self.0))
+    }
+}
+
+impl std::error::Error for Network {}
 
 impl Failure {
     /// The failure a transport error is.
@@ -219,7 +241,7 @@ impl Failure {
         if error.is_decode() || error.is_body() {
             return Self::Unreadable(error);
         }
-        Self::Unreachable(error)
+        Self::Unreachable(Network(error.without_url()))
     }
 
     fn of_body(error: BodyError) -> Self {

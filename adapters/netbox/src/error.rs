@@ -16,6 +16,11 @@ pub(crate) fn from_status(status: StatusCode, action: &str, host: &str) -> Inven
     }
 }
 
+/// A certificate NetBox's client does not trust, with what to do about it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} (a NetBox with its own CA: set NETBOX_CA_CERT to the CA's PEM file)")]
+struct UntrustedCertificate(httpkit::Network);
+
 /// The error for a request that brought no answer to read.
 pub(crate) fn from_failure(
     failure: httpkit::Failure,
@@ -37,16 +42,17 @@ pub(crate) fn from_failure(
         unreadable @ (httpkit::Failure::Unreadable(_) | httpkit::Failure::TooLarge(_)) => {
             unexpected(unreadable.to_string())
         }
-        httpkit::Failure::Unreachable(error) => {
-            let reason = httpkit::innermost(&error);
-            let hint = if reason.contains("certificate") || reason.contains("UnknownIssuer") {
-                " (a NetBox with its own CA: set NETBOX_CA_CERT to the CA's PEM file)"
-            } else {
-                ""
-            };
+        httpkit::Failure::Unreachable(network) => {
+            let reason = network.to_string();
+            let cause: ports::Cause =
+                if reason.contains("certificate") || reason.contains("UnknownIssuer") {
+                    Box::new(UntrustedCertificate(network))
+                } else {
+                    Box::new(network)
+                };
             InventoryError::Unreachable {
                 host: host.to_owned(),
-                reason: format!("{reason}{hint}"),
+                cause,
             }
         }
     }

@@ -69,9 +69,9 @@ pub(crate) fn from_failure(
         unreadable @ (httpkit::Failure::Unreadable(_) | httpkit::Failure::TooLarge(_)) => {
             unexpected(unreadable.to_string())
         }
-        httpkit::Failure::Unreachable(error) => TrackerError::Unreachable {
+        httpkit::Failure::Unreachable(network) => TrackerError::Unreachable {
             host: host.to_owned(),
-            reason: httpkit::innermost(&error),
+            cause: Box::new(network),
         },
     }
 }

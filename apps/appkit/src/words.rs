@@ -31,9 +31,31 @@ impl StatusSettings {
     }
 }
 
-/// A tracker error as the operator reads it.
+/// A tracker error as the operator reads it, with its causes (`…: Connection refused`).
 #[must_use]
 pub fn tracker(error: &TrackerError, statuses: StatusSettings) -> String {
+    with_causes_of(tracker_top(error, statuses), error)
+}
+
+/// An inventory error as the operator reads it, with its causes.
+#[must_use]
+pub fn inventory(error: &InventoryError) -> String {
+    with_causes_of(inventory_top(error), error)
+}
+
+/// `text` followed by the causes of `error`.
+fn with_causes_of(mut text: String, error: &dyn Error) -> String {
+    let mut cause = error.source();
+    while let Some(current) = cause {
+        text.push_str(": ");
+        text.push_str(&current.to_string());
+        cause = current.source();
+    }
+    text
+}
+
+/// The operator's words for the error itself, without its causes.
+fn tracker_top(error: &TrackerError, statuses: StatusSettings) -> String {
     match error {
         TrackerError::Unauthorized => {
             String::from("the tracker rejected the API key (401): check REDMINE_TOKEN")
@@ -56,9 +78,8 @@ pub fn tracker(error: &TrackerError, statuses: StatusSettings) -> String {
     }
 }
 
-/// An inventory error as the operator reads it.
-#[must_use]
-pub fn inventory(error: &InventoryError) -> String {
+/// The operator's words for the error itself, without its causes.
+fn inventory_top(error: &InventoryError) -> String {
     match error {
         InventoryError::Unauthorized => {
             String::from("NetBox rejected the token (401): check NETBOX_TOKEN")
@@ -70,7 +91,8 @@ pub fn inventory(error: &InventoryError) -> String {
     }
 }
 
-/// An error with the operator's words on top and the error's own causes below.
+/// An error with the operator's words on top and the error's own causes below (as its
+/// `source`, so that `{:#}` prints them once).
 #[derive(Debug)]
 pub struct Worded<E> {
     text: String,
@@ -100,7 +122,7 @@ impl<E: Error + 'static> Error for Worded<E> {
 #[must_use]
 pub fn cli_tracker(error: TrackerError) -> Worded<TrackerError> {
     Worded {
-        text: tracker(&error, StatusSettings::Environment),
+        text: tracker_top(&error, StatusSettings::Environment),
         error,
     }
 }
@@ -109,7 +131,7 @@ pub fn cli_tracker(error: TrackerError) -> Worded<TrackerError> {
 #[must_use]
 pub fn operator_inventory(error: InventoryError) -> Worded<InventoryError> {
     Worded {
-        text: inventory(&error),
+        text: inventory_top(&error),
         error,
     }
 }
@@ -140,6 +162,23 @@ mod tests {
         assert_eq!(
             tracker(&unknown, StatusSettings::NetbotToml),
             "the tracker has no status named 'Done' (known: New, Resolved); set [statuses] resolved in netbot.toml"
+        );
+    }
+
+    #[test]
+    fn an_unreachable_tracker_keeps_its_cause_below_the_operators_words() {
+        let error = TrackerError::Unreachable {
+            host: "redmine.internal".into(),
+            cause: "Connection refused (os error 111)".into(),
+        };
+        assert_eq!(
+            tracker(&error, StatusSettings::Environment),
+            "cannot reach the tracker at redmine.internal: Connection refused (os error 111)"
+        );
+        let worded = anyhow::Error::new(cli_tracker(error));
+        assert_eq!(
+            format!("{worded:#}"),
+            "cannot reach the tracker at redmine.internal: Connection refused (os error 111)"
         );
     }
 

@@ -432,7 +432,7 @@ fn redmine_refusal(error: &TrackerError, url: &str) -> Vec<Check> {
         TrackerError::Unreachable { .. } | TrackerError::Timeout { .. } => vec![
             Check::fail(
                 "redmine reachable",
-                error.to_string(),
+                ports::with_causes(error),
                 "check REDMINE_URL and that Redmine is up and reachable from here",
             ),
             skip("redmine REST API", "Redmine is unreachable"),
@@ -521,7 +521,7 @@ async fn netbox_checks(checks: &mut Vec<Check>, file: &FileSettings) {
         Err(error) => {
             checks.push(Check::fail(
                 "netbox reachable",
-                error.to_string(),
+                ports::with_causes(&error),
                 "check NETBOX_URL and that NetBox is up and reachable from here",
             ));
             checks.push(Check::skip("netbox token", "NetBox is unreachable"));

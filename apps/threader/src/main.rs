@@ -315,8 +315,9 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
                 match notifier.pass(Utc::now(), &users).await {
                     Ok(notified) => report.add_notifications(notified),
                     Err(error) => {
+                        let error = ports::with_causes(&error);
                         warn!(%error, "notifications skipped this pass");
-                        report.notify_error = Some(error.to_string());
+                        report.notify_error = Some(error);
                     }
                 }
             }

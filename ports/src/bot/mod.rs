@@ -97,35 +97,35 @@ fn tracker_error(error: &TrackerError, seconds: u64) -> Reply {
     const REDMINE: &str = "Redmine";
     match error {
         TrackerError::Timeout { .. } => {
-            warn!(%error, "a command's tracker request timed out");
+            warn!(error = %crate::with_causes(error), "a command's tracker request timed out");
             replies::timed_out(REDMINE, seconds)
         }
         TrackerError::Unauthorized => {
-            tracing::error!(%error, "the tracker refused the bot's key");
+            tracing::error!(error = %crate::with_causes(error), "the tracker refused the bot's key");
             replies::trouble(Trouble::KeyRejected(REDMINE))
         }
         TrackerError::CannotActAs { .. } => {
-            tracing::error!(%error, "the tracker would not act as a member");
+            tracing::error!(error = %crate::with_causes(error), "the tracker would not act as a member");
             replies::trouble(Trouble::CannotActAsYou(REDMINE))
         }
         TrackerError::UnknownStatus { role, .. } => {
-            tracing::error!(%error, ?role, "a configured status is missing in the tracker");
+            tracing::error!(error = %crate::with_causes(error), ?role, "a configured status is missing in the tracker");
             replies::trouble(Trouble::NotSetUp(REDMINE))
         }
         TrackerError::NoSuchField(_) => {
-            tracing::error!(%error, "a configured ticket field is missing in the tracker");
+            tracing::error!(error = %crate::with_causes(error), "a configured ticket field is missing in the tracker");
             replies::trouble(Trouble::NotSetUp(REDMINE))
         }
         TrackerError::Unreachable { .. } => {
-            warn!(%error, "a command could not reach the tracker");
+            warn!(error = %crate::with_causes(error), "a command could not reach the tracker");
             replies::trouble(Trouble::Unreachable(REDMINE))
         }
         TrackerError::Unexpected { .. } => {
-            warn!(%error, "a command got an answer from the tracker it does not understand");
+            warn!(error = %crate::with_causes(error), "a command got an answer from the tracker it does not understand");
             replies::trouble(Trouble::Misanswered(REDMINE))
         }
         TrackerError::PartlyApplied { error: rest, .. } if !member_caused(rest) => {
-            tracing::error!(%error, "a change was applied only in part");
+            tracing::error!(error = %crate::with_causes(error), "a change was applied only in part");
             Reply::error(&error.to_string())
         }
         member_caused => {
@@ -153,19 +153,19 @@ fn inventory_error(error: &InventoryError, seconds: u64) -> Reply {
     const NETBOX: &str = "NetBox";
     match error {
         InventoryError::Timeout { .. } => {
-            warn!(%error, "a command's inventory request timed out");
+            warn!(error = %crate::with_causes(error), "a command's inventory request timed out");
             replies::timed_out(NETBOX, seconds)
         }
         InventoryError::Unauthorized | InventoryError::Forbidden => {
-            tracing::error!(%error, "the inventory refused the bot's token");
+            tracing::error!(error = %crate::with_causes(error), "the inventory refused the bot's token");
             replies::trouble(Trouble::KeyRejected(NETBOX))
         }
         InventoryError::Unreachable { .. } => {
-            warn!(%error, "a command could not reach the inventory");
+            warn!(error = %crate::with_causes(error), "a command could not reach the inventory");
             replies::trouble(Trouble::Unreachable(NETBOX))
         }
         InventoryError::Unexpected { .. } => {
-            warn!(%error, "a command got an answer from the inventory it does not understand");
+            warn!(error = %crate::with_causes(error), "a command got an answer from the inventory it does not understand");
             replies::trouble(Trouble::Misanswered(NETBOX))
         }
         member_caused @ (InventoryError::SiteNotFound { .. }
@@ -176,12 +176,12 @@ fn inventory_error(error: &InventoryError, seconds: u64) -> Reply {
 fn directory_error(error: &DirectoryError, seconds: u64) -> Reply {
     match error {
         DirectoryError::NotAdmin => {
-            tracing::error!(%error, "the bot's key may not act for members");
+            tracing::error!(error = %crate::with_causes(error), "the bot's key may not act for members");
             replies::refusal(&Refusal::KeyActsAsItself)
         }
         DirectoryError::UnknownLogin(login) => replies::unknown_login(login),
         DirectoryError::NoLinkField(_) => {
-            tracing::error!(%error, "cannot link members");
+            tracing::error!(error = %crate::with_causes(error), "cannot link members");
             replies::no_link_field()
         }
         DirectoryError::Tracker(cause) => tracker_error(cause, seconds),

@@ -566,7 +566,7 @@ async fn an_odd_answer_shows_the_member_no_host_or_status_code_and_the_log_has_b
 async fn an_unreachable_redmine_reads_as_try_again_later() {
     let bot = bot_failing_with(|| TrackerError::Unreachable {
         host: "redmine.internal".into(),
-        reason: "Connection refused (os error 111)".into(),
+        cause: "Connection refused (os error 111)".into(),
     })
     .await;
     let reply = bot.tickets(&member(ALICE), "", now()).await;

@@ -80,7 +80,7 @@ async fn an_unreachable_netbox_names_the_host() {
         .sites()
         .await
         .unwrap_err();
-    insta::assert_snapshot!(error.to_string().replace(&port.to_string(), "[port]"), @"cannot reach NetBox at 127.0.0.1:[port]: Connection refused (os error 111)");
+    insta::assert_snapshot!(ports::with_causes(&error).replace(&port.to_string(), "[port]"), @"cannot reach NetBox at 127.0.0.1:[port]: Connection refused (os error 111)");
 }
 
 #[tokio::test]

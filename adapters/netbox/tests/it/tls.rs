@@ -35,7 +35,7 @@ async fn a_certificate_from_an_unknown_ca_is_refused_with_a_hint() {
         matches!(error, InventoryError::Unreachable { .. }),
         "{error:?}"
     );
-    let text = error.to_string();
+    let text = ports::with_causes(&error);
     assert!(text.contains("UnknownIssuer"), "{text}");
     assert!(
         text.ends_with("(a NetBox with its own CA: set NETBOX_CA_CERT to the CA's PEM file)"),
@@ -76,7 +76,7 @@ async fn another_ca_is_still_refused() {
 
     // Both test CAs share a name, so rustls finds the issuer and rejects the signature.
     assert!(
-        error.to_string().contains("invalid peer certificate"),
+        ports::with_causes(&error).contains("invalid peer certificate"),
         "{error}"
     );
 }

@@ -138,7 +138,7 @@ async fn an_unreachable_server_names_the_host() {
     })
     .unwrap();
     let error = gone.list_mine().await.unwrap_err();
-    let text = error.to_string().replace(&port.to_string(), "[port]");
+    let text = ports::with_causes(&error).replace(&port.to_string(), "[port]");
     assert!(!text.contains(KEY));
     insta::assert_snapshot!(text, @"cannot reach the tracker at 127.0.0.1:[port]: Connection refused (os error 111)");
 }
