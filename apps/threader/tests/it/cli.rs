@@ -195,3 +195,55 @@ async fn a_pass_logs_json_lines_with_its_summary_and_no_secret_even_at_trace() {
     assert_eq!(summaries[0]["level"], "INFO");
     assert!(summaries[0]["fields"]["elapsed_ms"].is_u64(), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_pass_while_one_runs_exits_at_once_and_sigterm_ends_the_loop() {
+    let world = World::new().await;
+    world
+        .redmine
+        .open_ticket("alice", "Mast light out", "", Some("yes"));
+    let config = config_file(&format!("[threader]\nchannel = {CHANNEL}\n"));
+    let command = |args: &[&str]| {
+        let mut command = threader();
+        command
+            .args(args)
+            .env("NETBOT_CONFIG", &config.0)
+            .env("REDMINE_URL", world.redmine.url())
+            .env("REDMINE_TOKEN", testkit::redmine::DEMO_ADMIN_KEY)
+            .env("DISCORD_TOKEN", "test-token")
+            .env("DISCORD_GUILD_ID", GUILD.to_string())
+            .env("DISCORD_API_URL", world.discord.uri())
+            .stdout(std::process::Stdio::piped());
+        tokio::process::Command::from(command)
+    };
+    let mut looping = command(&["--every", "1h"]).spawn().expect("start the loop");
+    // Wait until the loop's first pass is done (its thread exists).
+    for _ in 0..100 {
+        if !world.discord.threads().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        world.discord.threads().len(),
+        1,
+        "the loop's first pass ran"
+    );
+
+    let second = command(&[]).output().await.expect("a second pass");
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert_eq!(second.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("another pass is running"), "{stdout}");
+
+    let pid = looping.id().expect("the loop's pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), looping.wait())
+        .await
+        .expect("the loop ends within 10 s of SIGTERM")
+        .expect("its status");
+    assert_eq!(status.code(), Some(0));
+}
