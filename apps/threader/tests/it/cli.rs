@@ -247,3 +247,55 @@ async fn a_second_pass_while_one_runs_exits_at_once_and_sigterm_ends_the_loop() 
         .expect("its status");
     assert_eq!(status.code(), Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notify_settings_are_checked_at_start_naming_the_key() {
+    let world = World::new().await;
+    let run = |toml: String| {
+        let config = config_file(&toml);
+        let mut command = threader();
+        command
+            .env("NETBOT_CONFIG", &config.0)
+            .env("REDMINE_URL", world.redmine.url())
+            .env("REDMINE_TOKEN", testkit::redmine::DEMO_ADMIN_KEY)
+            .env("DISCORD_TOKEN", "test-token")
+            .env("DISCORD_GUILD_ID", GUILD.to_string())
+            .env("DISCORD_API_URL", world.discord.uri());
+        async move {
+            let output = tokio::process::Command::from(command)
+                .output()
+                .await
+                .expect("run threader");
+            drop(config);
+            output
+        }
+    };
+    let cases = [
+        (
+            "[notify.stale]\n\"Waiting\" = \"2d\"",
+            "notify.stale.\"Waiting\": Redmine has no status named 'Waiting'",
+        ),
+        (
+            "[[notify.route]]\ntracker = \"Bugz\"\nchannel = 661720259379724293",
+            "notify.route[1].tracker: Redmine has no tracker named 'Bugz'",
+        ),
+        (
+            "[[notify.route]]\nproject = \"netops\"\ncategory = \"Roof\"\nchannel = 661720259379724293",
+            "notify.route[1].category: project 'netops' has no category named 'Roof'",
+        ),
+        (
+            "[[notify.route]]\nassignee = \"nobody-here\"\nchannel = 661720259379724293",
+            "notify.route[1].assignee: no Redmine user or group named 'nobody-here'",
+        ),
+        ("", "notify.intake = 42: no such channel"),
+    ];
+    for (notify, expected) in cases {
+        let toml = format!("[threader]\nchannel = {CHANNEL}\n[notify]\nintake = 42\n{notify}\n");
+        // The intake is unknown in every case; the other mistakes are found first.
+        let output = run(toml).await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{notify}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(expected), "{notify}: {stderr}");
+    }
+}
