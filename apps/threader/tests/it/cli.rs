@@ -139,7 +139,7 @@ async fn one_pass_prints_its_summary_and_a_dry_run_writes_nothing() {
     );
     assert_eq!(
         stdout.trim(),
-        "threader: 1 tickets looked at, 2 notes to Discord, 0 notes to Redmine, 1 threads created, 0 failed"
+        "threader: 1 ticket looked at, 2 notes to Discord, 0 notes to Redmine, 1 thread created, 0 failed"
     );
     assert_eq!(world.discord.threads().len(), 1);
 }
