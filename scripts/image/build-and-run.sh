@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# CI: builds the runtime image from the Dockerfile's `prebuilt` route with the release
+# binaries and a local base made from Debian packages (no registry is reachable here), runs
+# every binary in it as its non-root user with the same restrictions compose.yaml sets, and
+# fails when the image is 50 MB or more.
+#
+# Needs root and apt the first time (podman, runc, mmdebstrap). Skips, exit 0 with a loud
+# message, only when the engine cannot be installed; any other problem is a failure.
+# The base tarball is kept in $NETBOT_CI_CACHE (default /var/cache/netbot-ci), keyed on
+# make-base.sh, and imported once per machine.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+cache="${NETBOT_CI_CACHE:-/var/cache/netbot-ci}"
+image="${NETBOT_CI_IMAGE:-localhost/netbot:ci}"
+limit_bytes=$((50 * 1000 * 1000))
+
+started=$SECONDS
+step_started=$SECONDS
+step() {
+  echo "== image: $* (at $((SECONDS - started)) s, previous step $((SECONDS - step_started)) s)"
+  step_started=$SECONDS
+}
+skip() {
+  echo "scripts/image: SKIPPED, the container image was NOT built or run: $*" >&2
+  exit 0
+}
+fail() {
+  echo "scripts/image: $*" >&2
+  exit 1
+}
+
+step "container engine"
+missing=()
+command -v podman >/dev/null || missing+=(podman)
+command -v runc >/dev/null || missing+=(runc)
+command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+if ((${#missing[@]})); then
+  [ "$(id -u)" = 0 ] || skip "${missing[*]} missing and not root to install them"
+  command -v apt-get >/dev/null || skip "${missing[*]} missing and no apt-get to install them"
+  apt_install() {
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y \
+      --no-install-recommends "${missing[@]}"
+  }
+  if ! apt_install; then
+    apt-get -o DPkg::Lock::Timeout=300 update || true
+    apt_install || skip "apt-get could not install ${missing[*]}"
+  fi
+fi
+runtime="$(command -v runc)"
+
+# crun fails on these machines; runc needs no ulimits and cgroupfs.
+mkdir -p "$cache"
+export CONTAINERS_CONF="$cache/containers.conf"
+cat >"$CONTAINERS_CONF" <<'EOF'
+[containers]
+default_ulimits = []
+
+[engine]
+cgroup_manager = "cgroupfs"
+EOF
+podman=(podman --runtime "$runtime")
+
+step "base image"
+base_key="$(sha256sum scripts/image/make-base.sh | cut -c1-12)"
+base_tar="$cache/base-bookworm-$base_key.tar"
+base_image="localhost/netbot-base:$base_key"
+if [ -s "$base_tar" ]; then
+  echo "reusing $base_tar"
+else
+  command -v mmdebstrap >/dev/null || fail "mmdebstrap is needed to make $base_tar"
+  scripts/image/make-base.sh "$base_tar.partial"
+  mv "$base_tar.partial" "$base_tar"
+fi
+if "${podman[@]}" image exists "$base_image"; then
+  echo "reusing $base_image"
+else
+  "${podman[@]}" import --quiet "$base_tar" "$base_image" >/dev/null
+fi
+
+step "release binaries"
+cargo build --release --locked --bin tickets --bin netbot --bin threader
+context="$(mktemp -d)"
+trap 'rm -rf "$context"' EXIT
+for binary in tickets netbot threader; do
+  cp "$CARGO_TARGET_DIR/release/$binary" "$context/"
+done
+
+step "runtime image"
+"${podman[@]}" build --quiet --file Dockerfile --target prebuilt \
+  --build-arg RUNTIME_BASE="$base_image" --build-arg BINARIES=. \
+  --tag "$image" "$context" >/dev/null
+
+user="$("${podman[@]}" image inspect --format '{{.Config.User}}' "$image")"
+case "${user%%:*}" in
+  "" | 0 | root) fail "the image runs as '${user}', not as a non-root user" ;;
+esac
+echo "runs as user $user"
+
+step "running the binaries in it"
+version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
+# As compose.yaml runs it: read-only root, a private /tmp, no capabilities, no privilege gain.
+run() {
+  "${podman[@]}" run --rm --network none --read-only --tmpfs /tmp --cap-drop ALL \
+    --security-opt no-new-privileges "$image" "$@"
+}
+for binary in tickets netbot threader; do
+  printf '%s --version: ' "$binary"
+  out="$(run "$binary" --version)" || fail "$binary --version failed in the image"
+  echo "$out"
+  [ "$out" = "$binary $version" ] || fail "$binary --version printed '$out', not '$binary $version'"
+done
+whoami="$(run tickets --demo --json)" || fail "tickets --demo failed in the image"
+echo "tickets --demo --json: $(printf '%s' "$whoami" | head -c 200)…"
+case "$whoami" in '['*'"id"'*) ;; *) fail "tickets --demo --json printed no tickets" ;; esac
+run tickets --demo | head -n 5
+run netbot sites --demo | head -n 5 || fail "netbot sites --demo failed in the image"
+run threader --demo || fail "threader --demo failed in the image"
+
+step "size"
+size="$("${podman[@]}" image inspect --format '{{.Size}}' "$image")"
+base_size="$("${podman[@]}" image inspect --format '{{.Size}}' "$base_image")"
+binaries_size="$(du -cb "$context"/* | tail -n 1 | cut -f1)"
+mb() { awk -v bytes="$1" 'BEGIN { printf "%.1f MB", bytes / 1000000 }'; }
+echo "image $image: $(mb "$size") (base $(mb "$base_size"), the three binaries $(mb "$binaries_size")); limit $(mb "$limit_bytes")"
+((size < limit_bytes)) || fail "the image is $(mb "$size"), over the $(mb "$limit_bytes") limit"
+step "done"
