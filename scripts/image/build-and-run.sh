@@ -48,6 +48,11 @@ if ((${#missing[@]})); then
   fi
 fi
 runtime="$(command -v runc)"
+# podman-compose runs compose.yaml's own options below; without it only that step skips.
+if ! command -v podman-compose >/dev/null && [ "$(id -u)" = 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y \
+    --no-install-recommends podman-compose >/dev/null || true
+fi
 
 # crun fails on these machines; runc needs no ulimits and cgroupfs.
 mkdir -p "$cache"
@@ -116,6 +121,33 @@ case "$whoami" in '['*'"id"'*) ;; *) fail "tickets --demo --json printed no tick
 run tickets --demo | head -n 5
 run netbot sites --demo | head -n 5 || fail "netbot sites --demo failed in the image"
 run threader --demo || fail "threader --demo failed in the image"
+
+step "compose.yaml with this image"
+if command -v podman-compose >/dev/null; then
+  project="$(mktemp -d)"
+  trap 'rm -rf "$context" "$project"' EXIT
+  cp compose.yaml "$project/"
+  # A guild id only the .env file holds, and a netbot.toml only the mount provides: the
+  # threader's refusal names the one, so it read both, under compose's user, read-only root,
+  # tmpfs, capabilities and log options.
+  printf 'DISCORD_GUILD_ID=from-the-env-file\nDISCORD_TOKEN=x\nREDMINE_URL=http://127.0.0.1:9\nREDMINE_TOKEN=x\n' >"$project/.env"
+  printf '[threader]\nchannel = 1\n' >"$project/netbot.toml"
+  compose() {
+    (cd "$project" && NETBOT_IMAGE="$image" podman-compose --podman-args "--runtime $runtime" \
+      --project-name netbot-ci "$@")
+  }
+  compose run --no-deps --rm threader threader --demo >"$project/demo.out" 2>&1 ||
+    fail "threader --demo failed under compose: $(tail -n 5 "$project/demo.out")"
+  grep -q '^threader: .* 0 failed$' "$project/demo.out" || fail "threader --demo under compose: $(tail -n 5 "$project/demo.out")"
+  status=0
+  compose run --no-deps --rm threader threader --dry-run >"$project/settings.out" 2>&1 || status=$?
+  grep -q "DISCORD_GUILD_ID must be the server's numeric id, not 'from-the-env-file'" "$project/settings.out" ||
+    fail "under compose the threader did not read .env and netbot.toml: $(tail -n 5 "$project/settings.out")"
+  echo "threader --demo ran under compose; .env and the read-only netbot.toml reached it (exit $status)"
+  compose down >/dev/null 2>&1 || true
+else
+  echo "scripts/image: SKIPPED compose.yaml: podman-compose cannot be installed" >&2
+fi
 
 step "size"
 size="$("${podman[@]}" image inspect --format '{{.Size}}' "$image")"

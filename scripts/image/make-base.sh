@@ -34,6 +34,11 @@ keep=(
   etc/services
   etc/rpc
 )
+# glibc's debugging and legacy libraries, and the vector maths library: nothing links them.
+drop=(
+  libBrokenLocale.so.1 libanl.so.1 libc_malloc_debug.so.0 libmemusage.so libmvec.so.1
+  libnsl.so.1 libnss_compat.so.2 libnss_hesiod.so.2 libpcprofile.so libthread_db.so.1
+)
 for package in base-files ca-certificates gcc-12-base libc6 netbase; do
   keep+=("usr/share/doc/$package/copyright")
 done
@@ -45,6 +50,9 @@ done
     find "$path"
   done | awk '!seen[$0]++'
 )) | tar --extract --directory "$root"
+for library in "${drop[@]}"; do
+  rm "$root/lib/x86_64-linux-gnu/$library"
+done
 
 # The CA bundle update-ca-certificates would have written (reqwest and serenity also carry
 # webpki roots compiled in; this is for NETBOX_CA_CERT-less TLS tools and for parity with
