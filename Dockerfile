@@ -7,33 +7,27 @@
 # With binaries already built (`cargo build --release --locked --bin tickets --bin netbot
 # --bin threader`), skip the compile and the Rust image:
 #   docker build --target prebuilt -t netbot .
-# CI (scripts/image/build-and-run.sh) takes that route with its own base made from Debian
-# packages, as no registry is reachable there:
-#   podman build --target prebuilt --build-arg RUNTIME_BASE=localhost/netbot-base:… \
-#     --build-arg BINARIES=. -t netbot CONTEXT_WITH_THE_THREE_BINARIES
+# CI (scripts/image/build-and-run.sh) takes that route with the same stages, substituting a
+# bookworm made by mmdebstrap for debian:bookworm-slim (no registry is reachable there):
+#   podman build --target prebuilt --build-arg SLIM_BASE=localhost/… --build-arg BINARIES=bin …
 #
-# The default runtime base is assembled from debian:bookworm-slim by scripts/image/make-base.sh
-# (the C runtime, CA roots, a nonroot user: 3.7 MB), so the image is about 42 MB, where
-# gcr.io/distroless/cc-debian12 (about 23 MB) would take it over 50. Any RUNTIME_BASE with
-# glibc and libgcc_s works (`--build-arg RUNTIME_BASE=gcr.io/distroless/cc-debian12`); the
-# user is numeric so that it needs no /etc/passwd entry.
+# The runtime is FROM scratch with what scripts/image/make-base.sh takes out of bookworm-slim:
+# the C runtime (glibc, libgcc_s), the CA roots and a `nonroot` user, 3.7 MB, so the image is
+# about 42 MB (on gcr.io/distroless/cc-debian12, about 23 MB, it would pass 50).
 
 ARG BUILDER_BASE=docker.io/library/rust:1-bookworm
 ARG SLIM_BASE=docker.io/library/debian:bookworm-slim
-ARG RUNTIME_BASE=minimal
 
-FROM ${SLIM_BASE} AS minimal-rootfs
+FROM ${SLIM_BASE} AS rootfs
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates netbase \
     && rm -rf /var/lib/apt/lists/*
 COPY scripts/image/make-base.sh /usr/local/sbin/make-base.sh
-RUN make-base.sh --from / /rootfs
+RUN make-base.sh / /rootfs
 
-FROM scratch AS minimal
-COPY --from=minimal-rootfs /rootfs/ /
-
-# The runtime, shared by both routes.
-FROM ${RUNTIME_BASE} AS runtime
+# The runtime, shared by both routes: no shell, no package manager, user 65532.
+FROM scratch AS runtime
+COPY --from=rootfs /rootfs/ /
 ENV RUST_LOG=info
 WORKDIR /etc/netbot
 USER 65532:65532

@@ -1,37 +1,18 @@
 #!/usr/bin/env bash
-# The runtime base of the image, distroless-style: what the release binaries link against
-# (`ldd`: libc, libm, libgcc_s, the loader; rustls, so no OpenSSL), the CA roots, /etc/passwd
-# with `nonroot` (65532, as distroless), a 1777 /tmp (the threader's lock file) and nothing
-# else: no shell, no package manager. About 3.7 MB, against 20-odd for distroless/cc.
+# The image's runtime, distroless-style, taken out of a Debian bookworm root (the Dockerfile
+# runs it in debian:bookworm-slim with ca-certificates installed): what the release binaries
+# link against (`ldd`: libc, libm, libgcc_s, the loader; rustls, so no OpenSSL), the CA roots,
+# /etc/passwd with `nonroot` (65532, as distroless), a 1777 /tmp (the threader's lock file)
+# and nothing else: no shell, no package manager. About 3.7 MB.
 #
-#   make-base.sh OUTPUT.tar          CI: from Debian packages with mmdebstrap (no registry is
-#                                    reachable there), a tarball for `podman import`; root,
-#                                    about 5-20 s
-#   make-base.sh --from / DIRECTORY  the Dockerfile: from a running debian:bookworm-slim with
-#                                    ca-certificates installed, into DIRECTORY
+# Usage: make-base.sh SOURCE_ROOT DIRECTORY
 set -euo pipefail
-usage="usage: make-base.sh OUTPUT.tar | make-base.sh --from ROOT DIRECTORY"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-if [ "${1:-}" = --from ]; then
-  source_root="${2:?$usage}"
-  root="${3:?$usage}"
-  output=""
-else
-  output="${1:?$usage}"
-  case "$output" in /*) ;; *) output="$PWD/$output" ;; esac
-  # `extract`: the packages (and their hard dependencies) unpacked, no maintainer scripts.
-  mmdebstrap --quiet --variant=extract \
-    --include=libc6,libgcc-s1,ca-certificates,base-files,netbase \
-    bookworm "$work/full" >&2
-  source_root="$work/full"
-  root="$work/root"
-fi
+source_root="${1:?usage: make-base.sh SOURCE_ROOT DIRECTORY}"
+root="${2:?usage: make-base.sh SOURCE_ROOT DIRECTORY}"
 mkdir -p "$root"
 
 # Files, not folders, so that merged-/usr roots (bookworm-slim) and unpacked packages (the
-# extract variant) give the same tree; symlinks are followed.
+# minbase variant) give the same tree; symlinks are followed.
 libraries=(
   ld-linux-x86-64.so.2 libc.so.6 libm.so.6 libgcc_s.so.1 libresolv.so.2 libnss_dns.so.2
   libnss_files.so.2 libpthread.so.0 libdl.so.2 librt.so.1 libutil.so.1
@@ -75,7 +56,3 @@ install -d -m 0700 "$root/root"
 install -d -m 0700 -o 65532 -g 65532 "$root/home/nonroot"
 install -d -m 1777 "$root/tmp"
 
-if [ -n "$output" ]; then
-  tar --create --file "$output" --directory "$root" --numeric-owner --sort=name --mtime=@0 .
-  echo "make-base: $(du -h "$output" | cut -f1) in $output" >&2
-fi
