@@ -160,7 +160,8 @@ if command -v podman-compose >/dev/null; then
     grep -qx 'exit code: 2' "$project/settings.out" ||
     fail "under compose the threader did not read .env and netbot.toml: $(tail -n 5 "$project/settings.out")"
   echo "threader --demo ran under compose; .env and the read-only netbot.toml reached it (a usage error, exit 2, as meant)"
-  compose down >/dev/null 2>&1 || true
+  # podman-compose 1.0 leaves its network behind when no container is left to stop.
+  "${podman[@]}" network rm --force netbot-ci_default >/dev/null 2>&1 || true
 else
   echo "scripts/image: SKIPPED compose.yaml: podman-compose cannot be installed" >&2
 fi
