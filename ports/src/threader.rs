@@ -168,17 +168,19 @@ impl PassReport {
     pub fn summary(&self) -> String {
         let notified = match (self.notified, &self.notify_error) {
             (_, Some(_)) => String::from(", notifications failed"),
-            (Some((announced, reminded)), None) => {
-                format!(", {announced} tickets announced, {reminded} reminders")
-            }
+            (Some((announced, reminded)), None) => format!(
+                ", {} announced, {}",
+                counted(announced, "ticket", "tickets"),
+                counted(reminded, "reminder", "reminders")
+            ),
             (None, None) => String::new(),
         };
         format!(
-            "threader: {} tickets looked at, {} notes to Discord, {} notes to Redmine, {} threads created{notified}, {} failed",
-            self.looked_at,
-            self.to_discord,
-            self.to_redmine,
-            self.threads_created,
+            "threader: {} looked at, {} to Discord, {} to Redmine, {} created{notified}, {} failed",
+            counted(self.looked_at, "ticket", "tickets"),
+            counted(self.to_discord, "note", "notes"),
+            counted(self.to_redmine, "note", "notes"),
+            counted(self.threads_created, "thread", "threads"),
             self.failed.len() + usize::from(self.notify_error.is_some())
         )
     }
@@ -539,6 +541,11 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
         }
         Ok(())
     }
+}
+
+/// `1 note`, `2 notes`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn blank_error(blank: Option<MessageId>) -> Result<(), TicketSyncError> {

@@ -189,6 +189,21 @@ impl State {
     }
 
     fn message_json(&self, message: &FakeMessage) -> Value {
+        // Without the Message Content intent Discord sends other people's messages with empty
+        // content and no attachments (the bot still sees its own).
+        let intent = self.setup.application_flags & ((1 << 18) | MESSAGE_CONTENT_LIMITED) != 0;
+        if !intent && !message.bot {
+            let blanked = FakeMessage {
+                content: String::new(),
+                attachments: Vec::new(),
+                ..message.clone()
+            };
+            return self.message_json_as_sent(&blanked);
+        }
+        self.message_json_as_sent(message)
+    }
+
+    fn message_json_as_sent(&self, message: &FakeMessage) -> Value {
         let mut body = json!({
             "id": message.id.to_string(),
             "type": message.kind,

@@ -15,6 +15,7 @@ use appkit::{failed, usage, Failure};
 use chrono::{TimeDelta, Utc};
 use clap::Parser;
 use discord::{BotToken, DiscordChat};
+use domain::check::ChannelFinding;
 use domain::notify::{NotifyRules, Ping, Route};
 use domain::RoleId;
 use domain::{ChannelId, GuildId, TicketId};
@@ -235,6 +236,23 @@ async fn setup(cli: &Cli, stop: Arc<AtomicBool>) -> Result<Setup, Failure> {
         Some(notify) => Some(notify_rules(&tracker, notify).await.map_err(usage)?),
         None => None,
     };
+    let mut channels = vec![(String::from("threader.channel"), channel)];
+    for (identifier, id) in &threader_file.projects {
+        channels.push((
+            format!("threader.projects.{identifier}"),
+            ChannelId::new(*id).map_err(usage)?,
+        ));
+    }
+    if let Some(rules) = &notify {
+        channels.push((String::from("notify.intake"), rules.intake));
+        for (index, route) in rules.routes.iter().enumerate() {
+            channels.push((
+                format!("notify.route[{}].channel", index + 1),
+                route.channel,
+            ));
+        }
+    }
+    channels_in_guild(&chat, guild, &channels).await?;
     let settings = ThreaderSettings {
         guild,
         channel,
@@ -253,6 +271,51 @@ async fn setup(cli: &Cli, stop: Arc<AtomicBool>) -> Result<Setup, Failure> {
             .clone()
             .unwrap_or_else(|| String::from("Discord ID")),
     })
+}
+
+/// Every configured channel must be in the server: one line naming the key otherwise (exit 2).
+/// (`netbot check` also checks the bot's rights there.)
+async fn channels_in_guild(
+    chat: &DiscordChat,
+    guild: GuildId,
+    channels: &[(String, ChannelId)],
+) -> Result<(), Failure> {
+    let reading =
+        |error: ports::ChatError| failed(anyhow!("checking the configured channels: {error}"));
+    let bot = chat
+        .bot_user()
+        .await
+        .map_err(reading)?
+        .ok_or_else(|| usage(anyhow!("DISCORD_TOKEN was refused by Discord")))?;
+    let access = chat
+        .guild_access(guild, bot.id)
+        .await
+        .map_err(reading)?
+        .ok_or_else(|| {
+            usage(anyhow!(
+                "the bot is not in the server DISCORD_GUILD_ID={guild}: invite it first"
+            ))
+        })?;
+    for (key, channel) in channels {
+        match chat
+            .channel_finding(&access, channel.get(), &[])
+            .await
+            .map_err(reading)?
+        {
+            ChannelFinding::NotFound => {
+                return Err(usage(anyhow!(
+                    "{key} = {channel}: no such channel, or the bot cannot see it"
+                )))
+            }
+            ChannelFinding::OtherGuild => {
+                return Err(usage(anyhow!(
+                    "{key} = {channel}: a channel of another server than DISCORD_GUILD_ID"
+                )))
+            }
+            ChannelFinding::Missing(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// Who is who: the Discord members linked to Redmine users. Needs the admin's key, which is

@@ -139,7 +139,7 @@ async fn one_pass_prints_its_summary_and_a_dry_run_writes_nothing() {
     );
     assert_eq!(
         stdout.trim(),
-        "threader: 1 tickets looked at, 2 notes to Discord, 0 notes to Redmine, 1 threads created, 0 failed"
+        "threader: 1 ticket looked at, 2 notes to Discord, 0 notes to Redmine, 1 thread created, 0 failed"
     );
     assert_eq!(world.discord.threads().len(), 1);
 }
@@ -194,4 +194,108 @@ async fn a_pass_logs_json_lines_with_its_summary_and_no_secret_even_at_trace() {
     assert_eq!(summaries.len(), 1, "{stderr}");
     assert_eq!(summaries[0]["level"], "INFO");
     assert!(summaries[0]["fields"]["elapsed_ms"].is_u64(), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_pass_while_one_runs_exits_at_once_and_sigterm_ends_the_loop() {
+    let world = World::new().await;
+    world
+        .redmine
+        .open_ticket("alice", "Mast light out", "", Some("yes"));
+    let config = config_file(&format!("[threader]\nchannel = {CHANNEL}\n"));
+    let command = |args: &[&str]| {
+        let mut command = threader();
+        command
+            .args(args)
+            .env("NETBOT_CONFIG", &config.0)
+            .env("REDMINE_URL", world.redmine.url())
+            .env("REDMINE_TOKEN", testkit::redmine::DEMO_ADMIN_KEY)
+            .env("DISCORD_TOKEN", "test-token")
+            .env("DISCORD_GUILD_ID", GUILD.to_string())
+            .env("DISCORD_API_URL", world.discord.uri())
+            .stdout(std::process::Stdio::piped());
+        tokio::process::Command::from(command)
+    };
+    let mut looping = command(&["--every", "1h"]).spawn().expect("start the loop");
+    // Wait until the loop's first pass is done (its thread exists).
+    for _ in 0..100 {
+        if !world.discord.threads().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        world.discord.threads().len(),
+        1,
+        "the loop's first pass ran"
+    );
+
+    let second = command(&[]).output().await.expect("a second pass");
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert_eq!(second.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("another pass is running"), "{stdout}");
+
+    let pid = looping.id().expect("the loop's pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), looping.wait())
+        .await
+        .expect("the loop ends within 10 s of SIGTERM")
+        .expect("its status");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notify_settings_are_checked_at_start_naming_the_key() {
+    let world = World::new().await;
+    let run = |toml: String| {
+        let config = config_file(&toml);
+        let mut command = threader();
+        command
+            .env("NETBOT_CONFIG", &config.0)
+            .env("REDMINE_URL", world.redmine.url())
+            .env("REDMINE_TOKEN", testkit::redmine::DEMO_ADMIN_KEY)
+            .env("DISCORD_TOKEN", "test-token")
+            .env("DISCORD_GUILD_ID", GUILD.to_string())
+            .env("DISCORD_API_URL", world.discord.uri());
+        async move {
+            let output = tokio::process::Command::from(command)
+                .output()
+                .await
+                .expect("run threader");
+            drop(config);
+            output
+        }
+    };
+    let cases = [
+        (
+            "[notify.stale]\n\"Waiting\" = \"2d\"",
+            "notify.stale.\"Waiting\": Redmine has no status named 'Waiting'",
+        ),
+        (
+            "[[notify.route]]\ntracker = \"Bugz\"\nchannel = 661720259379724293",
+            "notify.route[1].tracker: Redmine has no tracker named 'Bugz'",
+        ),
+        (
+            "[[notify.route]]\nproject = \"netops\"\ncategory = \"Roof\"\nchannel = 661720259379724293",
+            "notify.route[1].category: project 'netops' has no category named 'Roof'",
+        ),
+        (
+            "[[notify.route]]\nassignee = \"nobody-here\"\nchannel = 661720259379724293",
+            "notify.route[1].assignee: no Redmine user or group named 'nobody-here'",
+        ),
+        ("", "notify.intake = 42: no such channel"),
+    ];
+    for (notify, expected) in cases {
+        let toml = format!("[threader]\nchannel = {CHANNEL}\n[notify]\nintake = 42\n{notify}\n");
+        // The intake is unknown in every case; the other mistakes are found first.
+        let output = run(toml).await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{notify}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(expected), "{notify}: {stderr}");
+    }
 }

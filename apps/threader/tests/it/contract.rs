@@ -257,3 +257,106 @@ async fn real_redmine_and_a_thread_stay_in_step_both_ways() {
         world.thread_texts(thread)
     );
 }
+
+/// Notifications against the real Redmine: the new-ticket query and the stale query, with the
+/// fixture Discord. Only this run's ticket is asserted on: the server holds other runs' too.
+#[tokio::test]
+async fn real_redmine_tickets_are_announced_once_and_reminded_once_when_stale() {
+    use chrono::{TimeDelta, Utc};
+    use domain::notify::{NotifyRules, Ping, Route};
+    use ports::notify::Notifier;
+    use ports::TicketTracker as _;
+
+    const INTAKE: u64 = 661_720_259_375_529_989;
+    const ROUTED: u64 = 661_720_259_383_918_597;
+    let Some(seed) = threader_seeded() else {
+        return;
+    };
+    let redmine = RealRedmine::new(&seed.url, &seed.admin_key).expect("a client");
+    let run = &seed.run;
+    let ticket = redmine
+        .open_ticket(seed.project, &format!("Mast light {run} out"), "", None)
+        .await
+        .expect("a ticket");
+    let world = RealWorld {
+        seed,
+        redmine,
+        discord: FakeDiscord::start(GUILD, BOT, &[CHANNEL, INTAKE, ROUTED]).await,
+        ticket,
+    };
+    let tracker = world.tracker();
+    let linked = tracker
+        .find_person(&seed.linked_login)
+        .await
+        .expect("the lookup")
+        .expect("the linked member's user");
+    world
+        .redmine
+        .change(
+            ticket,
+            json!({ "assigned_to_id": linked.id(), "status_id": 2 }),
+        )
+        .await
+        .expect("assigning");
+    let people = People::from_directory(&RedmineDirectory::new(&tracker, "Discord ID"))
+        .await
+        .expect("who is who");
+    let chat = DiscordChat::connect(&BotToken::new("test-token"), Some(&world.discord.uri()));
+    let rules = NotifyRules {
+        intake: ChannelId::new(INTAKE).expect("id"),
+        window: TimeDelta::days(1),
+        routes: vec![Route {
+            project: Some(seed.project),
+            tracker: None,
+            category: None,
+            assignee: Some(linked.id()),
+            channel: ChannelId::new(ROUTED).expect("id"),
+            ping: Ping::Assignee,
+        }],
+        stale: BTreeMap::from([(2, TimeDelta::days(7))]),
+    };
+    let notifier = Notifier::new(&tracker, &chat, &rules, false);
+    let ours = |channel: u64, mark: &str| -> Vec<String> {
+        world
+            .discord
+            .messages(channel)
+            .into_iter()
+            .map(|message| message.content)
+            .filter(|text| text.contains(mark) && text.contains(&format!("/issues/{ticket}>)")))
+            .collect()
+    };
+
+    let now = Utc::now();
+    notifier.pass(now, &people.users).await.expect("a pass");
+    notifier
+        .pass(now + TimeDelta::minutes(5), &people.users)
+        .await
+        .expect("a second pass");
+    let announced = ours(ROUTED, "📥");
+    assert_eq!(announced.len(), 1, "{announced:#?}");
+    assert!(
+        announced[0].starts_with(&format!("<@{}> 📥", seed.linked_discord_id)),
+        "{}",
+        announced[0]
+    );
+    assert!(ours(INTAKE, "📥").is_empty());
+    let pinged: Vec<Value> = world
+        .discord
+        .allowed_mentions_seen()
+        .into_iter()
+        .filter(|mentions| mentions["users"] == json!([seed.linked_discord_id.to_string()]))
+        .collect();
+    assert_eq!(pinged.len(), 1, "only the announcement pinged the member");
+
+    notifier
+        .pass(now + TimeDelta::days(8), &people.users)
+        .await
+        .expect("a pass a week later");
+    notifier
+        .pass(now + TimeDelta::days(9), &people.users)
+        .await
+        .expect("another pass");
+    let reminded = ours(ROUTED, "⏰");
+    assert_eq!(reminded.len(), 1, "{reminded:#?}");
+    assert!(reminded[0].contains("has been In Progress with no update since <t:"));
+}

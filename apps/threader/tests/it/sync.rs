@@ -458,3 +458,71 @@ async fn a_long_note_cut_off_between_its_pieces_is_completed_not_repeated() {
     assert!(pieces.len() >= 4, "{pieces:#?}");
     assert!(pieces.iter().all(|text| text.chars().count() <= 2000));
 }
+
+#[tokio::test]
+async fn without_the_message_content_intent_nothing_blank_is_synced_and_the_cause_is_named() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world.discord.set_application_flags(0);
+    world
+        .discord
+        .member_says(thread, ALICE, "alice", "On my way.");
+
+    let report = world.pass().await;
+
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert!(
+        report.failed[0].1.contains("Message Content intent"),
+        "{report:?}"
+    );
+    assert_eq!(
+        world.note_texts(ticket).len(),
+        1,
+        "no blank note: only bob's"
+    );
+
+    // Switched on, the message is synced: nothing was lost.
+    world
+        .discord
+        .set_application_flags(testkit::discord::MESSAGE_CONTENT_LIMITED);
+    let report = world.pass().await;
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert!(world
+        .note_texts(ticket)
+        .iter()
+        .any(|text| text.contains("On my way.")));
+}
+
+#[tokio::test]
+async fn a_discord_refusal_on_one_thread_fails_that_ticket_and_the_pass_goes_on() {
+    let world = World::new().await;
+    let first = ticket_with_a_note(&world);
+    let second = ticket_with_a_note(&world);
+    world.pass().await;
+    for ticket in [first, second] {
+        assert!(world
+            .redmine
+            .change_as("bob", ticket, &json!({ "notes": "More." })));
+    }
+    world.discord.fail_nth_write(1, 403);
+
+    let report = world.pass().await;
+
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert!(report.failed[0].1.contains("not allowed"), "{report:?}");
+    assert_eq!(
+        report.to_discord, 1,
+        "the other ticket's note went out: {report:?}"
+    );
+    let again = world.pass().await;
+    assert!(again.failed.is_empty(), "{again:?}");
+    for ticket in [first, second] {
+        let texts = world.thread_texts(world.thread_of(ticket));
+        assert_eq!(
+            texts.iter().filter(|text| text.contains("More.")).count(),
+            1
+        );
+    }
+}
