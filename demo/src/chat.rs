@@ -74,6 +74,37 @@ impl MemoryChat {
         self.state().threads.values().cloned().collect()
     }
 
+    /// A member writes `content` in a channel or thread; returns the message's id, or `None`
+    /// for a channel or thread the chat does not have.
+    pub fn member_says(
+        &self,
+        channel: ChannelId,
+        member: DiscordUserId,
+        name: &str,
+        content: &str,
+    ) -> Option<MessageId> {
+        let mut state = self.state();
+        if !state.messages.contains_key(&channel.get()) {
+            return None;
+        }
+        let id = MessageId::new(state.new_id()).ok()?;
+        let message = ChatMessage {
+            id,
+            author: member,
+            author_name: name.to_owned(),
+            author_is_bot: false,
+            content: content.to_owned(),
+            attachments: Vec::new(),
+            thread: None,
+        };
+        state.messages.get_mut(&channel.get())?.push(message);
+        if let Some(thread) = state.threads.get_mut(&channel.get()) {
+            thread.last_message_id = Some(id);
+            thread.archived = false;
+        }
+        Some(id)
+    }
+
     /// The messages of a channel or thread, oldest first.
     #[must_use]
     pub fn messages(&self, channel: ChannelId) -> Vec<ChatMessage> {

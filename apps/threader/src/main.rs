@@ -507,17 +507,47 @@ async fn demo(cli: &Cli) -> Result<(), Failure> {
         stop: Arc::new(AtomicBool::new(false)),
     };
     let threader = Threader::new(tracker, discord.clone(), settings);
-    let report = threader.pass(People::default()).await.map_err(failed)?;
+    let first = threader.pass(People::default()).await.map_err(failed)?;
+    print_report(&first)?;
+    // Someone answers in the new thread; the next pass takes it to the ticket.
+    let carol = domain::DiscordUserId::new(345_678_901_234_567_890).map_err(failed)?;
+    let answered = discord.threads().first().and_then(|thread| {
+        discord.member_says(
+            thread.id,
+            carol,
+            "carol",
+            "I can bring a ladder on Saturday.",
+        )
+    });
+    let second = if answered.is_some() {
+        let report = threader.pass(People::default()).await.map_err(failed)?;
+        print_report(&report)?;
+        Some(report)
+    } else {
+        None
+    };
     let mut out = String::new();
     for thread in discord.threads() {
-        out.push_str(&format!("Discord thread '{}':\n", thread.name));
+        out.push_str(&format!("\nDiscord thread '{}':\n", thread.name));
         for message in discord.messages(thread.id) {
-            for line in message.content.lines() {
-                out.push_str(&format!("  | {line}\n"));
+            let who = if message.author_is_bot {
+                "netbot"
+            } else {
+                &message.author_name
+            };
+            for (n, line) in message.content.lines().enumerate() {
+                let label = if n == 0 { who } else { "" };
+                out.push_str(&format!("  {label:>7} | {line}\n"));
             }
         }
     }
+    out.push_str(&format!("\nRedmine ticket #{ticket}'s notes:\n"));
+    for (author, text) in redmine.notes(ticket) {
+        for (n, line) in text.lines().enumerate() {
+            let label = if n == 0 { author.as_str() } else { "" };
+            out.push_str(&format!("  {label:>13} | {line}\n"));
+        }
+    }
     appkit::print(&out)?;
-    print_report(&report)?;
-    outcome(&report)
+    outcome(&second.unwrap_or(first))
 }

@@ -299,3 +299,17 @@ async fn notify_settings_are_checked_at_start_naming_the_key() {
         assert!(stderr.contains(expected), "{notify}: {stderr}");
     }
 }
+
+#[test]
+fn the_demo_syncs_both_ways_with_no_credentials() {
+    let output = threader()
+        .arg("--demo")
+        .output()
+        .expect("run threader --demo");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("1 thread created"), "{stdout}");
+    assert!(stdout.contains("1 note to Redmine"), "{stdout}");
+    assert!(stdout.contains("carol on Discord wrote:"), "{stdout}");
+    assert!(stdout.contains("Checked the cable: dry."), "{stdout}");
+}
