@@ -8,7 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
+use chrono_tz::Tz;
 
 use crate::chat::message::{ChatMessage, Mentions};
 use crate::ids::{ChannelId, DiscordUserId, RoleId};
@@ -81,6 +82,126 @@ pub struct NotifyRules {
     pub routes: Vec<Route>,
     /// Status id → idle time before one reminder.
     pub stale: BTreeMap<u64, TimeDelta>,
+    /// A daily digest of the stale tickets per channel instead of single reminders.
+    pub digest: Option<DigestRule>,
+}
+
+/// When the daily digest goes out: from this local time on, once per local day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DigestRule {
+    /// The local time of day.
+    pub at: NaiveTime,
+    /// The time zone it is read in.
+    pub zone: Tz,
+}
+
+impl DigestRule {
+    /// Reads `digest_at = "HH:MM"` and `time_zone = "Area/City"` (default UTC).
+    ///
+    /// # Errors
+    /// One line naming the key and the value.
+    pub fn parse(at: &str, zone: Option<&str>) -> Result<Self, String> {
+        let time = NaiveTime::parse_from_str(at.trim(), "%H:%M").map_err(|_| {
+            format!("notify.digest_at must be a time such as \"10:00\", not '{at}'")
+        })?;
+        let zone = match zone {
+            None => Tz::UTC,
+            Some(name) => name.trim().parse::<Tz>().map_err(|_| {
+                format!(
+                    "notify.time_zone must be a time zone such as \"Europe/Zurich\", not '{name}'"
+                )
+            })?,
+        };
+        Ok(Self { at: time, zone })
+    }
+}
+
+/// The local day whose digest is due at `now`, or `None` before the day's digest time.
+#[must_use]
+pub fn digest_due(rule: &DigestRule, now: DateTime<Utc>) -> Option<NaiveDate> {
+    let local = now.with_timezone(&rule.zone);
+    (local.time() >= rule.at).then(|| local.date_naive())
+}
+
+/// The first mark of a digest, by which the next pass finds the day's digest.
+fn digest_mark(day: NaiveDate) -> String {
+    format!("🗓 Stale tickets, {}", day.format("%Y-%m-%d"))
+}
+
+/// The day's digest for one channel: every stale ticket routed there, oldest update first,
+/// pinging the union of what their routes ask for (and nothing else).
+#[must_use]
+pub fn digest(
+    channel: ChannelId,
+    day: NaiveDate,
+    tickets: &[(&Ticket, Ping)],
+    members: &BTreeMap<u64, DiscordUserId>,
+) -> DigestNotice {
+    let mut mentions = Mentions::none();
+    let mut lines = Vec::new();
+    let mut sorted: Vec<&(&Ticket, Ping)> = tickets.iter().collect();
+    sorted.sort_by_key(|(ticket, _)| (ticket.updated_on, ticket.id));
+    for (ticket, ping) in sorted {
+        let (_, wanted) = mention(*ping, ticket, members);
+        for user in wanted.users {
+            if !mentions.users.contains(&user) {
+                mentions.users.push(user);
+            }
+        }
+        for role in wanted.roles {
+            if !mentions.roles.contains(&role) {
+                mentions.roles.push(role);
+            }
+        }
+        let who = ticket
+            .assigned_to
+            .as_ref()
+            .map_or_else(|| String::from("nobody"), |who| escape(who.name()));
+        lines.push(format!(
+            "- **{}** {} · {} since {} · {who}",
+            link(&format!("#{}", ticket.id), &ticket.url),
+            escape(&ticket.subject),
+            escape(&ticket.status.name),
+            spell_marker(ticket),
+        ));
+    }
+    let pings: String = mentions
+        .users
+        .iter()
+        .map(|user| format!("<@{user}> "))
+        .chain(mentions.roles.iter().map(|role| format!("<@&{role}> ")))
+        .collect();
+    DigestNotice {
+        channel,
+        text: format!(
+            "{} {}\n{}",
+            digest_mark(day),
+            pings.trim_end(),
+            lines.join("\n")
+        )
+        .replace(" \n", "\n"),
+        mentions,
+    }
+}
+
+/// A day's digest for one channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestNotice {
+    /// Where it goes.
+    pub channel: ChannelId,
+    /// Its text (split at lines by the chat when long).
+    pub text: String,
+    /// Exactly the ids it may ping.
+    pub mentions: Mentions,
+}
+
+/// Whether the bot already sent the day's digest among `messages`.
+#[must_use]
+pub fn digest_sent(messages: &[ChatMessage], day: NaiveDate) -> bool {
+    let mark = digest_mark(day);
+    messages
+        .iter()
+        .any(|message| message.author_is_bot && message.content.starts_with(&mark))
 }
 
 /// Where one ticket goes, and who is pinged.

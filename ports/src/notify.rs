@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use domain::notify::{
-    announced, announcement, is_stale, new_tickets, reminded, reminder, route, NotifyRules,
+    announced, announcement, digest, digest_due, digest_sent, is_stale, new_tickets, reminded,
+    reminder, route, DigestRule, NotifyRules, Ping,
 };
 use domain::sync::ThreadAsk;
 use domain::{ChannelId, ChatMessage, DiscordUserId, Ticket, TicketId};
@@ -146,6 +147,9 @@ impl<'a, T: TicketTracker, C: Chat> Notifier<'a, T, C> {
         recent: &mut BTreeMap<ChannelId, Vec<ChatMessage>>,
         report: &mut NotifyReport,
     ) -> Result<(), NotifyError> {
+        if let Some(rule) = &self.rules.digest {
+            return self.digest(rule, now, members, recent, report).await;
+        }
         for status in self.rules.stale.keys() {
             let tickets = self.tracker.in_status(*status).await?;
             for ticket in tickets
@@ -182,6 +186,72 @@ impl<'a, T: TicketTracker, C: Chat> Notifier<'a, T, C> {
                     }
                     Err(error) => {
                         warn!(ticket = %ticket.id, %error, "could not remind");
+                        report.failed.push((ticket.id, error.to_string()));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<T: TicketTracker, C: Chat> Notifier<'_, T, C> {
+    /// The daily digest instead of single reminders: once the day's digest time has come,
+    /// one message per channel listing its stale tickets (unless already sent that day).
+    async fn digest(
+        &self,
+        rule: &DigestRule,
+        now: DateTime<Utc>,
+        members: &BTreeMap<u64, DiscordUserId>,
+        recent: &mut BTreeMap<ChannelId, Vec<ChatMessage>>,
+        report: &mut NotifyReport,
+    ) -> Result<(), NotifyError> {
+        let Some(day) = digest_due(rule, now) else {
+            return Ok(());
+        };
+        let mut stale: Vec<Ticket> = Vec::new();
+        for status in self.rules.stale.keys() {
+            stale.extend(
+                self.tracker
+                    .in_status(*status)
+                    .await?
+                    .into_iter()
+                    .filter(|ticket| is_stale(ticket, self.rules, now)),
+            );
+        }
+        let mut by_channel: BTreeMap<ChannelId, Vec<(&Ticket, Ping)>> = BTreeMap::new();
+        for ticket in &stale {
+            let routing = route(ticket, self.rules);
+            by_channel
+                .entry(routing.channel)
+                .or_default()
+                .push((ticket, routing.ping));
+        }
+        for (channel, tickets) in by_channel {
+            if digest_sent(self.recent(channel, recent).await?, day) {
+                continue;
+            }
+            let notice = digest(channel, day, &tickets, members);
+            if self.dry_run {
+                report.planned.push(format!(
+                    "would send the digest of {} stale tickets to channel {channel}",
+                    tickets.len()
+                ));
+                report.reminded += tickets.len();
+                continue;
+            }
+            match self
+                .chat
+                .post(channel, &notice.text, &notice.mentions)
+                .await
+            {
+                Ok(_) => {
+                    info!(%channel, tickets = tickets.len(), "digest sent");
+                    report.reminded += tickets.len();
+                }
+                Err(error) => {
+                    warn!(%channel, %error, "could not send the digest");
+                    if let Some((ticket, _)) = tickets.first() {
                         report.failed.push((ticket.id, error.to_string()));
                     }
                 }

@@ -125,6 +125,11 @@ pub struct NotifySettings {
     /// `[notify.stale]`: status name → idle time before one reminder.
     #[serde(default)]
     pub stale: BTreeMap<String, String>,
+    /// A daily digest of the stale tickets at this local time ("10:00") instead of single
+    /// reminders; off when absent.
+    pub digest_at: Option<String>,
+    /// The time zone of `digest_at` ("Europe/Zurich"; default UTC).
+    pub time_zone: Option<String>,
 }
 
 fn default_window() -> String {
@@ -296,6 +301,13 @@ fn check_notify(notify: &NotifySettings) -> Result<()> {
         bail!("notify.intake must be a channel id");
     }
     duration("notify.window", &notify.window)?;
+    match (&notify.digest_at, &notify.time_zone) {
+        (Some(at), zone) => {
+            domain::notify::DigestRule::parse(at, zone.as_deref()).map_err(anyhow::Error::msg)?;
+        }
+        (None, Some(_)) => bail!("notify.time_zone is only read with notify.digest_at"),
+        (None, None) => {}
+    }
     for (status, idle) in &notify.stale {
         duration(&format!("notify.stale.\"{status}\""), idle)?;
     }

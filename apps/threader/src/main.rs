@@ -190,11 +190,19 @@ async fn notify_rules(
             ping,
         });
     }
+    let digest = match &file.digest_at {
+        Some(at) => Some(
+            domain::notify::DigestRule::parse(at, file.time_zone.as_deref())
+                .map_err(anyhow::Error::msg)?,
+        ),
+        None => None,
+    };
     Ok(NotifyRules {
         intake: ChannelId::new(file.intake).context("notify.intake")?,
         window: delta("notify.window", &file.window)?,
         routes,
         stale,
+        digest,
     })
 }
 

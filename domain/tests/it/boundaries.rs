@@ -22,6 +22,7 @@ fn domain_depends_only_on_the_short_list() {
         [
             "chrono",
             "chrono-humanize",
+            "chrono-tz",
             "comfy-table",
             "minijinja",
             "serde",

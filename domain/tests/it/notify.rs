@@ -105,6 +105,7 @@ fn rules(routes: Vec<Route>) -> NotifyRules {
         window: TimeDelta::days(1),
         routes,
         stale: BTreeMap::from([(1, TimeDelta::days(2)), (2, TimeDelta::days(7))]),
+        digest: None,
     }
 }
 
@@ -833,6 +834,94 @@ mod messages {
         assert_eq!(
             announced(&[posted(1, &text)], BASE),
             BTreeSet::from([TicketId::new(42).unwrap()])
+        );
+    }
+}
+
+mod digest {
+    use chrono::{DateTime, NaiveDate, Utc};
+    use domain::notify::{digest_due, DigestRule};
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_digest_is_due_from_its_local_time_on_each_local_day() {
+        let rule = DigestRule::parse("10:00", Some("Europe/Zurich")).unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1);
+        assert_eq!(digest_due(&rule, at("2026-12-01T08:59:00Z")), None);
+        assert_eq!(digest_due(&rule, at("2026-12-01T09:00:00Z")), day);
+        assert_eq!(digest_due(&rule, at("2026-12-01T22:59:00Z")), day);
+        // Past midnight in Zurich it is the next day, before its digest time.
+        assert_eq!(digest_due(&rule, at("2026-12-01T23:30:00Z")), None);
+        // Summer time: 10:00 in Zurich is 08:00 UTC.
+        assert_eq!(
+            digest_due(&rule, at("2026-07-01T08:00:00Z")),
+            NaiveDate::from_ymd_opt(2026, 7, 1)
+        );
+    }
+
+    #[test]
+    fn a_bad_digest_time_or_zone_is_named() {
+        assert_eq!(
+            DigestRule::parse("25:00", None).unwrap_err(),
+            "notify.digest_at must be a time such as \"10:00\", not '25:00'"
+        );
+        assert_eq!(
+            DigestRule::parse("10:00", Some("Mars/Olympus")).unwrap_err(),
+            "notify.time_zone must be a time zone such as \"Europe/Zurich\", not 'Mars/Olympus'"
+        );
+        assert_eq!(
+            DigestRule::parse("10:00", None).unwrap().zone,
+            chrono_tz::Tz::UTC
+        );
+    }
+}
+
+mod digest_message {
+    use super::*;
+    use domain::notify::{digest, digest_sent};
+
+    #[test]
+    fn a_digest_lists_the_stale_tickets_oldest_first_and_pings_only_what_their_routes_ask() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let mut older = ticket(41);
+        older.assigned_to = Some(alice());
+        older.updated_on = now() - TimeDelta::days(9);
+        older.status = Named::new(2, "In Progress");
+        let mut newer = ticket(42);
+        newer.subject = "@everyone <@1> **loud**".into();
+        newer.updated_on = now() - TimeDelta::days(3);
+        let notice = digest(
+            channel(200),
+            day,
+            &[
+                (&newer, Ping::Role(RoleId::new(ROLE).unwrap())),
+                (&older, Ping::Assignee),
+            ],
+            &members(),
+        );
+        insta::assert_snapshot!(visible(&notice.text), @r"
+        🗓 Stale tickets, 2026-12-01 <@9005> <@&7777>
+        - **[#41](<https://redmine.example.org/issues/41>)** Othello rooftop node offline · In Progress since <t:1794916800:R> · Alice Liddell
+        - **[#42](<https://redmine.example.org/issues/42>)** @[zwsp]everyone <[zwsp]@[zwsp]1> \*\*loud\*\* · New since <t:1795435200:R> · Bob Builder
+        ");
+        assert_eq!(
+            notice.mentions.users,
+            [DiscordUserId::new(ALICE_MEMBER).unwrap()]
+        );
+        assert_eq!(notice.mentions.roles, [RoleId::new(ROLE).unwrap()]);
+        assert!(digest_sent(&[posted(1, &notice.text)], day));
+        assert!(!digest_sent(
+            &[posted(1, &notice.text)],
+            day.succ_opt().unwrap()
+        ));
+        assert!(
+            !digest_sent(&[said(1, 77, &notice.text)], day),
+            "a person quoting it"
         );
     }
 }

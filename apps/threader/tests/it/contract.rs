@@ -314,6 +314,7 @@ async fn real_redmine_tickets_are_announced_once_and_reminded_once_when_stale() 
             ping: Ping::Assignee,
         }],
         stale: BTreeMap::from([(2, TimeDelta::days(7))]),
+        digest: None,
     };
     let notifier = Notifier::new(&tracker, &chat, &rules, false);
     let ours = |channel: u64, mark: &str| -> Vec<String> {

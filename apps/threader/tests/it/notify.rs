@@ -59,6 +59,7 @@ fn rules(stale: &[(u64, i64)]) -> NotifyRules {
             .iter()
             .map(|(status, days)| (*status, TimeDelta::days(*days)))
             .collect(),
+        digest: None,
     }
 }
 
@@ -240,4 +241,56 @@ async fn a_stale_ticket_with_a_thread_is_reminded_in_its_thread() {
         .collect();
     assert_eq!(in_thread.len(), 1, "{in_thread:#?}");
     assert!(in_thread[0].contains(&format!("[#{ticket}]")));
+}
+
+#[tokio::test]
+async fn with_a_digest_stale_tickets_come_once_a_day_in_one_message_per_channel() {
+    use domain::notify::DigestRule;
+
+    let world = notify_world().await;
+    world.redmine.set_now(now());
+    let ticket = world.redmine.open_ticket("bob", "Battery swap", "", None);
+    assert!(world.redmine.change_as(
+        "alice",
+        ticket,
+        &json!({ "status_id": 2, "assigned_to_id": 5 })
+    ));
+    let mut digest_rules = rules(&[(2, 7)]);
+    // 10:00 in Zurich is 09:00 UTC in winter.
+    digest_rules.digest = Some(DigestRule::parse("10:00", Some("Europe/Zurich")).expect("a rule"));
+    let digests = |world: &World| -> Vec<String> {
+        texts(world, INFRA)
+            .into_iter()
+            .filter(|text| text.starts_with("🗓 Stale tickets"))
+            .collect()
+    };
+    // Announce the new ticket first, so that only the digest is counted below.
+    notify(&world, &digest_rules, now()).await;
+
+    let day = now() + TimeDelta::days(8);
+    let early = day - TimeDelta::hours(1); // 09:00 in Zurich: not yet
+    notify(&world, &digest_rules, early).await;
+    assert!(digests(&world).is_empty(), "not before 10:00 local time");
+    notify(&world, &digest_rules, day).await;
+    notify(&world, &digest_rules, day + TimeDelta::hours(3)).await;
+    let sent = digests(&world);
+    assert_eq!(sent.len(), 1, "once that day: {sent:#?}");
+    assert!(
+        sent[0].starts_with("🗓 Stale tickets, 2026-12-07"),
+        "{}",
+        sent[0]
+    );
+    assert!(sent[0].contains(&format!("[#{ticket}]")), "{}", sent[0]);
+    assert!(
+        sent[0].contains(&format!("<@{ALICE}>")),
+        "the assignee's member is pinged: {}",
+        sent[0]
+    );
+    assert!(
+        texts(&world, INFRA).iter().all(|text| !text.contains("⏰")),
+        "no single reminders with a digest"
+    );
+
+    notify(&world, &digest_rules, day + TimeDelta::days(1)).await;
+    assert_eq!(digests(&world).len(), 2, "and again the next day");
 }
