@@ -14,6 +14,14 @@ pub struct Failure {
     code: u8,
 }
 
+impl Failure {
+    /// The failure as one line (its causes included), for a log.
+    #[must_use]
+    pub fn message(&self) -> String {
+        domain::render::one_line(&format!("{:#}", self.error))
+    }
+}
+
 /// A usage or configuration error: exit status 2.
 pub fn usage(error: impl Into<anyhow::Error>) -> Failure {
     Failure {

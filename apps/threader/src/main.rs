@@ -24,7 +24,7 @@ use ports::notify::Notifier;
 use ports::threader::{PassReport, People, Threader, ThreaderSettings};
 use ports::TicketTracker;
 use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
-use tracing::{info, warn};
+use tracing::{error, info, warn};
 
 /// Keeps Redmine tickets and their Discord threads in step, both ways.
 #[derive(Debug, Parser)]
@@ -371,15 +371,33 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
     };
     watch_signals(Arc::clone(&stop));
     loop {
-        let people = people(&setup).await?;
         let started = std::time::Instant::now();
-        let users = people.users.clone();
-        let mut report = setup
-            .threader
-            .pass(people)
-            .await
-            .context("the pass could not start")
-            .map_err(failed)?;
+        let attempt = match people(&setup).await {
+            Ok(people) => {
+                let users = people.users.clone();
+                setup
+                    .threader
+                    .pass(people)
+                    .await
+                    .context("the pass could not start")
+                    .map(|report| (report, users))
+                    .map_err(failed)
+            }
+            Err(failure) => Err(failure),
+        };
+        let (mut report, users) = match (attempt, cli.every) {
+            (Ok(done), _) => done,
+            (Err(failure), None) => return Err(failure),
+            // A loop outlives a Redmine or Discord that is down for a while (or a key that
+            // lost its admin rights until it gets them back): say so, try again next pass.
+            (Err(failure), Some(every)) => {
+                error!(error = %failure.message(), "the pass could not run; trying again next pass");
+                if !sleep_unless_stopped(every, &stop).await {
+                    return Ok(());
+                }
+                continue;
+            }
+        };
         if let Some(rules) = &setup.notify {
             if cli.ticket.is_none() {
                 let notifier = Notifier::new(&setup.tracker, &setup.chat, rules, cli.dry_run);

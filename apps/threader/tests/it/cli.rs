@@ -313,3 +313,43 @@ fn the_demo_syncs_both_ways_with_no_credentials() {
     assert!(stdout.contains("carol on Discord wrote:"), "{stdout}");
     assert!(stdout.contains("Checked the cable: dry."), "{stdout}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loop_outlives_a_redmine_that_is_down() {
+    let world = World::new().await;
+    let config = config_file(&format!("[threader]\nchannel = {CHANNEL}\n"));
+    // A port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let down = format!("http://{}", closed.local_addr().expect("its address"));
+    drop(closed);
+    let mut command = threader();
+    command
+        .args(["--every", "5s"])
+        .env("NETBOT_CONFIG", &config.0)
+        .env("REDMINE_URL", &down)
+        .env("REDMINE_TOKEN", testkit::redmine::DEMO_ADMIN_KEY)
+        .env("DISCORD_TOKEN", "test-token")
+        .env("DISCORD_GUILD_ID", GUILD.to_string())
+        .env("DISCORD_API_URL", world.discord.uri())
+        .stderr(std::process::Stdio::piped());
+    let looping = tokio::process::Command::from(command)
+        .spawn()
+        .expect("start the loop");
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let pid = looping.id().expect("still running after a failed pass");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let output = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        looping.wait_with_output(),
+    )
+    .await
+    .expect("ends after SIGTERM")
+    .expect("its output");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("trying again next pass"), "{stderr}");
+}
