@@ -27,6 +27,8 @@ struct State {
     issues: BTreeMap<u64, Value>,
     /// `/users/current.json` bodies by login: alice, bob, and the admin.
     accounts: BTreeMap<String, Value>,
+    /// The admin's `/users.json` listing, with the user custom fields `PUT /users/N` changes.
+    users: Vec<Value>,
     /// Whose key the fake was started with: "alice" (a member) or "admin".
     key_owner: String,
     statuses: Vec<Value>,
@@ -123,6 +125,10 @@ impl State {
         Self {
             issues,
             accounts,
+            users: fixture("redmine/users__list_with_discord.json")["users"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
             custom_fields,
             next_journal,
             now: DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z")
@@ -248,10 +254,9 @@ impl State {
     /// `/users.json` (admin): the recorded users, filtered by `name` like Redmine does.
     fn users(&self, query: &BTreeMap<String, String>) -> Value {
         let name = query.get("name").map(|name| name.to_lowercase());
-        let users: Vec<Value> = fixture("redmine/users__list_with_discord.json")["users"]
-            .as_array()
-            .into_iter()
-            .flatten()
+        let users: Vec<Value> = self
+            .users
+            .iter()
             .filter(|user| {
                 name.as_ref().is_none_or(|name| {
                     ["login", "firstname", "lastname", "mail"]
@@ -268,6 +273,35 @@ impl State {
             .cloned()
             .collect();
         json!({ "users": users, "total_count": users.len(), "offset": 0, "limit": 100 })
+    }
+
+    /// `PUT /users/N.json` (admin): the user's custom field values stick, as in Redmine.
+    fn update_user(&mut self, id: u64, body: &Value) -> Response {
+        let Some(user) = self
+            .users
+            .iter_mut()
+            .find(|user| user["id"].as_u64() == Some(id))
+        else {
+            return Response::empty(404);
+        };
+        for change in body["user"]["custom_fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let Some(field) = change["id"].as_u64() else {
+                continue;
+            };
+            if let Some(fields) = user["custom_fields"].as_array_mut() {
+                if let Some(known) = fields
+                    .iter_mut()
+                    .find(|known| known["id"].as_u64() == Some(field))
+                {
+                    known["value"] = change["value"].clone();
+                }
+            }
+        }
+        Response::empty(204)
     }
 
     /// `POST /issues.json`: a new ticket in the recorded project, authored by `me`.
@@ -587,7 +621,16 @@ impl Serve for FakeRedmine {
             ("GET", "/users.json", _) => Response::json(200, state.users(&query)),
             ("GET", "/groups.json", _) => Response::json(200, fixture("redmine/groups.json")),
             ("GET", "/custom_fields.json", _) => Response::json(200, state.custom_fields.clone()),
-            ("PUT", path, _) if admin && path.starts_with("/users/") => Response::empty(204),
+            ("PUT", path, _) if admin && path.starts_with("/users/") => {
+                let user = path
+                    .strip_prefix("/users/")
+                    .and_then(|rest| rest.strip_suffix(".json"))
+                    .and_then(|id| id.parse::<u64>().ok());
+                match (user, serde_json::from_slice::<Value>(&request.body)) {
+                    (Some(id), Ok(body)) => state.update_user(id, &body),
+                    _ => Response::empty(400),
+                }
+            }
             _ => Response::empty(404),
         }
     }

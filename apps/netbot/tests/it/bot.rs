@@ -297,6 +297,12 @@ async fn an_admin_links_a_newcomer_who_can_then_act() {
     );
     let after = world.bot.tickets(&member(NEWCOMER), "", now()).await;
     assert!(!after.ephemeral, "{}", after.text);
+    // The link is kept in Redmine: the next reload of who is who finds it there.
+    world.bot.refresh_identities().await.unwrap();
+    let reloaded = world.bot.tickets(&member(NEWCOMER), "", now()).await;
+    assert!(!reloaded.ephemeral, "{}", reloaded.text);
+    let old = world.bot.tickets(&member(BOB), "", now()).await;
+    assert!(old.text.starts_with("You are not linked"), "{}", old.text);
 }
 
 #[tokio::test]
