@@ -15,6 +15,19 @@ fn threader() -> Command {
     command
 }
 
+/// `threader` configured for the world's fixture servers, with `config` as its netbot.toml.
+fn against(world: &World, config: &tempfile_path::Path) -> Command {
+    let mut command = threader();
+    command
+        .env("NETBOT_CONFIG", &config.0)
+        .env("REDMINE_URL", world.redmine.url())
+        .env("REDMINE_TOKEN", testkit::redmine::DEMO_ADMIN_KEY)
+        .env("DISCORD_TOKEN", "test-token")
+        .env("DISCORD_GUILD_ID", GUILD.to_string())
+        .env("DISCORD_API_URL", world.discord.uri());
+    command
+}
+
 fn config_file(text: &str) -> tempfile_path::Path {
     tempfile_path::Path::with(text)
 }
@@ -87,14 +100,7 @@ async fn one_pass_prints_its_summary_and_a_dry_run_writes_nothing() {
         .change_as("bob", ticket, &json!({ "notes": "Bulb ordered." })));
     let config = config_file(&format!("[threader]\nchannel = {CHANNEL}\n"));
     let run = |dry_run: bool| {
-        let mut command = threader();
-        command
-            .env("NETBOT_CONFIG", &config.0)
-            .env("REDMINE_URL", world.redmine.url())
-            .env("REDMINE_TOKEN", testkit::redmine::DEMO_ADMIN_KEY)
-            .env("DISCORD_TOKEN", "test-token")
-            .env("DISCORD_GUILD_ID", GUILD.to_string())
-            .env("DISCORD_API_URL", world.discord.uri());
+        let mut command = against(&world, &config);
         if dry_run {
             command.arg("--dry-run");
         }
@@ -204,16 +210,8 @@ async fn a_second_pass_while_one_runs_exits_at_once_and_sigterm_ends_the_loop() 
         .open_ticket("alice", "Mast light out", "", Some("yes"));
     let config = config_file(&format!("[threader]\nchannel = {CHANNEL}\n"));
     let command = |args: &[&str]| {
-        let mut command = threader();
-        command
-            .args(args)
-            .env("NETBOT_CONFIG", &config.0)
-            .env("REDMINE_URL", world.redmine.url())
-            .env("REDMINE_TOKEN", testkit::redmine::DEMO_ADMIN_KEY)
-            .env("DISCORD_TOKEN", "test-token")
-            .env("DISCORD_GUILD_ID", GUILD.to_string())
-            .env("DISCORD_API_URL", world.discord.uri())
-            .stdout(std::process::Stdio::piped());
+        let mut command = against(&world, &config);
+        command.args(args).stdout(std::process::Stdio::piped());
         tokio::process::Command::from(command)
     };
     let mut looping = command(&["--every", "1h"]).spawn().expect("start the loop");
@@ -253,14 +251,7 @@ async fn notify_settings_are_checked_at_start_naming_the_key() {
     let world = World::new().await;
     let run = |toml: String| {
         let config = config_file(&toml);
-        let mut command = threader();
-        command
-            .env("NETBOT_CONFIG", &config.0)
-            .env("REDMINE_URL", world.redmine.url())
-            .env("REDMINE_TOKEN", testkit::redmine::DEMO_ADMIN_KEY)
-            .env("DISCORD_TOKEN", "test-token")
-            .env("DISCORD_GUILD_ID", GUILD.to_string())
-            .env("DISCORD_API_URL", world.discord.uri());
+        let command = against(&world, &config);
         async move {
             let output = tokio::process::Command::from(command)
                 .output()

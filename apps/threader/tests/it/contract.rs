@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use discord::{BotToken, DiscordChat};
-use domain::sync::ThreadLink;
 use domain::{ChannelId, GuildId, TicketId};
 use ports::threader::{PassReport, People, Threader, ThreaderSettings};
 use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
@@ -72,19 +71,7 @@ impl RealWorld {
     }
 
     async fn thread(&self) -> u64 {
-        let issue = self.issue().await;
-        let value = issue["custom_fields"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|field| field["name"] == "Discord thread")
-            .and_then(|field| field["value"].as_str())
-            .unwrap_or_default()
-            .to_owned();
-        ThreadLink::parse(&value)
-            .unwrap_or_else(|| panic!("no thread link: {value:?}"))
-            .thread
-            .get()
+        crate::thread_in(&self.issue().await)
     }
 
     fn thread_texts(&self, thread: u64) -> Vec<String> {

@@ -94,19 +94,7 @@ impl World {
 
     /// The thread a ticket's field links to.
     pub fn thread_of(&self, ticket: u64) -> u64 {
-        let issue = self.redmine.issue(ticket);
-        let value = issue["custom_fields"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|field| field["name"] == "Discord thread")
-            .and_then(|field| field["value"].as_str())
-            .unwrap_or_default()
-            .to_owned();
-        ThreadLink::parse(&value)
-            .unwrap_or_else(|| panic!("ticket {ticket} has no thread link: {value:?}"))
-            .thread
-            .get()
+        thread_in(&self.redmine.issue(ticket))
     }
 
     /// The texts of a thread's messages, oldest first.
@@ -126,4 +114,20 @@ impl World {
             .map(|(_, text)| text)
             .collect()
     }
+}
+
+/// The thread an issue's "Discord thread" field links to (Redmine's issue JSON).
+pub fn thread_in(issue: &serde_json::Value) -> u64 {
+    let value = issue["custom_fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|field| field["name"] == "Discord thread")
+        .and_then(|field| field["value"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    ThreadLink::parse(&value)
+        .unwrap_or_else(|| panic!("issue {} has no thread link: {value:?}", issue["id"]))
+        .thread
+        .get()
 }
