@@ -43,6 +43,28 @@ pub(super) struct MessageDto {
     attachments: Vec<AttachmentDto>,
     #[serde(default)]
     thread: Option<ChannelRefDto>,
+    #[serde(default)]
+    sticker_items: Vec<StickerDto>,
+    #[serde(default)]
+    poll: Option<PollDto>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StickerDto {
+    #[serde(default)]
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct PollDto {
+    #[serde(default)]
+    question: PollMediaDto,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PollMediaDto {
+    #[serde(default)]
+    text: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,6 +148,26 @@ fn message_id(id: Snowflake) -> Result<MessageId, BadId> {
     MessageId::new(id.0).map_err(|_| BadId("message id"))
 }
 
+/// A message's text as people read it: a message of stickers or a poll has no content but
+/// says something, which must not read as "the Message Content intent is off".
+fn content(text: String, stickers: &[StickerDto], poll: Option<&PollDto>) -> String {
+    if !text.trim().is_empty() {
+        return text;
+    }
+    let mut said: Vec<String> = stickers
+        .iter()
+        .map(|sticker| format!("[sticker: {}]", sticker.name))
+        .collect();
+    if let Some(question) = poll.and_then(|poll| poll.question.text.as_deref()) {
+        said.push(format!("[poll: {question}]"));
+    }
+    if said.is_empty() {
+        text
+    } else {
+        said.join(" ")
+    }
+}
+
 /// The domain's message: the display name is the server nickname when Discord sends one,
 /// else the global name, else the username.
 pub(super) fn message(dto: MessageDto) -> Result<ChatMessage, BadId> {
@@ -140,7 +182,7 @@ pub(super) fn message(dto: MessageDto) -> Result<ChatMessage, BadId> {
         author: DiscordUserId::new(dto.author.id.0).map_err(|_| BadId("user id"))?,
         author_name,
         author_is_bot: dto.author.bot,
-        content: dto.content,
+        content: content(dto.content, &dto.sticker_items, dto.poll.as_ref()),
         attachments: dto
             .attachments
             .into_iter()
@@ -166,4 +208,41 @@ pub(super) fn thread(dto: ChannelDto) -> Result<ThreadInfo, BadId> {
         locked,
         last_message_id: dto.last_message_id.map(message_id).transpose()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{message, MessageDto};
+
+    fn read(json: &str) -> String {
+        let dto: MessageDto = serde_json::from_str(json).expect("a message");
+        message(dto).expect("valid ids").content
+    }
+
+    #[test]
+    fn a_message_of_stickers_or_a_poll_says_so_instead_of_reading_blank() {
+        let author = r#""author": {"id": "5", "username": "alice"}"#;
+        assert_eq!(
+            read(&format!(
+                r#"{{"id": "9", {author}, "content": "", "sticker_items": [{{"id": "1", "name": "wave"}}]}}"#
+            )),
+            "[sticker: wave]"
+        );
+        assert_eq!(
+            read(&format!(
+                r#"{{"id": "9", {author}, "content": "", "poll": {{"question": {{"text": "Saturday?"}}}}}}"#
+            )),
+            "[poll: Saturday?]"
+        );
+        assert_eq!(
+            read(&format!(
+                r#"{{"id": "9", {author}, "content": "hi", "sticker_items": [{{"name": "wave"}}]}}"#
+            )),
+            "hi"
+        );
+        assert_eq!(
+            read(&format!(r#"{{"id": "9", {author}, "content": ""}}"#)),
+            ""
+        );
+    }
 }
