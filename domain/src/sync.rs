@@ -148,6 +148,19 @@ impl ThreadAsk {
     }
 }
 
+/// Whether a linked ticket needs a look this pass: someone else changed it in the tracker,
+/// its thread has a message newer than the last one handled, or it was never synced (a
+/// thread just opened, or a state lost). Anything else is skipped without a request.
+#[must_use]
+pub fn needs_look(
+    state: SyncState,
+    changed_by_others: bool,
+    newest_message: Option<MessageId>,
+) -> bool {
+    let never_synced = state.journal.is_none() && state.message.is_none();
+    changed_by_others || never_synced || newest_message > state.message
+}
+
 /// A thread's name for a ticket: `#42 Subject`, clamped to Discord's 100 characters.
 #[must_use]
 pub fn thread_name(ticket: &Ticket) -> String {

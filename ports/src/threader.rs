@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use domain::sync::{
-    foreign_since, is_starter_of, plan, starter_text, thread_name, SyncInput, SyncState, ThreadAsk,
-    ThreadLink,
+    foreign_since, is_starter_of, needs_look, plan, starter_text, thread_name, SyncInput,
+    SyncState, ThreadAsk, ThreadLink,
 };
 use domain::{
     ChannelId, DiscordUserId, GuildId, Login, Mentions, MessageId, Status, ThreadInfo, Ticket,
@@ -318,11 +318,10 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                     .await
             }
             ThreadAsk::Linked(link) => {
-                let newer_message = active
+                let newest = active
                     .get(&link.thread)
-                    .is_some_and(|thread| thread.last_message_id > state.message);
-                let never_synced = state.journal.is_none() && state.message.is_none();
-                if !(changed || newer_message || never_synced) {
+                    .and_then(|thread| thread.last_message_id);
+                if !needs_look(state, changed, newest) {
                     return Ok(());
                 }
                 let thread = match active.get(&link.thread) {

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use domain::sync::{
-    self, plan, thread_name, SyncInput, SyncPlan, SyncState, ThreadAsk, ThreadLink, ToThread,
-    THREAD_NAME_LIMIT,
+    self, needs_look, plan, thread_name, SyncInput, SyncPlan, SyncState, ThreadAsk, ThreadLink,
+    ToThread, THREAD_NAME_LIMIT,
 };
 use domain::{
     Attachment, Change, ChannelId, ChatMessage, DiscordUserId, GuildId, Journal, JournalId, Login,
@@ -1046,4 +1046,27 @@ fn foreign_journals_are_the_newer_ones_nobody_mirrored_or_bookkept() {
     assert_eq!(ids(Some(11)), [12, 15]);
     assert_eq!(ids(None), [11, 12, 15]);
     assert_eq!(ids(Some(15)), Vec::<u64>::new());
+}
+
+#[test]
+fn a_ticket_is_looked_at_only_when_something_changed() {
+    let synced = SyncState::parse(Some("v1 j=10 m=500"));
+    let message = |id| MessageId::new(id).ok();
+    assert!(!needs_look(synced, false, message(500)), "nothing new");
+    assert!(
+        !needs_look(synced, false, None),
+        "an archived thread, nothing new in the tracker"
+    );
+    assert!(
+        needs_look(synced, true, message(500)),
+        "changed by someone in the tracker"
+    );
+    assert!(
+        needs_look(synced, false, message(501)),
+        "a newer message in the thread"
+    );
+    assert!(
+        needs_look(SyncState::parse(Some("v1")), false, None),
+        "never synced: a thread just opened"
+    );
 }
