@@ -13,7 +13,7 @@
 #
 # The runtime is FROM scratch with what scripts/image/make-base.sh takes out of bookworm-slim:
 # the C runtime (glibc, libgcc_s), the CA roots and a `nonroot` user, 3.7 MB, so the image is
-# about 37 MB (on gcr.io/distroless/cc-debian12, about 23 MB, it would be about 56).
+# about 39 MB (on gcr.io/distroless/cc-debian12, about 23 MB, it would be about 58).
 
 ARG BUILDER_BASE=docker.io/library/rust:1-bookworm
 ARG SLIM_BASE=docker.io/library/debian:bookworm-slim
