@@ -146,12 +146,20 @@ async fn seed(url: String, token: String, token_v2: Option<String>) -> Result<Se
             .await?;
     }
     let prefixes = 2;
-    let octet = run.parse::<u64>().unwrap_or_default() % 250;
+    // NetBox refuses a prefix already in its global table, and the server outlives a run:
+    // IPv6 prefixes built from the whole run suffix are unique to the run (an IPv4 octet from
+    // it collided after a few runs).
+    let number = run.parse::<u64>().unwrap_or_default();
     for n in 0..prefixes {
+        let prefix = format!(
+            "fd00:{:x}:{:x}:{n:x}::/64",
+            (number >> 16) & 0xffff,
+            number & 0xffff
+        );
         writer
             .create(
                 "ipam/prefixes/",
-                json!({ "prefix": format!("10.{octet}.{n}.0/24"), "scope_type": "dcim.site", "scope_id": full_id }),
+                json!({ "prefix": prefix, "scope_type": "dcim.site", "scope_id": full_id }),
             )
             .await?;
     }
