@@ -299,22 +299,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
         match ThreadAsk::of(listed.thread_field.as_deref()) {
             ThreadAsk::None => Ok(()),
             ThreadAsk::Wanted => {
-                let Some(link) = self.create(listed, state, None, report).await? else {
-                    return Ok(());
-                };
-                let fresh = SyncState {
-                    recreated: state.recreated,
-                    ..SyncState::default()
-                };
-                let thread = ThreadInfo {
-                    id: link.thread,
-                    parent: None,
-                    name: thread_name(listed),
-                    archived: false,
-                    locked: false,
-                    last_message_id: None,
-                };
-                self.sync(listed.id, link, &thread, fresh, context, report)
+                self.create_and_sync(listed, state, None, context, report)
                     .await
             }
             ThreadAsk::Linked(link) => {
@@ -330,26 +315,8 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                         Some(thread) => thread,
                         None if state.recreated => return Err(TicketSyncError::DeletedTwice),
                         None => {
-                            let deleted = Some(link.thread);
-                            let Some(new_link) =
-                                self.create(listed, state, deleted, report).await?
-                            else {
-                                return Ok(());
-                            };
-                            let fresh = SyncState {
-                                recreated: true,
-                                ..SyncState::default()
-                            };
-                            let thread = ThreadInfo {
-                                id: new_link.thread,
-                                parent: None,
-                                name: thread_name(listed),
-                                archived: false,
-                                locked: false,
-                                last_message_id: None,
-                            };
                             return self
-                                .sync(listed.id, new_link, &thread, fresh, context, report)
+                                .create_and_sync(listed, state, Some(link.thread), context, report)
                                 .await;
                         }
                     },
@@ -360,15 +327,40 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
         }
     }
 
+    /// Opens the ticket's thread (a new one when `deleted` is gone), then syncs it from the
+    /// state recorded with its link: the description and every note go in.
+    async fn create_and_sync(
+        &self,
+        listed: &Ticket,
+        state: SyncState,
+        deleted: Option<ChannelId>,
+        context: &PassContext,
+        report: &mut PassReport,
+    ) -> Result<(), TicketSyncError> {
+        let Some((link, recorded)) = self.create(listed, state, deleted, report).await? else {
+            return Ok(());
+        };
+        let thread = ThreadInfo {
+            id: link.thread,
+            parent: None,
+            name: thread_name(listed),
+            archived: false,
+            locked: false,
+            last_message_id: None,
+        };
+        self.sync(listed.id, link, &thread, recorded, context, report)
+            .await
+    }
+
     /// Opens the ticket's thread (or finds the one a crashed pass opened) and records its
-    /// link in the thread field; `None` in a dry run.
+    /// link in the thread field with a fresh state; `None` in a dry run.
     async fn create(
         &self,
         ticket: &Ticket,
         state: SyncState,
         deleted: Option<ChannelId>,
         report: &mut PassReport,
-    ) -> Result<Option<ThreadLink>, TicketSyncError> {
+    ) -> Result<Option<(ThreadLink, SyncState)>, TicketSyncError> {
         let channel = self
             .settings
             .routes
@@ -404,7 +396,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
             .await?;
         info!(ticket = %ticket.id, thread = %link.thread, "thread opened");
         report.threads_created += 1;
-        Ok(Some(link))
+        Ok(Some((link, recorded)))
     }
 
     /// Syncs one ticket with its thread, round after round until a look finds nothing new

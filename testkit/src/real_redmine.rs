@@ -170,6 +170,35 @@ impl Admin {
     }
 }
 
+impl Admin {
+    /// A private project with every tracker and the issue tracking module, and the role its
+    /// members get (Developer, else the first).
+    async fn project_and_role(&self, name: &str, identifier: &str) -> Result<(u64, u64), String> {
+        let trackers = self.get("trackers.json").await?;
+        let tracker_ids: Vec<u64> = trackers["trackers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|tracker| tracker["id"].as_u64())
+            .collect();
+        let role = first_id(&self.get("roles.json").await?, "roles", "Developer")
+            .ok_or("the server has no roles: load Redmine's default data")?;
+        let project = self
+            .post(
+                "projects.json",
+                json!({ "project": {
+                    "name": name, "identifier": identifier,
+                    "is_public": false, "tracker_ids": tracker_ids,
+                    "enabled_module_names": ["issue_tracking"]
+                }}),
+            )
+            .await?["project"]["id"]
+            .as_u64()
+            .ok_or("no project id")?;
+        Ok((project, role))
+    }
+}
+
 fn first_id(list: &Value, key: &str, preferred: &str) -> Option<u64> {
     let items = list[key].as_array()?;
     items
@@ -190,27 +219,9 @@ async fn seed(url: String, admin_key: String) -> Result<Seed, String> {
         act_as: None,
     };
     let run = crate::run_suffix();
-    let trackers = admin.get("trackers.json").await?;
-    let tracker_ids: Vec<u64> = trackers["trackers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|tracker| tracker["id"].as_u64())
-        .collect();
-    let role = first_id(&admin.get("roles.json").await?, "roles", "Developer")
-        .ok_or("the server has no roles: load Redmine's default data")?;
-    let project = admin
-        .post(
-            "projects.json",
-            json!({ "project": {
-                "name": format!("Contract {run}"), "identifier": format!("contract-{run}"),
-                "is_public": false, "tracker_ids": tracker_ids,
-                "enabled_module_names": ["issue_tracking"]
-            }}),
-        )
-        .await?["project"]["id"]
-        .as_u64()
-        .ok_or("no project id")?;
+    let (project, role) = admin
+        .project_and_role(&format!("Contract {run}"), &format!("contract-{run}"))
+        .await?;
     let busy_login = format!("busy{run}");
     let crew_login = format!("crew{run}");
     let busy = admin
@@ -357,27 +368,9 @@ async fn seed_threader(url: String, admin_key: String) -> Result<ThreaderSeed, S
     let discord_field = field("user", "Discord ID")?;
     field("issue", "Discord thread")?;
     field("issue", "Discord sync")?;
-    let trackers = admin.get("trackers.json").await?;
-    let tracker_ids: Vec<u64> = trackers["trackers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|tracker| tracker["id"].as_u64())
-        .collect();
-    let role = first_id(&admin.get("roles.json").await?, "roles", "Developer")
-        .ok_or("the server has no roles: load Redmine's default data")?;
-    let project = admin
-        .post(
-            "projects.json",
-            json!({ "project": {
-                "name": format!("Threader {run}"), "identifier": format!("threader-{run}"),
-                "is_public": false, "tracker_ids": tracker_ids,
-                "enabled_module_names": ["issue_tracking"]
-            }}),
-        )
-        .await?["project"]["id"]
-        .as_u64()
-        .ok_or("no project id")?;
+    let (project, role) = admin
+        .project_and_role(&format!("Threader {run}"), &format!("threader-{run}"))
+        .await?;
     // 18 digits, unique to the run (the suffix has at most 8).
     let linked_discord_id: u64 = format!("7{run:0>17}")
         .parse()
