@@ -7,6 +7,7 @@ pub mod bot;
 pub mod chat;
 pub mod check;
 pub mod ids;
+pub mod member_links;
 pub mod notify;
 pub mod people;
 pub mod query;
@@ -14,6 +15,7 @@ pub mod render;
 pub mod site;
 pub mod sync;
 pub mod ticket;
+pub mod tracker_links;
 
 pub use chat::message::{Attachment, ChatMessage, Mentions, ThreadInfo};
 pub use chat::{split_message, Member, Reply};
@@ -23,4 +25,5 @@ pub use ids::{
 pub use people::{Principal, Team, User};
 pub use query::{Action, QueryError, TicketQuery};
 pub use site::{Site, SiteCounts, SiteDetails, SiteMatch};
+pub use tracker_links::TicketLinks;
 pub use ticket::{AssigneeChange, Change, Journal, Named, Status, Ticket, TicketId, TicketUpdate};
