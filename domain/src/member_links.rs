@@ -77,7 +77,11 @@ mod tests {
 
     #[test]
     fn a_member_linked_to_two_logins_is_linked_to_neither() {
-        check(&[(1, "bob"), (1, "alice"), (2, "carol")], &[(2, "carol")], &[(1, &["alice", "bob"])]);
+        check(
+            &[(1, "bob"), (1, "alice"), (2, "carol")],
+            &[(2, "carol")],
+            &[(1, &["alice", "bob"])],
+        );
     }
 
     #[test]

@@ -266,9 +266,7 @@ fn mention(
             },
         ),
         Ping::Assignee => match ticket.assigned_to.as_ref().and_then(|who| match who {
-            Principal::User(user) => UserId::new(user.id)
-                .ok()
-                .and_then(|id| members.get(&id)),
+            Principal::User(user) => UserId::new(user.id).ok().and_then(|id| members.get(&id)),
             Principal::Team(_) => None,
         }) {
             Some(member) => (

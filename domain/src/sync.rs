@@ -170,7 +170,10 @@ pub fn needs_look(
 /// Whether `message` is the bot's starter message for `ticket` (it carries the ticket link).
 #[must_use]
 pub fn is_starter_of(message: &ChatMessage, ticket: &Ticket) -> bool {
-    message.author_is_bot && message.content.contains(&mirror::origin_marker(&ticket.url))
+    message.author_is_bot
+        && message
+            .content
+            .contains(&mirror::origin_marker(&ticket.url))
 }
 
 /// Everything the plan for one ticket needs to know.

@@ -604,7 +604,10 @@ mod announced {
     #[test]
     fn another_trackers_tickets_are_not_ours() {
         let messages = [posted(1, &announcement_of(&ticket(42), Ping::Nobody))];
-        for base in ["https://other.example.org", "https://redmine.example.org/redmine"] {
+        for base in [
+            "https://other.example.org",
+            "https://redmine.example.org/redmine",
+        ] {
             let theirs = TicketLinks::new(
                 format!("{base}/issues/"),
                 "#change-",

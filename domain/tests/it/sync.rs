@@ -1099,7 +1099,11 @@ mod mark_after_posting {
     fn check(mark: Option<u64>, posted: &[u64], newer: &[u64], want: Option<u64>, unread: bool) {
         let posted: BTreeSet<MessageId> = ids(posted).into_iter().collect();
         assert_eq!(
-            mark_after_posting(mark.map(|id| MessageId::new(id).unwrap()), &posted, &ids(newer)),
+            mark_after_posting(
+                mark.map(|id| MessageId::new(id).unwrap()),
+                &posted,
+                &ids(newer)
+            ),
             MarkAfterPosting {
                 message: want.map(|id| MessageId::new(id).unwrap()),
                 unread,
