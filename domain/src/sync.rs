@@ -1,4 +1,5 @@
-//! What a sync between a ticket and its chat thread must do, decided as a value.
+//! What a sync between a ticket and its chat thread must do, decided as a value: what goes
+//! where, by ids and kinds (`render::mirror` words the texts).
 //!
 //! The threader's use case fetches the ticket (with its journals), the thread's newer
 //! messages and the stored state, calls [`plan`], and carries out the [`SyncPlan`]. Every
@@ -6,15 +7,12 @@
 //!
 //! Exactly once rests on *origins*: every message the threader posts carries the link of the
 //! journal it mirrors (as the tracker's [`TicketLinks`] shape it), and every note it writes
-//! ends with the link of the message it mirrors (`(from Discord: …/channels/GUILD/THREAD/MESSAGE)`);
-//! both markers are closed, so journal 12's is never found in journal 123's, and a person's text
-//! that merely quotes an address is not taken for a mirror. Before writing, the plan looks
-//! for that origin on the other side, so a pass that crashed between writing and recording is
-//! repaired, never doubled, by the next one. The high-water marks in [`SyncState`] are ids,
-//! never clock times; they only make the next look cheaper.
-//!
-//! The texts themselves (what a mirror or a note says) are worded in `render::mirror`; this
-//! module decides what goes where, by ids and kinds.
+//! ends with the link of the message it mirrors; both markers are closed, so journal 12's is
+//! never found in journal 123's, and a person's text that merely quotes an address is not
+//! taken for a mirror. Before writing, the plan looks for that origin on the other side, so a
+//! pass that crashed between writing and recording is repaired, never doubled, by the next
+//! one. The high-water marks in [`SyncState`] are ids, never clock times; they only make the
+//! next look cheaper.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -320,14 +318,14 @@ fn closing(statuses: &[Status], journal: &Journal) -> Option<bool> {
     journal
         .changes
         .iter()
-        .filter_map(|change| match change {
+        .rev()
+        .find_map(|change| match change {
             Change::Status { from, to } => {
                 let is = is_closed(statuses, *to);
                 (is_closed(statuses, *from) != is).then_some(is)
             }
             _ => None,
         })
-        .last()
 }
 
 /// Decides one ticket's sync. Pure: the same inputs always give the same plan.
@@ -453,23 +451,14 @@ pub fn mark_after_posting(
     posted: &BTreeSet<MessageId>,
     newer: &[MessageId],
 ) -> MarkAfterPosting {
-    let Some(&newest) = posted.last() else {
-        return MarkAfterPosting {
-            message: mark,
-            unread: false,
-        };
+    let (message, unread) = match posted.last() {
+        None => (mark, false),
+        Some(&newest) if newer.iter().all(|message| posted.contains(message)) => {
+            (Some(newest), false)
+        }
+        Some(_) => (mark, true),
     };
-    if newer.iter().all(|message| posted.contains(message)) {
-        MarkAfterPosting {
-            message: Some(newest),
-            unread: false,
-        }
-    } else {
-        MarkAfterPosting {
-            message: mark,
-            unread: true,
-        }
-    }
+    MarkAfterPosting { message, unread }
 }
 
 /// Whether a journal is one the threader itself made and nobody needs to see: a change of

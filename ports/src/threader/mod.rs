@@ -157,12 +157,13 @@ pub struct Threader<T, C> {
     settings: ThreaderSettings,
 }
 
-/// What a pass knows before it looks at tickets.
-struct PassContext {
+/// What a pass knows before it looks at tickets, and who carries out its decisions.
+struct Pass<'p, T, C> {
     bot_user: Option<UserId>,
     statuses: Vec<Status>,
     people: People,
     links: TicketLinks,
+    executor: Executor<'p, T, C>,
 }
 
 /// What one ticket's sync carries from one round to the next.
@@ -220,12 +221,6 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                 }
             }
         }
-        let context = PassContext {
-            bot_user: UserId::new(me.id).ok(),
-            statuses,
-            people,
-            links: self.tracker.ticket_links(),
-        };
         let executor = if self.settings.dry_run {
             Executor::Record
         } else {
@@ -234,6 +229,13 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                 chat: &self.chat,
                 guild: self.settings.guild,
             }
+        };
+        let pass = Pass {
+            bot_user: UserId::new(me.id).ok(),
+            statuses,
+            people,
+            links: self.tracker.ticket_links(),
+            executor,
         };
         let mut report = PassReport::default();
         for ticket in tickets
@@ -248,7 +250,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
             let span = info_span!("ticket", id = %ticket.id);
             let changed = changed.contains(&ticket.id);
             let outcome = self
-                .ticket(&executor, ticket, changed, &active, &context, &mut report)
+                .ticket(&pass, ticket, changed, &active, &mut report)
                 .instrument(span)
                 .await;
             if let Err(error) = outcome {
@@ -263,11 +265,10 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
     /// One ticket from the listing: create its thread, or sync it when something changed.
     async fn ticket(
         &self,
-        executor: &Executor<'_, T, C>,
+        pass: &Pass<'_, T, C>,
         listed: &Ticket,
         changed: bool,
         active: &BTreeMap<ChannelId, ThreadInfo>,
-        context: &PassContext,
         report: &mut PassReport,
     ) -> Result<(), TicketSyncError> {
         let state = SyncState::parse(listed.sync_state.as_deref());
@@ -275,7 +276,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
             ThreadAsk::None => return Ok(()),
             ThreadAsk::Wanted => {
                 return self
-                    .create_and_sync(executor, listed, state, None, context, report)
+                    .create_and_sync(pass, listed, state, None, report)
                     .await;
             }
             ThreadAsk::Linked(link) => link,
@@ -294,12 +295,12 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                 None => {
                     let deleted = Some(link.thread);
                     return self
-                        .create_and_sync(executor, listed, state, deleted, context, report)
+                        .create_and_sync(pass, listed, state, deleted, report)
                         .await;
                 }
             },
         };
-        self.sync(executor, listed.id, link, &thread, state, context, report)
+        self.sync(pass, listed.id, link, &thread, state, report)
             .await
     }
 
@@ -307,11 +308,10 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
     /// state recorded with its link: the description and every note go in.
     async fn create_and_sync(
         &self,
-        executor: &Executor<'_, T, C>,
+        pass: &Pass<'_, T, C>,
         listed: &Ticket,
         state: SyncState,
         deleted: Option<ChannelId>,
-        context: &PassContext,
         report: &mut PassReport,
     ) -> Result<(), TicketSyncError> {
         let channel = self
@@ -320,7 +320,8 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
             .get(&listed.project.id)
             .copied()
             .unwrap_or(self.settings.channel);
-        let opened = executor
+        let opened = pass
+            .executor
             .open(listed, channel, state, deleted, report)
             .await?;
         let Opened::Thread(link, recorded) = opened else {
@@ -334,23 +335,19 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
             locked: false,
             last_message_id: None,
         };
-        self.sync(
-            executor, listed.id, link, &thread, recorded, context, report,
-        )
-        .await
+        self.sync(pass, listed.id, link, &thread, recorded, report)
+            .await
     }
 
     /// Syncs one ticket with its thread, round after round until a look finds nothing new
     /// (at most [`MAX_ROUNDS`]).
-    #[allow(clippy::too_many_arguments)]
     async fn sync(
         &self,
-        executor: &Executor<'_, T, C>,
+        pass: &Pass<'_, T, C>,
         id: TicketId,
         link: ThreadLink,
         thread: &ThreadInfo,
         state: SyncState,
-        context: &PassContext,
         report: &mut PassReport,
     ) -> Result<(), TicketSyncError> {
         let mut round = Round {
@@ -377,12 +374,13 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                 link,
                 archived: round.archived,
                 messages: &messages,
-                members: &context.people.members,
-                statuses: &context.statuses,
-                people: &context.people.names,
-                links: &context.links,
+                members: &pass.people.members,
+                statuses: &pass.statuses,
+                people: &pass.people.names,
+                links: &pass.links,
             });
-            let carried = executor
+            let carried = pass
+                .executor
                 .carry_out(id, link, &decided, round.state, report)
                 .await?;
             let Carried::Written(posted) = carried else {
@@ -403,7 +401,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                 ..decided.state
             };
             if next != round.state {
-                executor.record_state(id, next).await?;
+                pass.executor.record_state(id, next).await?;
             }
             round = Round {
                 state: next,
@@ -423,7 +421,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
             // person wrote while this round ran.
             let after = self.tracker.get(id).await?;
             let seen = round.state.journal;
-            if foreign_since(&after, seen, &link, context.bot_user).is_empty() && !round.unread {
+            if foreign_since(&after, seen, &link, pass.bot_user).is_empty() && !round.unread {
                 return Ok(());
             }
             round.fetched = Some(after);
