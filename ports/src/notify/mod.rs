@@ -3,6 +3,9 @@
 //! read back from the bot's own recent messages (see `domain::notify`), so there is no local
 //! state and nothing is sent twice across restarts or crashes.
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
