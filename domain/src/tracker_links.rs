@@ -6,8 +6,8 @@ use crate::ids::JournalId;
 use crate::ticket::{Ticket, TicketId};
 
 /// How the tracker's pages are addressed: a ticket's page, one change on it, an attachment.
-/// Made by the adapter that knows the tracker (for Redmine `BASE/issues/`, `#change-`,
-/// `BASE/attachments/`); every link the domain writes goes through it.
+/// Made by the adapter that knows the tracker (the Redmine adapter's `ticket_links`); every
+/// tracker link the domain writes goes through it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketLinks {
     ticket_prefix: String,

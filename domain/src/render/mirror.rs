@@ -2,9 +2,9 @@
 //! piece of a long one) and the notes it writes on a ticket (a thread message), each ending in
 //! its origin. `domain::sync` decides what is mirrored where; this module only words it.
 //!
-//! Origins are closed markers, so `#change-12` is never found in `#change-123`: a journal's
-//! mirror carries `(<TICKET_PAGE#change-JOURNAL>)` (as the tracker's links shape it), a
-//! message's note `(from Discord: https://discord.com/channels/GUILD/THREAD/MESSAGE)`.
+//! Origins are closed markers, so journal 12's is never found in journal 123's: a journal's
+//! mirror carries `(<JOURNAL_LINK>)` (as the tracker's `TicketLinks` shape it), a message's
+//! note `(from Discord: https://discord.com/channels/GUILD/THREAD/MESSAGE)`.
 
 use std::collections::BTreeMap;
 
