@@ -292,8 +292,8 @@ fn only_adapters_speak_http_and_only_the_redmine_adapter_speaks_redmines_headers
 /// ARCHITECTURE.md: only `adapters/redmine` knows Redmine's URLs, its API's and its web pages'
 /// (a ticket's `/issues/N`, a change's `#change-J`: the domain gets them as `TicketLinks` from
 /// the tracker port), and only `adapters/netbox` NetBox's (`testkit` and `demo` play the
-/// servers). Unit tests, after `#[cfg(test)]` or in a `tests.rs`, are left out: their example
-/// links are data.
+/// servers). Unit tests, after `#[cfg(test)]` or under `#![cfg(test)]`, are left out: their
+/// example links are data.
 #[test]
 fn each_servers_api_paths_are_known_only_to_its_adapter() {
     let servers: [(&str, &[&str]); 2] = [
@@ -318,7 +318,7 @@ fn each_servers_api_paths_are_known_only_to_its_adapter() {
             continue;
         }
         for (path, text) in member_sources(&member) {
-            if path.file_name().is_some_and(|name| name == "tests.rs") {
+            if text.contains("#![cfg(test)]") {
                 continue;
             }
             let code = text.split("#[cfg(test)]").next().unwrap_or_default();

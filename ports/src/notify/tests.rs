@@ -2,6 +2,8 @@
 //! (or recorded) and reported through one path, a notice that fails is its ticket's failure
 //! only, and an error that stops the notifications says its cause once.
 
+#![cfg(test)]
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};

@@ -2,6 +2,8 @@
 //! does not), as whom, where the message mark goes, and that one ticket's failure is only
 //! that ticket's.
 
+#![cfg(test)]
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
