@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use domain::member_links::member_links;
 use domain::sync::{
-    foreign_since, mark_after_posting, needs_look, plan, thread_name, SyncInput, SyncState,
-    ThreadAsk, ThreadLink,
+    foreign_since, mark_after_posting, needs_look, plan, thread_name, SyncInput, SyncPlan,
+    SyncState, ThreadAsk, ThreadLink,
 };
 use domain::{
     ChannelId, DiscordUserId, GuildId, Login, Status, ThreadInfo, Ticket, TicketId, TicketLinks,
@@ -176,6 +176,34 @@ struct Round {
     unread: bool,
     /// The ticket as the last look fetched it, when that look found more to do.
     fetched: Option<Ticket>,
+}
+
+impl Round {
+    /// The first round on `thread`, from the state recorded with the ticket.
+    fn first(thread: &ThreadInfo, state: SyncState) -> Self {
+        Self {
+            state,
+            archived: thread.archived,
+            unread: thread.last_message_id.is_none() || thread.last_message_id > state.message,
+            fetched: None,
+        }
+    }
+
+    /// The round after this one carried out `decided` and recorded `state`; `unread` when
+    /// someone wrote among the threader's posts.
+    fn after(&self, decided: &SyncPlan, state: SyncState, unread: bool) -> Self {
+        let archived = match (decided.archive, decided.unarchive) {
+            (true, _) => true,
+            (false, true) => false,
+            (false, false) => self.archived,
+        };
+        Self {
+            state,
+            archived,
+            unread,
+            fetched: None,
+        }
+    }
 }
 
 impl<T: TicketTracker, C: Chat> Threader<T, C> {
@@ -350,12 +378,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
         state: SyncState,
         report: &mut PassReport,
     ) -> Result<(), TicketSyncError> {
-        let mut round = Round {
-            state,
-            archived: thread.archived,
-            unread: thread.last_message_id.is_none() || thread.last_message_id > state.message,
-            fetched: None,
-        };
+        let mut round = Round::first(thread, state);
         for _ in 0..MAX_ROUNDS {
             let ticket = match round.fetched.take() {
                 Some(ticket) => ticket,
@@ -403,16 +426,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
             if next != round.state {
                 pass.executor.record_state(id, next).await?;
             }
-            round = Round {
-                state: next,
-                archived: match (decided.archive, decided.unarchive) {
-                    (true, _) => true,
-                    (false, true) => false,
-                    (false, false) => round.archived,
-                },
-                unread: mark.unread,
-                fetched: None,
-            };
+            round = round.after(&decided, next, mark.unread);
             if decided.blank.is_some() {
                 return Err(TicketSyncError::NoMessageContent);
             }
