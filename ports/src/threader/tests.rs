@@ -395,3 +395,38 @@ async fn a_stopped_pass_looks_at_no_ticket() {
         .expect("a pass");
     assert_eq!(report.looked_at, 0);
 }
+
+#[tokio::test]
+async fn a_member_linked_to_two_logins_is_written_for_by_the_threader_and_one_login_in_two_cases_is_one(
+) {
+    let mut directory = crate::directory::MockDirectory::new();
+    directory
+        .expect_can_act_as_others()
+        .returning(|| Box::pin(async { Ok(true) }));
+    directory.expect_roster().returning(|| {
+        let link = |member: u64, login: &str| crate::directory::Link {
+            member: DiscordUserId::new(member).unwrap(),
+            login: Login::new(login).unwrap(),
+        };
+        let roster = crate::directory::Roster {
+            links: vec![
+                link(ALICE_MEMBER, "Alice"),
+                link(ALICE_MEMBER, "alice"),
+                link(2002, "bob"),
+                link(2002, "carol"),
+            ],
+            people: Vec::new(),
+        };
+        Box::pin(async move { Ok(roster) })
+    });
+
+    let people = People::from_directory(&directory).await.unwrap();
+
+    assert_eq!(
+        people.members,
+        BTreeMap::from([(
+            DiscordUserId::new(ALICE_MEMBER).unwrap(),
+            Login::new("Alice").unwrap()
+        )])
+    );
+}
