@@ -12,10 +12,11 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::chat::message::{ChatMessage, Mentions};
-use crate::ids::{ChannelId, DiscordUserId, RoleId};
+use crate::ids::{ChannelId, DiscordUserId, RoleId, UserId};
 use crate::people::Principal;
 use crate::render::discord::{escape, link};
 use crate::ticket::{Ticket, TicketId};
+use crate::tracker_links::TicketLinks;
 
 /// Whom a route pings when it announces or reminds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,22 +96,31 @@ pub struct DigestRule {
     pub zone: Tz,
 }
 
+/// Why a digest setting cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DigestRuleError {
+    /// The time is not `HH:MM`.
+    #[error("notify.digest_at must be a time such as \"10:00\", not '{0}'")]
+    Time(String),
+    /// The zone is not a known time zone.
+    #[error("notify.time_zone must be a time zone such as \"Europe/Zurich\", not '{0}'")]
+    Zone(String),
+}
+
 impl DigestRule {
     /// Reads `digest_at = "HH:MM"` and `time_zone = "Area/City"` (default UTC).
     ///
     /// # Errors
-    /// One line naming the key and the value.
-    pub fn parse(at: &str, zone: Option<&str>) -> Result<Self, String> {
-        let time = NaiveTime::parse_from_str(at.trim(), "%H:%M").map_err(|_| {
-            format!("notify.digest_at must be a time such as \"10:00\", not '{at}'")
-        })?;
+    /// [`DigestRuleError`] naming the key and the value.
+    pub fn parse(at: &str, zone: Option<&str>) -> Result<Self, DigestRuleError> {
+        let time = NaiveTime::parse_from_str(at.trim(), "%H:%M")
+            .map_err(|_| DigestRuleError::Time(at.to_owned()))?;
         let zone = match zone {
             None => Tz::UTC,
-            Some(name) => name.trim().parse::<Tz>().map_err(|_| {
-                format!(
-                    "notify.time_zone must be a time zone such as \"Europe/Zurich\", not '{name}'"
-                )
-            })?,
+            Some(name) => name
+                .trim()
+                .parse::<Tz>()
+                .map_err(|_| DigestRuleError::Zone(name.to_owned()))?,
         };
         Ok(Self { at: time, zone })
     }
@@ -135,7 +145,7 @@ pub fn digest(
     channel: ChannelId,
     day: NaiveDate,
     tickets: &[(&Ticket, Ping)],
-    members: &BTreeMap<u64, DiscordUserId>,
+    members: &BTreeMap<UserId, DiscordUserId>,
 ) -> DigestNotice {
     let mut mentions = Mentions::none();
     let mut lines = Vec::new();
@@ -244,7 +254,7 @@ pub fn route(ticket: &Ticket, rules: &NotifyRules) -> Routing {
 fn mention(
     ping: Ping,
     ticket: &Ticket,
-    members: &BTreeMap<u64, DiscordUserId>,
+    members: &BTreeMap<UserId, DiscordUserId>,
 ) -> (String, Mentions) {
     match ping {
         Ping::Nobody => (String::new(), Mentions::none()),
@@ -256,7 +266,7 @@ fn mention(
             },
         ),
         Ping::Assignee => match ticket.assigned_to.as_ref().and_then(|who| match who {
-            Principal::User(user) => members.get(&user.id),
+            Principal::User(user) => UserId::new(user.id).ok().and_then(|id| members.get(&id)),
             Principal::Team(_) => None,
         }) {
             Some(member) => (
@@ -297,7 +307,7 @@ fn link_marker(ticket: &Ticket) -> String {
 pub fn announcement(
     ticket: &Ticket,
     routing: &Routing,
-    members: &BTreeMap<u64, DiscordUserId>,
+    members: &BTreeMap<UserId, DiscordUserId>,
 ) -> Notice {
     let (ping, mentions) = mention(routing.ping, ticket, members);
     let to = match (&ticket.assigned_to, routing.route) {
@@ -322,28 +332,27 @@ pub fn announcement(
 
 /// The tickets the bot has announced among `messages`: its own messages that begin (after the
 /// route's one ping, if any) with the mark and the ticket's link, `📥 New ticket
-/// **[#N](<BASE/issues/N>)**`. Anchored at the start, so a reminder or a thread message whose
+/// **[#N](<TICKET_PAGE>)**`. Anchored at the start, so a reminder or a thread message whose
 /// ticket subject contains the mark is no announcement.
 #[must_use]
-pub fn announced(messages: &[ChatMessage], tracker_base: &str) -> BTreeSet<TicketId> {
-    let base = tracker_base.trim_end_matches('/');
+pub fn announced(messages: &[ChatMessage], links: &TicketLinks) -> BTreeSet<TicketId> {
     messages
         .iter()
         .filter(|message| message.author_is_bot)
-        .filter_map(|message| announced_ticket(&message.content, base))
+        .filter_map(|message| announced_ticket(&message.content, links))
         .collect()
 }
 
 /// The ticket one announcement is about, if `content` is one.
-fn announced_ticket(content: &str, base: &str) -> Option<TicketId> {
+fn announced_ticket(content: &str, links: &TicketLinks) -> Option<TicketId> {
     let rest = without_ping(content)
         .strip_prefix(ANNOUNCED)?
         .strip_prefix(" **[#")?;
     let digits = &rest[..rest.find(|c: char| !c.is_ascii_digit())?];
+    let id = TicketId::parse(digits).ok()?;
     rest[digits.len()..]
-        .starts_with(&format!("](<{base}/issues/{digits}>)**"))
-        .then(|| TicketId::parse(digits).ok())
-        .flatten()
+        .starts_with(&format!("](<{}>)**", links.ticket(id)))
+        .then_some(id)
 }
 
 /// `content` without the leading `<@ID> ` or `<@&ID> ` that a route's ping puts first.
@@ -390,7 +399,7 @@ pub fn reminder(
     ticket: &Ticket,
     channel: ChannelId,
     ping: Ping,
-    members: &BTreeMap<u64, DiscordUserId>,
+    members: &BTreeMap<UserId, DiscordUserId>,
 ) -> Notice {
     let (ping, mentions) = mention(ping, ticket, members);
     let text = format!(

@@ -1,25 +1,29 @@
-//! What a sync between a ticket and its chat thread must do, decided as a value.
+//! What a sync between a ticket and its chat thread must do, decided as a value: what goes
+//! where, by ids and kinds (`render::mirror` words the texts).
 //!
 //! The threader's use case fetches the ticket (with its journals), the thread's newer
 //! messages and the stored state, calls [`plan`], and carries out the [`SyncPlan`]. Every
 //! branch of the sync lives here, where it is tested without servers.
 //!
 //! Exactly once rests on *origins*: every message the threader posts carries the link of the
-//! journal it mirrors (`(<…/issues/42#change-123>)`), and every note it writes ends with the
-//! link of the message it mirrors (`(from Discord: …/channels/GUILD/THREAD/MESSAGE)`); both
-//! markers are closed, so `#change-12` is never found in `#change-123`, and a person's text
-//! that merely quotes an address is not taken for a mirror. Before writing, the plan looks
-//! for that origin on the other side, so a pass that crashed between writing and recording is
-//! repaired, never doubled, by the next one. The high-water marks in [`SyncState`] are ids,
-//! never clock times; they only make the next look cheaper.
+//! journal it mirrors (as the tracker's [`TicketLinks`] shape it), and every note it writes
+//! ends with the link of the message it mirrors; both markers are closed, so journal 12's is
+//! never found in journal 123's, and a person's text that merely quotes an address is not
+//! taken for a mirror. Before writing, the plan looks for that origin on the other side, so a
+//! pass that crashed between writing and recording is repaired, never doubled, by the next
+//! one. The high-water marks in [`SyncState`] are ids, never clock times; they only make the
+//! next look cheaper.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::chat::message::ChatMessage;
 use crate::ids::{ChannelId, DiscordUserId, GuildId, JournalId, Login, MessageId, UserId};
-use crate::render::sanitize;
+use crate::render::mirror;
 use crate::ticket::{Change, Journal, Status, Ticket};
+use crate::tracker_links::TicketLinks;
+
+pub use crate::render::mirror::{starter_text, thread_name};
 
 /// Discord's limit on a thread name.
 pub const THREAD_NAME_LIMIT: usize = 100;
@@ -161,35 +165,13 @@ pub fn needs_look(
     changed_by_others || never_synced || newest_message > state.message
 }
 
-/// A thread's name for a ticket: `#42 Subject`, clamped to Discord's 100 characters.
-#[must_use]
-pub fn thread_name(ticket: &Ticket) -> String {
-    let name = sanitize(&format!("#{} {}", ticket.id, ticket.subject.trim()), false);
-    if name.chars().count() <= THREAD_NAME_LIMIT {
-        return name;
-    }
-    let mut clamped: String = name.chars().take(THREAD_NAME_LIMIT - 1).collect();
-    clamped.push('…');
-    clamped
-}
-
-/// The first message in the channel, from which the thread is started: the ticket's line
-/// with its link (the link is how a crashed creation finds its message again).
-#[must_use]
-pub fn starter_text(ticket: &Ticket) -> String {
-    format!(
-        "**{}** {} ({}, {})",
-        crate::render::discord::link(&format!("#{}", ticket.id), &ticket.url),
-        crate::render::discord::escape(&ticket.subject),
-        crate::render::discord::escape(&ticket.status.name),
-        crate::render::discord::escape(&ticket.priority.name),
-    )
-}
-
 /// Whether `message` is the bot's starter message for `ticket` (it carries the ticket link).
 #[must_use]
 pub fn is_starter_of(message: &ChatMessage, ticket: &Ticket) -> bool {
-    message.author_is_bot && message.content.contains(&format!("(<{}>)", ticket.url))
+    message.author_is_bot
+        && message
+            .content
+            .contains(&mirror::origin_marker(&ticket.url))
 }
 
 /// Everything the plan for one ticket needs to know.
@@ -210,7 +192,9 @@ pub struct SyncInput<'a> {
     /// Every ticket status (for names and for what counts as closed).
     pub statuses: &'a [Status],
     /// Display names of users and teams by tracker id, for assignee changes.
-    pub people: &'a BTreeMap<u64, String>,
+    pub people: &'a BTreeMap<UserId, String>,
+    /// How the tracker's pages are addressed (journals' origins, attachments).
+    pub links: &'a TicketLinks,
 }
 
 /// A message to post in the thread, mirroring one journal (or the description).
@@ -230,14 +214,14 @@ pub struct ToThread {
 pub const PIECE_LIMIT: usize = 1900;
 
 /// The mirror of one origin as messages: the text itself when it fits in one, else pieces
-/// each ending in `-# [#ID part P/N](<ORIGIN>)`, and which of them are already in the thread.
+/// each ending in their number and origin, less those already in the thread.
 fn pieces(
     input: &SyncInput<'_>,
     journal: Option<JournalId>,
     origin: &str,
     text: &str,
 ) -> Vec<ToThread> {
-    let marker = format!("(<{origin}>)");
+    let marker = mirror::origin_marker(origin);
     let posted_by_bot = |needle: &str| {
         input.messages.iter().any(|message| {
             message.author_is_bot
@@ -261,17 +245,11 @@ fn pieces(
         .into_iter()
         .enumerate()
         .map(|(index, piece)| (index + 1, piece))
-        .filter(|(part, _)| !posted_by_bot(&format!("part {part}/{n}]")))
+        .filter(|(part, _)| !posted_by_bot(&mirror::part_mark(*part, n)))
         .map(|(part, piece)| ToThread {
             journal,
             part: (part, n),
-            text: format!(
-                "{piece}\n-# {}",
-                crate::render::discord::link(
-                    &format!("#{} part {part}/{n}", input.ticket.id),
-                    origin
-                )
-            ),
+            text: mirror::piece(input.ticket.id, &piece, (part, n), origin),
         })
         .collect()
 }
@@ -319,62 +297,11 @@ impl SyncPlan {
     }
 }
 
-/// The address a journal's mirror links to: `URL#change-JOURNAL`.
-fn journal_url(ticket: &Ticket, journal: JournalId) -> String {
-    format!("{}#change-{journal}", ticket.url)
-}
-
-/// How every note mirroring a message of this thread ends, up to the message id:
-/// `(from Discord: https://discord.com/channels/GUILD/THREAD/`.
-fn note_origin(link: &ThreadLink) -> String {
-    format!("(from Discord: {link}/")
-}
-
-/// The marker a message's mirror carries: `(from Discord: …/channels/GUILD/THREAD/MESSAGE)`.
-fn message_marker(link: &ThreadLink, message: MessageId) -> String {
-    format!("(from Discord: {})", link.message_url(message))
-}
-
 /// Whether a journal's note came from this thread (a mirrored message). Only the threader's
 /// own origin line counts: a person's note that links to a message of the thread is theirs,
 /// and goes to the thread like any other.
 fn came_from_thread(journal: &Journal, link: &ThreadLink) -> bool {
-    journal.text.contains(&note_origin(link))
-}
-
-/// Defuses mentions in a note's text while keeping its markdown (the empty
-/// `allowed_mentions` is the second guard): a zero-width space after the `@`.
-fn defuse_mentions(text: &str) -> String {
-    text.replace("@everyone", "@\u{200B}everyone")
-        .replace("@here", "@\u{200B}here")
-        .replace("<@", "<@\u{200B}")
-}
-
-/// The tracker's base address, from a ticket's address (`BASE/issues/42`).
-fn tracker_base(ticket: &Ticket) -> &str {
-    ticket
-        .url
-        .rsplit_once("/issues/")
-        .map_or(ticket.url.as_str(), |(base, _)| base)
-}
-
-fn status_name(statuses: &[Status], id: Option<u64>) -> String {
-    id.map_or_else(
-        || String::from("none"),
-        |id| {
-            statuses
-                .iter()
-                .find(|status| status.id == id)
-                .map_or_else(|| format!("#{id}"), |status| status.name.clone())
-        },
-    )
-}
-
-fn person_name(people: &BTreeMap<u64, String>, id: Option<u64>) -> String {
-    id.map_or_else(
-        || String::from("nobody"),
-        |id| people.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
-    )
+    journal.text.contains(&mirror::note_origin(link))
 }
 
 fn is_closed(statuses: &[Status], id: Option<u64>) -> bool {
@@ -385,103 +312,20 @@ fn is_closed(statuses: &[Status], id: Option<u64>) -> bool {
     })
 }
 
-/// The message mirroring one journal, or `None` when it has nothing people read (a change
-/// to another field, the threader's own state).
-fn journal_text(input: &SyncInput<'_>, journal: &Journal) -> Option<(String, Option<bool>)> {
-    use crate::render::discord::{escape, link};
-    let mut changes = Vec::new();
-    let mut attachments = Vec::new();
-    let mut closing = None;
-    for change in &journal.changes {
-        match change {
+/// Whether a journal closed the ticket (`Some(true)`), reopened it (`Some(false)`), or
+/// neither: its last status change that crosses between open and closed decides.
+fn closing(statuses: &[Status], journal: &Journal) -> Option<bool> {
+    journal
+        .changes
+        .iter()
+        .rev()
+        .find_map(|change| match change {
             Change::Status { from, to } => {
-                changes.push(format!(
-                    "status: {} → {}",
-                    escape(&status_name(input.statuses, *from)),
-                    escape(&status_name(input.statuses, *to))
-                ));
-                let was = is_closed(input.statuses, *from);
-                let is = is_closed(input.statuses, *to);
-                if was != is {
-                    closing = Some(is);
-                }
+                let is = is_closed(statuses, *to);
+                (is_closed(statuses, *from) != is).then_some(is)
             }
-            Change::Assignee { from, to } => changes.push(format!(
-                "assignee: {} → {}",
-                escape(&person_name(input.people, *from)),
-                escape(&person_name(input.people, *to))
-            )),
-            Change::Attachment { id, name } => attachments.push(format!(
-                "📎 {}",
-                link(
-                    name,
-                    &format!("{}/attachments/{id}", tracker_base(input.ticket))
-                )
-            )),
-            Change::Other => {}
-        }
-    }
-    if !journal.has_note() && changes.is_empty() && attachments.is_empty() {
-        return None;
-    }
-    let origin = link(
-        &format!("#{}", input.ticket.id),
-        &journal_url(input.ticket, journal.id),
-    );
-    let mut text = format!("**{}** on {origin}", escape(&journal.author));
-    if !changes.is_empty() {
-        text.push_str(" · ");
-        text.push_str(&changes.join(", "));
-    }
-    if journal.has_note() {
-        text.push('\n');
-        text.push_str(&defuse_mentions(sanitize(journal.text.trim(), true).trim()));
-    }
-    for line in attachments {
-        text.push('\n');
-        text.push_str(&line);
-    }
-    match closing {
-        Some(true) => text.push_str("\nThe ticket is closed: this thread is archived."),
-        Some(false) => text.push_str("\nThe ticket is open again."),
-        None => {}
-    }
-    Some((text, closing))
-}
-
-/// The description's message, posted first in a new thread.
-fn description_text(ticket: &Ticket) -> String {
-    let mut text = format!(
-        "**{}** {}",
-        crate::render::discord::link(&format!("#{}", ticket.id), &ticket.url),
-        crate::render::discord::escape(&ticket.subject)
-    );
-    let description = sanitize(ticket.description.trim(), true);
-    if !description.trim().is_empty() {
-        text.push('\n');
-        text.push_str(&defuse_mentions(description.trim()));
-    }
-    text
-}
-
-/// The note mirroring one thread message.
-fn message_note(input: &SyncInput<'_>, message: &ChatMessage, mapped: bool) -> String {
-    let mut parts = Vec::new();
-    if !mapped {
-        parts.push(format!("{} on Discord wrote:", message.author_name.trim()));
-    }
-    let content = message.content.trim();
-    if !content.is_empty() {
-        parts.push(content.to_owned());
-    }
-    for attachment in &message.attachments {
-        parts.push(format!(
-            "Attachment: {} {}",
-            attachment.name, attachment.url
-        ));
-    }
-    parts.push(message_marker(&input.link, message.id));
-    parts.join("\n\n")
+            _ => None,
+        })
 }
 
 /// Decides one ticket's sync. Pure: the same inputs always give the same plan.
@@ -494,7 +338,12 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
     let mut archive = false;
     let mut reopen = false;
     if input.state.journal.is_none() && input.state.message.is_none() {
-        to_thread.extend(pieces(input, None, &ticket.url, &description_text(ticket)));
+        to_thread.extend(pieces(
+            input,
+            None,
+            &ticket.url,
+            &mirror::description(ticket),
+        ));
     }
     for journal in &ticket.journals {
         if input.state.journal.is_some_and(|seen| journal.id <= seen) {
@@ -503,7 +352,8 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
         if came_from_thread(journal, &input.link) {
             continue;
         }
-        let Some((text, closing)) = journal_text(input, journal) else {
+        let closing = closing(input.statuses, journal);
+        let Some(text) = mirror::journal(input, journal, closing) else {
             continue;
         };
         match closing {
@@ -520,7 +370,7 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
         to_thread.extend(pieces(
             input,
             Some(journal.id),
-            &journal_url(ticket, journal.id),
+            &mirror::journal_origin(input, journal.id),
             &text,
         ));
     }
@@ -538,14 +388,14 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
                 blank = Some(message.id);
                 break;
             }
-            let marker = message_marker(&input.link, message.id);
+            let marker = mirror::message_marker(&input.link, message.id);
             let written = ticket
                 .journals
                 .iter()
                 .any(|journal| journal.text.contains(&marker));
             if !written {
                 let as_login = input.members.get(&message.author).cloned();
-                let text = message_note(input, message, as_login.is_some());
+                let text = mirror::message_note(&input.link, message, as_login.is_some());
                 to_ticket.push(ToTicket {
                     message: message.id,
                     as_login,
@@ -579,6 +429,36 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
         state,
         blank,
     }
+}
+
+/// Where the message mark stands after the threader posted in the thread, and whether the
+/// thread may hold messages nobody has read yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkAfterPosting {
+    /// The mark to record.
+    pub message: Option<MessageId>,
+    /// A person wrote among the threader's posts: the next round must read the thread again.
+    pub unread: bool,
+}
+
+/// The rule for moving the message mark over the threader's own posts: they move it (to the
+/// newest of them) only when nobody wrote in between, since a member's message older than
+/// the threader's post must still be read. `mark` is the mark the plan records, `posted` the
+/// messages this round posted, `newer` every message the thread has after `mark` now.
+#[must_use]
+pub fn mark_after_posting(
+    mark: Option<MessageId>,
+    posted: &BTreeSet<MessageId>,
+    newer: &[MessageId],
+) -> MarkAfterPosting {
+    let (message, unread) = match posted.last() {
+        None => (mark, false),
+        Some(&newest) if newer.iter().all(|message| posted.contains(message)) => {
+            (Some(newest), false)
+        }
+        Some(_) => (mark, true),
+    };
+    MarkAfterPosting { message, unread }
 }
 
 /// Whether a journal is one the threader itself made and nobody needs to see: a change of

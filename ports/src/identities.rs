@@ -39,7 +39,7 @@ pub struct Snapshot {
 }
 
 fn same_login(one: &Login, other: &Login) -> bool {
-    one.as_str().eq_ignore_ascii_case(other.as_str())
+    domain::member_links::same_login(one, other)
 }
 
 impl Snapshot {
@@ -47,29 +47,22 @@ impl Snapshot {
     /// logins: that member is linked to none of them).
     #[must_use]
     pub fn from_roster(roster: Roster, key: KeyStatus) -> (Self, Vec<Conflict>) {
-        let mut by_member: HashMap<DiscordUserId, Vec<Login>> = HashMap::new();
-        for Link { member, login } in roster.links {
-            let logins = by_member.entry(member).or_default();
-            if !logins.iter().any(|known| same_login(known, &login)) {
-                logins.push(login);
-            }
-        }
-        let mut linked = HashMap::new();
-        let mut ambiguous = HashMap::new();
-        let mut conflicts = Vec::new();
-        for (member, mut logins) in by_member {
-            if logins.len() == 1 {
-                linked.insert(member, logins.remove(0));
-            } else {
-                logins.sort();
-                conflicts.push(Conflict {
-                    member,
-                    logins: logins.clone(),
-                });
-                ambiguous.insert(member, logins);
-            }
-        }
-        conflicts.sort_by_key(|conflict| conflict.member);
+        let found = domain::member_links::member_links(
+            roster
+                .links
+                .into_iter()
+                .map(|Link { member, login }| (member, login)),
+        );
+        let linked: HashMap<DiscordUserId, Login> = found.linked.into_iter().collect();
+        let conflicts: Vec<Conflict> = found
+            .conflicts
+            .into_iter()
+            .map(|(member, logins)| Conflict { member, logins })
+            .collect();
+        let ambiguous = conflicts
+            .iter()
+            .map(|conflict| (conflict.member, conflict.logins.clone()))
+            .collect();
         let snapshot = Self {
             linked,
             ambiguous,

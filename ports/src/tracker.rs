@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use domain::{Named, Principal, Status, Ticket, TicketId, TicketUpdate, User};
+use domain::{Named, Principal, Status, Ticket, TicketId, TicketLinks, TicketUpdate, User};
 use thiserror::Error;
 
 /// What went wrong talking to the tracker, in terms a person can act on.
@@ -351,4 +351,8 @@ pub trait TicketTracker: Send + Sync + 'static {
 
     /// The tracker's web page listing the open tickets of a query (for "see all" links).
     fn web_link(&self, query: &domain::TicketQuery) -> String;
+
+    /// How the tracker's pages are addressed (a ticket, a change on it, an attachment): only
+    /// the adapter knows its tracker's link shapes, the sync and the notifications use these.
+    fn ticket_links(&self) -> TicketLinks;
 }

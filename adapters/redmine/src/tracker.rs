@@ -1,7 +1,9 @@
 //! `TicketTracker` for `Redmine`: each method is one resource's (`issues.rs`, `people.rs`,
 //! `statuses.rs`, `threads.rs`).
 
-use domain::{Named, Principal, Status, Ticket, TicketId, TicketQuery, TicketUpdate, User};
+use domain::{
+    Named, Principal, Status, Ticket, TicketId, TicketLinks, TicketQuery, TicketUpdate, User,
+};
 use ports::{SavedFilter, SyncFields, ThreadedScope, TicketTracker, TrackerError};
 
 use crate::client::Redmine;
@@ -90,5 +92,15 @@ impl TicketTracker for Redmine {
 
     fn web_link(&self, query: &TicketQuery) -> String {
         self.web_link_of(query)
+    }
+
+    /// Redmine's: `BASE/issues/N`, `BASE/issues/N#change-J`, `BASE/attachments/A`.
+    fn ticket_links(&self) -> TicketLinks {
+        let base = self.web_base();
+        let page = |path: &str| {
+            base.join(path)
+                .map_or_else(|_| format!("{base}{path}"), String::from)
+        };
+        TicketLinks::new(page("issues/"), "#change-", page("attachments/"))
     }
 }

@@ -13,8 +13,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context as _, Result};
@@ -150,7 +148,7 @@ async fn in_process_pass(
             routes: BTreeMap::new(),
             dry_run: false,
             only: None,
-            stop: Arc::new(AtomicBool::new(false)),
+            stop: ports::threader::CancellationToken::new(),
         },
     );
     Ok(threader.pass(people).await?)

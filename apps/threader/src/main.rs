@@ -5,8 +5,6 @@ use std::collections::BTreeMap;
 use std::fs::{File, TryLockError};
 use std::hash::{DefaultHasher, Hash as _, Hasher as _};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -21,7 +19,7 @@ use domain::RoleId;
 use domain::{ChannelId, GuildId, TicketId};
 use ports::directory::DirectoryError;
 use ports::notify::Notifier;
-use ports::threader::{PassReport, People, Threader, ThreaderSettings};
+use ports::threader::{CancellationToken, PassReport, People, Threader, ThreaderSettings};
 use ports::TicketTracker;
 use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
 use tracing::{error, info, warn};
@@ -206,7 +204,7 @@ async fn notify_rules(
     })
 }
 
-async fn setup(cli: &Cli, stop: Arc<AtomicBool>) -> Result<Setup, Failure> {
+async fn setup(cli: &Cli, stop: CancellationToken) -> Result<Setup, Failure> {
     let file = appkit::settings::file_settings().map_err(usage)?;
     let threader_file = file.threader.as_ref().ok_or_else(|| {
         usage(anyhow!(
@@ -363,13 +361,13 @@ fn lock() -> Result<Option<File>> {
 }
 
 async fn run(cli: &Cli) -> Result<(), Failure> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let setup = setup(cli, Arc::clone(&stop)).await?;
+    let stop = CancellationToken::new();
+    let setup = setup(cli, stop.clone()).await?;
     let Some(_lock) = lock().map_err(failed)? else {
         info!("another pass is running on this host; leaving it to finish");
         return appkit::print("threader: another pass is running; nothing done");
     };
-    watch_signals(Arc::clone(&stop));
+    watch_signals(stop.clone());
     loop {
         let started = std::time::Instant::now();
         let attempt = match people(&setup).await {
@@ -458,7 +456,7 @@ fn outcome(report: &PassReport) -> Result<(), Failure> {
 }
 
 /// SIGTERM and SIGINT ask the pass to stop after the ticket at hand.
-fn watch_signals(stop: Arc<AtomicBool>) {
+fn watch_signals(stop: CancellationToken) {
     tokio::spawn(async move {
         let Ok(mut terminate) =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
@@ -471,20 +469,16 @@ fn watch_signals(stop: Arc<AtomicBool>) {
             _ = tokio::signal::ctrl_c() => {}
         }
         info!("stopping after the ticket at hand");
-        stop.store(true, Ordering::SeqCst);
+        stop.cancel();
     });
 }
 
 /// Sleeps `every`, waking early when asked to stop; `false` when asked to stop.
-async fn sleep_unless_stopped(every: Duration, stop: &AtomicBool) -> bool {
-    let deadline = tokio::time::Instant::now() + every;
-    while tokio::time::Instant::now() < deadline {
-        if stop.load(Ordering::SeqCst) {
-            return false;
-        }
-        tokio::time::sleep(Duration::from_millis(200).min(every)).await;
+async fn sleep_unless_stopped(every: Duration, stop: &CancellationToken) -> bool {
+    tokio::select! {
+        () = tokio::time::sleep(every) => !stop.is_cancelled(),
+        () = stop.cancelled() => false,
     }
-    !stop.load(Ordering::SeqCst)
 }
 
 /// One pass against the demo's in-process Redmine (through the real adapter) and an
@@ -530,7 +524,7 @@ async fn demo(cli: &Cli) -> Result<(), Failure> {
         routes: BTreeMap::new(),
         dry_run: cli.dry_run,
         only: cli.ticket,
-        stop: Arc::new(AtomicBool::new(false)),
+        stop: CancellationToken::new(),
     };
     let threader = Threader::new(tracker, discord.clone(), settings);
     let first = threader.pass(People::default()).await.map_err(failed)?;

@@ -1,9 +1,11 @@
-//! Renderings of tickets: aligned text for terminals and stable JSON for scripts.
+//! Renderings: aligned text for terminals, stable JSON for scripts, Discord markdown, and the
+//! sync's mirrors.
 //!
 //! Renderers take `now` so that ages are reproducible in tests.
 
 pub mod discord;
 pub mod json;
+pub mod mirror;
 pub mod template;
 pub mod text;
 

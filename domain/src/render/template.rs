@@ -44,6 +44,18 @@ fn fields(ticket: &Ticket, now: DateTime<Utc>) -> TicketFields {
     }
 }
 
+/// Why a line template cannot be used. The message carries minijinja's own (there is no
+/// `#[source]`, so a chain of causes says it once).
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The template does not compile, or uses a field that does not exist.
+    #[error("{0} (fields: {FIELDS})")]
+    Invalid(minijinja::Error),
+    /// The template did not render a ticket.
+    #[error("{0}")]
+    Render(minijinja::Error),
+}
+
 /// The fields a template may use, for error messages and documentation.
 pub const FIELDS: &str =
     "id, subject, status, priority, tracker, project, assigned_to, author, url, age, updated";
@@ -51,8 +63,8 @@ pub const FIELDS: &str =
 /// Checks that a line template compiles and uses only known fields (see [`FIELDS`]).
 ///
 /// # Errors
-/// minijinja's message, in one line.
-pub fn check(source: &str) -> Result<(), String> {
+/// [`TemplateError::Invalid`] with minijinja's message.
+pub fn check(source: &str) -> Result<(), TemplateError> {
     let sample = TicketFields {
         id: 1,
         subject: String::new(),
@@ -66,36 +78,37 @@ pub fn check(source: &str) -> Result<(), String> {
         age: String::new(),
         updated: String::new(),
     };
-    strict(source)?
-        .get_template("line")
-        .and_then(|template| template.render(sample))
-        .map(drop)
-        .map_err(|error| format!("{error} (fields: {FIELDS})"))
+    strict(source)
+        .and_then(|environment| {
+            environment
+                .get_template("line")
+                .and_then(|template| template.render(sample))
+                .map(drop)
+        })
+        .map_err(TemplateError::Invalid)
 }
 
-fn strict(source: &str) -> Result<Environment<'_>, String> {
+fn strict(source: &str) -> Result<Environment<'_>, minijinja::Error> {
     let mut environment = Environment::new();
     environment.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    environment
-        .add_template("line", source)
-        .map_err(|error| error.to_string())?;
+    environment.add_template("line", source)?;
     Ok(environment)
 }
 
 /// Each ticket rendered by the line template, fitted into one Discord message.
 ///
 /// # Errors
-/// minijinja's message when the template does not render.
+/// [`TemplateError::Render`] with minijinja's message when the template does not render.
 pub fn ticket_lines(
     source: &str,
     tickets: &[Ticket],
     now: DateTime<Utc>,
     see_all: &str,
-) -> Result<String, String> {
-    let environment = strict(source)?;
+) -> Result<String, TemplateError> {
+    let environment = strict(source).map_err(TemplateError::Render)?;
     let template = environment
         .get_template("line")
-        .map_err(|error| error.to_string())?;
+        .map_err(TemplateError::Render)?;
     let lines = tickets
         .iter()
         .map(|ticket| {
@@ -104,8 +117,8 @@ pub fn ticket_lines(
                 // The fields are escaped already: keep their mention-defusing zero-width
                 // spaces, drop only what the template itself may have added.
                 .map(|line| super::sanitize_controls(&line, false))
-                .map_err(|error| error.to_string())
+                .map_err(TemplateError::Render)
         })
-        .collect::<Result<Vec<String>, String>>()?;
+        .collect::<Result<Vec<String>, TemplateError>>()?;
     Ok(fit_lines(&lines, "No tickets.", see_all))
 }

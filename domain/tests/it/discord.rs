@@ -164,7 +164,9 @@ fn a_saved_query_renders_each_ticket_with_its_line_template() {
 
 #[test]
 fn a_template_with_an_unknown_field_is_refused_with_the_known_ones() {
-    let error = domain::render::template::check("{{ asignee }}").unwrap_err();
+    let error = domain::render::template::check("{{ asignee }}")
+        .unwrap_err()
+        .to_string();
     assert!(error.ends_with("(fields: id, subject, status, priority, tracker, project, assigned_to, author, url, age, updated)"), "{error}");
     assert!(domain::render::template::check("{{ id }} {% if").is_err());
     assert!(domain::render::template::check("{{ id }} {{ subject | upper }}").is_ok());

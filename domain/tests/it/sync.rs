@@ -10,7 +10,7 @@ use domain::sync::{
 };
 use domain::{
     Attachment, Change, ChannelId, ChatMessage, DiscordUserId, GuildId, Journal, JournalId, Login,
-    MessageId, Named, Status, Ticket, TicketId, UserId,
+    MessageId, Named, Status, Ticket, TicketId, TicketLinks, UserId,
 };
 
 const URL: &str = "https://redmine.example.org/issues/42";
@@ -123,7 +123,8 @@ fn statuses() -> Vec<Status> {
 struct World {
     members: BTreeMap<DiscordUserId, Login>,
     statuses: Vec<Status>,
-    people: BTreeMap<u64, String>,
+    people: BTreeMap<UserId, String>,
+    links: TicketLinks,
 }
 
 impl World {
@@ -134,7 +135,15 @@ impl World {
                 Login::new("alice").unwrap(),
             )]),
             statuses: statuses(),
-            people: BTreeMap::from([(7, "Alice Liddell".into()), (8, "Network team".into())]),
+            people: BTreeMap::from([
+                (UserId::new(7).unwrap(), "Alice Liddell".into()),
+                (UserId::new(8).unwrap(), "Network team".into()),
+            ]),
+            links: TicketLinks::new(
+                "https://redmine.example.org/issues/",
+                "#change-",
+                "https://redmine.example.org/attachments/",
+            ),
         }
     }
 
@@ -154,6 +163,7 @@ impl World {
             members: &self.members,
             statuses: &self.statuses,
             people: &self.people,
+            links: &self.links,
         })
     }
 }
@@ -1069,4 +1079,55 @@ fn a_ticket_is_looked_at_only_when_something_changed() {
         needs_look(SyncState::parse(Some("v1")), false, None),
         "never synced: a thread just opened"
     );
+}
+
+// --- The message mark over the threader's own posts ---
+
+mod mark_after_posting {
+    use std::collections::BTreeSet;
+
+    use domain::sync::{mark_after_posting, MarkAfterPosting};
+    use domain::MessageId;
+
+    fn ids(ids: &[u64]) -> Vec<MessageId> {
+        ids.iter().map(|id| MessageId::new(*id).unwrap()).collect()
+    }
+
+    /// After a round that recorded `mark` and posted `posted`, with `newer` in the thread
+    /// after `mark`: the mark is `want` and the thread has unread messages when `unread`.
+    #[track_caller]
+    fn check(mark: Option<u64>, posted: &[u64], newer: &[u64], want: Option<u64>, unread: bool) {
+        let posted: BTreeSet<MessageId> = ids(posted).into_iter().collect();
+        assert_eq!(
+            mark_after_posting(
+                mark.map(|id| MessageId::new(id).unwrap()),
+                &posted,
+                &ids(newer)
+            ),
+            MarkAfterPosting {
+                message: want.map(|id| MessageId::new(id).unwrap()),
+                unread,
+            }
+        );
+    }
+
+    #[test]
+    fn nothing_posted_leaves_the_mark_where_the_plan_put_it() {
+        check(Some(10), &[], &[], Some(10), false);
+        check(None, &[], &[], None, false);
+        // What others wrote meanwhile is for the next pass's look, not this rule's.
+        check(Some(10), &[], &[11], Some(10), false);
+    }
+
+    #[test]
+    fn our_own_posts_move_the_mark_to_the_newest_of_them_when_nobody_wrote_in_between() {
+        check(Some(10), &[11, 12], &[11, 12], Some(12), false);
+        check(None, &[11], &[11], Some(11), false);
+    }
+
+    #[test]
+    fn a_message_by_someone_else_among_our_posts_holds_the_mark_and_is_read_next_round() {
+        check(Some(10), &[11, 13], &[11, 12, 13], Some(10), true);
+        check(Some(10), &[11], &[11, 12], Some(10), true);
+    }
 }

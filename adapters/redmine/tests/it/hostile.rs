@@ -251,6 +251,30 @@ async fn user_info_in_the_url_is_never_shown_in_ticket_urls_or_links() {
     }
 }
 
+#[tokio::test]
+async fn the_ticket_links_the_tracker_hands_over_are_the_pages_its_tickets_carry() {
+    let server = MockServer::start().await;
+    Mock::given(path("/issues/42.json"))
+        .respond_with(ok("issue__42.json"))
+        .mount(&server)
+        .await;
+    let redmine = with_user_info(&server);
+
+    let ticket = redmine.get(id(42)).await.unwrap();
+    let links = redmine.ticket_links();
+
+    assert_eq!(links.ticket(ticket.id), ticket.url);
+    let journal = domain::JournalId::new(7).unwrap();
+    assert_eq!(
+        links.journal(&ticket, journal),
+        format!("{}#change-7", ticket.url)
+    );
+    assert_eq!(
+        links.attachment(3),
+        format!("{}/attachments/3", server.uri())
+    );
+}
+
 #[test]
 fn user_info_is_not_shown_in_a_bad_url_error() {
     let error = Redmine::new(RedmineConfig {

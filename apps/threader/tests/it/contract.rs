@@ -7,8 +7,6 @@
 //! ticket (`only`), and every name is unique to the run.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 use std::time::Duration;
 
 use discord::{BotToken, DiscordChat};
@@ -58,7 +56,7 @@ impl RealWorld {
                 routes: BTreeMap::new(),
                 dry_run: false,
                 only: Some(TicketId::new(self.ticket).expect("ticket id")),
-                stop: Arc::new(AtomicBool::new(false)),
+                stop: ports::threader::CancellationToken::new(),
             },
         );
         let report = threader.pass(people).await.expect("a pass");

@@ -7,8 +7,6 @@ mod notify;
 mod sync;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 use std::time::Duration;
 
 use discord::{BotToken, DiscordChat, RateLimitPolicy};
@@ -78,7 +76,7 @@ impl World {
                 routes: BTreeMap::new(),
                 dry_run,
                 only: None,
-                stop: Arc::new(AtomicBool::new(false)),
+                stop: ports::threader::CancellationToken::new(),
             },
         )
     }

@@ -3,6 +3,9 @@
 //! read back from the bot's own recent messages (see `domain::notify`), so there is no local
 //! state and nothing is sent twice across restarts or crashes.
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
@@ -11,7 +14,7 @@ use domain::notify::{
     reminder, route, DigestRule, NotifyRules, Ping,
 };
 use domain::sync::ThreadAsk;
-use domain::{ChannelId, ChatMessage, DiscordUserId, Ticket, TicketId};
+use domain::{ChannelId, ChatMessage, DiscordUserId, Mentions, Ticket, TicketId, UserId};
 use tracing::{info, warn};
 
 use crate::chat::{Chat, ChatError};
@@ -33,15 +36,75 @@ pub struct NotifyReport {
     pub planned: Vec<String>,
 }
 
-/// What stops the notifications before any notice is sent.
+/// What stops the notifications before any notice is sent. The cause is the source, not
+/// part of the message, so a chain of causes says it once.
 #[derive(Debug, thiserror::Error)]
 pub enum NotifyError {
     /// The tracker could not be read.
-    #[error("cannot list the tickets to notify about: {0}")]
+    #[error("cannot list the tickets to notify about")]
     Tracker(#[from] TrackerError),
     /// A notification channel could not be read.
-    #[error("cannot read the notification channels: {0}")]
+    #[error("cannot read the notification channels")]
     Chat(#[from] ChatError),
+}
+
+/// What a notice is, for the report and the log.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// A new ticket's announcement.
+    Announcement(TicketId),
+    /// A stale ticket's reminder.
+    Reminder(TicketId),
+    /// A channel's daily digest of `count` stale tickets, `first` the first of them.
+    Digest { first: TicketId, count: usize },
+}
+
+impl Kind {
+    /// The ticket a failure is reported against.
+    fn ticket(self) -> TicketId {
+        match self {
+            Self::Announcement(ticket) | Self::Reminder(ticket) => ticket,
+            Self::Digest { first, .. } => first,
+        }
+    }
+
+    /// A dry run's line.
+    fn planned(self, channel: ChannelId) -> String {
+        match self {
+            Self::Announcement(ticket) => format!("#{ticket}: would announce in channel {channel}"),
+            Self::Reminder(ticket) => format!("#{ticket}: would remind in channel {channel}"),
+            Self::Digest { count, .. } => {
+                format!("would send the digest of {count} stale tickets to channel {channel}")
+            }
+        }
+    }
+
+    /// Counts the notice as sent.
+    fn count(self, report: &mut NotifyReport) {
+        match self {
+            Self::Announcement(_) => report.announced += 1,
+            Self::Reminder(_) => report.reminded += 1,
+            Self::Digest { count, .. } => report.reminded += count,
+        }
+    }
+
+    /// What was done, for the log.
+    fn done(self) -> &'static str {
+        match self {
+            Self::Announcement(_) => "announced",
+            Self::Reminder(_) => "reminded",
+            Self::Digest { .. } => "digest sent",
+        }
+    }
+
+    /// What could not be done, for the log.
+    fn not_done(self) -> &'static str {
+        match self {
+            Self::Announcement(_) => "could not announce",
+            Self::Reminder(_) => "could not remind",
+            Self::Digest { .. } => "could not send the digest",
+        }
+    }
 }
 
 /// Announcements and reminders over a tracker and a chat.
@@ -73,7 +136,7 @@ impl<'a, T: TicketTracker, C: Chat> Notifier<'a, T, C> {
     pub async fn pass(
         &self,
         now: DateTime<Utc>,
-        members: &BTreeMap<u64, DiscordUserId>,
+        members: &BTreeMap<UserId, DiscordUserId>,
     ) -> Result<NotifyReport, NotifyError> {
         let mut report = NotifyReport::default();
         let mut recent: BTreeMap<ChannelId, Vec<ChatMessage>> = BTreeMap::new();
@@ -81,6 +144,28 @@ impl<'a, T: TicketTracker, C: Chat> Notifier<'a, T, C> {
             .await?;
         self.remind(now, members, &mut recent, &mut report).await?;
         Ok(report)
+    }
+
+    /// Sends one notice (a dry run only records it) and reports it: a notice that cannot
+    /// be sent is a failure of its ticket, not of the pass.
+    async fn send(
+        &self,
+        kind: Kind,
+        channel: ChannelId,
+        text: &str,
+        mentions: &Mentions,
+        report: &mut NotifyReport,
+    ) {
+        if self.dry_run {
+            report.planned.push(kind.planned(channel));
+        } else if let Err(error) = self.chat.post(channel, text, mentions).await {
+            warn!(ticket = %kind.ticket(), %channel, %error, "{}", kind.not_done());
+            report.failed.push((kind.ticket(), error.to_string()));
+            return;
+        } else {
+            info!(ticket = %kind.ticket(), %channel, "{}", kind.done());
+        }
+        kind.count(report);
     }
 
     async fn recent<'m>(
@@ -97,45 +182,27 @@ impl<'a, T: TicketTracker, C: Chat> Notifier<'a, T, C> {
     async fn announce(
         &self,
         now: DateTime<Utc>,
-        members: &BTreeMap<u64, DiscordUserId>,
+        members: &BTreeMap<UserId, DiscordUserId>,
         recent: &mut BTreeMap<ChannelId, Vec<ChatMessage>>,
         report: &mut NotifyReport,
     ) -> Result<(), NotifyError> {
         let newest = self.tracker.newest(NEWEST).await?;
-        let Some(base) = newest.first().map(tracker_base) else {
+        if newest.is_empty() {
             return Ok(());
-        };
+        }
+        let links = self.tracker.ticket_links();
         let channels: BTreeSet<ChannelId> = std::iter::once(self.rules.intake)
             .chain(self.rules.routes.iter().map(|route| route.channel))
             .collect();
         let mut already = BTreeSet::new();
         for channel in channels {
-            already.extend(announced(self.recent(channel, recent).await?, &base));
+            already.extend(announced(self.recent(channel, recent).await?, &links));
         }
         for ticket in new_tickets(&newest, &already, self.rules.window, now) {
             let notice = announcement(ticket, &route(ticket, self.rules), members);
-            if self.dry_run {
-                report.planned.push(format!(
-                    "#{}: would announce in channel {}",
-                    ticket.id, notice.channel
-                ));
-                report.announced += 1;
-                continue;
-            }
-            match self
-                .chat
-                .post(notice.channel, &notice.text, &notice.mentions)
-                .await
-            {
-                Ok(_) => {
-                    info!(ticket = %ticket.id, channel = %notice.channel, "announced");
-                    report.announced += 1;
-                }
-                Err(error) => {
-                    warn!(ticket = %ticket.id, %error, "could not announce");
-                    report.failed.push((ticket.id, error.to_string()));
-                }
-            }
+            let kind = Kind::Announcement(ticket.id);
+            self.send(kind, notice.channel, &notice.text, &notice.mentions, report)
+                .await;
         }
         Ok(())
     }
@@ -143,7 +210,7 @@ impl<'a, T: TicketTracker, C: Chat> Notifier<'a, T, C> {
     async fn remind(
         &self,
         now: DateTime<Utc>,
-        members: &BTreeMap<u64, DiscordUserId>,
+        members: &BTreeMap<UserId, DiscordUserId>,
         recent: &mut BTreeMap<ChannelId, Vec<ChatMessage>>,
         report: &mut NotifyReport,
     ) -> Result<(), NotifyError> {
@@ -172,23 +239,9 @@ impl<'a, T: TicketTracker, C: Chat> Notifier<'a, T, C> {
                     continue;
                 }
                 let notice = reminder(ticket, target, routing.ping, members);
-                if self.dry_run {
-                    report
-                        .planned
-                        .push(format!("#{}: would remind in channel {target}", ticket.id));
-                    report.reminded += 1;
-                    continue;
-                }
-                match self.chat.post(target, &notice.text, &notice.mentions).await {
-                    Ok(_) => {
-                        info!(ticket = %ticket.id, channel = %target, "reminded");
-                        report.reminded += 1;
-                    }
-                    Err(error) => {
-                        warn!(ticket = %ticket.id, %error, "could not remind");
-                        report.failed.push((ticket.id, error.to_string()));
-                    }
-                }
+                let kind = Kind::Reminder(ticket.id);
+                self.send(kind, target, &notice.text, &notice.mentions, report)
+                    .await;
             }
         }
         Ok(())
@@ -202,7 +255,7 @@ impl<T: TicketTracker, C: Chat> Notifier<'_, T, C> {
         &self,
         rule: &DigestRule,
         now: DateTime<Utc>,
-        members: &BTreeMap<u64, DiscordUserId>,
+        members: &BTreeMap<UserId, DiscordUserId>,
         recent: &mut BTreeMap<ChannelId, Vec<ChatMessage>>,
         report: &mut NotifyReport,
     ) -> Result<(), NotifyError> {
@@ -228,43 +281,20 @@ impl<T: TicketTracker, C: Chat> Notifier<'_, T, C> {
                 .push((ticket, routing.ping));
         }
         for (channel, tickets) in by_channel {
+            let Some((first, _)) = tickets.first() else {
+                continue;
+            };
             if digest_sent(self.recent(channel, recent).await?, day) {
                 continue;
             }
             let notice = digest(channel, day, &tickets, members);
-            if self.dry_run {
-                report.planned.push(format!(
-                    "would send the digest of {} stale tickets to channel {channel}",
-                    tickets.len()
-                ));
-                report.reminded += tickets.len();
-                continue;
-            }
-            match self
-                .chat
-                .post(channel, &notice.text, &notice.mentions)
-                .await
-            {
-                Ok(_) => {
-                    info!(%channel, tickets = tickets.len(), "digest sent");
-                    report.reminded += tickets.len();
-                }
-                Err(error) => {
-                    warn!(%channel, %error, "could not send the digest");
-                    if let Some((ticket, _)) = tickets.first() {
-                        report.failed.push((ticket.id, error.to_string()));
-                    }
-                }
-            }
+            let kind = Kind::Digest {
+                first: first.id,
+                count: tickets.len(),
+            };
+            self.send(kind, channel, &notice.text, &notice.mentions, report)
+                .await;
         }
         Ok(())
     }
-}
-
-/// The tracker's base address, from a ticket's (`BASE/issues/42`).
-fn tracker_base(ticket: &Ticket) -> String {
-    ticket
-        .url
-        .rsplit_once("/issues/")
-        .map_or_else(|| ticket.url.clone(), |(base, _)| base.to_owned())
 }

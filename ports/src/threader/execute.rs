@@ -1,0 +1,252 @@
+//! The sync's executors: one carries a decision out against the tracker and the chat, the
+//! other (a dry run) records one line per thing it would do and writes nothing. The pass
+//! chooses one at its start; the loop in `threader` never asks which it has.
+
+use std::collections::BTreeSet;
+
+use domain::sync::{
+    is_starter_of, starter_text, thread_name, SyncPlan, SyncState, ThreadLink, ToThread,
+};
+use domain::{ChannelId, GuildId, Mentions, MessageId, Ticket, TicketId};
+use tracing::info;
+
+use super::{PassReport, TicketSyncError};
+use crate::chat::{Chat, ChatError};
+use crate::tracker::{SyncFields, TicketTracker, TrackerError};
+
+/// Who carries out the threader's decisions.
+pub(super) enum Executor<'a, T, C> {
+    /// Writes to the tracker and the chat.
+    Write {
+        /// The tracker (an admin's key: notes are written as members).
+        tracker: &'a T,
+        /// The chat.
+        chat: &'a C,
+        /// The Discord server threads are linked in.
+        guild: GuildId,
+    },
+    /// Writes nothing: records in the report what would be done (a dry run).
+    Record,
+}
+
+/// What opening a ticket's thread gave.
+pub(super) enum Opened {
+    /// The thread exists and its link is recorded in the ticket, with this state.
+    Thread(ThreadLink, SyncState),
+    /// Only recorded: there is no thread to sync.
+    Recorded,
+}
+
+/// What carrying out one round's plan did.
+pub(super) enum Carried {
+    /// Nothing was written (nothing to do, or only recorded): the ticket is done.
+    Nothing,
+    /// The plan was written; these are the messages the threader posted.
+    Written(BTreeSet<MessageId>),
+}
+
+impl<T: TicketTracker, C: Chat> Executor<'_, T, C> {
+    /// Opens the ticket's thread in `channel` (or finds the one a crashed pass opened) and
+    /// records its link in the thread field with a fresh state. `deleted` is the ticket's
+    /// thread known to be gone.
+    pub(super) async fn open(
+        &self,
+        ticket: &Ticket,
+        channel: ChannelId,
+        state: SyncState,
+        deleted: Option<ChannelId>,
+        report: &mut PassReport,
+    ) -> Result<Opened, TicketSyncError> {
+        let (tracker, chat, guild) = match self {
+            Self::Record => {
+                report.threads_created += 1;
+                let why = if deleted.is_some() {
+                    " (its thread was deleted)"
+                } else {
+                    ""
+                };
+                report.planned.push(format!(
+                    "#{}: would open a thread in channel {channel}{why}",
+                    ticket.id
+                ));
+                return Ok(Opened::Recorded);
+            }
+            Self::Write {
+                tracker,
+                chat,
+                guild,
+            } => (tracker, chat, *guild),
+        };
+        let link = open_thread(*chat, guild, channel, ticket, deleted).await?;
+        let recorded = SyncState {
+            recreated: state.recreated || deleted.is_some(),
+            ..SyncState::default()
+        };
+        let fields = SyncFields {
+            thread: Some(link.to_string()),
+            state: Some(recorded.to_string()),
+        };
+        tracker.set_sync_fields(ticket.id, &fields).await?;
+        info!(ticket = %ticket.id, thread = %link.thread, "thread opened");
+        report.threads_created += 1;
+        Ok(Opened::Thread(link, recorded))
+    }
+
+    /// Carries out one round's plan for ticket `id`, whose recorded state is `stored`:
+    /// unarchive, post, write notes (a member's as the member), archive.
+    pub(super) async fn carry_out(
+        &self,
+        id: TicketId,
+        link: ThreadLink,
+        plan: &SyncPlan,
+        stored: SyncState,
+        report: &mut PassReport,
+    ) -> Result<Carried, TicketSyncError> {
+        let (tracker, chat) = match self {
+            Self::Record => {
+                record(id, plan, report);
+                return Ok(Carried::Nothing);
+            }
+            Self::Write { tracker, chat, .. } => (tracker, chat),
+        };
+        if plan.is_empty(stored) {
+            return Ok(Carried::Nothing);
+        }
+        if plan.unarchive {
+            chat.set_archived(link.thread, false).await?;
+        }
+        let mut posted = BTreeSet::new();
+        for post in &plan.to_thread {
+            posted.extend(
+                chat.post(link.thread, &post.text, &Mentions::none())
+                    .await?,
+            );
+            report.to_discord += usize::from(is_last_piece(post));
+        }
+        for note in &plan.to_ticket {
+            match &note.as_login {
+                Some(login) => {
+                    tracker
+                        .acting_as(login.as_str())
+                        .add_note(id, &note.text)
+                        .await?
+                }
+                None => tracker.add_note(id, &note.text).await?,
+            }
+            report.to_redmine += 1;
+        }
+        if plan.archive {
+            chat.set_archived(link.thread, true).await?;
+        }
+        Ok(Carried::Written(posted))
+    }
+
+    /// Records the ticket's new state (only a writer has anything to record).
+    pub(super) async fn record_state(
+        &self,
+        id: TicketId,
+        state: SyncState,
+    ) -> Result<(), TrackerError> {
+        match self {
+            Self::Record => Ok(()),
+            Self::Write { tracker, .. } => {
+                let fields = SyncFields {
+                    thread: None,
+                    state: Some(state.to_string()),
+                };
+                tracker.set_sync_fields(id, &fields).await
+            }
+        }
+    }
+}
+
+/// A long mirror is several pieces: it counts once, at its last piece.
+fn is_last_piece(post: &ToThread) -> bool {
+    post.part.0 == post.part.1
+}
+
+/// A dry run's lines for one plan (the first piece of each mirror, and each note), and its
+/// counts.
+fn record(id: TicketId, plan: &SyncPlan, report: &mut PassReport) {
+    for post in plan.to_thread.iter().filter(|post| post.part.0 == 1) {
+        report.planned.push(format!(
+            "#{id}: would post to Discord: {}",
+            first_line(&post.text)
+        ));
+    }
+    for note in &plan.to_ticket {
+        let who = note
+            .as_login
+            .as_ref()
+            .map_or_else(String::new, |login| format!(" as {login}"));
+        report.planned.push(format!(
+            "#{id}: would write a note{who}: {}",
+            first_line(&note.text)
+        ));
+    }
+    report.to_discord += plan
+        .to_thread
+        .iter()
+        .filter(|post| is_last_piece(post))
+        .count();
+    report.to_redmine += plan.to_ticket.len();
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    let mut shown: String = line.chars().take(80).collect();
+    if line.chars().count() > 80 {
+        shown.push('…');
+    }
+    shown
+}
+
+/// Opens a ticket's thread in `channel`: finds the bot's starter message for the ticket among
+/// the channel's recent messages (a crashed pass may have posted it) or posts one, then
+/// starts the thread from it, so the thread's id is the message's. `deleted` is a thread
+/// known to be gone: its starter is not reused.
+///
+/// # Errors
+/// [`ChatError`] when the channel cannot be read or written.
+pub async fn open_thread<C: Chat>(
+    chat: &C,
+    guild: GuildId,
+    channel: ChannelId,
+    ticket: &Ticket,
+    deleted: Option<ChannelId>,
+) -> Result<ThreadLink, ChatError> {
+    let starter = if deleted.is_some() {
+        None
+    } else {
+        let recent = chat.recent_messages(channel, 100).await?;
+        recent
+            .into_iter()
+            .rev()
+            .find(|message| is_starter_of(message, ticket))
+    };
+    let thread = match starter {
+        Some(message) => match message.thread {
+            Some(thread) => thread,
+            None => {
+                chat.start_thread(channel, message.id, &thread_name(ticket))
+                    .await?
+                    .id
+            }
+        },
+        None => {
+            let ids = chat
+                .post(channel, &starter_text(ticket), &Mentions::none())
+                .await?;
+            let Some(&first) = ids.first() else {
+                return Err(ChatError::Rejected {
+                    action: String::from("post the ticket's first message"),
+                    detail: String::from("no message was created"),
+                });
+            };
+            chat.start_thread(channel, first, &thread_name(ticket))
+                .await?
+                .id
+        }
+    };
+    Ok(ThreadLink { guild, thread })
+}

@@ -1,0 +1,445 @@
+//! The threader's use case: one pass that keeps each ticket that asks for it and its chat
+//! thread in step, both ways. It fetches, lets `domain::sync` decide, and hands the plan to an
+//! executor (`execute`: one that writes, or a dry run's that records); a failure on one ticket
+//! is reported and the pass goes on with the others.
+//!
+//! What makes it exactly once is in `domain::sync` (origins on both sides); what makes a
+//! pass cheap is here: tickets whose latest change is the threader's own and whose thread
+//! has no newer message are not looked at at all.
+
+mod execute;
+mod report;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::member_links::member_links;
+use domain::sync::{
+    foreign_since, mark_after_posting, needs_look, plan, thread_name, SyncInput, SyncPlan,
+    SyncState, ThreadAsk, ThreadLink,
+};
+use domain::{
+    ChannelId, DiscordUserId, GuildId, Login, Status, ThreadInfo, Ticket, TicketId, TicketLinks,
+    UserId,
+};
+use thiserror::Error;
+use tracing::{info, info_span, warn, Instrument as _};
+
+pub use execute::open_thread;
+pub use report::PassReport;
+/// The stop signal [`ThreaderSettings::stop`] takes (re-exported so that apps need not name
+/// `tokio-util`).
+pub use tokio_util::sync::CancellationToken;
+
+use crate::chat::{Chat, ChatError};
+use crate::directory::{Directory, DirectoryError};
+use crate::tracker::{ThreadedScope, TicketTracker, TrackerError};
+use execute::{Carried, Executor, Opened};
+
+/// How many rounds one ticket may take in a pass when people keep writing while it syncs.
+const MAX_ROUNDS: usize = 3;
+
+/// Where threads go and what one pass covers.
+#[derive(Debug, Clone)]
+pub struct ThreaderSettings {
+    /// The Discord server.
+    pub guild: GuildId,
+    /// Where new threads are opened when no project route says otherwise.
+    pub channel: ChannelId,
+    /// Project id → channel for new threads.
+    pub routes: BTreeMap<u64, ChannelId>,
+    /// Decide and report, write nothing.
+    pub dry_run: bool,
+    /// Only this ticket.
+    pub only: Option<TicketId>,
+    /// Cancelled (by a signal handler) to stop after the ticket at hand.
+    pub stop: CancellationToken,
+}
+
+/// Who is who, for writing members' messages as their own tracker users.
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    /// Discord member → tracker login.
+    pub members: BTreeMap<DiscordUserId, Login>,
+    /// Tracker user or team id → display name (for assignee changes).
+    pub names: BTreeMap<UserId, String>,
+    /// Tracker user id → linked Discord member (for pinging an assignee).
+    pub users: BTreeMap<UserId, DiscordUserId>,
+}
+
+impl People {
+    /// Who is who, from the directory. Refuses a key that cannot act as others: the tracker
+    /// would silently write every member's message as the key's owner. A member linked to
+    /// two logins (`domain::member_links`) is written for by the threader's own user (with
+    /// their name), and logged.
+    ///
+    /// # Errors
+    /// [`DirectoryError::NotAdmin`] for such a key, or any failure to read the directory.
+    pub async fn from_directory<D: Directory>(directory: &D) -> Result<Self, DirectoryError> {
+        if !directory.can_act_as_others().await? {
+            return Err(DirectoryError::NotAdmin);
+        }
+        let roster = directory.roster().await?;
+        let links = member_links(
+            roster
+                .links
+                .into_iter()
+                .map(|link| (link.member, link.login)),
+        );
+        for (member, logins) in &links.conflicts {
+            let logins: Vec<&str> = logins.iter().map(Login::as_str).collect();
+            warn!(%member, logins = %logins.join(", "),
+                "one Discord member is linked to two Redmine users; writing for neither");
+        }
+        let members = links.linked;
+        let names = roster
+            .people
+            .iter()
+            .filter_map(|person| Some((UserId::new(person.id()).ok()?, person.name().to_owned())))
+            .collect();
+        let users = roster
+            .people
+            .iter()
+            .filter_map(|person| match person {
+                domain::Principal::User(user) => {
+                    let login = Login::new(user.login.as_deref()?).ok()?;
+                    let member = members
+                        .iter()
+                        .find(|(_, linked)| domain::member_links::same_login(linked, &login))?
+                        .0;
+                    Some((UserId::new(user.id).ok()?, *member))
+                }
+                domain::Principal::Team(_) => None,
+            })
+            .collect();
+        Ok(Self {
+            members,
+            names,
+            users,
+        })
+    }
+}
+
+/// What went wrong with one ticket.
+#[derive(Debug, Error)]
+pub enum TicketSyncError {
+    /// The tracker failed.
+    #[error(transparent)]
+    Tracker(#[from] TrackerError),
+    /// The chat failed.
+    #[error(transparent)]
+    Chat(#[from] ChatError),
+    /// The thread was deleted a second time: recreating it again would fight a person.
+    #[error("its thread was deleted again after being recreated once: set the thread field to 'yes' to ask for a new one")]
+    DeletedTwice,
+    /// Members' messages arrive without content: the bot lacks the Message Content intent.
+    #[error("messages from members arrive empty: switch on the bot's Message Content intent (Discord Developer Portal » Bot » Privileged Gateway Intents)")]
+    NoMessageContent,
+}
+
+/// What stops a whole pass before any ticket is looked at.
+#[derive(Debug, Error)]
+pub enum PassError {
+    /// The tracker could not be read.
+    #[error("cannot list the tickets")]
+    Tracker(#[from] TrackerError),
+    /// The chat could not be read.
+    #[error("cannot list the active threads")]
+    Chat(#[from] ChatError),
+}
+
+/// The threader: a tracker with an admin's key (it writes members' notes as them) and a chat.
+#[derive(Debug)]
+pub struct Threader<T, C> {
+    tracker: T,
+    chat: C,
+    settings: ThreaderSettings,
+}
+
+/// What a pass knows before it looks at tickets, and who carries out its decisions.
+struct Pass<'p, T, C> {
+    bot_user: Option<UserId>,
+    statuses: Vec<Status>,
+    people: People,
+    links: TicketLinks,
+    executor: Executor<'p, T, C>,
+}
+
+/// What one ticket's sync carries from one round to the next.
+struct Round {
+    /// The state recorded (or, before the first round, read from the ticket).
+    state: SyncState,
+    /// Whether the thread is archived.
+    archived: bool,
+    /// Whether the thread may hold messages after `state.message` not yet read.
+    unread: bool,
+    /// The ticket as the last look fetched it, when that look found more to do.
+    fetched: Option<Ticket>,
+}
+
+impl Round {
+    /// The first round on `thread`, from the state recorded with the ticket.
+    fn first(thread: &ThreadInfo, state: SyncState) -> Self {
+        Self {
+            state,
+            archived: thread.archived,
+            unread: thread.last_message_id.is_none() || thread.last_message_id > state.message,
+            fetched: None,
+        }
+    }
+
+    /// The round after this one carried out `decided` and recorded `state`; `unread` when
+    /// someone wrote among the threader's posts.
+    fn after(&self, decided: &SyncPlan, state: SyncState, unread: bool) -> Self {
+        let archived = match (decided.archive, decided.unarchive) {
+            (true, _) => true,
+            (false, true) => false,
+            (false, false) => self.archived,
+        };
+        Self {
+            state,
+            archived,
+            unread,
+            fetched: None,
+        }
+    }
+}
+
+impl<T: TicketTracker, C: Chat> Threader<T, C> {
+    /// A threader over these ports.
+    pub fn new(tracker: T, chat: C, settings: ThreaderSettings) -> Self {
+        Self {
+            tracker,
+            chat,
+            settings,
+        }
+    }
+
+    /// One pass over every ticket that asks for a thread (or the one in `only`).
+    ///
+    /// # Errors
+    /// [`PassError`] when the listing or the active threads cannot be read; failures of
+    /// single tickets are in the report instead.
+    pub async fn pass(&self, mut people: People) -> Result<PassReport, PassError> {
+        let me = self.tracker.current_user().await?;
+        let statuses = self.tracker.statuses().await?;
+        let tickets = self.tracker.threaded(ThreadedScope::All).await?;
+        let changed: BTreeSet<TicketId> = self
+            .tracker
+            .threaded(ThreadedScope::ChangedByOthers)
+            .await?
+            .into_iter()
+            .map(|ticket| ticket.id)
+            .collect();
+        let active: BTreeMap<ChannelId, ThreadInfo> = self
+            .chat
+            .active_threads(self.settings.guild)
+            .await?
+            .into_iter()
+            .map(|thread| (thread.id, thread))
+            .collect();
+        for ticket in &tickets {
+            if let Some(assignee) = &ticket.assigned_to {
+                if let Ok(id) = UserId::new(assignee.id()) {
+                    people
+                        .names
+                        .entry(id)
+                        .or_insert_with(|| assignee.name().to_owned());
+                }
+            }
+        }
+        let executor = if self.settings.dry_run {
+            Executor::Record
+        } else {
+            Executor::Write {
+                tracker: &self.tracker,
+                chat: &self.chat,
+                guild: self.settings.guild,
+            }
+        };
+        let pass = Pass {
+            bot_user: UserId::new(me.id).ok(),
+            statuses,
+            people,
+            links: self.tracker.ticket_links(),
+            executor,
+        };
+        let mut report = PassReport::default();
+        for ticket in tickets
+            .iter()
+            .filter(|ticket| self.settings.only.is_none_or(|only| only == ticket.id))
+        {
+            if self.settings.stop.is_cancelled() {
+                info!("stopping before ticket {} as asked", ticket.id);
+                break;
+            }
+            report.looked_at += 1;
+            let span = info_span!("ticket", id = %ticket.id);
+            let changed = changed.contains(&ticket.id);
+            let outcome = self
+                .ticket(&pass, ticket, changed, &active, &mut report)
+                .instrument(span)
+                .await;
+            if let Err(error) = outcome {
+                let error = crate::with_causes(&error);
+                warn!(ticket = %ticket.id, %error, "ticket not synced");
+                report.failed.push((ticket.id, error));
+            }
+        }
+        Ok(report)
+    }
+
+    /// One ticket from the listing: create its thread, or sync it when something changed.
+    async fn ticket(
+        &self,
+        pass: &Pass<'_, T, C>,
+        listed: &Ticket,
+        changed: bool,
+        active: &BTreeMap<ChannelId, ThreadInfo>,
+        report: &mut PassReport,
+    ) -> Result<(), TicketSyncError> {
+        let state = SyncState::parse(listed.sync_state.as_deref());
+        let link = match ThreadAsk::of(listed.thread_field.as_deref()) {
+            ThreadAsk::None => return Ok(()),
+            ThreadAsk::Wanted => {
+                return self
+                    .create_and_sync(pass, listed, state, None, report)
+                    .await;
+            }
+            ThreadAsk::Linked(link) => link,
+        };
+        let newest = active
+            .get(&link.thread)
+            .and_then(|thread| thread.last_message_id);
+        if !needs_look(state, changed, newest) {
+            return Ok(());
+        }
+        let thread = match active.get(&link.thread) {
+            Some(thread) => thread.clone(),
+            None => match self.chat.thread(link.thread).await? {
+                Some(thread) => thread,
+                None if state.recreated => return Err(TicketSyncError::DeletedTwice),
+                None => {
+                    let deleted = Some(link.thread);
+                    return self
+                        .create_and_sync(pass, listed, state, deleted, report)
+                        .await;
+                }
+            },
+        };
+        self.sync(pass, listed.id, link, &thread, state, report)
+            .await
+    }
+
+    /// Opens the ticket's thread (a new one when `deleted` is gone), then syncs it from the
+    /// state recorded with its link: the description and every note go in.
+    async fn create_and_sync(
+        &self,
+        pass: &Pass<'_, T, C>,
+        listed: &Ticket,
+        state: SyncState,
+        deleted: Option<ChannelId>,
+        report: &mut PassReport,
+    ) -> Result<(), TicketSyncError> {
+        let channel = self
+            .settings
+            .routes
+            .get(&listed.project.id)
+            .copied()
+            .unwrap_or(self.settings.channel);
+        let opened = pass
+            .executor
+            .open(listed, channel, state, deleted, report)
+            .await?;
+        let Opened::Thread(link, recorded) = opened else {
+            return Ok(());
+        };
+        let thread = ThreadInfo {
+            id: link.thread,
+            parent: None,
+            name: thread_name(listed),
+            archived: false,
+            locked: false,
+            last_message_id: None,
+        };
+        self.sync(pass, listed.id, link, &thread, recorded, report)
+            .await
+    }
+
+    /// Syncs one ticket with its thread, round after round until a look finds nothing new
+    /// (at most [`MAX_ROUNDS`]).
+    async fn sync(
+        &self,
+        pass: &Pass<'_, T, C>,
+        id: TicketId,
+        link: ThreadLink,
+        thread: &ThreadInfo,
+        state: SyncState,
+        report: &mut PassReport,
+    ) -> Result<(), TicketSyncError> {
+        let mut round = Round::first(thread, state);
+        for _ in 0..MAX_ROUNDS {
+            let ticket = match round.fetched.take() {
+                Some(ticket) => ticket,
+                None => self.tracker.get(id).await?,
+            };
+            let messages = if round.unread {
+                self.chat
+                    .messages_after(link.thread, round.state.message)
+                    .await?
+            } else {
+                Vec::new()
+            };
+            let decided = plan(&SyncInput {
+                ticket: &ticket,
+                state: round.state,
+                link,
+                archived: round.archived,
+                messages: &messages,
+                members: &pass.people.members,
+                statuses: &pass.statuses,
+                people: &pass.people.names,
+                links: &pass.links,
+            });
+            let carried = pass
+                .executor
+                .carry_out(id, link, &decided, round.state, report)
+                .await?;
+            let Carried::Written(posted) = carried else {
+                return match decided.blank {
+                    Some(_) => Err(TicketSyncError::NoMessageContent),
+                    None => Ok(()),
+                };
+            };
+            let newer = if posted.is_empty() {
+                Vec::new()
+            } else {
+                let after = self.chat.messages_after(link.thread, decided.state.message);
+                after.await?.into_iter().map(|message| message.id).collect()
+            };
+            let mark = mark_after_posting(decided.state.message, &posted, &newer);
+            let next = SyncState {
+                message: mark.message,
+                ..decided.state
+            };
+            if next != round.state {
+                pass.executor.record_state(id, next).await?;
+            }
+            round = round.after(&decided, next, mark.unread);
+            if decided.blank.is_some() {
+                return Err(TicketSyncError::NoMessageContent);
+            }
+            // Writing the state made the threader the ticket's last updater, which hides the
+            // ticket from the next pass's "changed by others": look once more for anything a
+            // person wrote while this round ran.
+            let after = self.tracker.get(id).await?;
+            let seen = round.state.journal;
+            if foreign_since(&after, seen, &link, pass.bot_user).is_empty() && !round.unread {
+                return Ok(());
+            }
+            round.fetched = Some(after);
+        }
+        Ok(())
+    }
+}

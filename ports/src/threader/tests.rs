@@ -1,0 +1,432 @@
+//! The threader's pass against mocked ports: what the executor writes (or, in a dry run,
+//! does not), as whom, where the message mark goes, and that one ticket's failure is only
+//! that ticket's.
+
+#![cfg(test)]
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use domain::sync::ThreadLink;
+use domain::{
+    ChannelId, ChatMessage, DiscordUserId, GuildId, Journal, JournalId, Login, MessageId, Named,
+    Status, ThreadInfo, Ticket, TicketId, TicketLinks, User, UserId,
+};
+
+use super::{CancellationToken, PassReport, People, Threader, ThreaderSettings};
+use crate::chat::MockChat;
+use crate::tracker::{MockTicketTracker, ThreadedScope, TrackerError};
+
+const GUILD: u64 = 111;
+const CHANNEL: u64 = 222;
+const THREAD: u64 = 333;
+const BOT_USER: u64 = 9;
+const ALICE_MEMBER: u64 = 1001;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn link(thread: u64) -> ThreadLink {
+    ThreadLink {
+        guild: GuildId::new(GUILD).unwrap(),
+        thread: ChannelId::new(thread).unwrap(),
+    }
+}
+
+/// Ticket `n` whose thread field holds `thread_field` and whose state is `state`.
+fn ticket(n: u64, thread_field: &str, state: Option<&str>, journals: Vec<Journal>) -> Ticket {
+    Ticket {
+        id: TicketId::new(n).unwrap(),
+        subject: format!("ticket {n}"),
+        description: "It broke.".into(),
+        status: Named::new(1, "New"),
+        priority: Named::new(2, "Normal"),
+        tracker: Named::new(1, "Bug"),
+        project: Named::new(1, "Network Operations"),
+        category: None,
+        assigned_to: None,
+        author: "Bob Builder".into(),
+        created_on: now(),
+        updated_on: now(),
+        url: format!("https://tracker.example.org/t/{n}"),
+        journals,
+        thread_field: Some(thread_field.into()),
+        sync_state: state.map(str::to_owned),
+    }
+}
+
+fn note(id: u64, text: &str) -> Journal {
+    Journal {
+        id: JournalId::new(id).unwrap(),
+        author: "Bob Builder".into(),
+        author_id: Some(UserId::new(5).unwrap()),
+        created_on: now(),
+        text: text.into(),
+        changes: Vec::new(),
+    }
+}
+
+fn message(id: u64, author: u64, is_bot: bool, content: &str) -> ChatMessage {
+    ChatMessage {
+        id: MessageId::new(id).unwrap(),
+        author: DiscordUserId::new(author).unwrap(),
+        author_name: if is_bot { "netbot" } else { "alice" }.into(),
+        author_is_bot: is_bot,
+        content: content.into(),
+        attachments: Vec::new(),
+        thread: None,
+    }
+}
+
+fn thread(id: u64, last_message: u64) -> ThreadInfo {
+    ThreadInfo {
+        id: ChannelId::new(id).unwrap(),
+        parent: Some(ChannelId::new(CHANNEL).unwrap()),
+        name: String::from("thread"),
+        archived: false,
+        locked: false,
+        last_message_id: MessageId::new(last_message).ok(),
+    }
+}
+
+fn settings(dry_run: bool) -> ThreaderSettings {
+    ThreaderSettings {
+        guild: GuildId::new(GUILD).unwrap(),
+        channel: ChannelId::new(CHANNEL).unwrap(),
+        routes: BTreeMap::new(),
+        dry_run,
+        only: None,
+        stop: CancellationToken::new(),
+    }
+}
+
+/// Alice's member is linked to the login `alice`.
+fn people() -> People {
+    People {
+        members: BTreeMap::from([(
+            DiscordUserId::new(ALICE_MEMBER).unwrap(),
+            Login::new("alice").unwrap(),
+        )]),
+        ..People::default()
+    }
+}
+
+/// A tracker listing `tickets` (every one changed by others), reading each back by id, and
+/// answering the questions every pass asks. Writes are left to each test to expect.
+fn tracker(tickets: &[Ticket]) -> MockTicketTracker {
+    let mut tracker = MockTicketTracker::new();
+    tracker.expect_current_user().returning(|| {
+        Box::pin(async {
+            Ok(User {
+                id: BOT_USER,
+                login: Some("netbot".into()),
+                name: "netbot".into(),
+            })
+        })
+    });
+    tracker.expect_statuses().returning(|| {
+        Box::pin(async {
+            Ok(vec![Status {
+                id: 1,
+                name: "New".into(),
+                is_closed: false,
+            }])
+        })
+    });
+    tracker.expect_ticket_links().returning(|| {
+        TicketLinks::new(
+            "https://tracker.example.org/t/",
+            "#c",
+            "https://tracker.example.org/a/",
+        )
+    });
+    let listed = tickets.to_vec();
+    tracker
+        .expect_threaded()
+        .returning(move |_: ThreadedScope| {
+            let listed = listed.clone();
+            Box::pin(async move { Ok(listed) })
+        });
+    let by_id: BTreeMap<TicketId, Ticket> = tickets
+        .iter()
+        .map(|ticket| (ticket.id, ticket.clone()))
+        .collect();
+    tracker.expect_get().returning(move |id| {
+        let found = by_id.get(&id).cloned();
+        Box::pin(async move { found.ok_or(TrackerError::TicketNotFound(id)) })
+    });
+    tracker
+}
+
+/// Records every state the tracker is asked to write.
+fn record_states(tracker: &mut MockTicketTracker) -> Arc<Mutex<Vec<(u64, String)>>> {
+    let states = Arc::new(Mutex::new(Vec::new()));
+    let written = Arc::clone(&states);
+    tracker
+        .expect_set_sync_fields()
+        .returning(move |id, fields| {
+            written
+                .lock()
+                .unwrap()
+                .push((id.get(), fields.state.clone().unwrap_or_default()));
+            Box::pin(async { Ok(()) })
+        });
+    states
+}
+
+/// A chat whose active threads are `active`; nothing is expected to be written.
+fn chat(active: Vec<ThreadInfo>) -> MockChat {
+    let mut chat = MockChat::new();
+    chat.expect_active_threads().returning(move |_| {
+        let active = active.clone();
+        Box::pin(async move { Ok(active) })
+    });
+    chat
+}
+
+async fn pass(tracker: MockTicketTracker, chat: MockChat, dry_run: bool) -> PassReport {
+    Threader::new(tracker, chat, settings(dry_run))
+        .pass(people())
+        .await
+        .expect("a pass")
+}
+
+#[tokio::test]
+async fn a_dry_run_writes_nothing_and_reports_what_it_would_do() {
+    let linked = link(THREAD).to_string();
+    let tickets = [
+        ticket(41, "yes", None, Vec::new()),
+        ticket(
+            42,
+            &linked,
+            Some("v1 j=10 m=100"),
+            vec![note(11, "Cable checked.")],
+        ),
+    ];
+    // No write is expected of either port: any write fails the test.
+    let mut tracker = tracker(&tickets);
+    tracker.expect_set_sync_fields().never();
+    tracker.expect_add_note().never();
+    tracker.expect_acting_as().never();
+    let mut chat = chat(vec![thread(THREAD, 150)]);
+    chat.expect_messages_after().returning(|_, _| {
+        Box::pin(async { Ok(vec![message(150, ALICE_MEMBER, false, "On my way.")]) })
+    });
+    chat.expect_post().never();
+    chat.expect_start_thread().never();
+    chat.expect_set_archived().never();
+
+    let report = pass(tracker, chat, true).await;
+
+    assert_eq!(
+        report.planned,
+        [
+            format!("#41: would open a thread in channel {CHANNEL}"),
+            String::from("#42: would post to Discord: **Bob Builder** on [#42](<https://tracker.example.org/t/42#c11>)"),
+            String::from("#42: would write a note as alice: On my way."),
+        ]
+    );
+    assert_eq!(
+        (report.threads_created, report.to_discord, report.to_redmine),
+        (1, 1, 1)
+    );
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+}
+
+#[tokio::test]
+async fn a_members_message_becomes_a_note_written_as_the_member() {
+    let tickets = [ticket(
+        42,
+        &link(THREAD).to_string(),
+        Some("v1 j=10 m=100"),
+        Vec::new(),
+    )];
+    let mut tracker = tracker(&tickets);
+    let states = record_states(&mut tracker);
+    tracker.expect_add_note().never();
+    tracker
+        .expect_acting_as()
+        .withf(|login| login == "alice")
+        .times(1)
+        .returning(|_| {
+            let mut alice = MockTicketTracker::new();
+            alice
+                .expect_add_note()
+                .withf(|id, text| id.get() == 42 && text.starts_with("On my way."))
+                .times(1)
+                .returning(|_, _| Box::pin(async { Ok(()) }));
+            alice
+        });
+    let mut chat = chat(vec![thread(THREAD, 150)]);
+    chat.expect_messages_after().returning(|_, _| {
+        Box::pin(async { Ok(vec![message(150, ALICE_MEMBER, false, "On my way.")]) })
+    });
+    chat.expect_post().never();
+
+    let report = pass(tracker, chat, false).await;
+
+    assert_eq!(report.to_redmine, 1);
+    assert_eq!(
+        *states.lock().unwrap(),
+        [(42, String::from("v1 j=10 m=150"))]
+    );
+}
+
+/// Ticket 42 has a new note to mirror; the chat gives the mirror id 200 and answers the look
+/// after posting with `after_posting`, then (the next round) with `later`.
+async fn mirror_one_note(after_posting: Vec<ChatMessage>, later: Vec<ChatMessage>) -> Vec<String> {
+    let tickets = [ticket(
+        42,
+        &link(THREAD).to_string(),
+        Some("v1 j=10 m=100"),
+        vec![note(11, "Cable checked.")],
+    )];
+    let mut tracker = tracker(&tickets);
+    let states = record_states(&mut tracker);
+    tracker.expect_acting_as().returning(|_| {
+        let mut alice = MockTicketTracker::new();
+        alice
+            .expect_add_note()
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        alice
+    });
+    let mut chat = chat(vec![thread(THREAD, 100)]);
+    chat.expect_post()
+        .times(1)
+        .returning(|_, _, _| Box::pin(async { Ok(vec![MessageId::new(200).unwrap()]) }));
+    let looks = AtomicUsize::new(0);
+    chat.expect_messages_after().returning(move |_, _| {
+        let answer = if looks.fetch_add(1, Ordering::SeqCst) == 0 {
+            after_posting.clone()
+        } else {
+            later.clone()
+        };
+        Box::pin(async move { Ok(answer) })
+    });
+
+    let report = pass(tracker, chat, false).await;
+
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let states = states.lock().unwrap();
+    states.iter().map(|(_, state)| state.clone()).collect()
+}
+
+#[tokio::test]
+async fn our_own_post_moves_the_mark_when_nobody_wrote_in_between() {
+    let ours = message(200, 7, true, "the mirror");
+    let states = mirror_one_note(vec![ours], Vec::new()).await;
+    assert_eq!(states, ["v1 j=11 m=200"]);
+}
+
+#[tokio::test]
+async fn a_message_written_while_we_posted_holds_the_mark_until_it_is_read() {
+    let theirs = message(150, ALICE_MEMBER, false, "On my way.");
+    let ours = message(200, 7, true, "the mirror");
+    let both = vec![theirs, ours];
+    let states = mirror_one_note(both.clone(), both).await;
+    assert_eq!(states, ["v1 j=11 m=100", "v1 j=11 m=200"]);
+}
+
+#[tokio::test]
+async fn a_failing_ticket_does_not_stop_the_pass() {
+    // Ticket 41's thread refuses the post of its note; ticket 42's takes it.
+    let tickets = [
+        ticket(
+            41,
+            &link(THREAD).to_string(),
+            Some("v1 j=10 m=100"),
+            vec![note(11, "Late.")],
+        ),
+        ticket(
+            42,
+            &link(444).to_string(),
+            Some("v1 j=10 m=100"),
+            vec![note(11, "Done.")],
+        ),
+    ];
+    let mut tracker = tracker(&tickets);
+    let states = record_states(&mut tracker);
+    let mut chat = chat(vec![thread(THREAD, 100), thread(444, 100)]);
+    chat.expect_post()
+        .withf(|channel, _, _| channel.get() == THREAD)
+        .times(1)
+        .returning(|_, _, _| {
+            Box::pin(async {
+                Err(crate::ChatError::Rejected {
+                    action: "post".into(),
+                    detail: "refused".into(),
+                })
+            })
+        });
+    chat.expect_post()
+        .withf(|channel, _, _| channel.get() == 444)
+        .times(1)
+        .returning(|_, _, _| Box::pin(async { Ok(vec![MessageId::new(200).unwrap()]) }));
+    chat.expect_messages_after()
+        .returning(|_, _| Box::pin(async { Ok(vec![message(200, 7, true, "the mirror")]) }));
+
+    let report = pass(tracker, chat, false).await;
+
+    assert_eq!(report.looked_at, 2);
+    let failed: Vec<u64> = report.failed.iter().map(|(id, _)| id.get()).collect();
+    assert_eq!(failed, [41]);
+    assert_eq!(
+        *states.lock().unwrap(),
+        [(42, String::from("v1 j=11 m=200"))]
+    );
+    assert_eq!(report.to_discord, 1);
+}
+
+#[tokio::test]
+async fn a_stopped_pass_looks_at_no_ticket() {
+    let tickets = [ticket(41, "yes", None, Vec::new())];
+    let mut chat = chat(Vec::new());
+    chat.expect_post().never();
+    let settings = settings(false);
+    settings.stop.cancel();
+    let report = Threader::new(tracker(&tickets), chat, settings)
+        .pass(people())
+        .await
+        .expect("a pass");
+    assert_eq!(report.looked_at, 0);
+}
+
+#[tokio::test]
+async fn a_member_linked_to_two_logins_is_written_for_by_the_threader_and_one_login_in_two_cases_is_one(
+) {
+    let mut directory = crate::directory::MockDirectory::new();
+    directory
+        .expect_can_act_as_others()
+        .returning(|| Box::pin(async { Ok(true) }));
+    directory.expect_roster().returning(|| {
+        let link = |member: u64, login: &str| crate::directory::Link {
+            member: DiscordUserId::new(member).unwrap(),
+            login: Login::new(login).unwrap(),
+        };
+        let roster = crate::directory::Roster {
+            links: vec![
+                link(ALICE_MEMBER, "Alice"),
+                link(ALICE_MEMBER, "alice"),
+                link(2002, "bob"),
+                link(2002, "carol"),
+            ],
+            people: Vec::new(),
+        };
+        Box::pin(async move { Ok(roster) })
+    });
+
+    let people = People::from_directory(&directory).await.unwrap();
+
+    assert_eq!(
+        people.members,
+        BTreeMap::from([(
+            DiscordUserId::new(ALICE_MEMBER).unwrap(),
+            Login::new("Alice").unwrap()
+        )])
+    );
+}
