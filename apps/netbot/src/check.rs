@@ -29,10 +29,10 @@ pub(crate) fn shown_url(url: &str) -> String {
 
 /// The settings file: where it is, and whether it loads.
 fn settings_file(checks: &mut Vec<Check>) -> Settings {
-    let place = match var("NETBOT_CONFIG") {
-        Some(path) => path,
-        None if std::path::Path::new("netbot.toml").exists() => String::from("./netbot.toml"),
-        None => String::from("no ./netbot.toml, defaults"),
+    let place = match appkit::settings::settings_path() {
+        (path, true) => path.display().to_string(),
+        (path, false) if path.exists() => format!("./{}", path.display()),
+        (path, false) => format!("no ./{}, defaults", path.display()),
     };
     match appkit::settings::file_settings() {
         Ok(file) => {
