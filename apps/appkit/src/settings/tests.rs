@@ -1,5 +1,8 @@
 //! `netbot.toml` parsed once: typed values, one default each, and every bad value named.
 
+use chrono::TimeDelta;
+use domain::notify::{DigestRule, Ping};
+
 use super::*;
 
 #[track_caller]
