@@ -1,7 +1,7 @@
 //! `threader`: keeps each Redmine ticket that asks for it and its Discord thread in step,
 //! both ways. One pass and exit (for cron), or pass after pass with `--every`.
 
-mod demo;
+mod demo_run;
 mod lock;
 mod report;
 mod setup;
@@ -65,7 +65,7 @@ fn parse_ticket(text: &str) -> Result<TicketId, String> {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match appkit::start() {
-        Ok(()) if cli.demo => demo::demo(cli.dry_run, cli.ticket).await,
+        Ok(()) if cli.demo => demo_run::demo(cli.dry_run, cli.ticket).await,
         Ok(()) => run(&cli).await,
         Err(failure) => Err(failure),
     };

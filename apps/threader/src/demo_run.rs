@@ -1,5 +1,6 @@
-//! `threader --demo`: one pass against the demo's in-process Redmine (through the real
-//! adapter) and an in-memory chat, then a second pass taking a member's answer back.
+//! `threader --demo` (a module named apart from the `demo` crate it runs on): one pass
+//! against the demo's in-process Redmine (through the real adapter) and an in-memory chat,
+//! then a second pass taking a member's answer back.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
