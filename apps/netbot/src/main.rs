@@ -36,7 +36,7 @@ enum Command {
     /// Verify a deployment: settings, Redmine, NetBox, Discord; one line per check
     #[command(after_help = CHECK_HELP)]
     Check {
-        /// Print a JSON array of {check, ok, detail}
+        /// Print a JSON array of {check, state, detail}; state is passed, failed or skipped
         #[arg(long)]
         json: bool,
     },
@@ -113,9 +113,9 @@ async fn check_command(as_json: bool) -> ExitCode {
         "checked the deployment"
     );
     let output = if as_json {
-        domain::check::json(&checks)
+        check::json(&checks)
     } else {
-        domain::check::text(&checks)
+        check::text(&checks)
     };
     let printed = appkit::print(&output);
     if failed > 0 {
@@ -161,7 +161,7 @@ async fn sites_command(name: &str, as_json: bool, demo: bool) -> Result<(), Fail
 
 async fn run_command() -> Result<(), Failure> {
     let settings = settings::run_settings().map_err(usage)?;
-    let timeout = settings::backend_timeout(&settings);
+    let timeout = settings.backend_timeout;
     // One timeout for the bot, netbot.toml's backend_timeout: each Redmine and NetBox request
     // and each command as a whole (REDMINE_TIMEOUT and NETBOX_TIMEOUT do not apply here).
     let redmine_config =
@@ -185,8 +185,8 @@ async fn run_command() -> Result<(), Failure> {
         "members linked to Redmine users"
     );
     let data = Arc::new(bot);
-    spawn_identity_refresh(Arc::clone(&data), settings.identity_refresh_minutes);
-    let guild = serenity::GuildId::new(settings.bot.guild_id);
+    spawn_identity_refresh(Arc::clone(&data), settings.identity_refresh);
+    let guild = serenity::GuildId::new(settings.guild.get());
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -218,9 +218,9 @@ async fn run_command() -> Result<(), Failure> {
 
 /// Reloads who is who, the people autocomplete offers, and whether the key may still act for
 /// members, on a timer (and `/link` updates it at once).
-fn spawn_identity_refresh(bot: Arc<commands::NetBot>, minutes: u64) {
+fn spawn_identity_refresh(bot: Arc<commands::NetBot>, period: std::time::Duration) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(minutes * 60));
+        let mut every = tokio::time::interval(period);
         every.tick().await;
         loop {
             every.tick().await;

@@ -1,13 +1,15 @@
 //! The bot's settings: secrets and addresses from the environment, the rest from an optional
-//! `netbot.toml` (path in `NETBOT_CONFIG`, default `./netbot.toml`).
+//! `netbot.toml` (path in `NETBOT_CONFIG`, default `./netbot.toml`), read by
+//! `appkit::settings` as for every binary.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use appkit::env::{required, var};
-use appkit::settings::file_settings;
-use ports::bot::{BotSettings, SavedQuery, DEFAULT_LINE};
-use ports::StatusNames;
+use appkit::settings::{file_settings, Settings, DEFAULT_THREAD_FIELD};
+use domain::ChannelId;
+use ports::bot::BotSettings;
 
 /// Everything `netbot run` needs.
 #[derive(Debug)]
@@ -18,14 +20,18 @@ pub struct RunSettings {
     pub api_url: Option<String>,
     /// The bot's use-case settings.
     pub bot: BotSettings,
-    /// Minutes between identity reloads.
-    pub identity_refresh_minutes: u64,
+    /// The server (also in `bot`, as the use cases take it).
+    pub guild: domain::GuildId,
+    /// Every Redmine and NetBox request's limit, and each command's.
+    pub backend_timeout: Duration,
+    /// How often who is who is reloaded.
+    pub identity_refresh: Duration,
     /// The Redmine user custom field holding Discord ids (the Redmine adapter's setting).
     pub discord_field: String,
     /// The issue custom fields `/thread` writes (the threader's, from `[threader]`).
     pub issue_fields: redmine::IssueFieldNames,
     /// The named channels.
-    pub channels: BTreeMap<String, u64>,
+    pub channels: BTreeMap<String, ChannelId>,
 }
 
 /// The whole configuration of `netbot run`.
@@ -33,66 +39,79 @@ pub struct RunSettings {
 /// # Errors
 /// One line naming the variable or key and the problem.
 pub fn run_settings() -> Result<RunSettings> {
-    let file = file_settings()?;
-    let guild_text = required("DISCORD_GUILD_ID")?;
-    let guild_id: u64 = guild_text
-        .parse()
-        .ok()
-        .filter(|id| *id > 0)
-        .with_context(|| {
-            format!("DISCORD_GUILD_ID must be the server's numeric id, not '{guild_text}'")
-        })?;
-    let defaults = StatusNames::default();
-    let timeout_seconds = file.backend_timeout.unwrap_or(8);
+    let settings = file_settings()?;
+    let guild = appkit::settings::discord_guild()?;
     Ok(RunSettings {
         token: discord::BotToken::new(required("DISCORD_TOKEN")?),
         api_url: var("DISCORD_API_URL"),
-        bot: BotSettings {
-            guild_id,
-            admin_role: file.admin_role,
-            reader_login: file.reader_login,
-            default_project: file
-                .default_project
-                .unwrap_or_else(|| String::from("netops")),
-            status_names: StatusNames {
-                new: file.statuses.new.unwrap_or(defaults.new),
-                in_progress: file.statuses.in_progress.unwrap_or(defaults.in_progress),
-                resolved: file.statuses.resolved.unwrap_or(defaults.resolved),
-            },
-            timeout_seconds,
-            queries: file
-                .queries
-                .into_iter()
-                .map(|(name, query)| {
-                    let saved = SavedQuery {
-                        description: query.description,
-                        filter: ports::SavedFilter::new(query.query),
-                        template: query.format.unwrap_or_else(|| DEFAULT_LINE.to_owned()),
-                    };
-                    (name, saved)
-                })
-                .collect(),
-        },
-        identity_refresh_minutes: file.identity_refresh_minutes.unwrap_or(10),
-        discord_field: file
-            .discord_field
-            .unwrap_or_else(|| String::from("Discord ID")),
-        issue_fields: redmine::IssueFieldNames {
-            thread: Some(file.threader.as_ref().map_or_else(
-                || String::from("Discord thread"),
-                |threader| threader.thread_field.clone(),
-            )),
-            state: file
-                .threader
-                .as_ref()
-                .map(|threader| threader.state_field.clone()),
-        },
-        channels: file.channels,
+        guild,
+        bot: bot_settings(&settings, guild),
+        backend_timeout: settings.backend_timeout,
+        identity_refresh: settings.identity_refresh,
+        issue_fields: issue_fields(&settings),
+        discord_field: settings.discord_field,
+        channels: settings.channels,
     })
 }
 
-/// The backend timeout, also used for each adapter's HTTP client.
-#[must_use]
-pub fn backend_timeout(settings: &RunSettings) -> std::time::Duration {
-    std::time::Duration::from_secs(settings.bot.timeout_seconds)
+/// What the bot's use cases take from the settings.
+fn bot_settings(settings: &Settings, guild: domain::GuildId) -> BotSettings {
+    BotSettings {
+        guild_id: guild.get(),
+        admin_role: settings.admin_role.map(domain::RoleId::get),
+        reader_login: settings.reader_login.clone(),
+        default_project: settings.default_project.get().clone(),
+        status_names: settings.statuses.names(),
+        timeout_seconds: settings.backend_timeout.as_secs(),
+        queries: settings.queries.clone(),
+    }
+}
+
+/// The issue fields `/thread` writes: the threader's, or the default thread field (and no
+/// state field) without a `[threader]` section.
+fn issue_fields(settings: &Settings) -> redmine::IssueFieldNames {
+    match &settings.threader {
+        Some(threader) => redmine::IssueFieldNames {
+            thread: Some(threader.thread_field.clone()),
+            state: Some(threader.state_field.clone()),
+        },
+        None => redmine::IssueFieldNames {
+            thread: Some(DEFAULT_THREAD_FIELD.to_owned()),
+            state: None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_threader_section_thread_writes_the_default_field_and_no_state() {
+        let fields = issue_fields(&Settings::default());
+        assert_eq!(fields.thread.as_deref(), Some(DEFAULT_THREAD_FIELD));
+        assert_eq!(fields.state, None);
+        let settings =
+            appkit::settings::parse("[threader]\nchannel = 7\nthread_field = \"Chat\"").unwrap();
+        let fields = issue_fields(&settings);
+        assert_eq!(fields.thread.as_deref(), Some("Chat"));
+        assert_eq!(
+            fields.state.as_deref(),
+            Some(appkit::settings::DEFAULT_STATE_FIELD)
+        );
+    }
+
+    #[test]
+    fn the_bot_takes_the_typed_settings_as_its_use_cases_want_them() {
+        let settings = appkit::settings::parse(
+            "admin_role = 5\nbackend_timeout = 12\n[statuses]\nresolved = \"Done\"",
+        )
+        .unwrap();
+        let bot = bot_settings(&settings, domain::GuildId::new(9).unwrap());
+        assert_eq!(bot.guild_id, 9);
+        assert_eq!(bot.admin_role, Some(5));
+        assert_eq!(bot.timeout_seconds, 12);
+        assert_eq!(bot.status_names.resolved, "Done");
+        assert_eq!(bot.default_project, appkit::settings::DEFAULT_PROJECT);
+    }
 }

@@ -120,7 +120,7 @@ async fn a_sound_deployment_passes_every_check() {
 }
 
 #[tokio::test]
-async fn json_lists_every_check_with_ok_and_detail() {
+async fn json_gives_every_check_a_state_and_a_detail() {
     let deployment = Deployment::sound().await;
     let (code, transcript) = deployment.check(&["--json"]).await;
     assert_eq!(code, 0, "{transcript}");
@@ -134,7 +134,7 @@ async fn json_lists_every_check_with_ok_and_detail() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|check| check["ok"] == true && check["check"].is_string()));
+        .all(|check| check["state"] == "passed" && check["check"].is_string()));
     insta::assert_snapshot!(json);
 }
 
@@ -355,4 +355,30 @@ channel = 1300000000000000030
     let (code, transcript) = deployment.check(&[]).await;
     assert_eq!(code, 1);
     insta::assert_snapshot!(transcript);
+}
+
+#[tokio::test]
+async fn json_marks_a_skipped_check_skipped_not_passed() {
+    let mut deployment = Deployment::sound().await;
+    deployment.unset("NETBOX_URL");
+    deployment.unset("NETBOX_TOKEN");
+    let (code, transcript) = deployment.check(&["--json"]).await;
+    assert_eq!(code, 0, "{transcript}");
+    let json = transcript
+        .split("--- stdout\n")
+        .nth(1)
+        .and_then(|rest| rest.split("--- stderr").next())
+        .unwrap();
+    let checks: serde_json::Value = serde_json::from_str(json).unwrap();
+    let netbox = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|check| check["check"] == "netbox")
+        .unwrap();
+    assert_eq!(
+        netbox,
+        &serde_json::json!({ "check": "netbox", "state": "skipped", "detail": "NETBOX_URL is not set" })
+    );
+    assert!(netbox.get("ok").is_none());
 }

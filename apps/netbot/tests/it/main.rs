@@ -5,6 +5,7 @@
 mod bot;
 mod check;
 mod discord_flow;
+mod help;
 mod logs;
 mod run;
 mod sites;

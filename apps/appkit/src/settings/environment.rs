@@ -1,0 +1,92 @@
+//! The settings that come from the environment rather than `netbot.toml`: how to reach
+//! Redmine (`REDMINE_*`, read here for every binary), the Discord server, and the CLI's
+//! status names.
+
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use domain::GuildId;
+use ports::StatusNames;
+
+use crate::env::var;
+
+/// How long each Redmine request may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedmineTimeout {
+    /// `REDMINE_TIMEOUT` seconds (default 10): the CLI and the threader.
+    Environment,
+    /// The bot's `backend_timeout` from `netbot.toml`, which also bounds each command as a
+    /// whole: `REDMINE_TIMEOUT` does not apply (and is said to be ignored when set).
+    Backend(Duration),
+}
+
+/// How to reach Redmine, from `REDMINE_URL`, `REDMINE_TOKEN` and the timeout: the one reader
+/// of these variables for `tickets`, `netbot run`, `netbot check` and `threader`. Acting as
+/// nobody; the caller sets `act_as` when it needs to.
+///
+/// # Errors
+/// One line naming the variable that is unset or malformed.
+pub fn redmine(timeout: RedmineTimeout) -> Result<redmine::RedmineConfig> {
+    Ok(redmine::RedmineConfig {
+        url: crate::env::required("REDMINE_URL")?,
+        key: redmine::ApiKey::new(crate::env::required("REDMINE_TOKEN")?),
+        act_as: None,
+        timeout: redmine_timeout(timeout)?,
+    })
+}
+
+/// The demo's Redmine at `url` (no credentials), with the same timeout rule.
+///
+/// # Errors
+/// One line naming a malformed `REDMINE_TIMEOUT`.
+pub fn redmine_demo(
+    url: String,
+    key: &str,
+    timeout: RedmineTimeout,
+) -> Result<redmine::RedmineConfig> {
+    Ok(redmine::RedmineConfig {
+        url,
+        key: redmine::ApiKey::new(key),
+        act_as: None,
+        timeout: redmine_timeout(timeout)?,
+    })
+}
+
+fn redmine_timeout(timeout: RedmineTimeout) -> Result<Duration> {
+    match timeout {
+        RedmineTimeout::Environment => crate::env::seconds("REDMINE_TIMEOUT", 10, 600),
+        RedmineTimeout::Backend(duration) => {
+            if var("REDMINE_TIMEOUT").is_some() {
+                tracing::warn!(
+                    seconds = duration.as_secs(),
+                    "REDMINE_TIMEOUT is ignored here: backend_timeout in netbot.toml sets every Redmine and NetBox request and each command's deadline"
+                );
+            }
+            Ok(duration)
+        }
+    }
+}
+
+/// The server, from `DISCORD_GUILD_ID` (`threader` and `netbot run`).
+///
+/// # Errors
+/// One line naming the variable when it is unset or not a server id.
+pub fn discord_guild() -> Result<GuildId> {
+    let text = crate::env::required("DISCORD_GUILD_ID")?;
+    GuildId::parse(&text)
+        .ok()
+        .with_context(|| format!("DISCORD_GUILD_ID must be the server's numeric id, not '{text}'"))
+}
+
+/// The status names for unassign, progress and resolve from `REDMINE_STATUS_NEW`,
+/// `REDMINE_STATUS_IN_PROGRESS` and `REDMINE_STATUS_RESOLVED` (the CLI; the bot reads
+/// `[statuses]` in `netbot.toml`).
+#[must_use]
+pub fn status_names_from_environment() -> StatusNames {
+    let defaults = StatusNames::default();
+    StatusNames {
+        new: var("REDMINE_STATUS_NEW").unwrap_or(defaults.new),
+        in_progress: var("REDMINE_STATUS_IN_PROGRESS").unwrap_or(defaults.in_progress),
+        resolved: var("REDMINE_STATUS_RESOLVED").unwrap_or(defaults.resolved),
+    }
+}

@@ -1,0 +1,215 @@
+//! The names `[threader]` and `[notify]` use, checked against the tracker at start and
+//! turned into what tickets carry (ids): one line naming the key when a name is unknown.
+//! The lookups are here; each verdict on what was found is a plain function below.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Context as _, Result};
+use chrono::TimeDelta;
+use domain::notify::{NotifyRules, Route};
+use domain::ticket::{Named, Status};
+use domain::ChannelId;
+use ports::TicketTracker;
+
+use super::{route_key, NotifySection, ThreaderSection};
+
+/// `[threader.projects]`: each project identifier's id → the channel for its new threads.
+///
+/// # Errors
+/// One line naming the key whose project the tracker does not have (or cannot tell).
+pub async fn project_routes<T: TicketTracker>(
+    tracker: &T,
+    threader: &ThreaderSection,
+) -> Result<BTreeMap<u64, ChannelId>> {
+    let mut routes = BTreeMap::new();
+    for (identifier, channel) in &threader.projects {
+        let project = tracker
+            .project(identifier)
+            .await
+            .with_context(|| format!("threader.projects.{identifier} in netbot.toml"))?;
+        routes.insert(project.id, *channel);
+    }
+    Ok(routes)
+}
+
+/// `[notify]` with every name checked against the tracker, in the file's order: the stale
+/// statuses, then each route's project, tracker, category and assignee.
+///
+/// # Errors
+/// One line naming the key whose name the tracker does not know, or what could not be read.
+pub async fn resolve_notify<T: TicketTracker>(
+    tracker: &T,
+    notify: &NotifySection,
+) -> Result<NotifyRules> {
+    let statuses = tracker
+        .statuses()
+        .await
+        .context("reading the statuses for [notify]")?;
+    let stale = stale_by_status(&statuses, &notify.stale)?;
+    let kinds = if notify.routes.iter().any(|route| route.tracker.is_some()) {
+        tracker
+            .trackers()
+            .await
+            .context("reading the trackers for [notify]")?
+    } else {
+        Vec::new()
+    };
+    let mut routes = Vec::new();
+    for (index, route) in notify.routes.iter().enumerate() {
+        let key = route_key(index);
+        let project = match &route.project {
+            Some(identifier) => Some(
+                tracker
+                    .project(identifier)
+                    .await
+                    .with_context(|| format!("{key}.project: no project '{identifier}'"))?,
+            ),
+            None => None,
+        };
+        if let Some(name) = &route.tracker {
+            tracker_known(&key, name, &kinds)?;
+        }
+        if let (Some(name), Some(identifier)) = (&route.category, &route.project) {
+            let categories = tracker.categories(identifier).await.with_context(|| {
+                format!("{key}.category: reading the categories of '{identifier}'")
+            })?;
+            category_known(&key, name, identifier, &categories)?;
+        }
+        let assignee = match &route.assignee {
+            Some(name) => Some(
+                tracker
+                    .find_person(name)
+                    .await
+                    .with_context(|| format!("{key}.assignee: looking up '{name}'"))?
+                    .with_context(|| {
+                        format!("{key}.assignee: no Redmine user or group named '{name}'")
+                    })?
+                    .id(),
+            ),
+            None => None,
+        };
+        routes.push(Route {
+            project: project.map(|project| project.id),
+            tracker: route.tracker.clone(),
+            category: route.category.clone(),
+            assignee,
+            channel: route.channel,
+            ping: route.ping,
+        });
+    }
+    Ok(NotifyRules {
+        intake: notify.intake,
+        window: notify.window,
+        routes,
+        stale,
+        digest: notify.digest,
+    })
+}
+
+/// `[notify.stale]` by status id: each name must be one of the tracker's statuses.
+fn stale_by_status(
+    statuses: &[Status],
+    stale: &BTreeMap<String, TimeDelta>,
+) -> Result<BTreeMap<u64, TimeDelta>> {
+    let mut by_id = BTreeMap::new();
+    for (name, idle) in stale {
+        let status = domain::ticket::status_named(statuses, name).with_context(|| {
+            let known: Vec<&str> = statuses.iter().map(|status| status.name.as_str()).collect();
+            format!(
+                "notify.stale.\"{name}\": Redmine has no status named '{name}' (known: {})",
+                known.join(", ")
+            )
+        })?;
+        by_id.insert(status.id, *idle);
+    }
+    Ok(by_id)
+}
+
+/// A route's tracker must be one of the tracker's kinds (Bug, Feature, …), in any case.
+fn tracker_known(key: &str, name: &str, kinds: &[Named]) -> Result<()> {
+    if kinds
+        .iter()
+        .any(|kind| kind.name.eq_ignore_ascii_case(name.trim()))
+    {
+        return Ok(());
+    }
+    let known: Vec<&str> = kinds.iter().map(|kind| kind.name.as_str()).collect();
+    bail!(
+        "{key}.tracker: Redmine has no tracker named '{name}' (known: {})",
+        known.join(", ")
+    )
+}
+
+/// A route's category must be one of its project's, in any case.
+fn category_known(key: &str, name: &str, project: &str, categories: &[Named]) -> Result<()> {
+    if categories
+        .iter()
+        .any(|category| category.name.eq_ignore_ascii_case(name.trim()))
+    {
+        return Ok(());
+    }
+    bail!("{key}.category: project '{project}' has no category named '{name}'")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(id: u64, name: &str) -> Status {
+        Status {
+            id,
+            name: name.to_owned(),
+            is_closed: false,
+        }
+    }
+
+    fn named(id: u64, name: &str) -> Named {
+        Named {
+            id,
+            name: name.to_owned(),
+        }
+    }
+
+    #[test]
+    fn stale_statuses_are_found_by_name_in_any_case_and_keyed_by_id() {
+        let statuses = [status(1, "New"), status(2, "In Progress")];
+        let stale = BTreeMap::from([(String::from("in progress"), TimeDelta::days(7))]);
+        let by_id = stale_by_status(&statuses, &stale).unwrap();
+        assert_eq!(by_id, BTreeMap::from([(2, TimeDelta::days(7))]));
+    }
+
+    #[test]
+    fn an_unknown_stale_status_is_named_with_the_known_ones() {
+        let statuses = [status(1, "New"), status(2, "In Progress")];
+        let stale = BTreeMap::from([(String::from("Waiting"), TimeDelta::days(2))]);
+        let error = stale_by_status(&statuses, &stale).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "notify.stale.\"Waiting\": Redmine has no status named 'Waiting' (known: New, In Progress)"
+        );
+    }
+
+    #[test]
+    fn a_route_tracker_matches_in_any_case_and_an_unknown_one_is_named() {
+        let kinds = [named(1, "Bug"), named(2, "Feature")];
+        assert!(tracker_known("notify.route[1]", " bug ", &kinds).is_ok());
+        assert_eq!(
+            tracker_known("notify.route[2]", "Bugz", &kinds)
+                .unwrap_err()
+                .to_string(),
+            "notify.route[2].tracker: Redmine has no tracker named 'Bugz' (known: Bug, Feature)"
+        );
+    }
+
+    #[test]
+    fn a_route_category_must_be_one_of_its_projects() {
+        let categories = [named(4, "Roof")];
+        assert!(category_known("notify.route[1]", "roof", "netops", &categories).is_ok());
+        assert_eq!(
+            category_known("notify.route[1]", "Mast", "netops", &categories)
+                .unwrap_err()
+                .to_string(),
+            "notify.route[1].category: project 'netops' has no category named 'Mast'"
+        );
+    }
+}
