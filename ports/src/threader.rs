@@ -23,7 +23,9 @@ use tracing::{info, info_span, warn, Instrument as _};
 
 use crate::chat::{Chat, ChatError};
 use crate::directory::{Directory, DirectoryError};
-use crate::tracker::{SyncFields, ThreadedScope, TicketTracker, TrackerError};
+use crate::tracker::{
+    ActAs, Catalog, People, SyncFields, SyncStore, ThreadedScope, Tickets, TrackerError,
+};
 
 /// How many rounds one ticket may take in a pass when people keep writing while it syncs.
 const MAX_ROUNDS: usize = 3;
@@ -47,7 +49,7 @@ pub struct ThreaderSettings {
 
 /// Who is who, for writing members' messages as their own tracker users.
 #[derive(Debug, Clone, Default)]
-pub struct People {
+pub struct WhoIsWho {
     /// Discord member → tracker login.
     pub members: BTreeMap<DiscordUserId, Login>,
     /// Tracker user or team id → display name (for assignee changes).
@@ -56,7 +58,7 @@ pub struct People {
     pub users: BTreeMap<u64, DiscordUserId>,
 }
 
-impl People {
+impl WhoIsWho {
     /// Who is who, from the directory. Refuses a key that cannot act as others: the tracker
     /// would silently write every member's message as the key's owner. A member linked to
     /// two logins is written for by the threader's own user (with their name), and logged.
@@ -206,10 +208,10 @@ pub struct Threader<T, C> {
 struct PassContext {
     bot_user: Option<UserId>,
     statuses: Vec<Status>,
-    people: People,
+    people: WhoIsWho,
 }
 
-impl<T: TicketTracker, C: Chat> Threader<T, C> {
+impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> {
     /// A threader over these ports.
     pub fn new(tracker: T, chat: C, settings: ThreaderSettings) -> Self {
         Self {
@@ -224,7 +226,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
     /// # Errors
     /// [`PassError`] when the listing or the active threads cannot be read; failures of
     /// single tickets are in the report instead.
-    pub async fn pass(&self, people: People) -> Result<PassReport, PassError> {
+    pub async fn pass(&self, people: WhoIsWho) -> Result<PassReport, PassError> {
         let me = self.tracker.current_user().await?;
         let context = PassContext {
             bot_user: UserId::new(me.id).ok(),
@@ -481,7 +483,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
                 match &note.as_login {
                     Some(login) => {
                         self.tracker
-                            .acting_as(login.as_str())
+                            .acting_as(login)
                             .add_note(id, &note.text)
                             .await?;
                     }

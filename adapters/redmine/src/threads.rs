@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::{Named, Ticket, TicketId};
+use domain::{Named, StatusId, Ticket, TicketId};
 use ports::{SyncFields, ThreadedScope, TrackerError};
 use reqwest::Method;
 use serde_json::json;
@@ -78,7 +78,7 @@ impl Redmine {
 
     pub(crate) async fn tickets_in_status(
         &self,
-        status_id: u64,
+        status_id: StatusId,
     ) -> Result<Vec<Ticket>, TrackerError> {
         let attempt = Attempt {
             action: "list the tickets in a status",

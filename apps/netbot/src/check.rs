@@ -13,7 +13,7 @@ use domain::check::{
 use domain::GuildId;
 use netbox::Netbox;
 use ports::directory::Directory as _;
-use ports::{Inventory as _, InventoryError, StatusNames, TicketTracker as _, TrackerError};
+use ports::{Catalog as _, Inventory as _, InventoryError, People as _, StatusNames, TrackerError};
 use redmine::{Redmine, RedmineDirectory};
 
 /// What netbot.toml names, to be checked against Redmine and Discord.

@@ -186,7 +186,7 @@ async fn run_command() -> Result<(), Failure> {
     );
     let data = Arc::new(bot);
     spawn_identity_refresh(Arc::clone(&data), settings.identity_refresh_minutes);
-    let guild = serenity::GuildId::new(settings.bot.guild_id);
+    let guild = serenity::GuildId::new(settings.bot.guild_id.get());
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),

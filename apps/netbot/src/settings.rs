@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use anyhow::{Context as _, Result};
 use appkit::env::{required, var};
 use appkit::settings::file_settings;
+use domain::{GuildId, Login, RoleId};
 use ports::bot::{BotSettings, SavedQuery, DEFAULT_LINE};
 use ports::StatusNames;
 
@@ -35,10 +36,10 @@ pub struct RunSettings {
 pub fn run_settings() -> Result<RunSettings> {
     let file = file_settings()?;
     let guild_text = required("DISCORD_GUILD_ID")?;
-    let guild_id: u64 = guild_text
+    let guild_id = guild_text
         .parse()
         .ok()
-        .filter(|id| *id > 0)
+        .and_then(|id| GuildId::new(id).ok())
         .with_context(|| {
             format!("DISCORD_GUILD_ID must be the server's numeric id, not '{guild_text}'")
         })?;
@@ -49,8 +50,14 @@ pub fn run_settings() -> Result<RunSettings> {
         api_url: var("DISCORD_API_URL"),
         bot: BotSettings {
             guild_id,
-            admin_role: file.admin_role,
-            reader_login: file.reader_login,
+            // Role 0 does not exist: as without an admin role, nobody may link.
+            admin_role: file.admin_role.and_then(|role| RoleId::new(role).ok()),
+            reader_login: file
+                .reader_login
+                .as_deref()
+                .map(Login::new)
+                .transpose()
+                .context("reader_login in netbot.toml must be a Redmine login")?,
             default_project: file
                 .default_project
                 .unwrap_or_else(|| String::from("netops")),

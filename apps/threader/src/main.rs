@@ -21,8 +21,8 @@ use domain::RoleId;
 use domain::{ChannelId, GuildId, TicketId};
 use ports::directory::DirectoryError;
 use ports::notify::Notifier;
-use ports::threader::{PassReport, People, Threader, ThreaderSettings};
-use ports::TicketTracker;
+use ports::threader::{PassReport, Threader, ThreaderSettings, WhoIsWho};
+use ports::{Catalog as _, People as _};
 use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
 use tracing::{error, info, warn};
 
@@ -329,9 +329,9 @@ async fn channels_in_guild(
 /// Who is who: the Discord members linked to Redmine users. Needs the admin's key, which is
 /// also what writing notes as members needs: a key that is not an admin's stops here
 /// instead of writing everyone's messages as the key's owner.
-async fn people(setup: &Setup) -> Result<People, Failure> {
+async fn people(setup: &Setup) -> Result<WhoIsWho, Failure> {
     let directory = RedmineDirectory::new(&setup.tracker, setup.discord_field.as_str());
-    match People::from_directory(&directory).await {
+    match WhoIsWho::from_directory(&directory).await {
         Ok(people) => Ok(people),
         Err(error @ DirectoryError::NotAdmin) => Err(usage(anyhow!(
             "{error}: REDMINE_TOKEN must be an admin's API key, since the threader writes members' messages as them"
@@ -533,7 +533,7 @@ async fn demo(cli: &Cli) -> Result<(), Failure> {
         stop: Arc::new(AtomicBool::new(false)),
     };
     let threader = Threader::new(tracker, discord.clone(), settings);
-    let first = threader.pass(People::default()).await.map_err(failed)?;
+    let first = threader.pass(WhoIsWho::default()).await.map_err(failed)?;
     print_report(&first)?;
     // Someone answers in the new thread; the next pass takes it to the ticket.
     let carol = domain::DiscordUserId::new(345_678_901_234_567_890).map_err(failed)?;
@@ -546,7 +546,7 @@ async fn demo(cli: &Cli) -> Result<(), Failure> {
         )
     });
     let second = if answered.is_some() {
-        let report = threader.pass(People::default()).await.map_err(failed)?;
+        let report = threader.pass(WhoIsWho::default()).await.map_err(failed)?;
         print_report(&report)?;
         Some(report)
     } else {

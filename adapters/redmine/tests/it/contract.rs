@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use domain::{Principal, TicketQuery};
 use ports::tickets::{run, Outcome};
-use ports::{StatusNames, TicketTracker, TrackerError};
+use ports::{People, StatusNames, Tickets, TrackerError};
 use redmine::{ApiKey, Redmine, RedmineConfig};
 use testkit::real_redmine::{seeded, Seed, BUSY_TICKETS};
 

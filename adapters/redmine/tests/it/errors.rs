@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use domain::{AssigneeChange, TicketId, TicketUpdate};
-use ports::{TicketTracker, TrackerError};
+use ports::{Tickets, TrackerError};
 use redmine::{ApiKey, Redmine, RedmineConfig};
 use testkit::redmine::error;
 use wiremock::matchers::{method, path};

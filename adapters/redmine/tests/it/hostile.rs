@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use domain::{TicketId, TicketQuery};
-use ports::{StatusNames, TicketTracker, TrackerError};
+use ports::{People, StatusNames, Tickets, TrackerError};
 use redmine::{ApiKey, ConfigError, Redmine, RedmineConfig};
 use serde_json::json;
 use testkit::redmine::{issues_page, ok};

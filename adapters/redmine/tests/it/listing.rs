@@ -1,7 +1,7 @@
 //! Listings: mine, by assignee, search; every list complete, paged by 100.
 
 use domain::{Principal, Team};
-use ports::TicketTracker;
+use ports::Tickets;
 use testkit::redmine::{issues_page, ok};
 use testkit::requests::received;
 use wiremock::matchers::{header, method, path, query_param};
