@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::chat::message::{ChatMessage, Mentions};
-use crate::ids::{ChannelId, DiscordUserId, RoleId};
+use crate::ids::{ChannelId, DiscordUserId, RoleId, UserId};
 use crate::people::Principal;
 use crate::render::discord::{escape, link};
 use crate::ticket::{Ticket, TicketId};
@@ -38,7 +38,7 @@ pub struct Route {
     /// The category's name.
     pub category: Option<String>,
     /// The assignee's (user or team) tracker id.
-    pub assignee: Option<u64>,
+    pub assignee: Option<UserId>,
     /// Where its tickets are announced.
     pub channel: ChannelId,
     /// Whom it pings.
@@ -256,7 +256,7 @@ fn mention(
             },
         ),
         Ping::Assignee => match ticket.assigned_to.as_ref().and_then(|who| match who {
-            Principal::User(user) => members.get(&user.id),
+            Principal::User(user) => members.get(&user.id.get()),
             Principal::Team(_) => None,
         }) {
             Some(member) => (

@@ -192,8 +192,8 @@ impl Ticket {
 pub enum AssigneeChange {
     /// Leave as it is.
     Keep,
-    /// Assign to this user or team id.
-    Set(u64),
+    /// Assign to this user or team.
+    Set(UserId),
     /// Nobody.
     Clear,
 }

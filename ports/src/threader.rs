@@ -90,7 +90,7 @@ impl WhoIsWho {
         let names = roster
             .people
             .iter()
-            .map(|person| (person.id(), person.name().to_owned()))
+            .map(|person| (person.id().get(), person.name().to_owned()))
             .collect();
         let users = roster
             .people
@@ -102,7 +102,7 @@ impl WhoIsWho {
                         .iter()
                         .find(|(_, linked)| linked.as_str().eq_ignore_ascii_case(login))?
                         .0;
-                    Some((user.id, *member))
+                    Some((user.id.get(), *member))
                 }
                 domain::Principal::Team(_) => None,
             })
@@ -229,7 +229,7 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
     pub async fn pass(&self, people: WhoIsWho) -> Result<PassReport, PassError> {
         let me = self.tracker.current_user().await?;
         let context = PassContext {
-            bot_user: UserId::new(me.id).ok(),
+            bot_user: Some(me.id),
             statuses: self.tracker.statuses().await?,
             people,
         };
@@ -254,7 +254,7 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
             if let Some(assignee) = &ticket.assigned_to {
                 people
                     .names
-                    .entry(assignee.id())
+                    .entry(assignee.id().get())
                     .or_insert_with(|| assignee.name().to_owned());
             }
         }

@@ -171,7 +171,7 @@ async fn apply<T: Tickets>(
 #[cfg(test)]
 mod tests {
     use chrono::{DateTime, Utc};
-    use domain::{Named, Principal, Team, User};
+    use domain::{Named, Principal, Team, User, UserId};
     use mockall::predicate::eq;
 
     use super::*;
@@ -179,6 +179,10 @@ mod tests {
 
     fn id(n: u64) -> TicketId {
         TicketId::new(n).unwrap()
+    }
+
+    fn user_id(n: u64) -> UserId {
+        UserId::new(n).unwrap()
     }
 
     fn ticket(n: u64, status: &Status, assignee: Option<u64>) -> Ticket {
@@ -195,7 +199,7 @@ mod tests {
             project: Named::new(1, "Network Operations"),
             assigned_to: assignee.map(|who| {
                 Principal::User(User {
-                    id: who,
+                    id: user_id(who),
                     login: None,
                     name: format!("user {who}"),
                 })
@@ -229,7 +233,7 @@ mod tests {
 
     fn alice() -> User {
         User {
-            id: 5,
+            id: user_id(5),
             login: Some("alice".into()),
             name: "Alice Liddell".into(),
         }
@@ -271,7 +275,7 @@ mod tests {
     async fn a_name_that_is_a_person_lists_their_tickets_rather_than_searching() {
         let mut tracker = MockTracker::new();
         let team = Principal::Team(Team {
-            id: 9,
+            id: user_id(9),
             name: "Field Team".into(),
         });
         let found = team.clone();
@@ -284,7 +288,7 @@ mod tests {
             });
         tracker
             .expect_list_assigned()
-            .withf(move |who| who.id() == 9)
+            .withf(move |who| who.id() == user_id(9))
             .times(1)
             .returning(|_| Box::pin(async { Ok(vec![]) }));
         tracker.expect_search().never();
@@ -345,7 +349,9 @@ mod tests {
             });
         tracker
             .expect_update()
-            .withf(|_, update| update.assignee == AssigneeChange::Set(5) && update.status.is_none())
+            .withf(|_, update| {
+                update.assignee == AssigneeChange::Set(user_id(5)) && update.status.is_none()
+            })
             .times(1)
             .in_sequence(&mut sequence)
             .returning(|_, _| Box::pin(async { Ok(()) }));

@@ -18,12 +18,13 @@ pub(crate) fn full_name(user: &UserDto) -> String {
         .to_owned()
 }
 
-pub(crate) fn user(dto: &UserDto) -> User {
-    User {
-        id: dto.id,
+/// The user, or `None` for an id of zero (Redmine never hands one out).
+pub(crate) fn user(dto: &UserDto) -> Option<User> {
+    Some(User {
+        id: UserId::new(dto.id).ok()?,
         login: dto.login.clone().filter(|login| !login.is_empty()),
         name: full_name(dto),
-    }
+    })
 }
 
 /// A ticket's web page: `BASE/issues/N`.
@@ -118,12 +119,12 @@ pub(crate) fn ticket_with_fields(
         project: named(dto.project),
         category: dto.category.map(named),
         // Redmine's issue JSON does not say whether the assignee is a user or a group.
-        assigned_to: dto.assigned_to.map(|who| {
-            Principal::User(User {
-                id: who.id,
+        assigned_to: dto.assigned_to.and_then(|who| {
+            Some(Principal::User(User {
+                id: UserId::new(who.id).ok()?,
                 login: None,
                 name: who.name,
-            })
+            }))
         }),
         author: dto.author.name,
         created_on: dto.created_on,
@@ -143,9 +144,10 @@ pub(crate) fn status(dto: StatusDto) -> Status {
     }
 }
 
-pub(crate) fn team(dto: NamedDto) -> Principal {
-    Principal::Team(Team {
-        id: dto.id,
+/// The team, or `None` for an id of zero (Redmine never hands one out).
+pub(crate) fn team(dto: NamedDto) -> Option<Principal> {
+    Some(Principal::Team(Team {
+        id: UserId::new(dto.id).ok()?,
         name: dto.name,
-    })
+    }))
 }

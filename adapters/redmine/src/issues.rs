@@ -131,7 +131,7 @@ impl Redmine {
         match update.assignee {
             AssigneeChange::Keep => {}
             AssigneeChange::Set(person) => {
-                issue.insert("assigned_to_id".into(), json!(person));
+                issue.insert("assigned_to_id".into(), json!(person.get()));
             }
             // Redmine ignores null here; an empty string clears the assignee.
             AssigneeChange::Clear => {

@@ -22,7 +22,7 @@ fn ticket(id: u64, subject: &str) -> Ticket {
         tracker: Named::new(1, "Bug"),
         project: Named::new(1, "Network Operations"),
         assigned_to: Some(Principal::User(User {
-            id: 5,
+            id: domain::UserId::new(5).unwrap(),
             login: None,
             name: "Alice Liddell".into(),
         })),

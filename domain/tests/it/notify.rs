@@ -35,7 +35,7 @@ fn channel(id: u64) -> ChannelId {
 
 fn alice() -> Principal {
     Principal::User(User {
-        id: ALICE,
+        id: domain::UserId::new(ALICE).unwrap(),
         login: Some("alice".into()),
         name: "Alice Liddell".into(),
     })
@@ -43,7 +43,7 @@ fn alice() -> Principal {
 
 fn bob() -> Principal {
     Principal::User(User {
-        id: BOB,
+        id: domain::UserId::new(BOB).unwrap(),
         login: None,
         name: "Bob Builder".into(),
     })
@@ -51,7 +51,7 @@ fn bob() -> Principal {
 
 fn infra_team() -> Principal {
     Principal::Team(Team {
-        id: INFRA_TEAM,
+        id: domain::UserId::new(INFRA_TEAM).unwrap(),
         name: "Infra Team".into(),
     })
 }
@@ -160,12 +160,12 @@ mod routing {
                 ..any_route(202)
             },
             Route {
-                assignee: Some(ALICE),
+                assignee: Some(domain::UserId::new(ALICE).unwrap()),
                 ping: Ping::Assignee,
                 ..any_route(203)
             },
             Route {
-                assignee: Some(INFRA_TEAM),
+                assignee: Some(domain::UserId::new(INFRA_TEAM).unwrap()),
                 ping: Ping::Role(RoleId::new(ROLE).unwrap()),
                 ..any_route(204)
             },
@@ -281,7 +281,7 @@ mod routing {
         let rules = rules(vec![Route {
             project: Some(1),
             tracker: Some("Bug".into()),
-            assignee: Some(ALICE),
+            assignee: Some(domain::UserId::new(ALICE).unwrap()),
             ..any_route(200)
         }]);
         check(&rules, &with(|t| t.assigned_to = Some(alice())), Some(0));
@@ -725,7 +725,7 @@ mod messages {
             tracker: Named::new(1, "Bug @here"),
             status: Named::new(2, "In ~~Progress~~ <@&2>"),
             assigned_to: Some(Principal::User(User {
-                id: ALICE,
+                id: domain::UserId::new(ALICE).unwrap(),
                 login: None,
                 name: "Alice <@999> *Liddell*".into(),
             })),

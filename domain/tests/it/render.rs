@@ -41,7 +41,7 @@ fn ticket(
 
 fn alice() -> Principal {
     Principal::User(User {
-        id: 5,
+        id: domain::UserId::new(5).unwrap(),
         login: Some("alice".into()),
         name: "Alice Liddell".into(),
     })
@@ -49,7 +49,7 @@ fn alice() -> Principal {
 
 fn field_team() -> Principal {
     Principal::Team(Team {
-        id: 9,
+        id: domain::UserId::new(9).unwrap(),
         name: "Field Team".into(),
     })
 }

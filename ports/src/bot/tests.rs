@@ -358,7 +358,7 @@ async fn person_choices_come_from_the_snapshot_without_asking_the_tracker() {
                 people: (0..40)
                     .map(|n| {
                         domain::Principal::User(domain::User {
-                            id: n,
+                            id: domain::UserId::new(n + 1).unwrap(),
                             login: Some(format!("user{n:02}")),
                             name: format!("Person {n:02}"),
                         })
@@ -603,7 +603,7 @@ async fn one_command_has_one_deadline_however_many_requests_it_makes() {
             Box::pin(async move {
                 slow().await;
                 Ok(Some(domain::Principal::User(domain::User {
-                    id: 5,
+                    id: domain::UserId::new(5).unwrap(),
                     login: Some("bob".into()),
                     name: "Bob".into(),
                 })))

@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use domain::{Principal, Team, User};
+use domain::{Principal, Team, User, UserId};
 use tokio::sync::oneshot;
 
 use super::*;
@@ -237,7 +237,7 @@ async fn a_roster_refused_as_not_admin_fails_closed_but_an_unreachable_tracker_k
 fn people_match_names_and_logins_in_any_case_sorted_and_limited() {
     let user = |id, login: &str, name: &str| {
         Principal::User(User {
-            id,
+            id: UserId::new(id).unwrap(),
             login: Some(login.into()),
             name: name.into(),
         })
@@ -250,7 +250,7 @@ fn people_match_names_and_logins_in_any_case_sorted_and_limited() {
                 user(5, "alice", "Alice Liddell"),
                 user(8, "rbeach", "Rainier Beach"),
                 Principal::Team(Team {
-                    id: 7,
+                    id: UserId::new(7).unwrap(),
                     name: "Field Team".into(),
                 }),
             ],

@@ -54,7 +54,7 @@ async fn unassigning_sends_an_empty_assignee_because_redmine_ignores_null() {
 async fn assigning_sends_the_assignees_id_and_leaves_the_status_alone() {
     let server = server_accepting_updates().await;
     let update = TicketUpdate {
-        assignee: AssigneeChange::Set(7),
+        assignee: AssigneeChange::Set(domain::UserId::new(7).unwrap()),
         status: None,
     };
 

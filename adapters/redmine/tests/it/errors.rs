@@ -78,7 +78,7 @@ async fn a_refused_change_carries_redmines_own_reasons() {
         .mount(&server)
         .await;
     let update = TicketUpdate {
-        assignee: AssigneeChange::Set(99),
+        assignee: AssigneeChange::Set(domain::UserId::new(99).unwrap()),
         status: None,
     };
     let error = redmine(&server).update(id(42), &update).await.unwrap_err();

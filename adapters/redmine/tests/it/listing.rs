@@ -61,7 +61,7 @@ async fn a_teams_tickets_are_listed_by_the_teams_id() {
         .mount(&server)
         .await;
     let team = Principal::Team(Team {
-        id: 77,
+        id: domain::UserId::new(77).unwrap(),
         name: "Field Team".into(),
     });
 

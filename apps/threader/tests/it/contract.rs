@@ -281,7 +281,7 @@ async fn real_redmine_tickets_are_announced_once_and_reminded_once_when_stale() 
         .redmine
         .change(
             ticket,
-            json!({ "assigned_to_id": linked.id(), "status_id": 2 }),
+            json!({ "assigned_to_id": linked.id().get(), "status_id": 2 }),
         )
         .await
         .expect("assigning");

@@ -42,7 +42,7 @@ fn rules(stale: &[(u64, i64)]) -> NotifyRules {
                 project: Some(1),
                 tracker: Some(String::from("Bug")),
                 category: None,
-                assignee: Some(5),
+                assignee: Some(domain::UserId::new(5).expect("id")),
                 channel: ChannelId::new(INFRA).expect("id"),
                 ping: Ping::Assignee,
             },
