@@ -364,7 +364,7 @@ fn status_name(statuses: &[Status], id: Option<u64>) -> String {
         |id| {
             statuses
                 .iter()
-                .find(|status| status.id == id)
+                .find(|status| status.id.get() == id)
                 .map_or_else(|| format!("#{id}"), |status| status.name.clone())
         },
     )
@@ -381,7 +381,7 @@ fn is_closed(statuses: &[Status], id: Option<u64>) -> bool {
     id.is_some_and(|id| {
         statuses
             .iter()
-            .any(|status| status.id == id && status.is_closed)
+            .any(|status| status.id.get() == id && status.is_closed)
     })
 }
 

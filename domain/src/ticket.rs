@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 
-use crate::ids::{JournalId, UserId};
+use crate::ids::{JournalId, StatusId, UserId};
 use crate::people::Principal;
 
 /// A ticket number: a positive integer, written `42` or `#42`.
@@ -82,7 +82,7 @@ impl Named {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     /// The tracker's id for the status.
-    pub id: u64,
+    pub id: StatusId,
     /// "New", "In Progress", "Resolved", …
     pub name: String,
     /// Whether tickets in this status are closed.
@@ -213,7 +213,7 @@ impl TicketUpdate {
     #[must_use]
     pub fn unapplied_part(&self, ticket: &Ticket) -> Option<String> {
         if let Some(status) = &self.status {
-            if ticket.status.id != status.id {
+            if ticket.status.id != status.id.get() {
                 return Some(format!("the status '{}'", status.name));
             }
         }

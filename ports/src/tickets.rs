@@ -171,7 +171,7 @@ async fn apply<T: Tickets>(
 #[cfg(test)]
 mod tests {
     use chrono::{DateTime, Utc};
-    use domain::{Named, Principal, Team, User, UserId};
+    use domain::{Named, Principal, StatusId, Team, User, UserId};
     use mockall::predicate::eq;
 
     use super::*;
@@ -193,7 +193,7 @@ mod tests {
             id: id(n),
             subject: format!("ticket {n}"),
             description: String::new(),
-            status: Named::new(status.id, status.name.clone()),
+            status: Named::new(status.id.get(), status.name.clone()),
             priority: Named::new(2, "Normal"),
             tracker: Named::new(1, "Bug"),
             project: Named::new(1, "Network Operations"),
@@ -220,7 +220,7 @@ mod tests {
             .iter()
             .zip(1..)
             .map(|(name, n)| Status {
-                id: n,
+                id: StatusId::new(n).unwrap(),
                 name: (*name).into(),
                 is_closed: false,
             })
@@ -376,7 +376,7 @@ mod tests {
             .expect_update()
             .withf(|_, update| {
                 update.assignee == AssigneeChange::Keep
-                    && update.status.as_ref().map(|s| s.id) == Some(1)
+                    && update.status.as_ref().map(|s| s.id.get()) == Some(1)
             })
             .times(1)
             .returning(|_, _| Box::pin(async { Ok(()) }));

@@ -1,7 +1,8 @@
 //! Mapping Redmine's wire types to domain types, at the boundary and nowhere else.
 
 use domain::{
-    Change, Journal, JournalId, Named, Principal, Status, Team, Ticket, TicketId, User, UserId,
+    Change, Journal, JournalId, Named, Principal, Status, StatusId, Team, Ticket, TicketId, User,
+    UserId,
 };
 use url::Url;
 
@@ -136,12 +137,13 @@ pub(crate) fn ticket_with_fields(
     })
 }
 
-pub(crate) fn status(dto: StatusDto) -> Status {
-    Status {
-        id: dto.id,
+/// The status, or `None` for an id of zero (Redmine never hands one out).
+pub(crate) fn status(dto: StatusDto) -> Option<Status> {
+    Some(Status {
+        id: StatusId::new(dto.id).ok()?,
         name: dto.name,
         is_closed: dto.is_closed,
-    }
+    })
 }
 
 /// The team, or `None` for an id of zero (Redmine never hands one out).

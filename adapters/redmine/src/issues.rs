@@ -139,7 +139,7 @@ impl Redmine {
             }
         }
         if let Some(status) = &update.status {
-            issue.insert("status_id".into(), json!(status.id));
+            issue.insert("status_id".into(), json!(status.id.get()));
         }
         let action = format!("update ticket {id}");
         let attempt = Attempt {

@@ -111,7 +111,7 @@ async fn notify_rules(
                 known.join(", ")
             )
         })?;
-        stale.insert(status.id, delta(&key, idle)?);
+        stale.insert(status.id.get(), delta(&key, idle)?);
     }
     let kinds = if file.routes.iter().any(|route| route.tracker.is_some()) {
         tracker

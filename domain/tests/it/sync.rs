@@ -112,7 +112,7 @@ fn statuses() -> Vec<Status> {
     ]
     .into_iter()
     .map(|(id, name, is_closed)| Status {
-        id,
+        id: domain::StatusId::new(id).unwrap(),
         name: name.into(),
         is_closed,
     })

@@ -20,7 +20,7 @@ async fn server_accepting_updates() -> MockServer {
 
 fn resolved() -> Status {
     Status {
-        id: 3,
+        id: domain::StatusId::new(3).unwrap(),
         name: "Resolved".into(),
         is_closed: false,
     }
@@ -32,7 +32,7 @@ async fn unassigning_sends_an_empty_assignee_because_redmine_ignores_null() {
     let update = TicketUpdate {
         assignee: AssigneeChange::Clear,
         status: Some(Status {
-            id: 1,
+            id: domain::StatusId::new(1).unwrap(),
             name: "New".into(),
             is_closed: false,
         }),
