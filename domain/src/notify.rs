@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::chat::message::{ChatMessage, Mentions};
-use crate::ids::{ChannelId, DiscordUserId, RoleId, UserId};
+use crate::ids::{ChannelId, DiscordUserId, ProjectId, RoleId, UserId};
 use crate::people::Principal;
 use crate::render::discord::{escape, link};
 use crate::ticket::{Ticket, TicketId};
@@ -32,7 +32,7 @@ pub enum Ping {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     /// The project's tracker id.
-    pub project: Option<u64>,
+    pub project: Option<ProjectId>,
     /// The tracker's name (Bug, Feature, …).
     pub tracker: Option<String>,
     /// The category's name.

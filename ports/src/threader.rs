@@ -15,8 +15,8 @@ use domain::sync::{
     SyncState, ThreadAsk, ThreadLink,
 };
 use domain::{
-    ChannelId, DiscordUserId, GuildId, Login, Mentions, MessageId, Status, ThreadInfo, Ticket,
-    TicketId, UserId,
+    ChannelId, DiscordUserId, GuildId, Login, Mentions, MessageId, ProjectId, Status, ThreadInfo,
+    Ticket, TicketId, UserId,
 };
 use thiserror::Error;
 use tracing::{info, info_span, warn, Instrument as _};
@@ -38,7 +38,7 @@ pub struct ThreaderSettings {
     /// Where new threads are opened when no project route says otherwise.
     pub channel: ChannelId,
     /// Project id → channel for new threads.
-    pub routes: BTreeMap<u64, ChannelId>,
+    pub routes: BTreeMap<ProjectId, ChannelId>,
     /// Decide and report, write nothing.
     pub dry_run: bool,
     /// Only this ticket.

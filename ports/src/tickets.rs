@@ -196,7 +196,7 @@ mod tests {
             status: Named::new(status.id.get(), status.name.clone()),
             priority: Named::new(2, "Normal"),
             tracker: Named::new(1, "Bug"),
-            project: Named::new(1, "Network Operations"),
+            project: Named::new(domain::ProjectId::new(1).unwrap(), "Network Operations"),
             assigned_to: assignee.map(|who| {
                 Principal::User(User {
                     id: user_id(who),

@@ -3,7 +3,9 @@
 
 use std::future::Future;
 
-use domain::{Login, Named, Principal, Status, StatusId, Ticket, TicketId, TicketUpdate, User};
+use domain::{
+    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketUpdate, User,
+};
 use thiserror::Error;
 
 /// What went wrong talking to the tracker, in terms a person can act on.
@@ -315,8 +317,10 @@ pub trait Catalog: Send + Sync + 'static {
     ///
     /// # Errors
     /// [`TrackerError::Rejected`] naming the project when there is none, or any other.
-    fn project(&self, identifier: &str)
-        -> impl Future<Output = Result<Named, TrackerError>> + Send;
+    fn project(
+        &self,
+        identifier: &str,
+    ) -> impl Future<Output = Result<Named<ProjectId>, TrackerError>> + Send;
 }
 
 /// The threader's sync fields on tickets: which tickets ask for a chat thread, and the

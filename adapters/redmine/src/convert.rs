@@ -1,8 +1,8 @@
 //! Mapping Redmine's wire types to domain types, at the boundary and nowhere else.
 
 use domain::{
-    Change, Journal, JournalId, Named, Principal, Status, StatusId, Team, Ticket, TicketId, User,
-    UserId,
+    Change, Journal, JournalId, Named, Principal, ProjectId, Status, StatusId, Team, Ticket,
+    TicketId, User, UserId,
 };
 use url::Url;
 
@@ -117,7 +117,7 @@ pub(crate) fn ticket_with_fields(
         status: named(dto.status),
         priority: named(dto.priority),
         tracker: named(dto.tracker),
-        project: named(dto.project),
+        project: Named::new(ProjectId::new(dto.project.id).ok()?, dto.project.name),
         category: dto.category.map(named),
         // Redmine's issue JSON does not say whether the assignee is a user or a group.
         assigned_to: dto.assigned_to.and_then(|who| {

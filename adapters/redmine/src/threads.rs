@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::{Named, StatusId, Ticket, TicketId};
+use domain::{Named, ProjectId, StatusId, Ticket, TicketId};
 use ports::{SyncFields, ThreadedScope, TrackerError};
 use reqwest::Method;
 use serde_json::json;
@@ -145,7 +145,10 @@ impl Redmine {
             .collect())
     }
 
-    pub(crate) async fn project_named(&self, identifier: &str) -> Result<Named, TrackerError> {
+    pub(crate) async fn project_named(
+        &self,
+        identifier: &str,
+    ) -> Result<Named<ProjectId>, TrackerError> {
         let identifier = identifier.trim();
         let valid = !identifier.is_empty()
             && identifier
@@ -168,7 +171,12 @@ impl Redmine {
                 },
             )
             .await?;
-        Ok(Named::new(envelope.project.id, envelope.project.name))
+        let id = ProjectId::new(envelope.project.id).map_err(|error| TrackerError::Unexpected {
+            host: self.host.clone(),
+            action: action.clone(),
+            detail: error.to_string(),
+        })?;
+        Ok(Named::new(id, envelope.project.name))
     }
 
     pub(crate) async fn threaded_tickets(

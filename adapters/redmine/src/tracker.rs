@@ -2,7 +2,8 @@
 //! (`issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`).
 
 use domain::{
-    Login, Named, Principal, Status, StatusId, Ticket, TicketId, TicketQuery, TicketUpdate, User,
+    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketQuery,
+    TicketUpdate, User,
 };
 use ports::{
     ActAs, Catalog, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed, Tickets,
@@ -77,7 +78,7 @@ impl Catalog for Redmine {
         self.project_categories(project).await
     }
 
-    async fn project(&self, identifier: &str) -> Result<Named, TrackerError> {
+    async fn project(&self, identifier: &str) -> Result<Named<ProjectId>, TrackerError> {
         self.project_named(identifier).await
     }
 }

@@ -66,7 +66,7 @@ fn ticket(id: u64) -> Ticket {
         status: Named::new(1, "New"),
         priority: Named::new(4, "Urgent"),
         tracker: Named::new(1, "Bug"),
-        project: Named::new(1, "Network Operations"),
+        project: Named::new(domain::ProjectId::new(1).unwrap(), "Network Operations"),
         category: None,
         assigned_to: Some(bob()),
         author: "Carol".into(),
@@ -148,7 +148,7 @@ mod routing {
     fn each_kind() -> NotifyRules {
         rules(vec![
             Route {
-                project: Some(2),
+                project: Some(domain::ProjectId::new(2).unwrap()),
                 ..any_route(200)
             },
             Route {
@@ -203,7 +203,7 @@ mod routing {
         let cases: Vec<(&str, Ticket, Option<usize>)> = vec![
             (
                 "project",
-                with(|t| t.project = Named::new(2, "Field")),
+                with(|t| t.project = Named::new(domain::ProjectId::new(2).unwrap(), "Field")),
                 Some(0),
             ),
             (
@@ -263,7 +263,7 @@ mod routing {
     fn the_first_matching_route_wins() {
         let rules = each_kind();
         let everything = with(|t| {
-            t.project = Named::new(2, "Field");
+            t.project = Named::new(domain::ProjectId::new(2).unwrap(), "Field");
             t.tracker = Named::new(2, "Feature");
             t.category = Some(Named::new(3, "Fiber"));
             t.assigned_to = Some(alice());
@@ -279,7 +279,7 @@ mod routing {
     #[test]
     fn a_route_with_several_rules_needs_all_of_them() {
         let rules = rules(vec![Route {
-            project: Some(1),
+            project: Some(domain::ProjectId::new(1).unwrap()),
             tracker: Some("Bug".into()),
             assignee: Some(domain::UserId::new(ALICE).unwrap()),
             ..any_route(200)
@@ -298,7 +298,7 @@ mod routing {
             &rules,
             &with(|t| {
                 t.assigned_to = Some(alice());
-                t.project = Named::new(2, "Field");
+                t.project = Named::new(domain::ProjectId::new(2).unwrap(), "Field");
             }),
             None,
         );
@@ -308,7 +308,7 @@ mod routing {
     fn an_unassigned_ticket_goes_to_the_intake_even_when_a_route_takes_its_project() {
         let rules = each_kind();
         let nobody_in_field = with(|t| {
-            t.project = Named::new(2, "Field");
+            t.project = Named::new(domain::ProjectId::new(2).unwrap(), "Field");
             t.assigned_to = None;
         });
         check(&rules, &nobody_in_field, None);
@@ -746,7 +746,7 @@ mod messages {
     #[test]
     fn an_announcement_no_route_takes_says_so() {
         let rules = rules(vec![Route {
-            project: Some(2),
+            project: Some(domain::ProjectId::new(2).unwrap()),
             ..any_route(200)
         }]);
         let ticket = ticket(42);

@@ -26,7 +26,7 @@ fn ticket(
         status: Named::new(1, "New"),
         priority: Named::new(2, priority),
         tracker: Named::new(1, "Bug"),
-        project: Named::new(1, "Network Operations"),
+        project: Named::new(domain::ProjectId::new(1).unwrap(), "Network Operations"),
         assigned_to: assignee,
         author: "Bob Builder".into(),
         created_on: now() - TimeDelta::days(age_days),

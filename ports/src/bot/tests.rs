@@ -49,7 +49,7 @@ fn ticket(id: u64) -> Ticket {
         status: Named::new(1, "New"),
         priority: Named::new(2, "Normal"),
         tracker: Named::new(1, "Bug"),
-        project: Named::new(1, "Network Operations"),
+        project: Named::new(domain::ProjectId::new(1).unwrap(), "Network Operations"),
         assigned_to: None,
         author: "Bob Builder".into(),
         created_on: now(),

@@ -4,7 +4,8 @@
 use std::future::Future;
 
 use domain::{
-    Login, Named, Principal, Status, StatusId, Ticket, TicketId, TicketQuery, TicketUpdate, User,
+    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketQuery,
+    TicketUpdate, User,
 };
 
 use super::{
@@ -69,7 +70,7 @@ mockall::mock! {
         fn project(
             &self,
             identifier: &str,
-        ) -> impl Future<Output = Result<Named, TrackerError>> + Send;
+        ) -> impl Future<Output = Result<Named<ProjectId>, TrackerError>> + Send;
     }
 
     impl SyncStore for Tracker {

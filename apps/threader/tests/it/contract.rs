@@ -293,7 +293,7 @@ async fn real_redmine_tickets_are_announced_once_and_reminded_once_when_stale() 
         intake: ChannelId::new(INTAKE).expect("id"),
         window: TimeDelta::days(1),
         routes: vec![Route {
-            project: Some(seed.project),
+            project: Some(domain::ProjectId::new(seed.project).expect("id")),
             tracker: None,
             category: None,
             assignee: Some(linked.id()),

@@ -39,7 +39,7 @@ fn rules(stale: &[(u64, i64)]) -> NotifyRules {
         window: TimeDelta::days(1),
         routes: vec![
             Route {
-                project: Some(1),
+                project: Some(domain::ProjectId::new(1).expect("id")),
                 tracker: Some(String::from("Bug")),
                 category: None,
                 assignee: Some(domain::UserId::new(5).expect("id")),
@@ -47,7 +47,7 @@ fn rules(stale: &[(u64, i64)]) -> NotifyRules {
                 ping: Ping::Assignee,
             },
             Route {
-                project: Some(1),
+                project: Some(domain::ProjectId::new(1).expect("id")),
                 tracker: None,
                 category: None,
                 assignee: None,
