@@ -188,15 +188,6 @@ impl Chat for MemoryChat {
         Ok(ids)
     }
 
-    async fn open_thread(&self, channel: ChannelId, name: &str) -> Result<ThreadInfo, ChatError> {
-        let mut state = self.state();
-        if !state.messages.contains_key(&channel.get()) {
-            return Err(not_found(format_args!("channel {}", channel.get())));
-        }
-        let new = state.new_id();
-        state.thread_from(channel, new, name)
-    }
-
     async fn start_thread(
         &self,
         channel: ChannelId,

@@ -52,7 +52,7 @@ pub enum Linked {
 /// Who may act, and as whom.
 pub mod access {
     use super::{Identity, KeyStatus};
-    use crate::{Login, Member};
+    use crate::{GuildId, Login, Member, RoleId};
 
     /// What a command needs from the tracker.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +71,7 @@ pub mod access {
         /// As the member's own login.
         Member(Login),
         /// As the reader login (an unlinked member reading).
-        Reader(String),
+        Reader(Login),
     }
 
     /// Why the bot does not act for a member.
@@ -94,7 +94,7 @@ pub mod access {
     ///
     /// # Errors
     /// [`Refusal::OtherServer`] for another server or a direct message.
-    pub fn admit(member: &Member, guild_id: u64) -> Result<(), Refusal> {
+    pub fn admit(member: &Member, guild_id: GuildId) -> Result<(), Refusal> {
         if member.guild_id == Some(guild_id) {
             Ok(())
         } else {
@@ -109,10 +109,10 @@ pub mod access {
     /// The [`Refusal`] a member reads.
     pub fn acting(
         member: &Member,
-        guild_id: u64,
+        guild_id: GuildId,
         key: KeyStatus,
         identity: Identity,
-        reader_login: Option<&str>,
+        reader_login: Option<&Login>,
         need: Need,
     ) -> Result<Acting, Refusal> {
         admit(member, guild_id)?;
@@ -123,7 +123,7 @@ pub mod access {
             Identity::Linked(login) => Ok(Acting::Member(login)),
             Identity::Ambiguous(logins) => Err(Refusal::Ambiguous(logins)),
             Identity::Unlinked => match (reader_login, need) {
-                (Some(reader), Need::Read) => Ok(Acting::Reader(reader.to_owned())),
+                (Some(reader), Need::Read) => Ok(Acting::Reader(reader.clone())),
                 _ => Err(Refusal::Unlinked),
             },
         }
@@ -133,7 +133,7 @@ pub mod access {
     ///
     /// # Errors
     /// The [`Refusal`] a member reads (the server check first).
-    pub fn me(member: &Member, guild_id: u64, identity: Identity) -> Result<Login, Refusal> {
+    pub fn me(member: &Member, guild_id: GuildId, identity: Identity) -> Result<Login, Refusal> {
         admit(member, guild_id)?;
         match identity {
             Identity::Linked(login) => Ok(login),
@@ -148,8 +148,8 @@ pub mod access {
     /// [`Refusal::OtherServer`] or [`Refusal::NotAdmin`].
     pub fn may_link(
         member: &Member,
-        guild_id: u64,
-        admin_role: Option<u64>,
+        guild_id: GuildId,
+        admin_role: Option<RoleId>,
     ) -> Result<(), Refusal> {
         admit(member, guild_id)?;
         if admin_role.is_some_and(|role| member.role_ids.contains(&role)) {
@@ -382,12 +382,6 @@ pub mod replies {
         Reply::error(
             "Discord did not say whether the ticket's thread still exists: try again in a moment",
         )
-    }
-
-    /// `/thread` without a configured server.
-    #[must_use]
-    pub fn no_server() -> Reply {
-        Reply::error("This bot has no server configured")
     }
 
     /// `/thread` when Discord refused to open it.

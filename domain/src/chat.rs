@@ -1,14 +1,16 @@
 //! Chat-side values: who asked, and what the bot answers.
 
+use crate::ids::{DiscordUserId, GuildId, RoleId};
+
 /// A Discord member invoking a command: who, from which server, with which roles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
     /// The member's Discord user id (a snowflake), never the changeable username.
-    pub id: u64,
+    pub id: DiscordUserId,
     /// The server the command came from; `None` in a direct message.
-    pub guild_id: Option<u64>,
+    pub guild_id: Option<GuildId>,
     /// The member's role ids in that server.
-    pub role_ids: Vec<u64>,
+    pub role_ids: Vec<RoleId>,
 }
 
 /// What the bot replies: a text (Discord markdown, within the message limit) shown to

@@ -1,6 +1,6 @@
-//! Ids that would be mixed up as bare numbers: Discord users, channels, messages, guilds,
-//! Redmine journals and users, and logins. Four kinds of `u64` in one function is a bug
-//! waiting; each kind here is its own type.
+//! Ids that would be mixed up as bare numbers: Discord users, channels, messages, guilds and
+//! roles, tracker journals, users, statuses and projects, and logins. Four kinds of `u64` in
+//! one function is a bug waiting; each kind here is its own type.
 
 use std::fmt;
 
@@ -101,6 +101,17 @@ snowflake!(
     UserId,
     "user id"
 );
+snowflake!(
+    /// A tracker ticket status, by the tracker's own number (looked up by name, never
+    /// hard-coded).
+    StatusId,
+    "status id"
+);
+snowflake!(
+    /// A tracker project, by the tracker's own number (people name it by its identifier).
+    ProjectId,
+    "project id"
+);
 
 /// A tracker login: non-empty, no surrounding spaces.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -150,6 +161,12 @@ mod tests {
             JournalId::new(0).unwrap_err().to_string(),
             "'0' is not a valid journal id"
         );
+        assert_eq!(
+            StatusId::parse("0").unwrap_err().to_string(),
+            "'0' is not a valid status id"
+        );
+        assert_eq!(ProjectId::parse(" 7 ").map(ProjectId::get), Ok(7));
+        assert!(ProjectId::new(0).is_err());
     }
 
     #[test]

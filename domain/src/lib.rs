@@ -20,7 +20,8 @@ pub mod tracker_links;
 pub use chat::message::{Attachment, ChatMessage, Mentions, ThreadInfo};
 pub use chat::{split_message, Member, Reply};
 pub use ids::{
-    ChannelId, DiscordUserId, GuildId, InvalidId, JournalId, Login, MessageId, RoleId, UserId,
+    ChannelId, DiscordUserId, GuildId, InvalidId, JournalId, Login, MessageId, ProjectId, RoleId,
+    StatusId, UserId,
 };
 pub use people::{Principal, Team, User};
 pub use query::{Action, QueryError, TicketQuery};

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::chat::message::{ChatMessage, Mentions};
-use crate::ids::{ChannelId, DiscordUserId, RoleId, UserId};
+use crate::ids::{ChannelId, DiscordUserId, ProjectId, RoleId, UserId};
 use crate::people::Principal;
 use crate::render::discord::{escape, link};
 use crate::ticket::{Ticket, TicketId};
@@ -33,13 +33,13 @@ pub enum Ping {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     /// The project's tracker id.
-    pub project: Option<u64>,
+    pub project: Option<ProjectId>,
     /// The tracker's name (Bug, Feature, …).
     pub tracker: Option<String>,
     /// The category's name.
     pub category: Option<String>,
     /// The assignee's (user or team) tracker id.
-    pub assignee: Option<u64>,
+    pub assignee: Option<UserId>,
     /// Where its tickets are announced.
     pub channel: ChannelId,
     /// Whom it pings.
@@ -266,7 +266,7 @@ fn mention(
             },
         ),
         Ping::Assignee => match ticket.assigned_to.as_ref().and_then(|who| match who {
-            Principal::User(user) => UserId::new(user.id).ok().and_then(|id| members.get(&id)),
+            Principal::User(user) => members.get(&user.id),
             Principal::Team(_) => None,
         }) {
             Some(member) => (

@@ -1,10 +1,12 @@
 //! People and teams: who a ticket can be assigned to and who acts.
 
+use crate::ids::UserId;
+
 /// A tracker user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     /// The tracker's id for the user.
-    pub id: u64,
+    pub id: UserId,
     /// The login, when the tracker shows it to the caller (it hides other people's from members).
     pub login: Option<String>,
     /// Display name, e.g. "Alice Liddell".
@@ -15,7 +17,7 @@ pub struct User {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Team {
     /// The tracker's id for the group.
-    pub id: u64,
+    pub id: UserId,
     /// Its name, e.g. "Field Team".
     pub name: String,
 }
@@ -32,7 +34,7 @@ pub enum Principal {
 impl Principal {
     /// The tracker's id (users and groups share one id space in Redmine).
     #[must_use]
-    pub fn id(&self) -> u64 {
+    pub fn id(&self) -> UserId {
         match self {
             Self::User(user) => user.id,
             Self::Team(team) => team.id,

@@ -308,7 +308,7 @@ fn is_closed(statuses: &[Status], id: Option<u64>) -> bool {
     id.is_some_and(|id| {
         statuses
             .iter()
-            .any(|status| status.id == id && status.is_closed)
+            .any(|status| status.id.get() == id && status.is_closed)
     })
 }
 

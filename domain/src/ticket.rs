@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 
-use crate::ids::{JournalId, UserId};
+use crate::ids::{JournalId, ProjectId, StatusId, UserId};
 use crate::people::Principal;
 
 /// A ticket number: a positive integer, written `42` or `#42`.
@@ -59,18 +59,19 @@ impl fmt::Display for TicketId {
 }
 
 /// A named value the tracker identifies by number: a status, priority, tracker or project.
+/// `Id` is the number's type where one exists (`Named<ProjectId>`), a bare `u64` otherwise.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Named {
+pub struct Named<Id = u64> {
     /// The tracker's own id; looked up by name, never hard-coded.
-    pub id: u64,
+    pub id: Id,
     /// What people read.
     pub name: String,
 }
 
-impl Named {
+impl<Id> Named<Id> {
     /// A named value.
     #[must_use]
-    pub fn new(id: u64, name: impl Into<String>) -> Self {
+    pub fn new(id: Id, name: impl Into<String>) -> Self {
         Self {
             id,
             name: name.into(),
@@ -82,7 +83,7 @@ impl Named {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     /// The tracker's id for the status.
-    pub id: u64,
+    pub id: StatusId,
     /// "New", "In Progress", "Resolved", …
     pub name: String,
     /// Whether tickets in this status are closed.
@@ -159,7 +160,7 @@ pub struct Ticket {
     /// Bug, Feature, Support, …
     pub tracker: Named,
     /// The project it belongs to.
-    pub project: Named,
+    pub project: Named<ProjectId>,
     /// Its category within the project, if any.
     pub category: Option<Named>,
     /// Who it is assigned to: a user, a team, or nobody.
@@ -192,8 +193,8 @@ impl Ticket {
 pub enum AssigneeChange {
     /// Leave as it is.
     Keep,
-    /// Assign to this user or team id.
-    Set(u64),
+    /// Assign to this user or team.
+    Set(UserId),
     /// Nobody.
     Clear,
 }
@@ -213,7 +214,7 @@ impl TicketUpdate {
     #[must_use]
     pub fn unapplied_part(&self, ticket: &Ticket) -> Option<String> {
         if let Some(status) = &self.status {
-            if ticket.status.id != status.id {
+            if ticket.status.id != status.id.get() {
                 return Some(format!("the status '{}'", status.name));
             }
         }

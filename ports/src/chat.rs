@@ -71,18 +71,9 @@ pub trait Chat: Send + Sync + 'static {
         mentions: &Mentions,
     ) -> impl Future<Output = Result<Vec<MessageId>, ChatError>> + Send;
 
-    /// Opens a public thread named `name` (clamped to [`THREAD_NAME_LIMIT`]) in `channel`.
-    ///
-    /// # Errors
-    /// [`ChatError::Forbidden`] when the bot may not create threads there, or any other.
-    fn open_thread(
-        &self,
-        channel: ChannelId,
-        name: &str,
-    ) -> impl Future<Output = Result<ThreadInfo, ChatError>> + Send;
-
-    /// Starts a public thread from a message already in `channel`: the thread's id is the
-    /// message's id, which makes it findable again from the message.
+    /// Starts a public thread named `name` (clamped to [`THREAD_NAME_LIMIT`]) from a message
+    /// already in `channel`: the thread's id is the message's id, which makes it findable
+    /// again from the message.
     ///
     /// # Errors
     /// [`ChatError::NotFound`] for a deleted message, [`ChatError::Forbidden`], or any other.

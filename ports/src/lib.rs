@@ -35,7 +35,8 @@ pub use chat::{Chat, ChatError};
 pub use directory::{Directory, DirectoryError};
 pub use inventory::{Inventory, InventoryError};
 pub use tracker::{
-    SavedFilter, StatusNames, StatusRole, SyncFields, ThreadedScope, TicketTracker, TrackerError,
+    ActAs, Catalog, People, SavedFilter, StatusNames, StatusRole, SyncFields, SyncStore,
+    ThreadedScope, TicketFeed, Tickets, TrackerError,
 };
 
 #[cfg(any(test, feature = "mocks"))]
@@ -45,4 +46,6 @@ pub use directory::MockDirectory;
 #[cfg(any(test, feature = "mocks"))]
 pub use inventory::MockInventory;
 #[cfg(any(test, feature = "mocks"))]
-pub use tracker::MockTicketTracker;
+pub use tracker::{
+    MockActAs, MockCatalog, MockPeople, MockSyncStore, MockTicketFeed, MockTickets, MockTracker,
+};

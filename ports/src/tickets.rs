@@ -3,7 +3,7 @@
 use domain::ticket::status_named;
 use domain::{Action, AssigneeChange, Status, Ticket, TicketId, TicketQuery, TicketUpdate};
 
-use crate::tracker::{StatusNames, StatusRole, TicketTracker, TrackerError};
+use crate::tracker::{Catalog, People, StatusNames, StatusRole, Tickets, TrackerError};
 
 /// What a query produced, for the caller to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub enum Outcome {
 /// [`TrackerError`] from the tracker, [`TrackerError::UnknownPerson`] for an assignee nobody
 /// matches, [`TrackerError::UnknownStatus`] for a configured status the tracker lacks and
 /// [`TrackerError::NotApplied`] when the tracker silently skipped a change.
-pub async fn run<T: TicketTracker>(
+pub async fn run<T: Tickets + People + Catalog>(
     tracker: &T,
     query: &TicketQuery,
     status_names: &StatusNames,
@@ -46,10 +46,7 @@ pub async fn run<T: TicketTracker>(
 ///
 /// # Errors
 /// [`TrackerError::CannotActAs`] when the acting user is someone else.
-pub async fn ensure_acting_as<T: TicketTracker>(
-    tracker: &T,
-    login: &str,
-) -> Result<(), TrackerError> {
+pub async fn ensure_acting_as<T: People>(tracker: &T, login: &str) -> Result<(), TrackerError> {
     let me = tracker.current_user().await?;
     if me
         .login
@@ -64,7 +61,7 @@ pub async fn ensure_acting_as<T: TicketTracker>(
     }
 }
 
-async fn status<T: TicketTracker>(
+async fn status<T: Catalog>(
     tracker: &T,
     name: &str,
     role: StatusRole,
@@ -83,7 +80,7 @@ async fn status<T: TicketTracker>(
         })
 }
 
-async fn act<T: TicketTracker>(
+async fn act<T: Tickets + People + Catalog>(
     tracker: &T,
     id: TicketId,
     action: &Action,
@@ -158,7 +155,7 @@ async fn act<T: TicketTracker>(
 }
 
 /// Sends one update, reads the ticket back and checks the update shows.
-async fn apply<T: TicketTracker>(
+async fn apply<T: Tickets>(
     tracker: &T,
     id: TicketId,
     update: &TicketUpdate,
@@ -174,14 +171,18 @@ async fn apply<T: TicketTracker>(
 #[cfg(test)]
 mod tests {
     use chrono::{DateTime, Utc};
-    use domain::{Named, Principal, Team, User};
+    use domain::{Named, Principal, StatusId, Team, User, UserId};
     use mockall::predicate::eq;
 
     use super::*;
-    use crate::tracker::MockTicketTracker;
+    use crate::tracker::MockTracker;
 
     fn id(n: u64) -> TicketId {
         TicketId::new(n).unwrap()
+    }
+
+    fn user_id(n: u64) -> UserId {
+        UserId::new(n).unwrap()
     }
 
     fn ticket(n: u64, status: &Status, assignee: Option<u64>) -> Ticket {
@@ -192,13 +193,13 @@ mod tests {
             id: id(n),
             subject: format!("ticket {n}"),
             description: String::new(),
-            status: Named::new(status.id, status.name.clone()),
+            status: Named::new(status.id.get(), status.name.clone()),
             priority: Named::new(2, "Normal"),
             tracker: Named::new(1, "Bug"),
-            project: Named::new(1, "Network Operations"),
+            project: Named::new(domain::ProjectId::new(1).unwrap(), "Network Operations"),
             assigned_to: assignee.map(|who| {
                 Principal::User(User {
-                    id: who,
+                    id: user_id(who),
                     login: None,
                     name: format!("user {who}"),
                 })
@@ -219,7 +220,7 @@ mod tests {
             .iter()
             .zip(1..)
             .map(|(name, n)| Status {
-                id: n,
+                id: StatusId::new(n).unwrap(),
                 name: (*name).into(),
                 is_closed: false,
             })
@@ -232,7 +233,7 @@ mod tests {
 
     fn alice() -> User {
         User {
-            id: 5,
+            id: user_id(5),
             login: Some("alice".into()),
             name: "Alice Liddell".into(),
         }
@@ -242,13 +243,13 @@ mod tests {
         TicketQuery::parse(&words.split(' ').collect::<Vec<_>>()).unwrap()
     }
 
-    async fn run_query(tracker: &MockTicketTracker, words: &str) -> Result<Outcome, TrackerError> {
+    async fn run_query(tracker: &MockTracker, words: &str) -> Result<Outcome, TrackerError> {
         run(tracker, &query(words), &StatusNames::default()).await
     }
 
     #[tokio::test]
     async fn acting_as_someone_the_tracker_ignored_is_refused() {
-        let mut tracker = MockTicketTracker::new();
+        let mut tracker = MockTracker::new();
         tracker
             .expect_current_user()
             .returning(|| Box::pin(async { Ok(alice()) }));
@@ -259,7 +260,7 @@ mod tests {
 
     #[tokio::test]
     async fn no_words_lists_my_tickets() {
-        let mut tracker = MockTicketTracker::new();
+        let mut tracker = MockTracker::new();
         tracker
             .expect_list_mine()
             .times(1)
@@ -272,9 +273,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_name_that_is_a_person_lists_their_tickets_rather_than_searching() {
-        let mut tracker = MockTicketTracker::new();
+        let mut tracker = MockTracker::new();
         let team = Principal::Team(Team {
-            id: 9,
+            id: user_id(9),
             name: "Field Team".into(),
         });
         let found = team.clone();
@@ -287,7 +288,7 @@ mod tests {
             });
         tracker
             .expect_list_assigned()
-            .withf(move |who| who.id() == 9)
+            .withf(move |who| who.id() == user_id(9))
             .times(1)
             .returning(|_| Box::pin(async { Ok(vec![]) }));
         tracker.expect_search().never();
@@ -296,7 +297,7 @@ mod tests {
 
     #[tokio::test]
     async fn words_that_name_nobody_are_a_search() {
-        let mut tracker = MockTicketTracker::new();
+        let mut tracker = MockTracker::new();
         tracker
             .expect_find_person()
             .returning(|_| Box::pin(async { Ok(None) }));
@@ -310,7 +311,7 @@ mod tests {
 
     #[tokio::test]
     async fn assigning_to_nobody_known_names_the_person() {
-        let mut tracker = MockTicketTracker::new();
+        let mut tracker = MockTracker::new();
         tracker
             .expect_find_person()
             .returning(|_| Box::pin(async { Ok(None) }));
@@ -321,7 +322,7 @@ mod tests {
 
     #[tokio::test]
     async fn progress_assigns_to_me_and_sets_in_progress_by_name() {
-        let mut tracker = MockTicketTracker::new();
+        let mut tracker = MockTracker::new();
         tracker
             .expect_current_user()
             .returning(|| Box::pin(async { Ok(alice()) }));
@@ -348,7 +349,9 @@ mod tests {
             });
         tracker
             .expect_update()
-            .withf(|_, update| update.assignee == AssigneeChange::Set(5) && update.status.is_none())
+            .withf(|_, update| {
+                update.assignee == AssigneeChange::Set(user_id(5)) && update.status.is_none()
+            })
             .times(1)
             .in_sequence(&mut sequence)
             .returning(|_, _| Box::pin(async { Ok(()) }));
@@ -365,7 +368,7 @@ mod tests {
 
     #[tokio::test]
     async fn unassign_clears_the_assignee_and_sets_new() {
-        let mut tracker = MockTicketTracker::new();
+        let mut tracker = MockTracker::new();
         tracker
             .expect_statuses()
             .returning(|| Box::pin(async { Ok(statuses()) }));
@@ -373,7 +376,7 @@ mod tests {
             .expect_update()
             .withf(|_, update| {
                 update.assignee == AssigneeChange::Keep
-                    && update.status.as_ref().map(|s| s.id) == Some(1)
+                    && update.status.as_ref().map(|s| s.id.get()) == Some(1)
             })
             .times(1)
             .returning(|_, _| Box::pin(async { Ok(()) }));
@@ -390,7 +393,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_skipped_status_leaves_the_assignee_alone() {
-        let mut tracker = MockTicketTracker::new();
+        let mut tracker = MockTracker::new();
         tracker
             .expect_current_user()
             .returning(|| Box::pin(async { Ok(alice()) }));
@@ -414,7 +417,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_status_change_the_tracker_skipped_is_an_error() {
-        let mut tracker = MockTicketTracker::new();
+        let mut tracker = MockTracker::new();
         tracker
             .expect_statuses()
             .returning(|| Box::pin(async { Ok(statuses()) }));
@@ -433,7 +436,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_configured_status_the_tracker_lacks_lists_the_known_ones() {
-        let mut tracker = MockTicketTracker::new();
+        let mut tracker = MockTracker::new();
         tracker
             .expect_statuses()
             .returning(|| Box::pin(async { Ok(statuses()) }));

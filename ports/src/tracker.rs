@@ -1,8 +1,12 @@
-//! The ticket tracker port: what netbot needs from Redmine (or anything like it).
+//! The ticket tracker's ports, one per role: what netbot needs from Redmine (or anything
+//! like it). A use case asks only for the roles it calls.
 
 use std::future::Future;
 
-use domain::{Named, Principal, Status, Ticket, TicketId, TicketLinks, TicketUpdate, User};
+use domain::{
+    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketLinks,
+    TicketUpdate, User,
+};
 use thiserror::Error;
 
 /// What went wrong talking to the tracker, in terms a person can act on.
@@ -186,11 +190,11 @@ pub struct SyncFields {
     pub state: Option<String>,
 }
 
-/// A ticket tracker: lists, reads and changes tickets, and knows its people.
+/// Tickets: list, search, read, change, note and open them, as the acting user.
 ///
 /// Every list is complete (the adapter pages until the end), and lists hold open tickets only.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
-pub trait TicketTracker: Send + Sync + 'static {
+pub trait Tickets: Send + Sync + 'static {
     /// Open tickets assigned to the acting user or to any team they are in.
     ///
     /// # Errors
@@ -241,28 +245,6 @@ pub trait TicketTracker: Send + Sync + 'static {
         text: &str,
     ) -> impl Future<Output = Result<(), TrackerError>> + Send;
 
-    /// The acting user ("me").
-    ///
-    /// # Errors
-    /// [`TrackerError`] when the tracker cannot be read.
-    fn current_user(&self) -> impl Future<Output = Result<User, TrackerError>> + Send;
-
-    /// The user or team a person means by `name` (login, full name, first or last name, or a
-    /// team name), or `None` when nobody matches.
-    ///
-    /// # Errors
-    /// [`TrackerError`] when the tracker cannot be read.
-    fn find_person(
-        &self,
-        name: &str,
-    ) -> impl Future<Output = Result<Option<Principal>, TrackerError>> + Send;
-
-    /// Every ticket status the tracker has.
-    ///
-    /// # Errors
-    /// [`TrackerError`] when the tracker cannot be read.
-    fn statuses(&self) -> impl Future<Output = Result<Vec<Status>, TrackerError>> + Send;
-
     /// Every ticket a saved filter matches, paged to the end.
     ///
     /// # Errors
@@ -283,30 +265,43 @@ pub trait TicketTracker: Send + Sync + 'static {
         description: &str,
     ) -> impl Future<Output = Result<Ticket, TrackerError>> + Send;
 
-    /// The project with this identifier (as in its web address).
-    ///
-    /// # Errors
-    /// [`TrackerError::Rejected`] naming the project when there is none, or any other.
-    fn project(&self, identifier: &str)
-        -> impl Future<Output = Result<Named, TrackerError>> + Send;
+    /// The tracker's web page listing the open tickets of a query (for "see all" links).
+    fn web_link(&self, query: &domain::TicketQuery) -> String;
 
-    /// The newest tickets (any status), newest first, at most `limit` (at most 100).
+    /// How the tracker's pages are addressed (a ticket, a change on it, an attachment): only
+    /// the adapter knows its tracker's link shapes, the sync and the notifications use these.
+    fn ticket_links(&self) -> TicketLinks;
+}
+
+/// The tracker's people: who acts, and whom a name means.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait People: Send + Sync + 'static {
+    /// The acting user ("me").
     ///
     /// # Errors
     /// [`TrackerError`] when the tracker cannot be read.
-    fn newest(
-        &self,
-        limit: usize,
-    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+    fn current_user(&self) -> impl Future<Output = Result<User, TrackerError>> + Send;
 
-    /// Every open ticket in the status with this id, paged to the end.
+    /// The user or team a person means by `name` (login, full name, first or last name, or a
+    /// team name), or `None` when nobody matches.
     ///
     /// # Errors
     /// [`TrackerError`] when the tracker cannot be read.
-    fn in_status(
+    fn find_person(
         &self,
-        status_id: u64,
-    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+        name: &str,
+    ) -> impl Future<Output = Result<Option<Principal>, TrackerError>> + Send;
+}
+
+/// The tracker's catalog: the statuses, ticket kinds, categories and projects tickets are
+/// filed under (read at setup and to look statuses up by name).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait Catalog: Send + Sync + 'static {
+    /// Every ticket status the tracker has.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn statuses(&self) -> impl Future<Output = Result<Vec<Status>, TrackerError>> + Send;
 
     /// Every tracker (ticket kind: Bug, Feature, …).
     ///
@@ -323,6 +318,20 @@ pub trait TicketTracker: Send + Sync + 'static {
         project: &str,
     ) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
 
+    /// The project with this identifier (as in its web address).
+    ///
+    /// # Errors
+    /// [`TrackerError::Rejected`] naming the project when there is none, or any other.
+    fn project(
+        &self,
+        identifier: &str,
+    ) -> impl Future<Output = Result<Named<ProjectId>, TrackerError>> + Send;
+}
+
+/// The threader's sync fields on tickets: which tickets ask for a chat thread, and the
+/// thread's link and the threader's state written back.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait SyncStore: Send + Sync + 'static {
     /// Tickets that ask for a chat thread (the thread field has any value), with the values
     /// of the thread and state fields, paged to the end.
     ///
@@ -342,17 +351,41 @@ pub trait TicketTracker: Send + Sync + 'static {
         id: TicketId,
         fields: &SyncFields,
     ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+}
 
+/// The notification feed: the tickets the notifier announces and reminds of.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait TicketFeed: Send + Sync + 'static {
+    /// The newest tickets (any status), newest first, at most `limit` (at most 100).
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn newest(
+        &self,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
+    /// Every open ticket in this status, paged to the end.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn in_status(
+        &self,
+        status: StatusId,
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+}
+
+/// Acting as someone else: the same tracker, its requests made as another user.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait ActAs: Send + Sync + 'static {
     /// The same tracker, acting as `login` (the tracker's own act-as mechanism; only a key
     /// that may act for others can use it).
-    fn acting_as(&self, login: &str) -> Self
+    fn acting_as(&self, login: &Login) -> Self
     where
         Self: Sized;
-
-    /// The tracker's web page listing the open tickets of a query (for "see all" links).
-    fn web_link(&self, query: &domain::TicketQuery) -> String;
-
-    /// How the tracker's pages are addressed (a ticket, a change on it, an attachment): only
-    /// the adapter knows its tracker's link shapes, the sync and the notifications use these.
-    fn ticket_links(&self) -> TicketLinks;
 }
+
+#[cfg(any(test, feature = "mocks"))]
+mod mock;
+#[cfg(any(test, feature = "mocks"))]
+pub use mock::MockTracker;

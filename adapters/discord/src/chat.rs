@@ -427,23 +427,6 @@ impl Chat for DiscordChat {
         Ok(sent)
     }
 
-    async fn open_thread(&self, channel: ChannelId, name: &str) -> Result<ThreadInfo, ChatError> {
-        let purpose = Purpose {
-            action: format!("open a thread in channel {channel}"),
-            what: format!("channel {channel}"),
-        };
-        let body = json!({ "name": thread_name(name), "type": 11 });
-        let request = Request::new(
-            Route::ChannelThreads {
-                channel_id: serenity_channel(channel),
-            },
-            LightMethod::Post,
-        )
-        .body(json_body(&body));
-        let thread: wire::ChannelDto = self.call(&purpose, request).await?;
-        wire::thread(thread).map_err(|error| bad_answer(&purpose, &error))
-    }
-
     async fn start_thread(
         &self,
         channel: ChannelId,

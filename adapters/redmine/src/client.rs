@@ -1,7 +1,8 @@
 //! The Redmine client: how to reach a Redmine (configuration, the key, acting as someone) and
 //! the HTTP plumbing every resource shares (URLs, requests, paged listings). The resources are
 //! next door: `issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`; `tracker.rs` puts them
-//! together as the `TicketTracker`.
+//! together as the tracker role ports (`Tickets`, `People`, `Catalog`, `SyncStore`,
+//! `TicketFeed`, `ActAs`).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -74,7 +75,7 @@ pub struct RedmineConfig {
     pub timeout: Duration,
 }
 
-/// A Redmine server, as a `TicketTracker`.
+/// A Redmine server, as the tracker role ports.
 #[derive(Debug, Clone)]
 pub struct Redmine {
     http: reqwest::Client,

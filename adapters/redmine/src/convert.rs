@@ -1,7 +1,8 @@
 //! Mapping Redmine's wire types to domain types, at the boundary and nowhere else.
 
 use domain::{
-    Change, Journal, JournalId, Named, Principal, Status, Team, Ticket, TicketId, User, UserId,
+    Change, Journal, JournalId, Named, Principal, ProjectId, Status, StatusId, Team, Ticket,
+    TicketId, User, UserId,
 };
 use url::Url;
 
@@ -18,12 +19,13 @@ pub(crate) fn full_name(user: &UserDto) -> String {
         .to_owned()
 }
 
-pub(crate) fn user(dto: &UserDto) -> User {
-    User {
-        id: dto.id,
+/// The user, or `None` for an id of zero (Redmine never hands one out).
+pub(crate) fn user(dto: &UserDto) -> Option<User> {
+    Some(User {
+        id: UserId::new(dto.id).ok()?,
         login: dto.login.clone().filter(|login| !login.is_empty()),
         name: full_name(dto),
-    }
+    })
 }
 
 /// A ticket's web page: `BASE/issues/N`.
@@ -115,15 +117,15 @@ pub(crate) fn ticket_with_fields(
         status: named(dto.status),
         priority: named(dto.priority),
         tracker: named(dto.tracker),
-        project: named(dto.project),
+        project: Named::new(ProjectId::new(dto.project.id).ok()?, dto.project.name),
         category: dto.category.map(named),
         // Redmine's issue JSON does not say whether the assignee is a user or a group.
-        assigned_to: dto.assigned_to.map(|who| {
-            Principal::User(User {
-                id: who.id,
+        assigned_to: dto.assigned_to.and_then(|who| {
+            Some(Principal::User(User {
+                id: UserId::new(who.id).ok()?,
                 login: None,
                 name: who.name,
-            })
+            }))
         }),
         author: dto.author.name,
         created_on: dto.created_on,
@@ -135,17 +137,19 @@ pub(crate) fn ticket_with_fields(
     })
 }
 
-pub(crate) fn status(dto: StatusDto) -> Status {
-    Status {
-        id: dto.id,
+/// The status, or `None` for an id of zero (Redmine never hands one out).
+pub(crate) fn status(dto: StatusDto) -> Option<Status> {
+    Some(Status {
+        id: StatusId::new(dto.id).ok()?,
         name: dto.name,
         is_closed: dto.is_closed,
-    }
+    })
 }
 
-pub(crate) fn team(dto: NamedDto) -> Principal {
-    Principal::Team(Team {
-        id: dto.id,
+/// The team, or `None` for an id of zero (Redmine never hands one out).
+pub(crate) fn team(dto: NamedDto) -> Option<Principal> {
+    Some(Principal::Team(Team {
+        id: UserId::new(dto.id).ok()?,
         name: dto.name,
-    })
+    }))
 }

@@ -162,9 +162,9 @@ impl Directory for RedmineDirectory {
             .collect();
         let mut people: Vec<Principal> = users
             .iter()
-            .map(|user| Principal::User(convert::user(user)))
+            .filter_map(|user| convert::user(user).map(Principal::User))
             .collect();
-        people.extend(groups.into_iter().map(convert::team));
+        people.extend(groups.into_iter().filter_map(convert::team));
         Ok(Roster { links, people })
     }
 

@@ -131,7 +131,7 @@ impl Redmine {
         match update.assignee {
             AssigneeChange::Keep => {}
             AssigneeChange::Set(person) => {
-                issue.insert("assigned_to_id".into(), json!(person));
+                issue.insert("assigned_to_id".into(), json!(person.get()));
             }
             // Redmine ignores null here; an empty string clears the assignee.
             AssigneeChange::Clear => {
@@ -139,7 +139,7 @@ impl Redmine {
             }
         }
         if let Some(status) = &update.status {
-            issue.insert("status_id".into(), json!(status.id));
+            issue.insert("status_id".into(), json!(status.id.get()));
         }
         let action = format!("update ticket {id}");
         let attempt = Attempt {

@@ -1,4 +1,4 @@
-//! netbot's Redmine adapter: the `TicketTracker` and `Directory` ports over Redmine's REST API.
+//! netbot's Redmine adapter: the tracker role ports and `Directory` over Redmine's REST API.
 //!
 //! Only this crate knows Redmine's URLs, headers and JSON; everything it returns is a domain
 //! type, a `TrackerError` or a `DirectoryError`.

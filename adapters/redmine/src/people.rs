@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use domain::people::name_match_rank;
-use domain::{Principal, User};
+use domain::{Principal, User, UserId};
 use ports::TrackerError;
 
 use crate::client::{Redmine, NAME_LOOKUP_PAGES, PAGE_SIZE};
@@ -54,8 +54,7 @@ impl Redmine {
         }
         let me = self.current_user_with_memberships().await?;
         self.remember_acting_admin(me.admin);
-        let mut mine = vec![Candidate::user(convert::user(&me))];
-        mine.extend(me.groups.iter().cloned().map(Candidate::team));
+        let mut mine = Candidate::me(&me);
         // Redmine says whether the acting user is an admin; only then are the user and group
         // listings open, and asking a member's key for them would only earn a 403.
         if me.admin != Some(false) {
@@ -64,8 +63,7 @@ impl Redmine {
                 return Ok(found);
             }
             self.remember_acting_admin(Some(false));
-            mine = vec![Candidate::user(convert::user(&me))];
-            mine.extend(me.groups.iter().cloned().map(Candidate::team));
+            mine = Candidate::me(&me);
         }
         mine.extend(self.people_as_member(&me).await?);
         best_match(name, mine)
@@ -116,7 +114,7 @@ impl Redmine {
         candidates.extend(
             users
                 .iter()
-                .map(|user| Candidate::user(convert::user(user))),
+                .filter_map(|user| convert::user(user).map(Candidate::user)),
         );
         // A login match ranks first, and a team has no login: no group can tie it.
         let login_matches = candidates.iter().any(|candidate| {
@@ -136,7 +134,7 @@ impl Redmine {
                 |page: GroupsPage| (page.groups, page.total_count),
             )
             .await?;
-        candidates.extend(groups.into_iter().map(Candidate::team));
+        candidates.extend(groups.into_iter().filter_map(Candidate::team));
         best_match(name, candidates).map(Some)
     }
 
@@ -166,13 +164,15 @@ impl Redmine {
             };
             for member in members {
                 if let Some(user) = member.user {
-                    candidates.push(Candidate::user(User {
-                        id: user.id,
-                        login: None,
-                        name: user.name,
-                    }));
+                    if let Ok(id) = UserId::new(user.id) {
+                        candidates.push(Candidate::user(User {
+                            id,
+                            login: None,
+                            name: user.name,
+                        }));
+                    }
                 } else if let Some(group) = member.group {
-                    candidates.push(Candidate::team(group));
+                    candidates.extend(Candidate::team(group));
                 }
             }
         }
@@ -186,7 +186,11 @@ impl Redmine {
         };
         let envelope: UserEnvelope = self.get("users/current.json", &[], &attempt).await?;
         self.remember_acting_admin(envelope.user.admin);
-        Ok(convert::user(&envelope.user))
+        convert::user(&envelope.user).ok_or_else(|| TrackerError::Unexpected {
+            host: self.host.clone(),
+            action: attempt.action.to_owned(),
+            detail: String::from("the current user has no id"),
+        })
     }
 
     pub(crate) async fn person_named(&self, name: &str) -> Result<Option<Principal>, TrackerError> {
@@ -212,17 +216,24 @@ impl Candidate {
         }
     }
 
-    fn team(group: crate::dto::NamedDto) -> Self {
-        Self {
-            person: convert::team(group),
+    fn team(group: crate::dto::NamedDto) -> Option<Self> {
+        Some(Self {
+            person: convert::team(group)?,
             login: None,
-        }
+        })
+    }
+
+    /// The acting user and their teams.
+    fn me(me: &crate::dto::UserDto) -> Vec<Self> {
+        let mut mine: Vec<Self> = convert::user(me).map(Self::user).into_iter().collect();
+        mine.extend(me.groups.iter().cloned().filter_map(Self::team));
+        mine
     }
 }
 
 /// The best match for `name`, or an error when several different people match equally well.
 fn best_match(name: &str, candidates: Vec<Candidate>) -> Result<Option<Principal>, TrackerError> {
-    let mut ranked: BTreeMap<u8, BTreeMap<u64, Principal>> = BTreeMap::new();
+    let mut ranked: BTreeMap<u8, BTreeMap<UserId, Principal>> = BTreeMap::new();
     for candidate in candidates {
         if let Some(rank) =
             name_match_rank(name, candidate.login.as_deref(), candidate.person.name())
@@ -257,7 +268,7 @@ mod tests {
     fn equally_good_matches_of_different_people_are_ambiguous() {
         let alice = |id| {
             Candidate::user(User {
-                id,
+                id: UserId::new(id).unwrap(),
                 login: None,
                 name: format!("Alice {id}"),
             })
@@ -265,6 +276,6 @@ mod tests {
         let error = best_match("alice", vec![alice(1), alice(2)]).unwrap_err();
         assert!(matches!(error, TrackerError::Ambiguous { .. }), "{error}");
         let one = best_match("alice", vec![alice(1), alice(1)]).unwrap();
-        assert_eq!(one.map(|person| person.id()), Some(1));
+        assert_eq!(one.map(|person| person.id().get()), Some(1));
     }
 }

@@ -1,6 +1,6 @@
 //! What `netbot check` asks Redmine: the custom field definitions, and the names of the
 //! trackers, groups and projects a configuration may use (statuses come from the
-//! `TicketTracker` port). The custom fields and groups are admin-only listings.
+//! tracker role ports). The custom fields and groups are admin-only listings.
 
 use domain::check::FieldFound;
 use ports::TrackerError;

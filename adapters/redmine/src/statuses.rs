@@ -18,7 +18,7 @@ impl Redmine {
         Ok(envelope
             .issue_statuses
             .into_iter()
-            .map(convert::status)
+            .filter_map(convert::status)
             .collect())
     }
 }

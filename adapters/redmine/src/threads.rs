@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::{Named, Ticket, TicketId};
+use domain::{Named, ProjectId, StatusId, Ticket, TicketId};
 use ports::{SyncFields, ThreadedScope, TrackerError};
 use reqwest::Method;
 use serde_json::json;
@@ -78,7 +78,7 @@ impl Redmine {
 
     pub(crate) async fn tickets_in_status(
         &self,
-        status_id: u64,
+        status_id: StatusId,
     ) -> Result<Vec<Ticket>, TrackerError> {
         let attempt = Attempt {
             action: "list the tickets in a status",
@@ -145,7 +145,10 @@ impl Redmine {
             .collect())
     }
 
-    pub(crate) async fn project_named(&self, identifier: &str) -> Result<Named, TrackerError> {
+    pub(crate) async fn project_named(
+        &self,
+        identifier: &str,
+    ) -> Result<Named<ProjectId>, TrackerError> {
         let identifier = identifier.trim();
         let valid = !identifier.is_empty()
             && identifier
@@ -168,7 +171,12 @@ impl Redmine {
                 },
             )
             .await?;
-        Ok(Named::new(envelope.project.id, envelope.project.name))
+        let id = ProjectId::new(envelope.project.id).map_err(|error| TrackerError::Unexpected {
+            host: self.host.clone(),
+            action: action.clone(),
+            detail: error.to_string(),
+        })?;
+        Ok(Named::new(id, envelope.project.name))
     }
 
     pub(crate) async fn threaded_tickets(

@@ -1,14 +1,18 @@
-//! `TicketTracker` for `Redmine`: each method is one resource's (`issues.rs`, `people.rs`,
-//! `statuses.rs`, `threads.rs`).
+//! The tracker's role ports for `Redmine`, one `impl` per role: each method is one resource's
+//! (`issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`).
 
 use domain::{
-    Named, Principal, Status, Ticket, TicketId, TicketLinks, TicketQuery, TicketUpdate, User,
+    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketLinks,
+    TicketQuery, TicketUpdate, User,
 };
-use ports::{SavedFilter, SyncFields, ThreadedScope, TicketTracker, TrackerError};
+use ports::{
+    ActAs, Catalog, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed, Tickets,
+    TrackerError,
+};
 
 use crate::client::Redmine;
 
-impl TicketTracker for Redmine {
+impl Tickets for Redmine {
     async fn list_mine(&self) -> Result<Vec<Ticket>, TrackerError> {
         self.issues_mine().await
     }
@@ -33,18 +37,6 @@ impl TicketTracker for Redmine {
         self.add_issue_note(id, text).await
     }
 
-    async fn current_user(&self) -> Result<User, TrackerError> {
-        self.me().await
-    }
-
-    async fn find_person(&self, name: &str) -> Result<Option<Principal>, TrackerError> {
-        self.person_named(name).await
-    }
-
-    async fn statuses(&self) -> Result<Vec<Status>, TrackerError> {
-        self.ticket_statuses().await
-    }
-
     async fn list_query(&self, filter: &SavedFilter) -> Result<Vec<Ticket>, TrackerError> {
         self.issues_of_filter(filter).await
     }
@@ -56,38 +48,6 @@ impl TicketTracker for Redmine {
         description: &str,
     ) -> Result<Ticket, TrackerError> {
         self.create_issue(project, subject, description).await
-    }
-
-    async fn newest(&self, limit: usize) -> Result<Vec<Ticket>, TrackerError> {
-        self.newest_tickets(limit).await
-    }
-
-    async fn in_status(&self, status_id: u64) -> Result<Vec<Ticket>, TrackerError> {
-        self.tickets_in_status(status_id).await
-    }
-
-    async fn trackers(&self) -> Result<Vec<Named>, TrackerError> {
-        self.tracker_kinds().await
-    }
-
-    async fn categories(&self, project: &str) -> Result<Vec<Named>, TrackerError> {
-        self.project_categories(project).await
-    }
-
-    async fn project(&self, identifier: &str) -> Result<Named, TrackerError> {
-        self.project_named(identifier).await
-    }
-
-    async fn threaded(&self, scope: ThreadedScope) -> Result<Vec<Ticket>, TrackerError> {
-        self.threaded_tickets(scope).await
-    }
-
-    async fn set_sync_fields(&self, id: TicketId, fields: &SyncFields) -> Result<(), TrackerError> {
-        self.write_sync_fields(id, fields).await
-    }
-
-    fn acting_as(&self, login: &str) -> Self {
-        Redmine::acting_as(self, login)
     }
 
     fn web_link(&self, query: &TicketQuery) -> String {
@@ -102,5 +62,59 @@ impl TicketTracker for Redmine {
                 .map_or_else(|_| format!("{base}{path}"), String::from)
         };
         TicketLinks::new(page("issues/"), "#change-", page("attachments/"))
+    }
+}
+
+impl People for Redmine {
+    async fn current_user(&self) -> Result<User, TrackerError> {
+        self.me().await
+    }
+
+    async fn find_person(&self, name: &str) -> Result<Option<Principal>, TrackerError> {
+        self.person_named(name).await
+    }
+}
+
+impl Catalog for Redmine {
+    async fn statuses(&self) -> Result<Vec<Status>, TrackerError> {
+        self.ticket_statuses().await
+    }
+
+    async fn trackers(&self) -> Result<Vec<Named>, TrackerError> {
+        self.tracker_kinds().await
+    }
+
+    async fn categories(&self, project: &str) -> Result<Vec<Named>, TrackerError> {
+        self.project_categories(project).await
+    }
+
+    async fn project(&self, identifier: &str) -> Result<Named<ProjectId>, TrackerError> {
+        self.project_named(identifier).await
+    }
+}
+
+impl SyncStore for Redmine {
+    async fn threaded(&self, scope: ThreadedScope) -> Result<Vec<Ticket>, TrackerError> {
+        self.threaded_tickets(scope).await
+    }
+
+    async fn set_sync_fields(&self, id: TicketId, fields: &SyncFields) -> Result<(), TrackerError> {
+        self.write_sync_fields(id, fields).await
+    }
+}
+
+impl TicketFeed for Redmine {
+    async fn newest(&self, limit: usize) -> Result<Vec<Ticket>, TrackerError> {
+        self.newest_tickets(limit).await
+    }
+
+    async fn in_status(&self, status: StatusId) -> Result<Vec<Ticket>, TrackerError> {
+        self.tickets_in_status(status).await
+    }
+}
+
+impl ActAs for Redmine {
+    fn acting_as(&self, login: &Login) -> Self {
+        Redmine::acting_as(self, login.as_str())
     }
 }

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{bail, Context as _, Result};
-use domain::{ChannelId, RoleId};
+use domain::{ChannelId, Login, RoleId};
 use ports::bot::{SavedQuery, DEFAULT_LINE};
 use ports::StatusNames;
 
@@ -52,7 +52,7 @@ pub struct Settings {
     /// The Discord role whose members may `/link`.
     pub admin_role: Option<RoleId>,
     /// Unlinked members read open tickets as this Redmine login (absent: they are refused).
-    pub reader_login: Option<String>,
+    pub reader_login: Option<Login>,
     /// The Redmine project (identifier) `/new` opens tickets in.
     pub default_project: Defaulted<String>,
     /// The Redmine user custom field holding Discord ids.
@@ -295,6 +295,11 @@ pub fn parse(text: &str) -> Result<Settings> {
                 .context("admin_role must be a role id")
         })
         .transpose()?;
+    let reader_login = file
+        .reader_login
+        .as_deref()
+        .map(|login| Login::new(login).context("reader_login must be a Redmine login"))
+        .transpose()?;
     let mut channels = BTreeMap::new();
     for (name, channel) in file.channels {
         let id = channel_id(&format!("channels.{name}"), channel)?;
@@ -318,7 +323,7 @@ pub fn parse(text: &str) -> Result<Settings> {
     let defaults = Statuses::default();
     Ok(Settings {
         admin_role,
-        reader_login: file.reader_login,
+        reader_login,
         default_project: Defaulted::from_file(file.default_project, || DEFAULT_PROJECT.to_owned()),
         discord_field: file
             .discord_field

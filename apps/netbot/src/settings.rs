@@ -57,8 +57,8 @@ pub fn run_settings() -> Result<RunSettings> {
 /// What the bot's use cases take from the settings.
 fn bot_settings(settings: &Settings, guild: domain::GuildId) -> BotSettings {
     BotSettings {
-        guild_id: guild.get(),
-        admin_role: settings.admin_role.map(domain::RoleId::get),
+        guild_id: guild,
+        admin_role: settings.admin_role,
         reader_login: settings.reader_login.clone(),
         default_project: settings.default_project.get().clone(),
         status_names: settings.statuses.names(),
@@ -108,8 +108,8 @@ mod tests {
         )
         .unwrap();
         let bot = bot_settings(&settings, domain::GuildId::new(9).unwrap());
-        assert_eq!(bot.guild_id, 9);
-        assert_eq!(bot.admin_role, Some(5));
+        assert_eq!(bot.guild_id, domain::GuildId::new(9).unwrap());
+        assert_eq!(bot.admin_role, Some(domain::RoleId::new(5).unwrap()));
         assert_eq!(bot.timeout_seconds, 12);
         assert_eq!(bot.status_names.resolved, "Done");
         assert_eq!(bot.default_project, appkit::settings::DEFAULT_PROJECT);

@@ -19,7 +19,7 @@ use anyhow::{bail, ensure, Context as _, Result};
 use discord::{BotToken, DiscordChat};
 use domain::sync::ThreadLink;
 use domain::{ChannelId, GuildId};
-use ports::threader::{People, Threader, ThreaderSettings};
+use ports::threader::{Threader, ThreaderSettings, WhoIsWho};
 use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
 use serde_json::json;
 use testkit::discord::FakeDiscord;
@@ -137,7 +137,7 @@ async fn in_process_pass(
         thread: Some(String::from("Discord thread")),
         state: Some(String::from("Discord sync")),
     });
-    let people = People::from_directory(&RedmineDirectory::new(&tracker, "Discord ID")).await?;
+    let people = WhoIsWho::from_directory(&RedmineDirectory::new(&tracker, "Discord ID")).await?;
     let chat = DiscordChat::connect(&BotToken::new("bench-token"), Some(&discord.uri()));
     let threader = Threader::new(
         tracker,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use appkit::settings::{DEFAULT_STATE_FIELD, DEFAULT_THREAD_FIELD};
 use appkit::{failed, Failure};
 use domain::{ChannelId, GuildId, TicketId};
-use ports::threader::{People, Threader, ThreaderSettings};
+use ports::threader::{Threader, ThreaderSettings, WhoIsWho};
 use redmine::{IssueFieldNames, Redmine};
 
 use crate::report;
@@ -64,7 +64,7 @@ pub async fn demo(dry_run: bool, only: Option<TicketId>) -> Result<(), Failure> 
         stop: ports::threader::CancellationToken::new(),
     };
     let threader = Threader::new(tracker, discord.clone(), settings);
-    let first = threader.pass(People::default()).await.map_err(failed)?;
+    let first = threader.pass(WhoIsWho::default()).await.map_err(failed)?;
     report::print(&first)?;
     // Someone answers in the new thread; the next pass takes it to the ticket.
     let carol = domain::DiscordUserId::new(345_678_901_234_567_890).map_err(failed)?;
@@ -77,7 +77,7 @@ pub async fn demo(dry_run: bool, only: Option<TicketId>) -> Result<(), Failure> 
         )
     });
     let second = if answered.is_some() {
-        let pass = threader.pass(People::default()).await.map_err(failed)?;
+        let pass = threader.pass(WhoIsWho::default()).await.map_err(failed)?;
         report::print(&pass)?;
         Some(pass)
     } else {

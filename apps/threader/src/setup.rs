@@ -1,7 +1,6 @@
 //! Everything a pass needs, read and checked once at start: the settings, the adapters, the
 //! names `[threader]` and `[notify]` use (against Redmine), and the channels (against Discord).
 
-
 use anyhow::anyhow;
 use appkit::env::{required, var};
 use appkit::settings::{ChannelUse, RedmineTimeout};
@@ -11,7 +10,7 @@ use domain::check::ChannelFinding;
 use domain::notify::NotifyRules;
 use domain::{ChannelId, GuildId, TicketId};
 use ports::directory::DirectoryError;
-use ports::threader::{People, Threader, ThreaderSettings};
+use ports::threader::{Threader, ThreaderSettings, WhoIsWho};
 use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
 
 /// Everything a pass needs, read once at start.
@@ -151,9 +150,9 @@ fn channel_problem(key: &str, channel: ChannelId, finding: &ChannelFinding) -> O
 ///
 /// # Errors
 /// A usage failure for a key that is not an admin's; a failure when Redmine cannot be read.
-pub async fn people(setup: &Setup) -> Result<People, Failure> {
+pub async fn people(setup: &Setup) -> Result<WhoIsWho, Failure> {
     let directory = RedmineDirectory::new(&setup.tracker, setup.discord_field.as_str());
-    match People::from_directory(&directory).await {
+    match WhoIsWho::from_directory(&directory).await {
         Ok(people) => Ok(people),
         Err(error @ DirectoryError::NotAdmin) => Err(usage(anyhow!(
             "{error}: REDMINE_TOKEN must be an admin's API key, since the threader writes members' messages as them"

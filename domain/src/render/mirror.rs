@@ -94,7 +94,7 @@ fn status_name(statuses: &[Status], id: Option<u64>) -> String {
         |id| {
             statuses
                 .iter()
-                .find(|status| status.id == id)
+                .find(|status| status.id.get() == id)
                 .map_or_else(|| format!("#{id}"), |status| status.name.clone())
         },
     )

@@ -3,17 +3,28 @@
 use domain::bot::access::{acting, may_link, me, Acting, Need, Refusal};
 use domain::bot::replies;
 use domain::bot::{Identity, KeyStatus, Linked};
-use domain::{DiscordUserId, Login, Member};
+use domain::{DiscordUserId, GuildId, Login, Member, RoleId};
 
 const GUILD: u64 = 1000;
 const ADMIN: u64 = 77;
 
 fn member(guild: Option<u64>, roles: &[u64]) -> Member {
     Member {
-        id: 42,
-        guild_id: guild,
-        role_ids: roles.to_vec(),
+        id: DiscordUserId::new(42).unwrap(),
+        guild_id: guild.map(|guild| GuildId::new(guild).unwrap()),
+        role_ids: roles
+            .iter()
+            .map(|role| RoleId::new(*role).unwrap())
+            .collect(),
     }
+}
+
+fn guild() -> GuildId {
+    GuildId::new(GUILD).unwrap()
+}
+
+fn admin() -> RoleId {
+    RoleId::new(ADMIN).unwrap()
 }
 
 fn login(text: &str) -> Login {
@@ -29,7 +40,11 @@ fn check(
     expect: Result<Acting, Refusal>,
 ) {
     let here = member(Some(GUILD), &[]);
-    assert_eq!(acting(&here, GUILD, key, identity, reader, need), expect);
+    let reader = reader.map(login);
+    assert_eq!(
+        acting(&here, guild(), key, identity, reader.as_ref(), need),
+        expect
+    );
 }
 
 #[test]
@@ -53,7 +68,7 @@ fn an_unlinked_member_only_reads_and_only_as_the_reader_login() {
         Identity::Unlinked,
         Some("reader"),
         Need::Read,
-        Ok(Acting::Reader("reader".into())),
+        Ok(Acting::Reader(login("reader"))),
     );
     check(
         ok,
@@ -103,20 +118,20 @@ fn a_member_on_two_logins_is_acted_for_as_neither() {
     );
     let here = member(Some(GUILD), &[]);
     assert_eq!(
-        me(&here, GUILD, Identity::Ambiguous(logins.clone())),
+        me(&here, guild(), Identity::Ambiguous(logins.clone())),
         Err(Refusal::Ambiguous(logins))
     );
 }
 
 #[test]
 fn another_server_is_refused_before_anything_else_is_considered() {
-    for guild in [Some(7), None] {
-        let elsewhere = member(guild, &[ADMIN]);
+    for other in [Some(7), None] {
+        let elsewhere = member(other, &[ADMIN]);
         let linked = Identity::Linked(login("alice"));
         assert_eq!(
             acting(
                 &elsewhere,
-                GUILD,
+                guild(),
                 KeyStatus::ActsAsItself,
                 linked.clone(),
                 None,
@@ -124,9 +139,9 @@ fn another_server_is_refused_before_anything_else_is_considered() {
             ),
             Err(Refusal::OtherServer)
         );
-        assert_eq!(me(&elsewhere, GUILD, linked), Err(Refusal::OtherServer));
+        assert_eq!(me(&elsewhere, guild(), linked), Err(Refusal::OtherServer));
         assert_eq!(
-            may_link(&elsewhere, GUILD, Some(ADMIN)),
+            may_link(&elsewhere, guild(), Some(admin())),
             Err(Refusal::OtherServer)
         );
     }
@@ -135,15 +150,15 @@ fn another_server_is_refused_before_anything_else_is_considered() {
 #[test]
 fn only_the_admin_role_may_link_and_no_role_means_nobody() {
     assert_eq!(
-        may_link(&member(Some(GUILD), &[ADMIN]), GUILD, Some(ADMIN)),
+        may_link(&member(Some(GUILD), &[ADMIN]), guild(), Some(admin())),
         Ok(())
     );
     assert_eq!(
-        may_link(&member(Some(GUILD), &[1]), GUILD, Some(ADMIN)),
+        may_link(&member(Some(GUILD), &[1]), guild(), Some(admin())),
         Err(Refusal::NotAdmin)
     );
     assert_eq!(
-        may_link(&member(Some(GUILD), &[ADMIN]), GUILD, None),
+        may_link(&member(Some(GUILD), &[ADMIN]), guild(), None),
         Err(Refusal::NotAdmin)
     );
 }

@@ -20,9 +20,9 @@ fn ticket(id: u64, subject: &str) -> Ticket {
         status: Named::new(2, "In Progress"),
         priority: Named::new(4, "Urgent"),
         tracker: Named::new(1, "Bug"),
-        project: Named::new(1, "Network Operations"),
+        project: Named::new(domain::ProjectId::new(1).unwrap(), "Network Operations"),
         assigned_to: Some(Principal::User(User {
-            id: 5,
+            id: domain::UserId::new(5).unwrap(),
             login: None,
             name: "Alice Liddell".into(),
         })),

@@ -35,7 +35,7 @@ fn channel(id: u64) -> ChannelId {
 
 fn alice() -> Principal {
     Principal::User(User {
-        id: ALICE,
+        id: domain::UserId::new(ALICE).unwrap(),
         login: Some("alice".into()),
         name: "Alice Liddell".into(),
     })
@@ -43,7 +43,7 @@ fn alice() -> Principal {
 
 fn bob() -> Principal {
     Principal::User(User {
-        id: BOB,
+        id: domain::UserId::new(BOB).unwrap(),
         login: None,
         name: "Bob Builder".into(),
     })
@@ -51,7 +51,7 @@ fn bob() -> Principal {
 
 fn infra_team() -> Principal {
     Principal::Team(Team {
-        id: INFRA_TEAM,
+        id: domain::UserId::new(INFRA_TEAM).unwrap(),
         name: "Infra Team".into(),
     })
 }
@@ -66,7 +66,7 @@ fn ticket(id: u64) -> Ticket {
         status: Named::new(1, "New"),
         priority: Named::new(4, "Urgent"),
         tracker: Named::new(1, "Bug"),
-        project: Named::new(1, "Network Operations"),
+        project: Named::new(domain::ProjectId::new(1).unwrap(), "Network Operations"),
         category: None,
         assigned_to: Some(bob()),
         author: "Carol".into(),
@@ -163,7 +163,7 @@ mod routing {
     fn each_kind() -> NotifyRules {
         rules(vec![
             Route {
-                project: Some(2),
+                project: Some(domain::ProjectId::new(2).unwrap()),
                 ..any_route(200)
             },
             Route {
@@ -175,12 +175,12 @@ mod routing {
                 ..any_route(202)
             },
             Route {
-                assignee: Some(ALICE),
+                assignee: Some(domain::UserId::new(ALICE).unwrap()),
                 ping: Ping::Assignee,
                 ..any_route(203)
             },
             Route {
-                assignee: Some(INFRA_TEAM),
+                assignee: Some(domain::UserId::new(INFRA_TEAM).unwrap()),
                 ping: Ping::Role(RoleId::new(ROLE).unwrap()),
                 ..any_route(204)
             },
@@ -218,7 +218,7 @@ mod routing {
         let cases: Vec<(&str, Ticket, Option<usize>)> = vec![
             (
                 "project",
-                with(|t| t.project = Named::new(2, "Field")),
+                with(|t| t.project = Named::new(domain::ProjectId::new(2).unwrap(), "Field")),
                 Some(0),
             ),
             (
@@ -278,7 +278,7 @@ mod routing {
     fn the_first_matching_route_wins() {
         let rules = each_kind();
         let everything = with(|t| {
-            t.project = Named::new(2, "Field");
+            t.project = Named::new(domain::ProjectId::new(2).unwrap(), "Field");
             t.tracker = Named::new(2, "Feature");
             t.category = Some(Named::new(3, "Fiber"));
             t.assigned_to = Some(alice());
@@ -294,9 +294,9 @@ mod routing {
     #[test]
     fn a_route_with_several_rules_needs_all_of_them() {
         let rules = rules(vec![Route {
-            project: Some(1),
+            project: Some(domain::ProjectId::new(1).unwrap()),
             tracker: Some("Bug".into()),
-            assignee: Some(ALICE),
+            assignee: Some(domain::UserId::new(ALICE).unwrap()),
             ..any_route(200)
         }]);
         check(&rules, &with(|t| t.assigned_to = Some(alice())), Some(0));
@@ -313,7 +313,7 @@ mod routing {
             &rules,
             &with(|t| {
                 t.assigned_to = Some(alice());
-                t.project = Named::new(2, "Field");
+                t.project = Named::new(domain::ProjectId::new(2).unwrap(), "Field");
             }),
             None,
         );
@@ -323,7 +323,7 @@ mod routing {
     fn an_unassigned_ticket_goes_to_the_intake_even_when_a_route_takes_its_project() {
         let rules = each_kind();
         let nobody_in_field = with(|t| {
-            t.project = Named::new(2, "Field");
+            t.project = Named::new(domain::ProjectId::new(2).unwrap(), "Field");
             t.assigned_to = None;
         });
         check(&rules, &nobody_in_field, None);
@@ -747,7 +747,7 @@ mod messages {
             tracker: Named::new(1, "Bug @here"),
             status: Named::new(2, "In ~~Progress~~ <@&2>"),
             assigned_to: Some(Principal::User(User {
-                id: ALICE,
+                id: domain::UserId::new(ALICE).unwrap(),
                 login: None,
                 name: "Alice <@999> *Liddell*".into(),
             })),
@@ -768,7 +768,7 @@ mod messages {
     #[test]
     fn an_announcement_no_route_takes_says_so() {
         let rules = rules(vec![Route {
-            project: Some(2),
+            project: Some(domain::ProjectId::new(2).unwrap()),
             ..any_route(200)
         }]);
         let ticket = ticket(42);

@@ -26,7 +26,7 @@ fn ticket(
         status: Named::new(1, "New"),
         priority: Named::new(2, priority),
         tracker: Named::new(1, "Bug"),
-        project: Named::new(1, "Network Operations"),
+        project: Named::new(domain::ProjectId::new(1).unwrap(), "Network Operations"),
         assigned_to: assignee,
         author: "Bob Builder".into(),
         created_on: now() - TimeDelta::days(age_days),
@@ -41,7 +41,7 @@ fn ticket(
 
 fn alice() -> Principal {
     Principal::User(User {
-        id: 5,
+        id: domain::UserId::new(5).unwrap(),
         login: Some("alice".into()),
         name: "Alice Liddell".into(),
     })
@@ -49,7 +49,7 @@ fn alice() -> Principal {
 
 fn field_team() -> Principal {
     Principal::Team(Team {
-        id: 9,
+        id: domain::UserId::new(9).unwrap(),
         name: "Field Team".into(),
     })
 }

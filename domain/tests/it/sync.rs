@@ -39,7 +39,7 @@ fn ticket(journals: Vec<Journal>) -> Ticket {
         status: Named::new(1, "New"),
         priority: Named::new(4, "Urgent"),
         tracker: Named::new(1, "Bug"),
-        project: Named::new(1, "Network Operations"),
+        project: Named::new(domain::ProjectId::new(1).unwrap(), "Network Operations"),
         category: None,
         assigned_to: None,
         author: "Bob Builder".into(),
@@ -112,7 +112,7 @@ fn statuses() -> Vec<Status> {
     ]
     .into_iter()
     .map(|(id, name, is_closed)| Status {
-        id,
+        id: domain::StatusId::new(id).unwrap(),
         name: name.into(),
         is_closed,
     })

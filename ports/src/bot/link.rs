@@ -8,9 +8,8 @@ use super::{directory_error, Bot, MAX_CHOICES};
 use crate::directory::Directory;
 use crate::identities::LinkError;
 use crate::inventory::Inventory;
-use crate::tracker::TicketTracker;
 
-impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
+impl<T, I: Inventory, D: Directory> Bot<T, I, D> {
     /// People and teams for what has been typed, at most 25: `(name shown, value sent)`.
     /// Served from the snapshot the identity refresh keeps: no tracker request per keystroke.
     #[must_use]

@@ -20,13 +20,13 @@ use std::collections::BTreeMap;
 
 use domain::bot::access::{self, Acting, Need, Refusal};
 use domain::bot::replies::{self, Trouble};
-use domain::{DiscordUserId, Member, Reply};
+use domain::{GuildId, Login, Member, Reply, RoleId};
 use tracing::{info, warn};
 
 use crate::directory::{Directory, DirectoryError};
 use crate::identities::{Identities, Identity};
 use crate::inventory::{Inventory, InventoryError};
-use crate::tracker::{SavedFilter, StatusNames, TicketTracker, TrackerError};
+use crate::tracker::{ActAs, SavedFilter, StatusNames, TrackerError};
 
 pub use domain::bot::MAX_CHOICES;
 
@@ -34,11 +34,11 @@ pub use domain::bot::MAX_CHOICES;
 #[derive(Debug, Clone)]
 pub struct BotSettings {
     /// The one server the bot serves; interactions from any other are refused.
-    pub guild_id: u64,
+    pub guild_id: GuildId,
     /// Members with this role may `/link`.
-    pub admin_role: Option<u64>,
+    pub admin_role: Option<RoleId>,
     /// Unlinked members may read open tickets as this Redmine login; `None`: they may not.
-    pub reader_login: Option<String>,
+    pub reader_login: Option<Login>,
     /// The project `/new` opens tickets in.
     pub default_project: String,
     /// Statuses set by unassign, progress and resolve.
@@ -188,7 +188,7 @@ fn directory_error(error: &DirectoryError, seconds: u64) -> Reply {
     }
 }
 
-impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
+impl<T, I: Inventory, D: Directory> Bot<T, I, D> {
     /// A bot over these ports; the identity map starts empty and nobody is acted for until
     /// the first [`Self::refresh_identities`].
     pub fn new(tracker: T, inventory: I, directory: D, settings: BotSettings) -> Self {
@@ -236,11 +236,11 @@ impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
 
     /// Who the member is in the current snapshot.
     fn identity(&self, member: &Member) -> Identity {
-        DiscordUserId::new(member.id).map_or(Identity::Unlinked, |id| {
-            self.identities.snapshot().identity(id)
-        })
+        self.identities.snapshot().identity(member.id)
     }
+}
 
+impl<T: ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
     /// The tracker acting as the member (their own login, or the reader login for reading),
     /// as `domain::bot::access` decides.
     fn actor(&self, member: &Member, need: Need) -> Result<T, Reply> {
@@ -249,13 +249,12 @@ impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
             self.settings.guild_id,
             self.identities.snapshot().key(),
             self.identity(member),
-            self.settings.reader_login.as_deref(),
+            self.settings.reader_login.as_ref(),
             need,
         )
         .map_err(|refusal| replies::refusal(&refusal))?;
         Ok(match acting {
-            Acting::Member(login) => self.tracker.acting_as(login.as_str()),
-            Acting::Reader(reader) => self.tracker.acting_as(&reader),
+            Acting::Member(login) | Acting::Reader(login) => self.tracker.acting_as(&login),
         })
     }
 }

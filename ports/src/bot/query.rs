@@ -9,9 +9,9 @@ use domain::{Member, Reply};
 use super::{tracker_error, Bot};
 use crate::directory::Directory;
 use crate::inventory::Inventory;
-use crate::tracker::TicketTracker;
+use crate::tracker::{ActAs, Tickets};
 
-impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
+impl<T: Tickets + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
     /// `/query NAME`: a saved query, run as the member, each ticket by its line template.
     pub async fn query(&self, member: &Member, name: &str, now: DateTime<Utc>) -> Reply {
         self.within("Redmine", async {

@@ -8,9 +8,8 @@ use super::{inventory_error, Bot};
 use crate::directory::Directory;
 use crate::inventory::Inventory;
 use crate::sites;
-use crate::tracker::TicketTracker;
 
-impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
+impl<T, I: Inventory, D: Directory> Bot<T, I, D> {
     /// `/site [NAME]`: every site, or one in detail.
     pub async fn site(&self, member: &Member, name: &str) -> Reply {
         self.within("NetBox", async {

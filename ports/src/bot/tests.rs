@@ -2,12 +2,12 @@
 #![cfg(test)]
 
 use chrono::{DateTime, Utc};
-use domain::{Login, Named, Site, Ticket, TicketId};
+use domain::{DiscordUserId, Named, Site, Ticket, TicketId};
 
 use super::*;
 use crate::directory::{Link, MockDirectory, Roster};
 use crate::inventory::MockInventory;
-use crate::tracker::MockTicketTracker;
+use crate::tracker::MockTracker;
 use crate::tracker::TrackerError;
 
 const GUILD: u64 = 1000;
@@ -23,9 +23,9 @@ fn now() -> DateTime<Utc> {
 
 fn settings(reader_login: Option<&str>) -> BotSettings {
     BotSettings {
-        guild_id: GUILD,
-        admin_role: Some(ADMIN_ROLE),
-        reader_login: reader_login.map(str::to_owned),
+        guild_id: GuildId::new(GUILD).unwrap(),
+        admin_role: Some(RoleId::new(ADMIN_ROLE).unwrap()),
+        reader_login: reader_login.map(|login| Login::new(login).unwrap()),
         default_project: "netops".into(),
         status_names: StatusNames::default(),
         timeout_seconds: 8,
@@ -35,8 +35,8 @@ fn settings(reader_login: Option<&str>) -> BotSettings {
 
 fn member(id: u64) -> Member {
     Member {
-        id,
-        guild_id: Some(GUILD),
+        id: DiscordUserId::new(id).unwrap(),
+        guild_id: Some(GuildId::new(GUILD).unwrap()),
         role_ids: Vec::new(),
     }
 }
@@ -49,7 +49,7 @@ fn ticket(id: u64) -> Ticket {
         status: Named::new(1, "New"),
         priority: Named::new(2, "Normal"),
         tracker: Named::new(1, "Bug"),
-        project: Named::new(1, "Network Operations"),
+        project: Named::new(domain::ProjectId::new(1).unwrap(), "Network Operations"),
         assigned_to: None,
         author: "Bob Builder".into(),
         created_on: now(),
@@ -63,8 +63,8 @@ fn ticket(id: u64) -> Ticket {
 }
 
 /// A tracker that must never act for anyone.
-fn tracker_refusing_to_act() -> MockTicketTracker {
-    let mut tracker = MockTicketTracker::new();
+fn tracker_refusing_to_act() -> MockTracker {
+    let mut tracker = MockTracker::new();
     tracker.expect_acting_as().never();
     tracker
 }
@@ -100,19 +100,19 @@ fn directory_of(links: &[(u64, &str)]) -> MockDirectory {
 }
 
 async fn bot_with(
-    tracker: MockTicketTracker,
+    tracker: MockTracker,
     directory: MockDirectory,
     reader: Option<&str>,
-) -> Bot<MockTicketTracker, MockInventory, MockDirectory> {
+) -> Bot<MockTracker, MockInventory, MockDirectory> {
     let bot = Bot::new(tracker, MockInventory::new(), directory, settings(reader));
     bot.refresh_identities().await.unwrap();
     bot
 }
 
 async fn bot(
-    tracker: MockTicketTracker,
+    tracker: MockTracker,
     reader: Option<&str>,
-) -> Bot<MockTicketTracker, MockInventory, MockDirectory> {
+) -> Bot<MockTracker, MockInventory, MockDirectory> {
     bot_with(tracker, directory_of(&[(ALICE, "alice")]), reader).await
 }
 
@@ -120,7 +120,7 @@ async fn bot(
 async fn another_server_is_refused_before_anything_is_asked() {
     let bot = bot(tracker_refusing_to_act(), None).await;
     let elsewhere = Member {
-        guild_id: Some(42),
+        guild_id: Some(GuildId::new(42).unwrap()),
         ..member(ALICE)
     };
     let reply = bot.tickets(&elsewhere, "", now()).await;
@@ -159,13 +159,13 @@ async fn an_unlinked_member_cannot_change_a_ticket_and_is_told_how_to_link() {
 
 #[tokio::test]
 async fn an_unlinked_member_reads_as_the_reader_login_when_configured() {
-    let mut tracker = MockTicketTracker::new();
+    let mut tracker = MockTracker::new();
     tracker
         .expect_acting_as()
-        .withf(|login| login == "reader")
+        .withf(|login| login.as_str() == "reader")
         .times(1)
         .returning(|_| {
-            let mut reader = MockTicketTracker::new();
+            let mut reader = MockTracker::new();
             reader
                 .expect_get()
                 .returning(|id| Box::pin(async move { Ok(ticket(id.get())) }));
@@ -190,13 +190,13 @@ async fn without_a_reader_login_unlinked_members_cannot_read() {
 
 #[tokio::test]
 async fn a_linked_member_acts_as_their_own_redmine_user() {
-    let mut tracker = MockTicketTracker::new();
+    let mut tracker = MockTracker::new();
     tracker
         .expect_acting_as()
-        .withf(|login| login == "alice")
+        .withf(|login| login.as_str() == "alice")
         .times(1)
         .returning(|_| {
-            let mut alice = MockTicketTracker::new();
+            let mut alice = MockTracker::new();
             alice
                 .expect_create()
                 .withf(|project, subject, _| project == "netops" && subject == "AP down")
@@ -242,13 +242,13 @@ async fn an_admin_links_a_member_and_the_link_takes_effect_at_once() {
             let login = login.clone();
             Box::pin(async move { Ok(login) })
         });
-    let mut tracker = MockTicketTracker::new();
+    let mut tracker = MockTracker::new();
     tracker
         .expect_acting_as()
-        .withf(|login| login == "carol")
+        .withf(|login| login.as_str() == "carol")
         .times(1)
         .returning(|_| {
-            let mut carol = MockTicketTracker::new();
+            let mut carol = MockTracker::new();
             carol
                 .expect_list_mine()
                 .returning(|| Box::pin(async { Ok(vec![]) }));
@@ -259,7 +259,7 @@ async fn an_admin_links_a_member_and_the_link_takes_effect_at_once() {
         });
     let bot = bot_with(tracker, directory, None).await;
     let admin = Member {
-        role_ids: vec![ADMIN_ROLE],
+        role_ids: vec![RoleId::new(ADMIN_ROLE).unwrap()],
         ..member(ALICE)
     };
     let linked = bot
@@ -358,7 +358,7 @@ async fn person_choices_come_from_the_snapshot_without_asking_the_tracker() {
                 people: (0..40)
                     .map(|n| {
                         domain::Principal::User(domain::User {
-                            id: n,
+                            id: domain::UserId::new(n + 1).unwrap(),
                             login: Some(format!("user{n:02}")),
                             name: format!("Person {n:02}"),
                         })
@@ -368,7 +368,7 @@ async fn person_choices_come_from_the_snapshot_without_asking_the_tracker() {
         })
     });
     // The tracker mock panics on any call: autocomplete must not reach it.
-    let bot = bot_with(MockTicketTracker::new(), directory, None).await;
+    let bot = bot_with(MockTracker::new(), directory, None).await;
     let choices = bot.complete_person("person");
     assert_eq!(choices.len(), MAX_CHOICES);
     assert_eq!(choices[0], ("Person 00".to_owned(), "Person 00".to_owned()));
@@ -396,7 +396,7 @@ async fn relinking_a_login_says_whom_it_replaced_and_a_linked_member_is_refused(
     });
     let bot = bot_with(tracker_refusing_to_act(), directory, None).await;
     let admin = Member {
-        role_ids: vec![ADMIN_ROLE],
+        role_ids: vec![RoleId::new(ADMIN_ROLE).unwrap()],
         ..member(ALICE)
     };
     let newcomer = DiscordUserId::new(42).unwrap();
@@ -420,9 +420,9 @@ async fn relinking_a_login_says_whom_it_replaced_and_a_linked_member_is_refused(
 
 #[tokio::test]
 async fn a_timeout_reads_as_redmine_did_not_answer_in_8_s() {
-    let mut tracker = MockTicketTracker::new();
+    let mut tracker = MockTracker::new();
     tracker.expect_acting_as().returning(|_| {
-        let mut alice = MockTicketTracker::new();
+        let mut alice = MockTracker::new();
         alice.expect_list_mine().returning(|| {
             Box::pin(async {
                 Err(TrackerError::Timeout {
@@ -515,10 +515,10 @@ async fn logged<F: std::future::Future<Output = Reply>>(work: F) -> (Reply, Stri
 /// A bot whose member alice's listing fails with `error`.
 async fn bot_failing_with(
     error: fn() -> TrackerError,
-) -> Bot<MockTicketTracker, MockInventory, MockDirectory> {
-    let mut tracker = MockTicketTracker::new();
+) -> Bot<MockTracker, MockInventory, MockDirectory> {
+    let mut tracker = MockTracker::new();
     tracker.expect_acting_as().returning(move |_| {
-        let mut alice = MockTicketTracker::new();
+        let mut alice = MockTracker::new();
         alice
             .expect_list_mine()
             .returning(move || Box::pin(async move { Err(error()) }));
@@ -596,14 +596,14 @@ async fn a_missing_status_tells_the_member_nothing_of_settings() {
 async fn one_command_has_one_deadline_however_many_requests_it_makes() {
     // Each request takes 5 s, under the 8 s timeout; the assignment makes several.
     let slow = || tokio::time::sleep(std::time::Duration::from_secs(5));
-    let mut tracker = MockTicketTracker::new();
+    let mut tracker = MockTracker::new();
     tracker.expect_acting_as().returning(move |_| {
-        let mut alice = MockTicketTracker::new();
+        let mut alice = MockTracker::new();
         alice.expect_find_person().returning(move |_| {
             Box::pin(async move {
                 slow().await;
                 Ok(Some(domain::Principal::User(domain::User {
-                    id: 5,
+                    id: domain::UserId::new(5).unwrap(),
                     login: Some("bob".into()),
                     name: "Bob".into(),
                 })))

@@ -3,7 +3,7 @@
 use domain::bot::access::Need;
 use domain::bot::replies;
 use domain::sync::ThreadAsk;
-use domain::{ChannelId, GuildId, Member, Reply, TicketId};
+use domain::{ChannelId, Member, Reply, TicketId};
 use tracing::warn;
 
 use super::{tracker_error, Bot};
@@ -11,9 +11,9 @@ use crate::chat::Chat;
 use crate::directory::Directory;
 use crate::inventory::Inventory;
 use crate::threader::open_thread;
-use crate::tracker::{SyncFields, TicketTracker};
+use crate::tracker::{ActAs, SyncFields, SyncStore, Tickets};
 
-impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
+impl<T: Tickets + SyncStore + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
     /// `/thread ID` in `channel`: the ticket's thread, opened once. The member must be able
     /// to see the ticket; a ticket that already has a thread is answered with it; a new thread
     /// is started from a starter message in the channel (found again if an earlier attempt
@@ -49,10 +49,7 @@ impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
                 }
             }
         }
-        let Ok(guild) = GuildId::new(self.settings.guild_id) else {
-            return replies::no_server();
-        };
-        let link = match open_thread(chat, guild, channel, &ticket, None).await {
+        let link = match open_thread(chat, self.settings.guild_id, channel, &ticket, None).await {
             Ok(link) => link,
             Err(error) => {
                 warn!(ticket = %id, %error, "could not open a thread");

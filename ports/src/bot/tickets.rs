@@ -10,9 +10,9 @@ use super::{tracker_error, Bot, TicketAction};
 use crate::directory::Directory;
 use crate::inventory::Inventory;
 use crate::tickets::{run, Outcome};
-use crate::tracker::TicketTracker;
+use crate::tracker::{ActAs, Catalog, People, Tickets};
 
-impl<T: TicketTracker, I: Inventory, D: Directory> Bot<T, I, D> {
+impl<T: Tickets + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
     /// `/tickets [query]`: the CLI's grammar.
     pub async fn tickets(&self, member: &Member, words: &str, now: DateTime<Utc>) -> Reply {
         self.within("Redmine", async {

@@ -14,14 +14,23 @@ use domain::notify::{
     reminder, route, DigestRule, NotifyRules, Ping,
 };
 use domain::sync::ThreadAsk;
-use domain::{ChannelId, ChatMessage, DiscordUserId, Mentions, Ticket, TicketId, UserId};
+use domain::{ChannelId, ChatMessage, DiscordUserId, Mentions, StatusId, Ticket, TicketId, UserId};
 use tracing::{info, warn};
 
 use crate::chat::{Chat, ChatError};
-use crate::tracker::{TicketTracker, TrackerError};
+use crate::tracker::{TicketFeed, Tickets, TrackerError};
 
 /// How many of the newest tickets a pass considers (one listing page).
 const NEWEST: usize = 100;
+
+/// The statuses whose tickets go stale, as status ids (a zero, which no tracker hands out,
+/// names no status).
+fn stale_statuses(rules: &NotifyRules) -> impl Iterator<Item = StatusId> + '_ {
+    rules
+        .stale
+        .keys()
+        .filter_map(|status| StatusId::new(*status).ok())
+}
 
 /// What one notification pass did (or, in a dry run, would do).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -116,7 +125,7 @@ pub struct Notifier<'a, T, C> {
     dry_run: bool,
 }
 
-impl<'a, T: TicketTracker, C: Chat> Notifier<'a, T, C> {
+impl<'a, T: TicketFeed + Tickets, C: Chat> Notifier<'a, T, C> {
     /// Notifications with these rules; a dry run sends nothing.
     pub fn new(tracker: &'a T, chat: &'a C, rules: &'a NotifyRules, dry_run: bool) -> Self {
         Self {
@@ -217,8 +226,8 @@ impl<'a, T: TicketTracker, C: Chat> Notifier<'a, T, C> {
         if let Some(rule) = &self.rules.digest {
             return self.digest(rule, now, members, recent, report).await;
         }
-        for status in self.rules.stale.keys() {
-            let tickets = self.tracker.in_status(*status).await?;
+        for status in stale_statuses(self.rules) {
+            let tickets = self.tracker.in_status(status).await?;
             for ticket in tickets
                 .iter()
                 .filter(|ticket| is_stale(ticket, self.rules, now))
@@ -248,7 +257,7 @@ impl<'a, T: TicketTracker, C: Chat> Notifier<'a, T, C> {
     }
 }
 
-impl<T: TicketTracker, C: Chat> Notifier<'_, T, C> {
+impl<T: TicketFeed + Tickets, C: Chat> Notifier<'_, T, C> {
     /// The daily digest instead of single reminders: once the day's digest time has come,
     /// one message per channel listing its stale tickets (unless already sent that day).
     async fn digest(
@@ -263,10 +272,10 @@ impl<T: TicketTracker, C: Chat> Notifier<'_, T, C> {
             return Ok(());
         };
         let mut stale: Vec<Ticket> = Vec::new();
-        for status in self.rules.stale.keys() {
+        for status in stale_statuses(self.rules) {
             stale.extend(
                 self.tracker
-                    .in_status(*status)
+                    .in_status(status)
                     .await?
                     .into_iter()
                     .filter(|ticket| is_stale(ticket, self.rules, now)),

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::notify::{DigestRule, NotifyRules};
-use domain::{ChannelId, Named, Ticket, TicketId, TicketLinks};
+use domain::{ChannelId, Named, ProjectId, Ticket, TicketId, TicketLinks};
 
 use super::{Notifier, NotifyReport};
 use crate::chat::{ChatError, MockChat};
-use crate::tracker::{MockTicketTracker, TrackerError};
+use crate::tracker::{MockTracker, TrackerError};
 
 const INTAKE: u64 = 300;
 
@@ -31,7 +31,7 @@ fn ticket(n: u64, age: TimeDelta) -> Ticket {
         status: Named::new(1, "New"),
         priority: Named::new(2, "Normal"),
         tracker: Named::new(1, "Bug"),
-        project: Named::new(1, "Network Operations"),
+        project: Named::new(ProjectId::new(1).unwrap(), "Network Operations"),
         category: None,
         assigned_to: None,
         author: "Bob Builder".into(),
@@ -56,8 +56,8 @@ fn rules() -> NotifyRules {
 }
 
 /// A tracker whose newest tickets are `newest` and whose status 1 holds `stale`.
-fn tracker(newest: Vec<Ticket>, stale: Vec<Ticket>) -> MockTicketTracker {
-    let mut tracker = MockTicketTracker::new();
+fn tracker(newest: Vec<Ticket>, stale: Vec<Ticket>) -> MockTracker {
+    let mut tracker = MockTracker::new();
     tracker.expect_newest().returning(move |_| {
         let newest = newest.clone();
         Box::pin(async move { Ok(newest) })
@@ -85,7 +85,7 @@ fn chat() -> MockChat {
 }
 
 async fn notify(
-    tracker: &MockTicketTracker,
+    tracker: &MockTracker,
     chat: &MockChat,
     rules: &NotifyRules,
     dry_run: bool,
@@ -177,7 +177,7 @@ async fn a_notice_that_cannot_be_sent_fails_only_its_ticket() {
 
 #[tokio::test]
 async fn an_error_that_stops_the_notifications_says_its_cause_once() {
-    let mut tracker = MockTicketTracker::new();
+    let mut tracker = MockTracker::new();
     tracker.expect_newest().returning(|_| {
         Box::pin(async {
             Err(TrackerError::Unexpected {

@@ -12,7 +12,7 @@ use tracing::info;
 
 use super::{PassReport, TicketSyncError};
 use crate::chat::{Chat, ChatError};
-use crate::tracker::{SyncFields, TicketTracker, TrackerError};
+use crate::tracker::{ActAs, SyncFields, SyncStore, Tickets, TrackerError};
 
 /// Who carries out the threader's decisions.
 pub(super) enum Executor<'a, T, C> {
@@ -45,7 +45,7 @@ pub(super) enum Carried {
     Written(BTreeSet<MessageId>),
 }
 
-impl<T: TicketTracker, C: Chat> Executor<'_, T, C> {
+impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
     /// Opens the ticket's thread in `channel` (or finds the one a crashed pass opened) and
     /// records its link in the thread field with a fresh state. `deleted` is the ticket's
     /// thread known to be gone.
@@ -125,12 +125,7 @@ impl<T: TicketTracker, C: Chat> Executor<'_, T, C> {
         }
         for note in &plan.to_ticket {
             match &note.as_login {
-                Some(login) => {
-                    tracker
-                        .acting_as(login.as_str())
-                        .add_note(id, &note.text)
-                        .await?
-                }
+                Some(login) => tracker.acting_as(login).add_note(id, &note.text).await?,
                 None => tracker.add_note(id, &note.text).await?,
             }
             report.to_redmine += 1;

@@ -20,8 +20,8 @@ use domain::sync::{
     SyncState, ThreadAsk, ThreadLink,
 };
 use domain::{
-    ChannelId, DiscordUserId, GuildId, Login, Status, ThreadInfo, Ticket, TicketId, TicketLinks,
-    UserId,
+    ChannelId, DiscordUserId, GuildId, Login, ProjectId, Status, ThreadInfo, Ticket, TicketId,
+    TicketLinks, UserId,
 };
 use thiserror::Error;
 use tracing::{info, info_span, warn, Instrument as _};
@@ -34,7 +34,7 @@ pub use tokio_util::sync::CancellationToken;
 
 use crate::chat::{Chat, ChatError};
 use crate::directory::{Directory, DirectoryError};
-use crate::tracker::{ThreadedScope, TicketTracker, TrackerError};
+use crate::tracker::{ActAs, Catalog, People, SyncStore, ThreadedScope, Tickets, TrackerError};
 use execute::{Carried, Executor, Opened};
 
 /// How many rounds one ticket may take in a pass when people keep writing while it syncs.
@@ -48,7 +48,7 @@ pub struct ThreaderSettings {
     /// Where new threads are opened when no project route says otherwise.
     pub channel: ChannelId,
     /// Project id → channel for new threads.
-    pub routes: BTreeMap<u64, ChannelId>,
+    pub routes: BTreeMap<ProjectId, ChannelId>,
     /// Decide and report, write nothing.
     pub dry_run: bool,
     /// Only this ticket.
@@ -59,7 +59,7 @@ pub struct ThreaderSettings {
 
 /// Who is who, for writing members' messages as their own tracker users.
 #[derive(Debug, Clone, Default)]
-pub struct People {
+pub struct WhoIsWho {
     /// Discord member → tracker login.
     pub members: BTreeMap<DiscordUserId, Login>,
     /// Tracker user or team id → display name (for assignee changes).
@@ -68,7 +68,7 @@ pub struct People {
     pub users: BTreeMap<UserId, DiscordUserId>,
 }
 
-impl People {
+impl WhoIsWho {
     /// Who is who, from the directory. Refuses a key that cannot act as others: the tracker
     /// would silently write every member's message as the key's owner. A member linked to
     /// two logins (`domain::member_links`) is written for by the threader's own user (with
@@ -96,7 +96,7 @@ impl People {
         let names = roster
             .people
             .iter()
-            .filter_map(|person| Some((UserId::new(person.id()).ok()?, person.name().to_owned())))
+            .map(|person| (person.id(), person.name().to_owned()))
             .collect();
         let users = roster
             .people
@@ -108,7 +108,7 @@ impl People {
                         .iter()
                         .find(|(_, linked)| domain::member_links::same_login(linked, &login))?
                         .0;
-                    Some((UserId::new(user.id).ok()?, *member))
+                    Some((user.id, *member))
                 }
                 domain::Principal::Team(_) => None,
             })
@@ -161,7 +161,7 @@ pub struct Threader<T, C> {
 struct Pass<'p, T, C> {
     bot_user: Option<UserId>,
     statuses: Vec<Status>,
-    people: People,
+    people: WhoIsWho,
     links: TicketLinks,
     executor: Executor<'p, T, C>,
 }
@@ -206,7 +206,7 @@ impl Round {
     }
 }
 
-impl<T: TicketTracker, C: Chat> Threader<T, C> {
+impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> {
     /// A threader over these ports.
     pub fn new(tracker: T, chat: C, settings: ThreaderSettings) -> Self {
         Self {
@@ -221,7 +221,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
     /// # Errors
     /// [`PassError`] when the listing or the active threads cannot be read; failures of
     /// single tickets are in the report instead.
-    pub async fn pass(&self, mut people: People) -> Result<PassReport, PassError> {
+    pub async fn pass(&self, mut people: WhoIsWho) -> Result<PassReport, PassError> {
         let me = self.tracker.current_user().await?;
         let statuses = self.tracker.statuses().await?;
         let tickets = self.tracker.threaded(ThreadedScope::All).await?;
@@ -241,12 +241,10 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
             .collect();
         for ticket in &tickets {
             if let Some(assignee) = &ticket.assigned_to {
-                if let Ok(id) = UserId::new(assignee.id()) {
-                    people
-                        .names
-                        .entry(id)
-                        .or_insert_with(|| assignee.name().to_owned());
-                }
+                people
+                    .names
+                    .entry(assignee.id())
+                    .or_insert_with(|| assignee.name().to_owned());
             }
         }
         let executor = if self.settings.dry_run {
@@ -259,7 +257,7 @@ impl<T: TicketTracker, C: Chat> Threader<T, C> {
             }
         };
         let pass = Pass {
-            bot_user: UserId::new(me.id).ok(),
+            bot_user: Some(me.id),
             statuses,
             people,
             links: self.tracker.ticket_links(),

@@ -12,12 +12,12 @@ use chrono::{DateTime, Utc};
 use domain::sync::ThreadLink;
 use domain::{
     ChannelId, ChatMessage, DiscordUserId, GuildId, Journal, JournalId, Login, MessageId, Named,
-    Status, ThreadInfo, Ticket, TicketId, TicketLinks, User, UserId,
+    ProjectId, Status, StatusId, ThreadInfo, Ticket, TicketId, TicketLinks, User, UserId,
 };
 
-use super::{CancellationToken, PassReport, People, Threader, ThreaderSettings};
+use super::{CancellationToken, PassReport, Threader, ThreaderSettings, WhoIsWho};
 use crate::chat::MockChat;
-use crate::tracker::{MockTicketTracker, ThreadedScope, TrackerError};
+use crate::tracker::{MockTracker, ThreadedScope, TrackerError};
 
 const GUILD: u64 = 111;
 const CHANNEL: u64 = 222;
@@ -47,7 +47,7 @@ fn ticket(n: u64, thread_field: &str, state: Option<&str>, journals: Vec<Journal
         status: Named::new(1, "New"),
         priority: Named::new(2, "Normal"),
         tracker: Named::new(1, "Bug"),
-        project: Named::new(1, "Network Operations"),
+        project: Named::new(ProjectId::new(1).unwrap(), "Network Operations"),
         category: None,
         assigned_to: None,
         author: "Bob Builder".into(),
@@ -106,24 +106,24 @@ fn settings(dry_run: bool) -> ThreaderSettings {
 }
 
 /// Alice's member is linked to the login `alice`.
-fn people() -> People {
-    People {
+fn people() -> WhoIsWho {
+    WhoIsWho {
         members: BTreeMap::from([(
             DiscordUserId::new(ALICE_MEMBER).unwrap(),
             Login::new("alice").unwrap(),
         )]),
-        ..People::default()
+        ..WhoIsWho::default()
     }
 }
 
 /// A tracker listing `tickets` (every one changed by others), reading each back by id, and
 /// answering the questions every pass asks. Writes are left to each test to expect.
-fn tracker(tickets: &[Ticket]) -> MockTicketTracker {
-    let mut tracker = MockTicketTracker::new();
+fn tracker(tickets: &[Ticket]) -> MockTracker {
+    let mut tracker = MockTracker::new();
     tracker.expect_current_user().returning(|| {
         Box::pin(async {
             Ok(User {
-                id: BOT_USER,
+                id: UserId::new(BOT_USER).unwrap(),
                 login: Some("netbot".into()),
                 name: "netbot".into(),
             })
@@ -132,7 +132,7 @@ fn tracker(tickets: &[Ticket]) -> MockTicketTracker {
     tracker.expect_statuses().returning(|| {
         Box::pin(async {
             Ok(vec![Status {
-                id: 1,
+                id: StatusId::new(1).unwrap(),
                 name: "New".into(),
                 is_closed: false,
             }])
@@ -164,7 +164,7 @@ fn tracker(tickets: &[Ticket]) -> MockTicketTracker {
 }
 
 /// Records every state the tracker is asked to write.
-fn record_states(tracker: &mut MockTicketTracker) -> Arc<Mutex<Vec<(u64, String)>>> {
+fn record_states(tracker: &mut MockTracker) -> Arc<Mutex<Vec<(u64, String)>>> {
     let states = Arc::new(Mutex::new(Vec::new()));
     let written = Arc::clone(&states);
     tracker
@@ -189,7 +189,7 @@ fn chat(active: Vec<ThreadInfo>) -> MockChat {
     chat
 }
 
-async fn pass(tracker: MockTicketTracker, chat: MockChat, dry_run: bool) -> PassReport {
+async fn pass(tracker: MockTracker, chat: MockChat, dry_run: bool) -> PassReport {
     Threader::new(tracker, chat, settings(dry_run))
         .pass(people())
         .await
@@ -251,10 +251,10 @@ async fn a_members_message_becomes_a_note_written_as_the_member() {
     tracker.expect_add_note().never();
     tracker
         .expect_acting_as()
-        .withf(|login| login == "alice")
+        .withf(|login| login.as_str() == "alice")
         .times(1)
         .returning(|_| {
-            let mut alice = MockTicketTracker::new();
+            let mut alice = MockTracker::new();
             alice
                 .expect_add_note()
                 .withf(|id, text| id.get() == 42 && text.starts_with("On my way."))
@@ -289,7 +289,7 @@ async fn mirror_one_note(after_posting: Vec<ChatMessage>, later: Vec<ChatMessage
     let mut tracker = tracker(&tickets);
     let states = record_states(&mut tracker);
     tracker.expect_acting_as().returning(|_| {
-        let mut alice = MockTicketTracker::new();
+        let mut alice = MockTracker::new();
         alice
             .expect_add_note()
             .returning(|_, _| Box::pin(async { Ok(()) }));
@@ -420,7 +420,7 @@ async fn a_member_linked_to_two_logins_is_written_for_by_the_threader_and_one_lo
         Box::pin(async move { Ok(roster) })
     });
 
-    let people = People::from_directory(&directory).await.unwrap();
+    let people = WhoIsWho::from_directory(&directory).await.unwrap();
 
     assert_eq!(
         people.members,

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use discord::{BotToken, DiscordChat, RateLimitPolicy};
-use domain::{ChannelId, DiscordUserId, GuildId, Mentions, MessageId, RoleId};
+use domain::{ChannelId, DiscordUserId, GuildId, Mentions, MessageId, RoleId, ThreadInfo};
 use ports::chat::{Chat, ChatError};
 use serde_json::{json, Value};
 use testkit::discord::FakeDiscord;
@@ -19,6 +19,18 @@ const MEMBER: u64 = 1_200_000_000_000_000_007;
 
 fn channel(id: u64) -> ChannelId {
     ChannelId::new(id).unwrap()
+}
+
+/// Opens a thread the way the threader and `/thread` do: a starter message in the channel,
+/// then a thread started from it.
+async fn open(chat: &DiscordChat, name: &str) -> ThreadInfo {
+    let sent = chat
+        .post(channel(CHANNEL), name, &Mentions::none())
+        .await
+        .unwrap();
+    chat.start_thread(channel(CHANNEL), sent[0], name)
+        .await
+        .unwrap()
 }
 
 fn chat_at(uri: &str) -> DiscordChat {
@@ -125,18 +137,20 @@ async fn nothing_is_sent_for_a_blank_text() {
 }
 
 #[tokio::test]
-async fn a_thread_is_opened_public_with_its_name_cut_to_100_characters() {
+async fn a_thread_started_from_a_message_has_its_name_cut_to_100_characters() {
     let (fake, chat) = fake().await;
     let name = format!("#42 {}", "é".repeat(150));
+    let sent = chat
+        .post(channel(CHANNEL), "**#42**", &Mentions::none())
+        .await
+        .unwrap();
 
-    let thread = chat.open_thread(channel(CHANNEL), &name).await.unwrap();
+    let thread = chat
+        .start_thread(channel(CHANNEL), sent[0], &name)
+        .await
+        .unwrap();
 
-    let request = &fake.requests()[0];
-    assert_eq!(
-        request.line(),
-        format!("POST /api/v10/channels/{CHANNEL}/threads")
-    );
-    assert_eq!(request.body["type"], json!(11), "a public thread");
+    let request = &fake.requests()[1];
     let sent_name = request.body["name"].as_str().unwrap();
     assert_eq!(sent_name.chars().count(), 100);
     assert!(name.starts_with(sent_name));
@@ -144,10 +158,6 @@ async fn a_thread_is_opened_public_with_its_name_cut_to_100_characters() {
     assert_eq!(thread.name, sent_name);
     assert!(!thread.archived && !thread.locked);
     assert_eq!(fake.threads()[0].id, thread.id.get());
-    // Discord's "netbot started a thread" notice in the channel is not a message anyone wrote.
-    assert_eq!(fake.messages(CHANNEL)[0].kind, 18);
-    let read = chat.messages_after(channel(CHANNEL), None).await.unwrap();
-    assert!(read.is_empty(), "{read:?}");
 }
 
 #[tokio::test]
@@ -382,7 +392,7 @@ async fn the_retry_after_header_is_read_when_the_body_has_none() {
 #[tokio::test]
 async fn a_deleted_thread_reads_as_none_and_is_not_found_for_everything_else() {
     let (fake, chat) = fake().await;
-    let thread = chat.open_thread(channel(CHANNEL), "#42").await.unwrap();
+    let thread = open(&chat, "#42").await;
     fake.delete_thread(thread.id.get());
 
     assert_eq!(chat.thread(thread.id).await.unwrap(), None);
@@ -416,7 +426,7 @@ async fn a_missing_permission_is_forbidden_with_discords_reason() {
         .await;
 
     let error = chat_at(&server.uri())
-        .open_thread(channel(CHANNEL), "#42")
+        .start_thread(channel(CHANNEL), MessageId::new(7).unwrap(), "#42")
         .await
         .unwrap_err();
 
@@ -424,7 +434,7 @@ async fn a_missing_permission_is_forbidden_with_discords_reason() {
     assert_eq!(
         error.to_string(),
         format!(
-            "not allowed to open a thread in channel {CHANNEL}: Missing Permissions (code 50013)"
+            "not allowed to start a thread from message 7 in channel {CHANNEL}: Missing Permissions (code 50013)"
         )
     );
 }
@@ -487,13 +497,13 @@ async fn a_server_that_does_not_answer_in_time_is_unreachable() {
 #[tokio::test]
 async fn active_threads_are_listed_with_their_newest_message() {
     let (fake, chat) = fake().await;
-    let opened = chat.open_thread(channel(CHANNEL), "#42").await.unwrap();
+    let opened = open(&chat, "#42").await;
     let sent = chat
         .post(opened.id, "first note", &Mentions::none())
         .await
         .unwrap();
-    let quiet = chat.open_thread(channel(CHANNEL), "#43").await.unwrap();
-    let archived = chat.open_thread(channel(CHANNEL), "#44").await.unwrap();
+    let quiet = open(&chat, "#43").await;
+    let archived = open(&chat, "#44").await;
     fake.archive(archived.id.get());
 
     let active = chat
@@ -517,7 +527,7 @@ async fn active_threads_are_listed_with_their_newest_message() {
 #[tokio::test]
 async fn a_thread_is_archived_and_unarchived() {
     let (fake, chat) = fake().await;
-    let thread = chat.open_thread(channel(CHANNEL), "#42").await.unwrap();
+    let thread = open(&chat, "#42").await;
 
     chat.set_archived(thread.id, true).await.unwrap();
     assert!(chat.thread(thread.id).await.unwrap().unwrap().archived);
@@ -545,7 +555,7 @@ async fn a_thread_is_archived_and_unarchived() {
 #[tokio::test]
 async fn posting_in_an_archived_thread_unarchives_it_but_a_locked_one_refuses() {
     let (fake, chat) = fake().await;
-    let thread = chat.open_thread(channel(CHANNEL), "#42").await.unwrap();
+    let thread = open(&chat, "#42").await;
     fake.archive(thread.id.get());
 
     chat.post(thread.id, "a new note", &Mentions::none())
@@ -624,7 +634,7 @@ async fn a_thread_reads_members_files_and_the_bots_own_posts() {
 #[tokio::test]
 async fn injected_failures_count_writes_on_every_path() {
     let (fake, chat) = fake().await;
-    let thread = chat.open_thread(channel(CHANNEL), "#42").await.unwrap();
+    let thread = open(&chat, "#42").await;
     fake.fail_nth_write(2, 503);
 
     chat.set_archived(thread.id, true).await.unwrap();

@@ -1,7 +1,7 @@
 //! Changing tickets: the exact bodies sent.
 
 use domain::{AssigneeChange, Status, TicketId, TicketUpdate};
-use ports::TicketTracker;
+use ports::Tickets;
 use testkit::requests::received;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -20,7 +20,7 @@ async fn server_accepting_updates() -> MockServer {
 
 fn resolved() -> Status {
     Status {
-        id: 3,
+        id: domain::StatusId::new(3).unwrap(),
         name: "Resolved".into(),
         is_closed: false,
     }
@@ -32,7 +32,7 @@ async fn unassigning_sends_an_empty_assignee_because_redmine_ignores_null() {
     let update = TicketUpdate {
         assignee: AssigneeChange::Clear,
         status: Some(Status {
-            id: 1,
+            id: domain::StatusId::new(1).unwrap(),
             name: "New".into(),
             is_closed: false,
         }),
@@ -54,7 +54,7 @@ async fn unassigning_sends_an_empty_assignee_because_redmine_ignores_null() {
 async fn assigning_sends_the_assignees_id_and_leaves_the_status_alone() {
     let server = server_accepting_updates().await;
     let update = TicketUpdate {
-        assignee: AssigneeChange::Set(7),
+        assignee: AssigneeChange::Set(domain::UserId::new(7).unwrap()),
         status: None,
     };
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use domain::{Principal, TicketQuery};
 use ports::tickets::{run, Outcome};
-use ports::{StatusNames, TicketTracker, TrackerError};
+use ports::{People, StatusNames, Tickets, TrackerError};
 use redmine::{ApiKey, Redmine, RedmineConfig};
 use testkit::real_redmine::{seeded, Seed, BUSY_TICKETS};
 
@@ -106,7 +106,7 @@ async fn real_a_member_resolves_a_team_and_a_colleague_without_admin_listings() 
     let colleague = busy.find_person(&seed.crew_name).await.unwrap();
 
     assert!(
-        matches!(team, Some(Principal::Team(ref t)) if t.id == seed.team_id),
+        matches!(team, Some(Principal::Team(ref t)) if t.id.get() == seed.team_id),
         "{team:?}"
     );
     assert!(
@@ -145,7 +145,7 @@ async fn real_assign_unassign_progress_resolve_and_notes_round_trip() {
             .unwrap(),
     );
     assert_eq!(
-        to_team.assigned_to.as_ref().map(Principal::id),
+        to_team.assigned_to.as_ref().map(|team| team.id().get()),
         Some(seed.team_id)
     );
 
@@ -243,5 +243,5 @@ async fn real_a_members_own_key_works_without_admin_rights() {
 
     assert_eq!(own.list_mine().await.unwrap().len() as u64, BUSY_TICKETS);
     let team = own.find_person(&seed.team_name).await.unwrap();
-    assert_eq!(team.map(|t| t.id()), Some(seed.team_id));
+    assert_eq!(team.map(|t| t.id().get()), Some(seed.team_id));
 }

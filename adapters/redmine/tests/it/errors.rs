@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use domain::{AssigneeChange, TicketId, TicketUpdate};
-use ports::{TicketTracker, TrackerError};
+use ports::{Tickets, TrackerError};
 use redmine::{ApiKey, Redmine, RedmineConfig};
 use testkit::redmine::error;
 use wiremock::matchers::{method, path};
@@ -78,7 +78,7 @@ async fn a_refused_change_carries_redmines_own_reasons() {
         .mount(&server)
         .await;
     let update = TicketUpdate {
-        assignee: AssigneeChange::Set(99),
+        assignee: AssigneeChange::Set(domain::UserId::new(99).unwrap()),
         status: None,
     };
     let error = redmine(&server).update(id(42), &update).await.unwrap_err();

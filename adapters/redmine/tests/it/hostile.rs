@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use domain::{TicketId, TicketQuery};
-use ports::{StatusNames, TicketTracker, TrackerError};
+use ports::{People, StatusNames, Tickets, TrackerError};
 use redmine::{ApiKey, ConfigError, Redmine, RedmineConfig};
 use serde_json::json;
 use testkit::redmine::{issues_page, ok};
@@ -70,7 +70,7 @@ async fn a_307_on_an_update_sends_neither_key_nor_body_to_another_port() {
         .mount(&server)
         .await;
     let update = domain::TicketUpdate {
-        assignee: domain::AssigneeChange::Set(5),
+        assignee: domain::AssigneeChange::Set(domain::UserId::new(5).unwrap()),
         status: None,
     };
 

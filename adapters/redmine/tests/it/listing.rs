@@ -1,7 +1,7 @@
 //! Listings: mine, by assignee, search; every list complete, paged by 100.
 
 use domain::{Principal, Team};
-use ports::TicketTracker;
+use ports::Tickets;
 use testkit::redmine::{issues_page, ok};
 use testkit::requests::received;
 use wiremock::matchers::{header, method, path, query_param};
@@ -61,7 +61,7 @@ async fn a_teams_tickets_are_listed_by_the_teams_id() {
         .mount(&server)
         .await;
     let team = Principal::Team(Team {
-        id: 77,
+        id: domain::UserId::new(77).unwrap(),
         name: "Field Team".into(),
     });
 

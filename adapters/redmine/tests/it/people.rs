@@ -1,7 +1,7 @@
 //! Resolving people and teams by name, as a member (no admin listings) and as an admin.
 
 use domain::Principal;
-use ports::TicketTracker;
+use ports::{Catalog, People};
 use testkit::fixture;
 use testkit::redmine::ok;
 use testkit::requests::received;

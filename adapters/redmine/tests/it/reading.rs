@@ -1,7 +1,7 @@
 //! Reading one ticket: fields, description and notes.
 
 use domain::TicketId;
-use ports::TicketTracker;
+use ports::Tickets;
 use testkit::redmine::{ok, NOTED_TICKET};
 use testkit::requests::received;
 use wiremock::matchers::{method, path, query_param};

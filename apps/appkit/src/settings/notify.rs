@@ -8,8 +8,8 @@ use anyhow::{bail, Context as _, Result};
 use chrono::TimeDelta;
 use domain::notify::{NotifyRules, Route};
 use domain::ticket::{Named, Status};
-use domain::ChannelId;
-use ports::TicketTracker;
+use domain::{ChannelId, ProjectId};
+use ports::{Catalog, People};
 
 use super::{route_key, NotifySection, ThreaderSection};
 
@@ -17,10 +17,10 @@ use super::{route_key, NotifySection, ThreaderSection};
 ///
 /// # Errors
 /// One line naming the key whose project the tracker does not have (or cannot tell).
-pub async fn project_routes<T: TicketTracker>(
+pub async fn project_routes<T: Catalog>(
     tracker: &T,
     threader: &ThreaderSection,
-) -> Result<BTreeMap<u64, ChannelId>> {
+) -> Result<BTreeMap<ProjectId, ChannelId>> {
     let mut routes = BTreeMap::new();
     for (identifier, channel) in &threader.projects {
         let project = tracker
@@ -37,7 +37,7 @@ pub async fn project_routes<T: TicketTracker>(
 ///
 /// # Errors
 /// One line naming the key whose name the tracker does not know, or what could not be read.
-pub async fn resolve_notify<T: TicketTracker>(
+pub async fn resolve_notify<T: Catalog + People>(
     tracker: &T,
     notify: &NotifySection,
 ) -> Result<NotifyRules> {
@@ -120,7 +120,7 @@ fn stale_by_status(
                 known.join(", ")
             )
         })?;
-        by_id.insert(status.id, *idle);
+        by_id.insert(status.id.get(), *idle);
     }
     Ok(by_id)
 }
@@ -153,11 +153,13 @@ fn category_known(key: &str, name: &str, project: &str, categories: &[Named]) ->
 
 #[cfg(test)]
 mod tests {
+    use domain::StatusId;
+
     use super::*;
 
     fn status(id: u64, name: &str) -> Status {
         Status {
-            id,
+            id: StatusId::new(id).unwrap(),
             name: name.to_owned(),
             is_closed: false,
         }

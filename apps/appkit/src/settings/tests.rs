@@ -32,7 +32,10 @@ fn a_full_file_parses_into_typed_values() {
     )
     .unwrap();
     assert_eq!(settings.admin_role, Some(RoleId::new(1234).unwrap()));
-    assert_eq!(settings.reader_login.as_deref(), Some("guest"));
+    assert_eq!(
+        settings.reader_login.as_ref().map(Login::as_str),
+        Some("guest")
+    );
     assert_eq!(settings.backend_timeout, Duration::from_secs(5));
     assert_eq!(settings.identity_refresh, Duration::from_secs(180));
     assert_eq!(
@@ -80,6 +83,11 @@ fn bad_keys_and_values_are_named() {
         "unknown field `closed`, expected one of `new`, `in_progress`, `resolved`"
     );
     assert_eq!(error("admin_role = 0"), "admin_role must be a role id");
+    assert!(
+        error("reader_login = \"two words\"").starts_with("reader_login must be a Redmine login"),
+        "{}",
+        error("reader_login = \"two words\"")
+    );
     assert_eq!(
         error("[channels]\nintake = 0"),
         "channels.intake must be a channel id"

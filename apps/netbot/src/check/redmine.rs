@@ -6,7 +6,7 @@ use appkit::settings::Settings;
 use appkit::words::{self, StatusSettings};
 use domain::check::{self, Check, FieldWanted};
 use ports::directory::Directory as _;
-use ports::{TicketTracker as _, TrackerError};
+use ports::{Catalog as _, People as _, TrackerError};
 use redmine::{Redmine, RedmineDirectory};
 
 use super::configured::Configured;

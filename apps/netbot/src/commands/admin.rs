@@ -12,7 +12,9 @@ pub async fn link(
     #[description = "the Discord member"] who: serenity::User,
     #[description = "their Redmine login"] login: String,
 ) -> Result<(), Error> {
-    let member = member(ctx);
+    let Some(member) = member(ctx) else {
+        return Ok(());
+    };
     let bot = &ctx.data().bot;
     answer(ctx, async {
         match DiscordUserId::new(who.id.get()) {

@@ -42,22 +42,33 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
     ]
 }
 
-/// Who invoked the command, from which server, with which roles.
-fn member(ctx: Context<'_>) -> Member {
+/// Who invoked the command, from which server, with which roles; `None` only if Discord
+/// sent a zero id, which it never hands out.
+fn member(ctx: Context<'_>) -> Option<Member> {
     let role_ids = match ctx {
         poise::Context::Application(app) => app
             .interaction
             .member
             .as_ref()
-            .map(|member| member.roles.iter().map(|role| role.get()).collect())
+            .map(|member| {
+                member
+                    .roles
+                    .iter()
+                    .filter_map(|role| domain::RoleId::new(role.get()).ok())
+                    .collect()
+            })
             .unwrap_or_default(),
         poise::Context::Prefix(_) => Vec::new(),
     };
-    Member {
-        id: ctx.author().id.get(),
-        guild_id: ctx.guild_id().map(serenity::GuildId::get),
+    let guild_id = match ctx.guild_id() {
+        Some(guild) => Some(domain::GuildId::new(guild.get()).ok()?),
+        None => None,
+    };
+    Some(Member {
+        id: domain::DiscordUserId::new(ctx.author().id.get()).ok()?,
+        guild_id,
         role_ids,
-    }
+    })
 }
 
 /// Runs `work` the way every command answers: defer, work, deliver.

@@ -19,7 +19,9 @@ pub async fn site(
     #[autocomplete = "autocomplete_site"]
     name: Option<String>,
 ) -> Result<(), Error> {
-    let member = member(ctx);
+    let Some(member) = member(ctx) else {
+        return Ok(());
+    };
     let name = name.unwrap_or_default();
     answer(ctx, ctx.data().bot.site(&member, &name)).await;
     Ok(())

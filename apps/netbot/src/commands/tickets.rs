@@ -52,7 +52,9 @@ pub async fn tickets(
         String,
     >,
 ) -> Result<(), Error> {
-    let member = member(ctx);
+    let Some(member) = member(ctx) else {
+        return Ok(());
+    };
     let words = query.unwrap_or_default();
     answer(ctx, ctx.data().bot.tickets(&member, &words, now())).await;
     Ok(())
@@ -68,7 +70,9 @@ pub async fn ticket(
     #[autocomplete = "autocomplete_person"]
     user: Option<String>,
 ) -> Result<(), Error> {
-    let member = member(ctx);
+    let Some(member) = member(ctx) else {
+        return Ok(());
+    };
     answer(
         ctx,
         ctx.data()
@@ -86,7 +90,9 @@ pub async fn new(
     #[description = "a one-line summary"] title: String,
     #[description = "more details"] description: Option<String>,
 ) -> Result<(), Error> {
-    let member = member(ctx);
+    let Some(member) = member(ctx) else {
+        return Ok(());
+    };
     let description = description.unwrap_or_default();
     answer(
         ctx,
@@ -104,7 +110,9 @@ pub async fn thread(
     ctx: Context<'_>,
     #[description = "the ticket number"] id: String,
 ) -> Result<(), Error> {
-    let member = member(ctx);
+    let Some(member) = member(ctx) else {
+        return Ok(());
+    };
     let Ok(channel) = domain::ChannelId::new(ctx.channel_id().get()) else {
         return Ok(());
     };
@@ -128,7 +136,9 @@ pub async fn query(
     #[autocomplete = "autocomplete_query"]
     name: String,
 ) -> Result<(), Error> {
-    let member = member(ctx);
+    let Some(member) = member(ctx) else {
+        return Ok(());
+    };
     answer(ctx, ctx.data().bot.query(&member, &name, now())).await;
     Ok(())
 }

@@ -38,8 +38,8 @@ fn discord_id(id: u64) -> DiscordUserId {
 
 fn member(id: u64) -> Member {
     Member {
-        id,
-        guild_id: Some(GUILD),
+        id: DiscordUserId::new(id).unwrap(),
+        guild_id: Some(domain::GuildId::new(GUILD).unwrap()),
         role_ids: Vec::new(),
     }
 }
@@ -84,8 +84,8 @@ async fn world() -> World {
         inventory,
         directory,
         BotSettings {
-            guild_id: GUILD,
-            admin_role: Some(ADMIN_ROLE),
+            guild_id: domain::GuildId::new(GUILD).unwrap(),
+            admin_role: Some(domain::RoleId::new(ADMIN_ROLE).unwrap()),
             reader_login: None,
             default_project: "netops".into(),
             status_names: StatusNames::default(),
@@ -276,7 +276,7 @@ async fn person_choices_come_from_the_refreshed_snapshot_without_a_request_per_k
 async fn an_admin_links_a_newcomer_who_can_then_act() {
     let world = world().await;
     let admin = Member {
-        role_ids: vec![ADMIN_ROLE],
+        role_ids: vec![domain::RoleId::new(ADMIN_ROLE).unwrap()],
         ..member(ALICE)
     };
     let before = world.bot.tickets(&member(NEWCOMER), "", now()).await;
@@ -309,7 +309,7 @@ async fn an_admin_links_a_newcomer_who_can_then_act() {
 async fn linking_an_unknown_login_names_it() {
     let world = world().await;
     let admin = Member {
-        role_ids: vec![ADMIN_ROLE],
+        role_ids: vec![domain::RoleId::new(ADMIN_ROLE).unwrap()],
         ..member(ALICE)
     };
     insta::assert_snapshot!(shown(&world.bot.link(&admin, discord_id(NEWCOMER), "zed").await), @r"

@@ -127,7 +127,7 @@ async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
         .unwrap(),
         directory,
         BotSettings {
-            guild_id: 1000,
+            guild_id: domain::GuildId::new(1000).unwrap(),
             admin_role: None,
             reader_login: None,
             default_project: "netops".into(),
@@ -147,8 +147,8 @@ async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
         token: INTERACTION_TOKEN.into(),
     };
     let alice = Member {
-        id: ALICE,
-        guild_id: Some(1000),
+        id: domain::DiscordUserId::new(ALICE).unwrap(),
+        guild_id: Some(domain::GuildId::new(1000).unwrap()),
         role_ids: Vec::new(),
     };
 

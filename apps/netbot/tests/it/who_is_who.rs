@@ -46,9 +46,9 @@ fn bot(redmine_url: String) -> Bot<Redmine, Netbox, RedmineDirectory> {
         inventory,
         directory,
         BotSettings {
-            guild_id: GUILD,
+            guild_id: domain::GuildId::new(GUILD).unwrap(),
             admin_role: None,
-            reader_login: Some("alice".into()),
+            reader_login: Some(domain::Login::new("alice").unwrap()),
             default_project: "netops".into(),
             status_names: StatusNames::default(),
             timeout_seconds: 2,
@@ -59,8 +59,8 @@ fn bot(redmine_url: String) -> Bot<Redmine, Netbox, RedmineDirectory> {
 
 fn alice() -> Member {
     Member {
-        id: ALICE,
-        guild_id: Some(GUILD),
+        id: domain::DiscordUserId::new(ALICE).unwrap(),
+        guild_id: Some(domain::GuildId::new(GUILD).unwrap()),
         role_ids: Vec::new(),
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use discord::{BotToken, DiscordChat};
 use domain::{ChannelId, GuildId, TicketId};
-use ports::threader::{PassReport, People, Threader, ThreaderSettings};
+use ports::threader::{PassReport, Threader, ThreaderSettings, WhoIsWho};
 use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
 use serde_json::{json, Value};
 use testkit::discord::FakeDiscord;
@@ -43,7 +43,7 @@ impl RealWorld {
 
     async fn pass(&self) -> PassReport {
         let tracker = self.tracker();
-        let people = People::from_directory(&RedmineDirectory::new(&tracker, "Discord ID"))
+        let people = WhoIsWho::from_directory(&RedmineDirectory::new(&tracker, "Discord ID"))
             .await
             .expect("who is who");
         let chat = DiscordChat::connect(&BotToken::new("test-token"), Some(&self.discord.uri()));
@@ -250,7 +250,7 @@ async fn real_redmine_tickets_are_announced_once_and_reminded_once_when_stale() 
     use chrono::{TimeDelta, Utc};
     use domain::notify::{NotifyRules, Ping, Route};
     use ports::notify::Notifier;
-    use ports::TicketTracker as _;
+    use ports::People as _;
 
     const INTAKE: u64 = 661_720_259_375_529_989;
     const ROUTED: u64 = 661_720_259_383_918_597;
@@ -279,11 +279,11 @@ async fn real_redmine_tickets_are_announced_once_and_reminded_once_when_stale() 
         .redmine
         .change(
             ticket,
-            json!({ "assigned_to_id": linked.id(), "status_id": 2 }),
+            json!({ "assigned_to_id": linked.id().get(), "status_id": 2 }),
         )
         .await
         .expect("assigning");
-    let people = People::from_directory(&RedmineDirectory::new(&tracker, "Discord ID"))
+    let people = WhoIsWho::from_directory(&RedmineDirectory::new(&tracker, "Discord ID"))
         .await
         .expect("who is who");
     let chat = DiscordChat::connect(&BotToken::new("test-token"), Some(&world.discord.uri()));
@@ -291,7 +291,7 @@ async fn real_redmine_tickets_are_announced_once_and_reminded_once_when_stale() 
         intake: ChannelId::new(INTAKE).expect("id"),
         window: TimeDelta::days(1),
         routes: vec![Route {
-            project: Some(seed.project),
+            project: Some(domain::ProjectId::new(seed.project).expect("id")),
             tracker: None,
             category: None,
             assignee: Some(linked.id()),

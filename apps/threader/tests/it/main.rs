@@ -12,7 +12,7 @@ use std::time::Duration;
 use discord::{BotToken, DiscordChat, RateLimitPolicy};
 use domain::sync::ThreadLink;
 use domain::{ChannelId, GuildId};
-use ports::threader::{PassReport, People, Threader, ThreaderSettings};
+use ports::threader::{PassReport, Threader, ThreaderSettings, WhoIsWho};
 use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
 use testkit::discord::FakeDiscord;
 use testkit::redmine::DemoRedmine;
@@ -84,7 +84,7 @@ impl World {
     /// One pass, as `threader` runs it.
     pub async fn pass(&self) -> PassReport {
         let tracker = self.tracker();
-        let people = People::from_directory(&RedmineDirectory::new(&tracker, "Discord ID"))
+        let people = WhoIsWho::from_directory(&RedmineDirectory::new(&tracker, "Discord ID"))
             .await
             .expect("who is who");
         self.threader(false).pass(people).await.expect("a pass")

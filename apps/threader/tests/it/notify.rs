@@ -5,7 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use domain::notify::{NotifyRules, Ping, Route};
 use domain::{ChannelId, RoleId};
 use ports::notify::{Notifier, NotifyReport};
-use ports::threader::People;
+use ports::threader::WhoIsWho;
 use redmine::RedmineDirectory;
 use serde_json::json;
 
@@ -39,15 +39,15 @@ fn rules(stale: &[(u64, i64)]) -> NotifyRules {
         window: TimeDelta::days(1),
         routes: vec![
             Route {
-                project: Some(1),
+                project: Some(domain::ProjectId::new(1).expect("id")),
                 tracker: Some(String::from("Bug")),
                 category: None,
-                assignee: Some(5),
+                assignee: Some(domain::UserId::new(5).expect("id")),
                 channel: ChannelId::new(INFRA).expect("id"),
                 ping: Ping::Assignee,
             },
             Route {
-                project: Some(1),
+                project: Some(domain::ProjectId::new(1).expect("id")),
                 tracker: None,
                 category: None,
                 assignee: None,
@@ -65,7 +65,7 @@ fn rules(stale: &[(u64, i64)]) -> NotifyRules {
 
 async fn notify(world: &World, rules: &NotifyRules, at: DateTime<Utc>) -> NotifyReport {
     let tracker = world.tracker();
-    let people = People::from_directory(&RedmineDirectory::new(&tracker, "Discord ID"))
+    let people = WhoIsWho::from_directory(&RedmineDirectory::new(&tracker, "Discord ID"))
         .await
         .expect("who is who");
     let chat = discord::DiscordChat::connect(

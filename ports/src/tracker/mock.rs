@@ -1,0 +1,104 @@
+//! One mock that plays every tracker role, for use cases that need several roles on one value
+//! (the bot, the `tickets` use case, the threader, the notifications): tests set only what
+//! they expect.
+
+use std::future::Future;
+
+use domain::{
+    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketLinks,
+    TicketQuery, TicketUpdate, User,
+};
+
+use super::{
+    ActAs, Catalog, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed, Tickets,
+    TrackerError,
+};
+
+mockall::mock! {
+    /// A tracker playing every role: [`Tickets`], [`People`], [`Catalog`], [`SyncStore`],
+    /// [`TicketFeed`] and [`ActAs`].
+    pub Tracker {}
+
+    impl Tickets for Tracker {
+        fn list_mine(&self) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+        fn list_assigned(
+            &self,
+            assignee: &Principal,
+        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+        fn search(
+            &self,
+            words: &[String],
+        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+        fn get(&self, id: TicketId) -> impl Future<Output = Result<Ticket, TrackerError>> + Send;
+        fn update(
+            &self,
+            id: TicketId,
+            update: &TicketUpdate,
+        ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+        fn add_note(
+            &self,
+            id: TicketId,
+            text: &str,
+        ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+        fn list_query(
+            &self,
+            filter: &SavedFilter,
+        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+        fn create(
+            &self,
+            project: &str,
+            subject: &str,
+            description: &str,
+        ) -> impl Future<Output = Result<Ticket, TrackerError>> + Send;
+        fn web_link(&self, query: &TicketQuery) -> String;
+        fn ticket_links(&self) -> TicketLinks;
+    }
+
+    impl People for Tracker {
+        fn current_user(&self) -> impl Future<Output = Result<User, TrackerError>> + Send;
+        fn find_person(
+            &self,
+            name: &str,
+        ) -> impl Future<Output = Result<Option<Principal>, TrackerError>> + Send;
+    }
+
+    impl Catalog for Tracker {
+        fn statuses(&self) -> impl Future<Output = Result<Vec<Status>, TrackerError>> + Send;
+        fn trackers(&self) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
+        fn categories(
+            &self,
+            project: &str,
+        ) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
+        fn project(
+            &self,
+            identifier: &str,
+        ) -> impl Future<Output = Result<Named<ProjectId>, TrackerError>> + Send;
+    }
+
+    impl SyncStore for Tracker {
+        fn threaded(
+            &self,
+            scope: ThreadedScope,
+        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+        fn set_sync_fields(
+            &self,
+            id: TicketId,
+            fields: &SyncFields,
+        ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+    }
+
+    impl TicketFeed for Tracker {
+        fn newest(
+            &self,
+            limit: usize,
+        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+        fn in_status(
+            &self,
+            status: StatusId,
+        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+    }
+
+    impl ActAs for Tracker {
+        fn acting_as(&self, login: &Login) -> Self;
+    }
+}
