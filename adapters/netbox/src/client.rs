@@ -204,17 +204,6 @@ impl Netbox {
         httpkit::join(&self.api, path, query)
     }
 
-    /// NetBox builds `next` from the host it believes it has, which behind a proxy may not be
-    /// the one configured: keep its path and query, and our scheme, host and port, so the
-    /// token only ever goes to the configured server.
-    fn rebase(&self, next: &str) -> Option<Url> {
-        let next = Url::parse(next).ok()?;
-        let mut url = self.api.clone();
-        url.set_path(next.path());
-        url.set_query(next.query());
-        Some(url)
-    }
-
     async fn get<T: DeserializeOwned>(&self, url: Url, action: &str) -> Result<T, InventoryError> {
         debug!(
             path = url.path(),
@@ -262,7 +251,13 @@ impl Netbox {
             let n_new = pager
                 .add(page.results, &key, &mut items)
                 .map_err(paging_error)?;
-            match page.next.as_deref().and_then(|next| self.rebase(next)) {
+            // NetBox builds `next` from the host it believes it has, which behind a proxy may
+            // not be the one configured: its path and query are read from ours.
+            let next = match page.next.as_deref() {
+                Some(next) => httpkit::next_page(&self.api, next).map_err(paging_error)?,
+                None => None,
+            };
+            match next {
                 Some(next) if n_new > 0 => url = next,
                 _ => break,
             }

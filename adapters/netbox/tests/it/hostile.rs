@@ -77,6 +77,37 @@ async fn a_next_link_back_to_a_page_already_read_ends_the_list() {
 }
 
 #[tokio::test]
+async fn a_next_link_with_another_scheme_is_refused_and_nothing_more_is_asked() {
+    for next in ["javascript:alert(1)", "data:text/html,alert(1)"] {
+        let server = MockServer::start().await;
+        let base = server.uri();
+        let mut first = sites_page(&base, 4, 0, 2);
+        first["next"] = json!(next);
+        Mock::given(path("/api/dcim/sites/"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(first))
+            .mount(&server)
+            .await;
+
+        let error = netbox(&base).sites().await.unwrap_err().to_string();
+
+        let host = base.trim_start_matches("http://");
+        let scheme = next.split(':').next().unwrap();
+        assert_eq!(
+            error,
+            format!(
+                "unexpected answer from NetBox at {host} to list sites: a next page link with \
+                 the scheme {scheme}: rather than http:, not followed"
+            )
+        );
+        assert_eq!(
+            received(&server).await,
+            ["GET /api/dcim/sites/?limit=1000 [Token …]"],
+            "{next}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn pages_that_bring_nothing_new_end_the_list_without_repeats() {
     let server = MockServer::start().await;
     let base = server.uri();
