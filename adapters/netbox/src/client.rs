@@ -123,12 +123,28 @@ fn web_base(text: &str) -> Option<Url> {
 const MAX_CA_BYTES: u64 = 1024 * 1024;
 
 /// A regular file of sane size (not `/dev/zero`, a FIFO or a directory).
+///
+/// The kind is checked before opening, since opening a FIFO for reading waits for a writer
+/// that may never come; and the file is opened without blocking and checked again, so that a
+/// path swapped for a FIFO in between cannot block either.
 fn read_small_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
-    let file = std::fs::File::open(path).map_err(|error| error.to_string())?;
+    let not_regular = || String::from("not a regular file");
+    let metadata = std::fs::metadata(path).map_err(|error| error.to_string())?;
+    if !metadata.is_file() {
+        return Err(not_regular());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|error| error.to_string())?;
     let metadata = file.metadata().map_err(|error| error.to_string())?;
     if !metadata.is_file() {
-        return Err(String::from("not a regular file"));
+        return Err(not_regular());
     }
     let mut pem = Vec::new();
     file.take(MAX_CA_BYTES + 1)

@@ -178,3 +178,30 @@ fn a_ca_file_that_is_not_a_regular_file_is_refused_at_once() {
         "NETBOX_CA_CERT '/dev/zero': not a regular file"
     );
 }
+
+#[test]
+fn a_ca_file_that_is_a_fifo_nobody_writes_is_refused_at_once() {
+    let fifo = std::env::temp_dir().join(format!("netbot-test-ca-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut settings = config("https://nb.example.org/");
+    settings.ca_cert = Some(fifo.clone());
+
+    // On a thread of its own, so that a refusal that blocks fails the test rather than hangs it.
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(Netbox::new(settings).map(|_| ()).map_err(|e| e.to_string()));
+    });
+    let answer = receiver.recv_timeout(std::time::Duration::from_secs(5));
+    std::fs::remove_file(&fifo).unwrap();
+
+    let error = answer.expect("refused at once, not blocked").unwrap_err();
+    assert_eq!(
+        error,
+        format!("NETBOX_CA_CERT '{}': not a regular file", fifo.display())
+    );
+}
