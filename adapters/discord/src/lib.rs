@@ -8,7 +8,7 @@
 mod chat;
 mod setup;
 
-pub use chat::{DiscordChat, RateLimitPolicy};
+pub use chat::{ClientError, DiscordChat, RateLimitPolicy};
 pub use setup::{BotUser, GuildAccess};
 
 use std::fmt;
@@ -100,15 +100,22 @@ pub fn redacted(error: &serenity::Error) -> String {
             response.error.message
         ),
         serenity::Error::Http(HttpError::Request(request)) => {
-            let mut cause: &dyn std::error::Error = request;
-            while let Some(source) = cause.source() {
-                cause = source;
-            }
-            format!("cannot reach Discord: {cause}")
+            format!("cannot reach Discord: {}", network_reason(request))
         }
         serenity::Error::Http(other) => format!("Discord request failed: {other}"),
         serenity::Error::Model(model) => format!("Discord refused the message: {model}"),
         other => format!("Discord failed: {}", kind(other)),
+    }
+}
+
+/// What the network said of a failed request: its innermost cause ("Connection refused (os
+/// error 111)"), never reqwest's own text, which names the URL (and a URL may hold an
+/// interaction token).
+pub(crate) fn network_reason(error: &reqwest::Error) -> String {
+    if std::error::Error::source(error).is_none() {
+        String::from("the request failed")
+    } else {
+        httpkit::innermost(error)
     }
 }
 
