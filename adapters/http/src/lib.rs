@@ -70,17 +70,25 @@ fn same_origin_only(attempt: redirect::Attempt<'_>) -> redirect::Action {
 /// Why a request failed, when the redirect policy refused it: "a redirect to … not followed".
 #[must_use]
 pub fn refused_redirect(error: &reqwest::Error) -> Option<String> {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(current) = cause {
-        if let Some(refused) = current.downcast_ref::<CrossOriginRedirect>() {
-            return Some(refused.to_string());
-        }
-        if let Some(refused) = current.downcast_ref::<TooManyRedirects>() {
-            return Some(refused.to_string());
-        }
-        cause = current.source();
-    }
-    None
+    chain(error).find_map(|cause| {
+        cause
+            .downcast_ref::<CrossOriginRedirect>()
+            .map(ToString::to_string)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<TooManyRedirects>()
+                    .map(ToString::to_string)
+            })
+    })
+}
+
+/// An error, then its causes, nearest first: the walk of a cause chain below the ports
+/// (`ports::causes` is the same walk above them; httpkit may not depend on the ports, and the
+/// ports must not know reqwest).
+pub fn chain<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |cause| cause.source())
 }
 
 /// A URL as it may be shown to a person: without `user:password@`.
@@ -179,11 +187,9 @@ pub fn join(base: &Url, path: &str, query: &[(&str, String)]) -> Url {
 /// in the URL, and show the URL without user-info elsewhere.
 #[must_use]
 pub fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    cause.to_string()
+    chain(error)
+        .last()
+        .map_or_else(|| error.to_string(), ToString::to_string)
 }
 
 /// Why a request brought no answer to read: what every adapter tells apart the same way.
@@ -419,6 +425,17 @@ mod tests {
         check("http://us er:p@ss@bad host/", "http://bad host/");
         check("user:pass@host", "host");
         check("", "");
+    }
+
+    #[test]
+    fn the_innermost_cause_is_the_deepest_and_an_error_without_one_is_itself() {
+        let inner = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let outer = BodyError::TooLarge;
+        assert_eq!(innermost(&outer), outer.to_string());
+        let wrapped = Undecodable(serde_json::from_str::<u8>("x").unwrap_err());
+        assert_eq!(chain(&wrapped).count(), 2);
+        assert_eq!(innermost(&wrapped), wrapped.0.to_string());
+        assert_eq!(innermost(&inner), "refused");
     }
 
     #[test]
