@@ -15,6 +15,7 @@ use std::fmt;
 use std::future::Future;
 
 use domain::Reply;
+use secrecy::{ExposeSecret as _, SecretString};
 use serenity::all::{
     ApplicationId, CreateAllowedMentions, CreateInteractionResponse,
     CreateInteractionResponseFollowup, CreateInteractionResponseMessage, EditInteractionResponse,
@@ -23,27 +24,21 @@ use serenity::all::{
 use serenity::builder::Builder as _;
 use tracing::{info, warn};
 
-/// A bot token: shown as `[redacted]` by `Debug`.
-#[derive(Clone)]
-pub struct BotToken(String);
+/// A bot token: a `SecretString`, shown as `[REDACTED]` by `Debug`.
+#[derive(Clone, Debug)]
+pub struct BotToken(SecretString);
 
 impl BotToken {
     /// Wraps a token.
     #[must_use]
     pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into().trim().to_owned())
+        Self(SecretString::from(token.into().trim()))
     }
 
     /// The token itself, for the gateway client only.
     #[must_use]
     pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for BotToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("BotToken([redacted])")
+        self.0.expose_secret()
     }
 }
 

@@ -1,6 +1,5 @@
 //! The NetBox client: `Inventory` over NetBox's REST API with reqwest.
 
-use std::fmt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -8,6 +7,7 @@ use std::time::{Duration, Instant};
 use domain::{Site, SiteCounts};
 use ports::{Inventory, InventoryError};
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::de::DeserializeOwned;
 use tracing::{debug, warn};
 use url::Url;
@@ -19,34 +19,29 @@ use crate::error::{from_failure, from_status};
 /// The largest page NetBox serves (its `MAX_PAGE_SIZE` default).
 const PAGE_SIZE: u32 = 1000;
 
-/// A NetBox API token: `Debug` shows only its kind, never the secret.
-#[derive(Clone)]
-pub struct NetboxToken(String);
+/// A NetBox API token: a `SecretString`, so `Debug` shows `[REDACTED]`, never the secret.
+#[derive(Clone, Debug)]
+pub struct NetboxToken(SecretString);
 
 impl NetboxToken {
     /// Wraps a token.
     #[must_use]
     pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into().trim().to_owned())
+        Self(SecretString::from(token.into().trim()))
     }
 
     /// v2 tokens (NetBox 4.5+, `nbt_…`) go as `Bearer`, classic ones as `Token`.
     fn header(&self) -> Result<HeaderValue, ConfigError> {
-        let scheme = if self.0.starts_with("nbt_") {
+        let token = self.0.expose_secret();
+        let scheme = if token.starts_with("nbt_") {
             "Bearer"
         } else {
             "Token"
         };
-        let mut value = HeaderValue::from_str(&format!("{scheme} {}", self.0))
+        let mut value = HeaderValue::from_str(&format!("{scheme} {token}"))
             .map_err(|_| ConfigError::BadToken)?;
         value.set_sensitive(true);
         Ok(value)
-    }
-}
-
-impl fmt::Debug for NetboxToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("NetboxToken([redacted])")
     }
 }
 
@@ -391,7 +386,12 @@ mod tests {
             .to_str()
             .unwrap()
             .starts_with("Bearer nbt_"));
-        assert!(!format!("{v1:?}").contains("0123"));
+        let debug = format!("{v1:?} {v2:?}");
+        assert!(
+            !debug.contains("0123") && !debug.contains("nbt_"),
+            "{debug}"
+        );
+        assert!(debug.contains("[REDACTED]"), "{debug}");
         assert!(v1.header().unwrap().is_sensitive());
     }
 }

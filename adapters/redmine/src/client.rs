@@ -3,8 +3,8 @@
 //! next door: `issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`; `tracker.rs` puts them
 //! together as the `TicketTracker`.
 
+use secrecy::{ExposeSecret as _, SecretString};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,21 +26,20 @@ pub(crate) const PAGE_SIZE: u64 = 100;
 /// Pages of users a name lookup reads at most (an admin key can list everyone).
 pub(crate) const NAME_LOOKUP_PAGES: usize = 3;
 
-/// An API key: shown as `[redacted]` by `Debug` so it cannot reach a log by accident.
-#[derive(Clone)]
-pub struct ApiKey(String);
+/// An API key: a `SecretString`, shown as `[REDACTED]` by `Debug` so it cannot reach a log by
+/// accident.
+#[derive(Clone, Debug)]
+pub struct ApiKey(SecretString);
 
 impl ApiKey {
     /// Wraps a key.
     #[must_use]
     pub fn new(key: impl Into<String>) -> Self {
-        Self(key.into())
+        Self(SecretString::from(key.into()))
     }
-}
 
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey([redacted])")
+    fn expose(&self) -> &str {
+        self.0.expose_secret()
     }
 }
 
@@ -133,7 +132,7 @@ impl Redmine {
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
             .ok_or_else(|| ConfigError::BadUrl(config.url.clone()))?;
-        if reqwest::header::HeaderValue::from_str(&config.key.0).is_err() {
+        if reqwest::header::HeaderValue::from_str(config.key.expose()).is_err() {
             return Err(ConfigError::BadKey);
         }
         if let Some(login) = &config.act_as {
@@ -209,7 +208,7 @@ impl Redmine {
         let mut request = self
             .http
             .request(method, url)
-            .header("X-Redmine-API-Key", &self.key.0)
+            .header("X-Redmine-API-Key", self.key.expose())
             .header(reqwest::header::ACCEPT, "application/json");
         if let Some(login) = &self.act_as {
             request = request.header("X-Redmine-Switch-User", login);
@@ -330,7 +329,7 @@ mod tests {
         .unwrap();
         let debug = format!("{redmine:?}");
         assert!(!debug.contains("s3cret-key"), "{debug}");
-        assert!(debug.contains("[redacted]"));
+        assert!(debug.contains("[REDACTED]"), "{debug}");
     }
 
     #[test]

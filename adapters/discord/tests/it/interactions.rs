@@ -196,7 +196,7 @@ async fn a_discord_error_is_told_without_the_interaction_token() {
 async fn tokens_never_show_in_debug_output() {
     assert_eq!(
         format!("{:?}", BotToken::new(TOKEN)),
-        "BotToken([redacted])"
+        "BotToken(SecretBox<str>([REDACTED]))"
     );
     assert!(!format!("{:?}", interaction()).contains(SECRET_INTERACTION_TOKEN));
 }
