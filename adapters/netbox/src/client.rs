@@ -1,8 +1,8 @@
 //! The NetBox client: `Inventory` over NetBox's REST API with reqwest.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use domain::{Site, SiteCounts};
 use ports::{Inventory, InventoryError};
@@ -84,7 +84,9 @@ pub struct NetboxConfig {
     pub cache_for: Duration,
 }
 
-type Cache = Arc<Mutex<Option<(Instant, Arc<[Site]>)>>>;
+/// The site list, kept `cache_for`; one listing at a time (callers that ask while it is
+/// being read wait for it rather than read NetBox again).
+type Cache = moka::future::Cache<(), Arc<[Site]>>;
 
 /// A NetBox server, as an `Inventory`.
 #[derive(Debug, Clone)]
@@ -95,8 +97,8 @@ pub struct Netbox {
     host: String,
     auth: HeaderValue,
     timeout: Duration,
-    cache_for: Duration,
-    cache: Cache,
+    /// `None` when nothing is kept (`cache_for` of zero).
+    cache: Option<Cache>,
 }
 
 /// `https://nb.example.org/`, `…/api`, `…/api/` all mean the same NetBox.
@@ -200,8 +202,12 @@ impl Netbox {
             host,
             auth: config.token.header()?,
             timeout: config.timeout,
-            cache_for: config.cache_for,
-            cache: Arc::default(),
+            cache: (!config.cache_for.is_zero()).then(|| {
+                Cache::builder()
+                    .max_capacity(1)
+                    .time_to_live(config.cache_for)
+                    .build()
+            }),
         })
     }
 
@@ -301,18 +307,13 @@ impl Netbox {
 
 impl Inventory for Netbox {
     async fn sites(&self) -> Result<Arc<[Site]>, InventoryError> {
-        if let Ok(cache) = self.cache.lock() {
-            if let Some((fetched, sites)) = cache.as_ref() {
-                if fetched.elapsed() < self.cache_for {
-                    return Ok(sites.clone());
-                }
-            }
+        match &self.cache {
+            Some(cache) => cache
+                .try_get_with((), self.fetch_sites())
+                .await
+                .map_err(unshared),
+            None => self.fetch_sites().await,
         }
-        let sites = self.fetch_sites().await?;
-        if let Ok(mut cache) = self.cache.lock() {
-            *cache = Some((Instant::now(), sites.clone()));
-        }
-        Ok(sites)
     }
 
     async fn site_details(&self, site_id: u64) -> Result<(Site, SiteCounts), InventoryError> {
@@ -339,6 +340,64 @@ impl Inventory for Netbox {
             },
         };
         Ok((convert::site(dto, &self.web), counts))
+    }
+}
+
+/// The error of a listing, for one of the callers that waited for it: the error itself when
+/// it is the only one, else a copy whose cause (for `Unreachable`) is the shared one's.
+fn unshared(error: Arc<InventoryError>) -> InventoryError {
+    let shared = match Arc::try_unwrap(error) {
+        Ok(error) => return error,
+        Err(shared) => shared,
+    };
+    match &*shared {
+        InventoryError::Unauthorized => InventoryError::Unauthorized,
+        InventoryError::Forbidden => InventoryError::Forbidden,
+        InventoryError::SiteNotFound { name, closest } => InventoryError::SiteNotFound {
+            name: name.clone(),
+            closest: closest.clone(),
+        },
+        InventoryError::AmbiguousSite { name, matches } => InventoryError::AmbiguousSite {
+            name: name.clone(),
+            matches: matches.clone(),
+        },
+        InventoryError::Timeout { host, seconds } => InventoryError::Timeout {
+            host: host.clone(),
+            seconds: *seconds,
+        },
+        InventoryError::Unexpected {
+            host,
+            action,
+            detail,
+        } => InventoryError::Unexpected {
+            host: host.clone(),
+            action: action.clone(),
+            detail: detail.clone(),
+        },
+        InventoryError::Unreachable { host, .. } => InventoryError::Unreachable {
+            host: host.clone(),
+            cause: Box::new(SharedCause(Arc::clone(&shared))),
+        },
+    }
+}
+
+/// The cause of an error several callers share: told as the error's own cause is, with the
+/// same causes below it.
+#[derive(Debug)]
+struct SharedCause(Arc<InventoryError>);
+
+impl std::fmt::Display for SharedCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match std::error::Error::source(&*self.0) {
+            Some(cause) => std::fmt::Display::fmt(cause, f),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for SharedCause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.0).and_then(std::error::Error::source)
     }
 }
 
@@ -373,6 +432,24 @@ mod tests {
         );
         check("nb.example.org", None);
         check("ftp://nb.example.org", None);
+    }
+
+    #[test]
+    fn a_shared_listing_error_reads_the_same_for_every_caller() {
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let error = Arc::new(InventoryError::Unreachable {
+            host: "nb".into(),
+            cause: Box::new(refused),
+        });
+        let expected = ports::with_causes(&*error);
+        let other_caller = Arc::clone(&error);
+
+        let first = unshared(error);
+        let last = unshared(other_caller);
+
+        assert_eq!(ports::with_causes(&first), expected);
+        assert_eq!(ports::with_causes(&last), expected);
+        assert_eq!(expected, "cannot reach NetBox at nb: refused");
     }
 
     #[test]
