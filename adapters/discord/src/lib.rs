@@ -83,24 +83,73 @@ impl fmt::Debug for InteractionRef {
     }
 }
 
+/// A Discord failure, told without the request URL (which holds the interaction token): only
+/// what Discord answered or what the network said is kept, never serenity's error itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiscordError {
+    /// Discord answered with an error status.
+    #[error("Discord answered {status} to {method}: {message}")]
+    Answered {
+        /// The HTTP status.
+        status: u16,
+        /// The request's method.
+        method: String,
+        /// Discord's message.
+        message: String,
+    },
+    /// The request brought no answer.
+    #[error("cannot reach Discord: {reason}")]
+    Unreachable {
+        /// What the network said (the innermost cause, never a URL).
+        reason: String,
+    },
+    /// Any other failure of serenity's HTTP client.
+    #[error("Discord request failed: {detail}")]
+    Request {
+        /// serenity's words.
+        detail: String,
+    },
+    /// serenity refused what was to be sent (a message too long, say).
+    #[error("Discord refused the message: {detail}")]
+    Model {
+        /// serenity's words.
+        detail: String,
+    },
+    /// Any other failure, by kind only: its text might carry a URL.
+    #[error("Discord failed: {kind}")]
+    Other {
+        /// A short name for the kind of failure.
+        kind: &'static str,
+    },
+}
+
+impl From<&serenity::Error> for DiscordError {
+    fn from(error: &serenity::Error) -> Self {
+        use serenity::http::HttpError;
+        match error {
+            serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => Self::Answered {
+                status: response.status_code.as_u16(),
+                method: response.method.to_string(),
+                message: response.error.message.clone(),
+            },
+            serenity::Error::Http(HttpError::Request(request)) => Self::Unreachable {
+                reason: network_reason(request),
+            },
+            serenity::Error::Http(other) => Self::Request {
+                detail: other.to_string(),
+            },
+            serenity::Error::Model(model) => Self::Model {
+                detail: model.to_string(),
+            },
+            other => Self::Other { kind: kind(other) },
+        }
+    }
+}
+
 /// A Discord failure, told without the request URL (which holds the interaction token).
 #[must_use]
 pub fn redacted(error: &serenity::Error) -> String {
-    use serenity::http::HttpError;
-    match error {
-        serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => format!(
-            "Discord answered {} to {}: {}",
-            response.status_code.as_u16(),
-            response.method,
-            response.error.message
-        ),
-        serenity::Error::Http(HttpError::Request(request)) => {
-            format!("cannot reach Discord: {}", network_reason(request))
-        }
-        serenity::Error::Http(other) => format!("Discord request failed: {other}"),
-        serenity::Error::Model(model) => format!("Discord refused the message: {model}"),
-        other => format!("Discord failed: {}", kind(other)),
-    }
+    DiscordError::from(error).to_string()
 }
 
 /// What the network said of a failed request: its innermost cause ("Connection refused (os
@@ -127,14 +176,14 @@ fn kind(error: &serenity::Error) -> &'static str {
 /// Acknowledges the interaction at once ("netbot is thinking…"), before any slow work.
 ///
 /// # Errors
-/// The redacted Discord error.
-pub async fn defer(http: &Http, interaction: &InteractionRef) -> Result<(), String> {
+/// The [`DiscordError`], without the interaction's token.
+pub async fn defer(http: &Http, interaction: &InteractionRef) -> Result<(), DiscordError> {
     CreateInteractionResponse::Defer(
         CreateInteractionResponseMessage::new().allowed_mentions(no_mentions()),
     )
     .execute(http, (interaction.id, &interaction.token))
     .await
-    .map_err(|error| redacted(&error))
+    .map_err(|error| DiscordError::from(&error))
 }
 
 /// Delivers a reply to a deferred interaction: a public reply replaces the "thinking…"
@@ -142,16 +191,16 @@ pub async fn defer(http: &Http, interaction: &InteractionRef) -> Result<(), Stri
 /// member, since a deferred message cannot become ephemeral afterwards.
 ///
 /// # Errors
-/// The redacted Discord error.
+/// The [`DiscordError`], without the interaction's token.
 pub async fn deliver(
     http: &Http,
     interaction: &InteractionRef,
     reply: &Reply,
-) -> Result<(), String> {
+) -> Result<(), DiscordError> {
     if reply.ephemeral {
         http.delete_original_interaction_response(&interaction.token)
             .await
-            .map_err(|error| redacted(&error))?;
+            .map_err(|error| DiscordError::from(&error))?;
         CreateInteractionResponseFollowup::new()
             .content(&reply.text)
             .ephemeral(true)
@@ -159,7 +208,7 @@ pub async fn deliver(
             .execute(http, (None, &interaction.token))
             .await
             .map(drop)
-            .map_err(|error| redacted(&error))
+            .map_err(|error| DiscordError::from(&error))
     } else {
         EditInteractionResponse::new()
             .content(&reply.text)
@@ -167,7 +216,7 @@ pub async fn deliver(
             .execute(http, &interaction.token)
             .await
             .map(drop)
-            .map_err(|error| redacted(&error))
+            .map_err(|error| DiscordError::from(&error))
     }
 }
 
