@@ -17,7 +17,7 @@ use tracing::debug;
 use url::Url;
 
 use crate::convert::{self, IssueFieldNames};
-use crate::dto::Keyed;
+use crate::dto::{CustomFieldDto, CustomFieldsEnvelope, GroupsPage, Keyed, NamedDto};
 use crate::error::{from_failure, from_status, Attempt};
 
 /// Redmine's largest page.
@@ -258,6 +258,37 @@ impl Redmine {
     /// Every item of a paged listing: `limit=100&offset=…` until `total_count` is reached,
     /// a page brings nothing new, or (an error) the bound on pages is reached. No item is
     /// listed twice.
+    /// `GET /custom_fields.json` (admin keys only): the one reading of the custom field
+    /// definitions, for the threader's issue fields and the directory's user field alike.
+    pub(crate) async fn read_custom_fields(&self) -> Result<Vec<CustomFieldDto>, TrackerError> {
+        let fields: CustomFieldsEnvelope = self
+            .get(
+                "custom_fields.json",
+                &[],
+                &Attempt {
+                    action: "read the custom fields",
+                    ticket: None,
+                },
+            )
+            .await?;
+        Ok(fields.custom_fields)
+    }
+
+    /// `GET /groups.json`, every page (admin keys only): the one reading of the groups, for
+    /// name lookups and the directory's roster alike.
+    pub(crate) async fn read_groups(&self) -> Result<Vec<NamedDto>, TrackerError> {
+        self.get_all(
+            "groups.json",
+            &[],
+            &Attempt {
+                action: "list groups",
+                ticket: None,
+            },
+            |page: GroupsPage| (page.groups, page.total_count),
+        )
+        .await
+    }
+
     pub(crate) async fn get_all<P, T>(
         &self,
         path: &str,
