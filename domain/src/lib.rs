@@ -7,6 +7,7 @@ pub mod bot;
 pub mod chat;
 pub mod check;
 pub mod ids;
+pub mod limits;
 pub mod member_links;
 pub mod notify;
 pub mod people;

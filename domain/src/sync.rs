@@ -25,8 +25,7 @@ use crate::tracker_links::TicketLinks;
 
 pub use crate::render::mirror::{starter_text, thread_name};
 
-/// Discord's limit on a thread name.
-pub const THREAD_NAME_LIMIT: usize = 100;
+pub use crate::limits::THREAD_NAME_LIMIT;
 
 /// What the threader remembers of a ticket, kept in the ticket's state field as
 /// `v1 j=JOURNAL m=MESSAGE` (plus `r` once a deleted thread was recreated).

@@ -8,11 +8,7 @@ use std::time::Duration;
 use domain::{ChannelId, ChatMessage, GuildId, Mentions, MessageId, ThreadInfo};
 use thiserror::Error;
 
-/// Discord's limit on one message's length, in characters.
-pub const MESSAGE_LIMIT: usize = 2000;
-
-/// Discord's limit on a thread name, in characters.
-pub const THREAD_NAME_LIMIT: usize = 100;
+pub use domain::limits::{MESSAGE_LIMIT, THREAD_NAME_LIMIT};
 
 /// What went wrong talking to the chat, as something a caller can act on.
 #[derive(Debug, Error)]

@@ -18,17 +18,33 @@ pub mod tracker;
 /// so that a caller can log or inspect it, rather than flattened into a string.
 pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
+/// The causes of an error, nearest first (its `source`, the source's `source`, …): the one
+/// walk of a cause chain for the ports and everything above them. (The HTTP kit of the
+/// adapters, which the ports do not depend on, has the same walk as `httpkit::chain`.)
+pub fn causes<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(error.source(), |cause| cause.source())
+}
+
+/// `text` followed by the causes of `error`: `text: cause: cause`.
+#[must_use]
+pub fn with_causes_of(
+    text: impl Into<String>,
+    error: &(dyn std::error::Error + 'static),
+) -> String {
+    let mut text = text.into();
+    for cause in causes(error) {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+    }
+    text
+}
+
 /// An error and its causes on one line, `error: cause: cause`, for the operator's log.
 #[must_use]
 pub fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(current) = cause {
-        text.push_str(": ");
-        text.push_str(&current.to_string());
-        cause = current.source();
-    }
-    text
+    with_causes_of(error.to_string(), error)
 }
 
 pub use chat::{Chat, ChatError};
@@ -49,3 +65,48 @@ pub use inventory::MockInventory;
 pub use tracker::{
     MockActAs, MockCatalog, MockPeople, MockSyncStore, MockTicketFeed, MockTickets, MockTracker,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{text}")]
+    struct Layer {
+        text: &'static str,
+        #[source]
+        source: Option<Box<Layer>>,
+    }
+
+    fn layers(texts: &[&'static str]) -> Layer {
+        let mut error: Option<Box<Layer>> = None;
+        for text in texts.iter().rev() {
+            error = Some(Box::new(Layer {
+                text,
+                source: error,
+            }));
+        }
+        *error.expect("at least one layer")
+    }
+
+    #[test]
+    fn an_error_and_its_causes_are_written_on_one_line_nearest_first() {
+        let error = layers(&[
+            "cannot reach the tracker",
+            "tcp connect",
+            "Connection refused",
+        ]);
+        assert_eq!(
+            causes(&error).map(ToString::to_string).collect::<Vec<_>>(),
+            ["tcp connect", "Connection refused"]
+        );
+        assert_eq!(
+            with_causes(&error),
+            "cannot reach the tracker: tcp connect: Connection refused"
+        );
+        assert_eq!(
+            with_causes_of("the key was refused", &layers(&["alone"])),
+            "the key was refused"
+        );
+    }
+}

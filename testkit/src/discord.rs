@@ -29,7 +29,9 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 /// The first id the fake hands out: a plausible snowflake of late 2026.
 const FIRST_ID: u64 = 1_450_000_000_000_000_000;
 
-/// Discord's limit on one message's length, in characters.
+/// Discord's limit on one message's length, in characters. The fake keeps its own copy of
+/// Discord's limits, not `domain::limits`: it stands for Discord, so a wrong limit in the code
+/// under test is refused here rather than agreed with.
 const MESSAGE_LIMIT: usize = 2000;
 
 /// Discord's limit on a thread's name, in characters.

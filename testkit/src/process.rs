@@ -39,7 +39,9 @@ pub async fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         .current_dir(&dir)
         .env_clear()
         .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
+        .stdin(Stdio::null())
+        // A test that gives up on a run (under a timeout) does not leave the binary behind.
+        .kill_on_drop(true);
     for (name, value) in env {
         command.env(name, value);
     }

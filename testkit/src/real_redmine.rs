@@ -128,6 +128,11 @@ impl Admin {
         serde_json::from_str(&text).map_err(|error| (0, format!("{method} {path}: {error}")))
     }
 
+    /// The server's custom fields: the one reading of `custom_fields.json` in the seeding.
+    async fn custom_fields(&self) -> Result<Value, String> {
+        self.get("custom_fields.json").await
+    }
+
     async fn get(&self, path: &str) -> Result<Value, String> {
         self.call(reqwest::Method::GET, path, None).await
     }
@@ -353,17 +358,10 @@ async fn seed_threader(url: String, admin_key: String) -> Result<ThreaderSeed, S
     let admin = RealRedmine::new(&url, &admin_key)?;
     let admin = &admin.0;
     let run = crate::run_suffix();
-    let fields = admin.get("custom_fields.json").await?;
+    let fields = admin.custom_fields().await?;
     let field = |kind: &str, name: &str| {
-        fields["custom_fields"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|field| field["customized_type"] == kind && field["name"] == name)
-            .and_then(|field| field["id"].as_u64())
-            .ok_or_else(|| {
-                format!("no {kind} custom field '{name}': run scripts/redmine/start.sh again")
-            })
+        custom_field_id(&fields, kind, name)
+            .map_err(|error| format!("{error}: run scripts/redmine/start.sh again"))
     };
     let discord_field = field("user", "Discord ID")?;
     field("issue", "Discord thread")?;
@@ -413,6 +411,18 @@ async fn seed_threader(url: String, admin_key: String) -> Result<ThreaderSeed, S
     })
 }
 
+/// The id of the custom field of `kind` (`user`, `issue`) named `name`, in the answer of
+/// `GET /custom_fields.json`.
+fn custom_field_id(fields: &Value, kind: &str, name: &str) -> Result<u64, String> {
+    fields["custom_fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|field| field["customized_type"] == kind && field["name"] == name)
+        .and_then(|field| field["id"].as_u64())
+        .ok_or_else(|| format!("no {kind} custom field '{name}'"))
+}
+
 /// A client for arranging and checking things on the real Redmine as its admin, or as a
 /// member through `X-Redmine-Switch-User`, the way a person would in the web UI.
 pub struct RealRedmine(Admin);
@@ -456,14 +466,8 @@ impl RealRedmine {
         description: &str,
         thread: Option<&str>,
     ) -> Result<u64, String> {
-        let fields = self.0.get("custom_fields.json").await?;
-        let thread_field = fields["custom_fields"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|field| field["customized_type"] == "issue" && field["name"] == "Discord thread")
-            .and_then(|field| field["id"].as_u64())
-            .ok_or("no issue custom field 'Discord thread'")?;
+        let fields = self.0.custom_fields().await?;
+        let thread_field = custom_field_id(&fields, "issue", "Discord thread")?;
         let mut issue =
             json!({ "project_id": project, "subject": subject, "description": description });
         if let Some(value) = thread {

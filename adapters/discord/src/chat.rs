@@ -28,8 +28,16 @@ const PAGE_SIZE: usize = 100;
 /// Pages read before `messages_after` gives up: the server is not trusted to end the loop.
 const MAX_PAGES: usize = 1000;
 
-/// The largest answer body read, in bytes (100 messages with embeds fit many times over).
-const MAX_BODY_BYTES: usize = 8 << 20;
+/// How long one request may take unless [`DiscordChat::with_timeout`] says otherwise.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long connecting may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The HTTP client could not be set up (its TLS backend did not start).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot set up the HTTP client for Discord")]
+pub struct ClientError(#[source] Arc<reqwest::Error>);
 
 /// How long to wait when a 429 says neither in its body nor in `Retry-After`.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
@@ -60,7 +68,8 @@ impl Default for RateLimitPolicy {
 #[derive(Clone)]
 pub struct DiscordChat {
     http: Arc<Http>,
-    client: reqwest::Client,
+    /// httpkit's client (its redirect policy), or why it could not be built.
+    client: Result<reqwest::Client, ClientError>,
     rate_limits: RateLimitPolicy,
     timeout: Duration,
 }
@@ -79,7 +88,7 @@ impl std::fmt::Debug for DiscordChat {
 struct Answer {
     status: StatusCode,
     retry_after_header: Option<f64>,
-    body: Vec<u8>,
+    body: String,
 }
 
 /// What a request is for, to word its errors.
@@ -93,24 +102,52 @@ struct Purpose {
 impl DiscordChat {
     /// The chat over an HTTP client built by [`crate::http`] (the same one the bot's gateway
     /// client uses). Each request gets 30 s; 429s follow [`RateLimitPolicy::default`].
+    ///
+    /// # Errors
+    /// [`ClientError`] when the HTTP client cannot be set up.
+    pub fn try_new(http: Arc<Http>) -> Result<Self, ClientError> {
+        let chat = Self::new(http);
+        chat.client.clone().map(|_| chat)
+    }
+
+    /// As [`DiscordChat::try_new`], but a client that cannot be set up is told by every
+    /// request that needs it ([`ChatError::Unreachable`]), rather than at once.
     #[must_use]
     pub fn new(http: Arc<Http>) -> Self {
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
+        let client = httpkit::client(DEFAULT_TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT)
             .build()
-            .unwrap_or_default();
+            .map_err(|error| ClientError(Arc::new(error)));
         Self {
             http,
             client,
             rate_limits: RateLimitPolicy::default(),
-            timeout: Duration::from_secs(30),
+            timeout: DEFAULT_TIMEOUT,
         }
     }
 
     /// The chat with its own HTTP client: `api_url` as for [`crate::http`] (`DISCORD_API_URL`).
+    ///
+    /// # Errors
+    /// [`ClientError`] when the HTTP client cannot be set up.
+    pub fn try_connect(token: &BotToken, api_url: Option<&str>) -> Result<Self, ClientError> {
+        Self::try_new(Arc::new(crate::http(token, api_url, None)))
+    }
+
+    /// As [`DiscordChat::try_connect`], with a client that cannot be set up told by every
+    /// request that needs it.
     #[must_use]
     pub fn connect(token: &BotToken, api_url: Option<&str>) -> Self {
         Self::new(Arc::new(crate::http(token, api_url, None)))
+    }
+
+    /// httpkit's client, or the error of a client that could not be set up.
+    fn client(&self) -> Result<&reqwest::Client, ChatError> {
+        self.client
+            .as_ref()
+            .map_err(|error| ChatError::Unreachable {
+                reason: ports::with_causes(error),
+            })
     }
 
     /// Waits out 429s as `policy` says.
@@ -134,19 +171,15 @@ impl DiscordChat {
         request: Request<'_>,
     ) -> Result<T, ChatError> {
         let body = self.send(purpose, request).await?;
-        let body = if body.is_empty() {
-            b"null".as_slice()
-        } else {
-            &body
-        };
-        serde_json::from_slice(body).map_err(|error| ChatError::Rejected {
+        let body = if body.is_empty() { "null" } else { &body };
+        serde_json::from_str(body).map_err(|error| ChatError::Rejected {
             action: purpose.action.clone(),
             detail: format!("unexpected answer from Discord: {error}"),
         })
     }
 
     /// Sends `request` and returns a successful answer's body; 429s are waited out.
-    async fn send(&self, purpose: &Purpose, request: Request<'_>) -> Result<Vec<u8>, ChatError> {
+    async fn send(&self, purpose: &Purpose, request: Request<'_>) -> Result<String, ChatError> {
         let mut retries = 0;
         loop {
             let answer = tokio::time::timeout(self.timeout, self.once(purpose, request.clone()))
@@ -179,14 +212,19 @@ impl DiscordChat {
     /// One attempt: through serenity's rate limiter when it is on, else straight to the
     /// (proxied) base URL with the bot's token.
     async fn once(&self, purpose: &Purpose, request: Request<'_>) -> Result<Answer, ChatError> {
-        let mut response = match &self.http.ratelimiter {
+        let response = match &self.http.ratelimiter {
             Some(limiter) => limiter
                 .perform(request)
                 .await
                 .map_err(|error| serenity_failure(purpose, &error))?,
             None => request
-                .build(&self.client, self.http.token(), self.http.proxy.as_deref())
+                .build(
+                    self.client()?,
+                    self.http.token(),
+                    self.http.proxy.as_deref(),
+                )
                 .map_err(|error| serenity_failure(purpose, &error))?
+                .timeout(self.timeout)
                 .send()
                 .await
                 .map_err(|error| unreachable(&error))?,
@@ -197,20 +235,7 @@ impl DiscordChat {
             .get("retry-after")
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.trim().parse::<f64>().ok());
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|error| unreachable(&error))?
-        {
-            if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(ChatError::Rejected {
-                    action: purpose.action.clone(),
-                    detail: format!("Discord's answer is larger than {MAX_BODY_BYTES} bytes"),
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = read_body(purpose, response).await?;
         Ok(Answer {
             status,
             retry_after_header,
@@ -233,16 +258,13 @@ impl DiscordChat {
             .unwrap_or("https://discord.com")
             .trim_end_matches('/');
         let request = self
-            .client
+            .client()?
             .get(format!("{base}/api/v10{path}"))
             .header(reqwest::header::AUTHORIZATION, self.http.token())
             .timeout(self.timeout);
         let response = request.send().await.map_err(|error| unreachable(&error))?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| unreachable(&error))?;
+        let body = read_body(&purpose, response).await?;
         if status == StatusCode::UNAUTHORIZED {
             return Ok(None);
         }
@@ -251,10 +273,10 @@ impl DiscordChat {
             Answer {
                 status,
                 retry_after_header: None,
-                body: body.to_vec(),
+                body,
             },
         )?;
-        serde_json::from_slice(&body)
+        serde_json::from_str(&body)
             .map(Some)
             .map_err(|error| ChatError::Rejected {
                 action: purpose.action,
@@ -280,13 +302,26 @@ impl DiscordChat {
     }
 }
 
+/// The body of an answer, read up to httpkit's cap.
+async fn read_body(purpose: &Purpose, response: reqwest::Response) -> Result<String, ChatError> {
+    httpkit::body_text(response)
+        .await
+        .map_err(|error| match error {
+            httpkit::BodyError::Transport(error) => unreachable(&error),
+            too_large @ httpkit::BodyError::TooLarge => ChatError::Rejected {
+                action: purpose.action.clone(),
+                detail: too_large.to_string(),
+            },
+        })
+}
+
 /// A successful answer's body, or the error its status means.
-fn refusal(purpose: &Purpose, answer: Answer) -> Result<Vec<u8>, ChatError> {
+fn refusal(purpose: &Purpose, answer: Answer) -> Result<String, ChatError> {
     let status = answer.status;
     if status.is_success() {
         return Ok(answer.body);
     }
-    let message = serde_json::from_slice::<Value>(&answer.body)
+    let message = serde_json::from_str::<Value>(&answer.body)
         .ok()
         .and_then(|body| {
             let message = body["message"].as_str()?.to_owned();
@@ -314,7 +349,7 @@ fn refusal(purpose: &Purpose, answer: Answer) -> Result<Vec<u8>, ChatError> {
 /// How long a 429 asks to wait: the body's `retry_after` (seconds, fractional), else the
 /// `Retry-After` header, else a second.
 fn retry_after(answer: &Answer) -> Duration {
-    serde_json::from_slice::<Value>(&answer.body)
+    serde_json::from_str::<Value>(&answer.body)
         .ok()
         .and_then(|body| body["retry_after"].as_f64())
         .or(answer.retry_after_header)
@@ -329,16 +364,9 @@ fn unreachable(error: &reqwest::Error) -> ChatError {
             reason: String::from("Discord did not answer in time"),
         };
     }
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(source) = cause.source() {
-        cause = source;
+    ChatError::Unreachable {
+        reason: crate::network_reason(error),
     }
-    let reason = if std::ptr::addr_eq(cause, error as &dyn std::error::Error) {
-        String::from("the request failed")
-    } else {
-        cause.to_string()
-    };
-    ChatError::Unreachable { reason }
 }
 
 /// A failure inside serenity (building the request, or its rate limiter's request).

@@ -8,13 +8,14 @@
 mod chat;
 mod setup;
 
-pub use chat::{DiscordChat, RateLimitPolicy};
+pub use chat::{ClientError, DiscordChat, RateLimitPolicy};
 pub use setup::{BotUser, GuildAccess};
 
 use std::fmt;
 use std::future::Future;
 
 use domain::Reply;
+use secrecy::{ExposeSecret as _, SecretString};
 use serenity::all::{
     ApplicationId, CreateAllowedMentions, CreateInteractionResponse,
     CreateInteractionResponseFollowup, CreateInteractionResponseMessage, EditInteractionResponse,
@@ -23,27 +24,21 @@ use serenity::all::{
 use serenity::builder::Builder as _;
 use tracing::{info, warn};
 
-/// A bot token: shown as `[redacted]` by `Debug`.
-#[derive(Clone)]
-pub struct BotToken(String);
+/// A bot token: a `SecretString`, shown as `[REDACTED]` by `Debug`.
+#[derive(Clone, Debug)]
+pub struct BotToken(SecretString);
 
 impl BotToken {
     /// Wraps a token.
     #[must_use]
     pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into().trim().to_owned())
+        Self(SecretString::from(token.into().trim()))
     }
 
     /// The token itself, for the gateway client only.
     #[must_use]
     pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for BotToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("BotToken([redacted])")
+        self.0.expose_secret()
     }
 }
 
@@ -88,27 +83,83 @@ impl fmt::Debug for InteractionRef {
     }
 }
 
+/// A Discord failure, told without the request URL (which holds the interaction token): only
+/// what Discord answered or what the network said is kept, never serenity's error itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiscordError {
+    /// Discord answered with an error status.
+    #[error("Discord answered {status} to {method}: {message}")]
+    Answered {
+        /// The HTTP status.
+        status: u16,
+        /// The request's method.
+        method: String,
+        /// Discord's message.
+        message: String,
+    },
+    /// The request brought no answer.
+    #[error("cannot reach Discord: {reason}")]
+    Unreachable {
+        /// What the network said (the innermost cause, never a URL).
+        reason: String,
+    },
+    /// Any other failure of serenity's HTTP client.
+    #[error("Discord request failed: {detail}")]
+    Request {
+        /// serenity's words.
+        detail: String,
+    },
+    /// serenity refused what was to be sent (a message too long, say).
+    #[error("Discord refused the message: {detail}")]
+    Model {
+        /// serenity's words.
+        detail: String,
+    },
+    /// Any other failure, by kind only: its text might carry a URL.
+    #[error("Discord failed: {kind}")]
+    Other {
+        /// A short name for the kind of failure.
+        kind: &'static str,
+    },
+}
+
+impl From<&serenity::Error> for DiscordError {
+    fn from(error: &serenity::Error) -> Self {
+        use serenity::http::HttpError;
+        match error {
+            serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => Self::Answered {
+                status: response.status_code.as_u16(),
+                method: response.method.to_string(),
+                message: response.error.message.clone(),
+            },
+            serenity::Error::Http(HttpError::Request(request)) => Self::Unreachable {
+                reason: network_reason(request),
+            },
+            serenity::Error::Http(other) => Self::Request {
+                detail: other.to_string(),
+            },
+            serenity::Error::Model(model) => Self::Model {
+                detail: model.to_string(),
+            },
+            other => Self::Other { kind: kind(other) },
+        }
+    }
+}
+
 /// A Discord failure, told without the request URL (which holds the interaction token).
 #[must_use]
 pub fn redacted(error: &serenity::Error) -> String {
-    use serenity::http::HttpError;
-    match error {
-        serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => format!(
-            "Discord answered {} to {}: {}",
-            response.status_code.as_u16(),
-            response.method,
-            response.error.message
-        ),
-        serenity::Error::Http(HttpError::Request(request)) => {
-            let mut cause: &dyn std::error::Error = request;
-            while let Some(source) = cause.source() {
-                cause = source;
-            }
-            format!("cannot reach Discord: {cause}")
-        }
-        serenity::Error::Http(other) => format!("Discord request failed: {other}"),
-        serenity::Error::Model(model) => format!("Discord refused the message: {model}"),
-        other => format!("Discord failed: {}", kind(other)),
+    DiscordError::from(error).to_string()
+}
+
+/// What the network said of a failed request: its innermost cause ("Connection refused (os
+/// error 111)"), never reqwest's own text, which names the URL (and a URL may hold an
+/// interaction token).
+pub(crate) fn network_reason(error: &reqwest::Error) -> String {
+    if std::error::Error::source(error).is_none() {
+        String::from("the request failed")
+    } else {
+        httpkit::innermost(error)
     }
 }
 
@@ -125,14 +176,14 @@ fn kind(error: &serenity::Error) -> &'static str {
 /// Acknowledges the interaction at once ("netbot is thinking…"), before any slow work.
 ///
 /// # Errors
-/// The redacted Discord error.
-pub async fn defer(http: &Http, interaction: &InteractionRef) -> Result<(), String> {
+/// The [`DiscordError`], without the interaction's token.
+pub async fn defer(http: &Http, interaction: &InteractionRef) -> Result<(), DiscordError> {
     CreateInteractionResponse::Defer(
         CreateInteractionResponseMessage::new().allowed_mentions(no_mentions()),
     )
     .execute(http, (interaction.id, &interaction.token))
     .await
-    .map_err(|error| redacted(&error))
+    .map_err(|error| DiscordError::from(&error))
 }
 
 /// Delivers a reply to a deferred interaction: a public reply replaces the "thinking…"
@@ -140,16 +191,16 @@ pub async fn defer(http: &Http, interaction: &InteractionRef) -> Result<(), Stri
 /// member, since a deferred message cannot become ephemeral afterwards.
 ///
 /// # Errors
-/// The redacted Discord error.
+/// The [`DiscordError`], without the interaction's token.
 pub async fn deliver(
     http: &Http,
     interaction: &InteractionRef,
     reply: &Reply,
-) -> Result<(), String> {
+) -> Result<(), DiscordError> {
     if reply.ephemeral {
         http.delete_original_interaction_response(&interaction.token)
             .await
-            .map_err(|error| redacted(&error))?;
+            .map_err(|error| DiscordError::from(&error))?;
         CreateInteractionResponseFollowup::new()
             .content(&reply.text)
             .ephemeral(true)
@@ -157,7 +208,7 @@ pub async fn deliver(
             .execute(http, (None, &interaction.token))
             .await
             .map(drop)
-            .map_err(|error| redacted(&error))
+            .map_err(|error| DiscordError::from(&error))
     } else {
         EditInteractionResponse::new()
             .content(&reply.text)
@@ -165,7 +216,7 @@ pub async fn deliver(
             .execute(http, &interaction.token)
             .await
             .map(drop)
-            .map_err(|error| redacted(&error))
+            .map_err(|error| DiscordError::from(&error))
     }
 }
 

@@ -70,17 +70,25 @@ fn same_origin_only(attempt: redirect::Attempt<'_>) -> redirect::Action {
 /// Why a request failed, when the redirect policy refused it: "a redirect to … not followed".
 #[must_use]
 pub fn refused_redirect(error: &reqwest::Error) -> Option<String> {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(current) = cause {
-        if let Some(refused) = current.downcast_ref::<CrossOriginRedirect>() {
-            return Some(refused.to_string());
-        }
-        if let Some(refused) = current.downcast_ref::<TooManyRedirects>() {
-            return Some(refused.to_string());
-        }
-        cause = current.source();
-    }
-    None
+    chain(error).find_map(|cause| {
+        cause
+            .downcast_ref::<CrossOriginRedirect>()
+            .map(ToString::to_string)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<TooManyRedirects>()
+                    .map(ToString::to_string)
+            })
+    })
+}
+
+/// An error, then its causes, nearest first: the walk of a cause chain below the ports
+/// (`ports::causes` is the same walk above them; httpkit may not depend on the ports, and the
+/// ports must not know reqwest).
+pub fn chain<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |cause| cause.source())
 }
 
 /// A URL as it may be shown to a person: without `user:password@`.
@@ -179,11 +187,9 @@ pub fn join(base: &Url, path: &str, query: &[(&str, String)]) -> Url {
 /// in the URL, and show the URL without user-info elsewhere.
 #[must_use]
 pub fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    cause.to_string()
+    chain(error)
+        .last()
+        .map_or_else(|| error.to_string(), ToString::to_string)
 }
 
 /// Why a request brought no answer to read: what every adapter tells apart the same way.
@@ -288,6 +294,39 @@ pub enum PagingError {
     /// More items than [`MAX_ITEMS`].
     #[error("the list did not end after {0} items")]
     TooManyItems(usize),
+    /// A link to the next page with another scheme than the configured server's
+    /// (`javascript:alert(1)`): the link is not the server's page, so it is not followed.
+    #[error("a next page link with the scheme {found}: rather than {expected}:, not followed")]
+    ForeignScheme {
+        /// The scheme of the link (lowercase letters, digits, `+-.` only: URL syntax).
+        found: String,
+        /// The configured server's scheme.
+        expected: String,
+    },
+}
+
+/// The page a server's `next` link names, read from the configured server: its path and
+/// query, on `origin`'s scheme, host and port (a server behind a proxy names the host it
+/// believes it has, so the host is not the server's to choose, and the credentials only ever
+/// go to `origin`). `Ok(None)` when the link is not an absolute URL (the list ends there).
+///
+/// # Errors
+/// [`PagingError::ForeignScheme`] when the link's scheme is not `origin`'s, or it names no
+/// path to follow (`javascript:`, `data:`, `mailto:`).
+pub fn next_page(origin: &Url, next: &str) -> Result<Option<Url>, PagingError> {
+    let Ok(next) = Url::parse(next) else {
+        return Ok(None);
+    };
+    if next.scheme() != origin.scheme() || next.cannot_be_a_base() {
+        return Err(PagingError::ForeignScheme {
+            found: next.scheme().to_owned(),
+            expected: origin.scheme().to_owned(),
+        });
+    }
+    let mut url = origin.clone();
+    url.set_path(next.path());
+    url.set_query(next.query());
+    Ok(Some(url))
 }
 
 /// The bookkeeping of one paged listing, so that it always ends and never lists an item
@@ -386,6 +425,46 @@ mod tests {
         check("http://us er:p@ss@bad host/", "http://bad host/");
         check("user:pass@host", "host");
         check("", "");
+    }
+
+    #[test]
+    fn the_innermost_cause_is_the_deepest_and_an_error_without_one_is_itself() {
+        let inner = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let outer = BodyError::TooLarge;
+        assert_eq!(innermost(&outer), outer.to_string());
+        let wrapped = Undecodable(serde_json::from_str::<u8>("x").unwrap_err());
+        assert_eq!(chain(&wrapped).count(), 2);
+        assert_eq!(innermost(&wrapped), wrapped.0.to_string());
+        assert_eq!(innermost(&inner), "refused");
+    }
+
+    #[test]
+    fn a_next_link_is_read_on_the_configured_origin_and_only_with_its_scheme() {
+        let origin = Url::parse("https://nb.example.org:8443/api/").unwrap();
+        let followed = next_page(&origin, "https://internal:8080/api/dcim/sites/?offset=2");
+        assert_eq!(
+            followed.unwrap().map(String::from).as_deref(),
+            Some("https://nb.example.org:8443/api/dcim/sites/?offset=2")
+        );
+        assert_eq!(next_page(&origin, "/api/dcim/sites/?offset=2"), Ok(None));
+        for (next, found) in [
+            ("javascript:alert(1)", "javascript"),
+            (
+                "http://nb.example.org:8443/api/dcim/sites/?offset=2",
+                "http",
+            ),
+            ("data:text/html,<p>", "data"),
+            ("file:///etc/passwd", "file"),
+        ] {
+            assert_eq!(
+                next_page(&origin, next),
+                Err(PagingError::ForeignScheme {
+                    found: found.into(),
+                    expected: "https".into()
+                }),
+                "{next}"
+            );
+        }
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! The NetBox client: `Inventory` over NetBox's REST API with reqwest.
 
-use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use domain::{Site, SiteCounts};
 use ports::{Inventory, InventoryError};
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::de::DeserializeOwned;
 use tracing::{debug, warn};
 use url::Url;
@@ -19,34 +19,29 @@ use crate::error::{from_failure, from_status};
 /// The largest page NetBox serves (its `MAX_PAGE_SIZE` default).
 const PAGE_SIZE: u32 = 1000;
 
-/// A NetBox API token: `Debug` shows only its kind, never the secret.
-#[derive(Clone)]
-pub struct NetboxToken(String);
+/// A NetBox API token: a `SecretString`, so `Debug` shows `[REDACTED]`, never the secret.
+#[derive(Clone, Debug)]
+pub struct NetboxToken(SecretString);
 
 impl NetboxToken {
     /// Wraps a token.
     #[must_use]
     pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into().trim().to_owned())
+        Self(SecretString::from(token.into().trim()))
     }
 
     /// v2 tokens (NetBox 4.5+, `nbt_…`) go as `Bearer`, classic ones as `Token`.
     fn header(&self) -> Result<HeaderValue, ConfigError> {
-        let scheme = if self.0.starts_with("nbt_") {
+        let token = self.0.expose_secret();
+        let scheme = if token.starts_with("nbt_") {
             "Bearer"
         } else {
             "Token"
         };
-        let mut value = HeaderValue::from_str(&format!("{scheme} {}", self.0))
+        let mut value = HeaderValue::from_str(&format!("{scheme} {token}"))
             .map_err(|_| ConfigError::BadToken)?;
         value.set_sensitive(true);
         Ok(value)
-    }
-}
-
-impl fmt::Debug for NetboxToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("NetboxToken([redacted])")
     }
 }
 
@@ -89,7 +84,9 @@ pub struct NetboxConfig {
     pub cache_for: Duration,
 }
 
-type Cache = Arc<Mutex<Option<(Instant, Arc<[Site]>)>>>;
+/// The site list, kept `cache_for`; one listing at a time (callers that ask while it is
+/// being read wait for it rather than read NetBox again).
+type Cache = moka::future::Cache<(), Arc<[Site]>>;
 
 /// A NetBox server, as an `Inventory`.
 #[derive(Debug, Clone)]
@@ -100,8 +97,8 @@ pub struct Netbox {
     host: String,
     auth: HeaderValue,
     timeout: Duration,
-    cache_for: Duration,
-    cache: Cache,
+    /// `None` when nothing is kept (`cache_for` of zero).
+    cache: Option<Cache>,
 }
 
 /// `https://nb.example.org/`, `…/api`, `…/api/` all mean the same NetBox.
@@ -123,12 +120,28 @@ fn web_base(text: &str) -> Option<Url> {
 const MAX_CA_BYTES: u64 = 1024 * 1024;
 
 /// A regular file of sane size (not `/dev/zero`, a FIFO or a directory).
+///
+/// The kind is checked before opening, since opening a FIFO for reading waits for a writer
+/// that may never come; and the file is opened without blocking and checked again, so that a
+/// path swapped for a FIFO in between cannot block either.
 fn read_small_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
-    let file = std::fs::File::open(path).map_err(|error| error.to_string())?;
+    let not_regular = || String::from("not a regular file");
+    let metadata = std::fs::metadata(path).map_err(|error| error.to_string())?;
+    if !metadata.is_file() {
+        return Err(not_regular());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|error| error.to_string())?;
     let metadata = file.metadata().map_err(|error| error.to_string())?;
     if !metadata.is_file() {
-        return Err(String::from("not a regular file"));
+        return Err(not_regular());
     }
     let mut pem = Vec::new();
     file.take(MAX_CA_BYTES + 1)
@@ -189,8 +202,12 @@ impl Netbox {
             host,
             auth: config.token.header()?,
             timeout: config.timeout,
-            cache_for: config.cache_for,
-            cache: Arc::default(),
+            cache: (!config.cache_for.is_zero()).then(|| {
+                Cache::builder()
+                    .max_capacity(1)
+                    .time_to_live(config.cache_for)
+                    .build()
+            }),
         })
     }
 
@@ -202,17 +219,6 @@ impl Netbox {
 
     fn api_url(&self, path: &str, query: &[(&str, String)]) -> Url {
         httpkit::join(&self.api, path, query)
-    }
-
-    /// NetBox builds `next` from the host it believes it has, which behind a proxy may not be
-    /// the one configured: keep its path and query, and our scheme, host and port, so the
-    /// token only ever goes to the configured server.
-    fn rebase(&self, next: &str) -> Option<Url> {
-        let next = Url::parse(next).ok()?;
-        let mut url = self.api.clone();
-        url.set_path(next.path());
-        url.set_query(next.query());
-        Some(url)
     }
 
     async fn get<T: DeserializeOwned>(&self, url: Url, action: &str) -> Result<T, InventoryError> {
@@ -262,7 +268,13 @@ impl Netbox {
             let n_new = pager
                 .add(page.results, &key, &mut items)
                 .map_err(paging_error)?;
-            match page.next.as_deref().and_then(|next| self.rebase(next)) {
+            // NetBox builds `next` from the host it believes it has, which behind a proxy may
+            // not be the one configured: its path and query are read from ours.
+            let next = match page.next.as_deref() {
+                Some(next) => httpkit::next_page(&self.api, next).map_err(paging_error)?,
+                None => None,
+            };
+            match next {
                 Some(next) if n_new > 0 => url = next,
                 _ => break,
             }
@@ -295,18 +307,13 @@ impl Netbox {
 
 impl Inventory for Netbox {
     async fn sites(&self) -> Result<Arc<[Site]>, InventoryError> {
-        if let Ok(cache) = self.cache.lock() {
-            if let Some((fetched, sites)) = cache.as_ref() {
-                if fetched.elapsed() < self.cache_for {
-                    return Ok(sites.clone());
-                }
-            }
+        match &self.cache {
+            Some(cache) => cache
+                .try_get_with((), self.fetch_sites())
+                .await
+                .map_err(unshared),
+            None => self.fetch_sites().await,
         }
-        let sites = self.fetch_sites().await?;
-        if let Ok(mut cache) = self.cache.lock() {
-            *cache = Some((Instant::now(), sites.clone()));
-        }
-        Ok(sites)
     }
 
     async fn site_details(&self, site_id: u64) -> Result<(Site, SiteCounts), InventoryError> {
@@ -333,6 +340,64 @@ impl Inventory for Netbox {
             },
         };
         Ok((convert::site(dto, &self.web), counts))
+    }
+}
+
+/// The error of a listing, for one of the callers that waited for it: the error itself when
+/// it is the only one, else a copy whose cause (for `Unreachable`) is the shared one's.
+fn unshared(error: Arc<InventoryError>) -> InventoryError {
+    let shared = match Arc::try_unwrap(error) {
+        Ok(error) => return error,
+        Err(shared) => shared,
+    };
+    match &*shared {
+        InventoryError::Unauthorized => InventoryError::Unauthorized,
+        InventoryError::Forbidden => InventoryError::Forbidden,
+        InventoryError::SiteNotFound { name, closest } => InventoryError::SiteNotFound {
+            name: name.clone(),
+            closest: closest.clone(),
+        },
+        InventoryError::AmbiguousSite { name, matches } => InventoryError::AmbiguousSite {
+            name: name.clone(),
+            matches: matches.clone(),
+        },
+        InventoryError::Timeout { host, seconds } => InventoryError::Timeout {
+            host: host.clone(),
+            seconds: *seconds,
+        },
+        InventoryError::Unexpected {
+            host,
+            action,
+            detail,
+        } => InventoryError::Unexpected {
+            host: host.clone(),
+            action: action.clone(),
+            detail: detail.clone(),
+        },
+        InventoryError::Unreachable { host, .. } => InventoryError::Unreachable {
+            host: host.clone(),
+            cause: Box::new(SharedCause(Arc::clone(&shared))),
+        },
+    }
+}
+
+/// The cause of an error several callers share: told as the error's own cause is, with the
+/// same causes below it.
+#[derive(Debug)]
+struct SharedCause(Arc<InventoryError>);
+
+impl std::fmt::Display for SharedCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match std::error::Error::source(&*self.0) {
+            Some(cause) => std::fmt::Display::fmt(cause, f),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for SharedCause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.0).and_then(std::error::Error::source)
     }
 }
 
@@ -370,6 +435,24 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_listing_error_reads_the_same_for_every_caller() {
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let error = Arc::new(InventoryError::Unreachable {
+            host: "nb".into(),
+            cause: Box::new(refused),
+        });
+        let expected = ports::with_causes(&*error);
+        let other_caller = Arc::clone(&error);
+
+        let first = unshared(error);
+        let last = unshared(other_caller);
+
+        assert_eq!(ports::with_causes(&first), expected);
+        assert_eq!(ports::with_causes(&last), expected);
+        assert_eq!(expected, "cannot reach NetBox at nb: refused");
+    }
+
+    #[test]
     fn tokens_pick_their_scheme_and_never_show() {
         let v1 = NetboxToken::new("0123456789abcdef0123456789abcdef01234567");
         let v2 = NetboxToken::new("nbt_abc.def");
@@ -380,7 +463,12 @@ mod tests {
             .to_str()
             .unwrap()
             .starts_with("Bearer nbt_"));
-        assert!(!format!("{v1:?}").contains("0123"));
+        let debug = format!("{v1:?} {v2:?}");
+        assert!(
+            !debug.contains("0123") && !debug.contains("nbt_"),
+            "{debug}"
+        );
+        assert!(debug.contains("[REDACTED]"), "{debug}");
         assert!(v1.header().unwrap().is_sensitive());
     }
 }

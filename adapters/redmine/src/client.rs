@@ -4,8 +4,8 @@
 //! together as the tracker role ports (`Tickets`, `People`, `Catalog`, `SyncStore`,
 //! `TicketFeed`, `ActAs`).
 
+use secrecy::{ExposeSecret as _, SecretString};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,7 +18,7 @@ use tracing::debug;
 use url::Url;
 
 use crate::convert::{self, IssueFieldNames};
-use crate::dto::Keyed;
+use crate::dto::{CustomFieldDto, CustomFieldsEnvelope, GroupsPage, Keyed, NamedDto};
 use crate::error::{from_failure, from_status, Attempt};
 
 /// Redmine's largest page.
@@ -27,21 +27,20 @@ pub(crate) const PAGE_SIZE: u64 = 100;
 /// Pages of users a name lookup reads at most (an admin key can list everyone).
 pub(crate) const NAME_LOOKUP_PAGES: usize = 3;
 
-/// An API key: shown as `[redacted]` by `Debug` so it cannot reach a log by accident.
-#[derive(Clone)]
-pub struct ApiKey(String);
+/// An API key: a `SecretString`, shown as `[REDACTED]` by `Debug` so it cannot reach a log by
+/// accident.
+#[derive(Clone, Debug)]
+pub struct ApiKey(SecretString);
 
 impl ApiKey {
     /// Wraps a key.
     #[must_use]
     pub fn new(key: impl Into<String>) -> Self {
-        Self(key.into())
+        Self(SecretString::from(key.into()))
     }
-}
 
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey([redacted])")
+    fn expose(&self) -> &str {
+        self.0.expose_secret()
     }
 }
 
@@ -134,7 +133,7 @@ impl Redmine {
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
             .ok_or_else(|| ConfigError::BadUrl(config.url.clone()))?;
-        if reqwest::header::HeaderValue::from_str(&config.key.0).is_err() {
+        if reqwest::header::HeaderValue::from_str(config.key.expose()).is_err() {
             return Err(ConfigError::BadKey);
         }
         if let Some(login) = &config.act_as {
@@ -210,7 +209,7 @@ impl Redmine {
         let mut request = self
             .http
             .request(method, url)
-            .header("X-Redmine-API-Key", &self.key.0)
+            .header("X-Redmine-API-Key", self.key.expose())
             .header(reqwest::header::ACCEPT, "application/json");
         if let Some(login) = &self.act_as {
             request = request.header("X-Redmine-Switch-User", login);
@@ -260,6 +259,37 @@ impl Redmine {
     /// Every item of a paged listing: `limit=100&offset=…` until `total_count` is reached,
     /// a page brings nothing new, or (an error) the bound on pages is reached. No item is
     /// listed twice.
+    /// `GET /custom_fields.json` (admin keys only): the one reading of the custom field
+    /// definitions, for the threader's issue fields and the directory's user field alike.
+    pub(crate) async fn read_custom_fields(&self) -> Result<Vec<CustomFieldDto>, TrackerError> {
+        let fields: CustomFieldsEnvelope = self
+            .get(
+                "custom_fields.json",
+                &[],
+                &Attempt {
+                    action: "read the custom fields",
+                    ticket: None,
+                },
+            )
+            .await?;
+        Ok(fields.custom_fields)
+    }
+
+    /// `GET /groups.json`, every page (admin keys only): the one reading of the groups, for
+    /// name lookups and the directory's roster alike.
+    pub(crate) async fn read_groups(&self) -> Result<Vec<NamedDto>, TrackerError> {
+        self.get_all(
+            "groups.json",
+            &[],
+            &Attempt {
+                action: "list groups",
+                ticket: None,
+            },
+            |page: GroupsPage| (page.groups, page.total_count),
+        )
+        .await
+    }
+
     pub(crate) async fn get_all<P, T>(
         &self,
         path: &str,
@@ -331,7 +361,7 @@ mod tests {
         .unwrap();
         let debug = format!("{redmine:?}");
         assert!(!debug.contains("s3cret-key"), "{debug}");
-        assert!(debug.contains("[redacted]"));
+        assert!(debug.contains("[REDACTED]"), "{debug}");
     }
 
     #[test]

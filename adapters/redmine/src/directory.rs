@@ -11,7 +11,7 @@ use tracing::warn;
 
 use crate::client::Redmine;
 use crate::convert;
-use crate::dto::{CustomFieldsEnvelope, GroupsPage, UserDto, UserEnvelope, UsersPage};
+use crate::dto::{UserDto, UserEnvelope, UsersPage};
 use crate::error::Attempt;
 
 /// Redmine as the directory of who is who, through the key's own owner (an admin).
@@ -77,20 +77,12 @@ impl RedmineDirectory {
     }
 
     async fn field_id(&self) -> Result<u64, DirectoryError> {
-        let fields: CustomFieldsEnvelope = self
+        let fields = self
             .redmine
-            .get(
-                "custom_fields.json",
-                &[],
-                &Attempt {
-                    action: "read the custom fields",
-                    ticket: None,
-                },
-            )
+            .read_custom_fields()
             .await
             .map_err(directory_error)?;
         fields
-            .custom_fields
             .iter()
             .find(|custom| {
                 custom.customized_type == "user"
@@ -139,19 +131,7 @@ impl Directory for RedmineDirectory {
 
     async fn roster(&self) -> Result<Roster, DirectoryError> {
         let users = self.users(&[], "list users and their Discord ids").await?;
-        let groups = self
-            .redmine
-            .get_all(
-                "groups.json",
-                &[],
-                &Attempt {
-                    action: "list groups",
-                    ticket: None,
-                },
-                |page: GroupsPage| (page.groups, page.total_count),
-            )
-            .await
-            .map_err(directory_error)?;
+        let groups = self.redmine.read_groups().await.map_err(directory_error)?;
         let links = users
             .iter()
             .filter_map(|user| {

@@ -9,7 +9,7 @@ use ports::TrackerError;
 
 use crate::client::{Redmine, NAME_LOOKUP_PAGES, PAGE_SIZE};
 use crate::convert;
-use crate::dto::{GroupsPage, MembershipsPage, UserEnvelope, UsersPage};
+use crate::dto::{MembershipsPage, UserEnvelope, UsersPage};
 use crate::error::Attempt;
 
 impl Redmine {
@@ -123,17 +123,7 @@ impl Redmine {
         if login_matches {
             return best_match(name, candidates).map(Some);
         }
-        let groups = self
-            .get_all(
-                "groups.json",
-                &[],
-                &Attempt {
-                    action: "list groups",
-                    ticket: None,
-                },
-                |page: GroupsPage| (page.groups, page.total_count),
-            )
-            .await?;
+        let groups = self.read_groups().await?;
         candidates.extend(groups.into_iter().filter_map(Candidate::team));
         best_match(name, candidates).map(Some)
     }

@@ -6,7 +6,7 @@ use domain::check::FieldFound;
 use ports::TrackerError;
 
 use crate::client::Redmine;
-use crate::dto::{CustomFieldsEnvelope, GroupsPage, ProjectsPage, TrackersEnvelope, UsersPage};
+use crate::dto::{ProjectsPage, TrackersEnvelope, UsersPage};
 use crate::error::Attempt;
 
 impl Redmine {
@@ -22,16 +22,10 @@ impl Redmine {
     /// # Errors
     /// [`TrackerError::Forbidden`] for a key that is not an admin's, or any other.
     pub async fn custom_fields(&self) -> Result<Vec<FieldFound>, TrackerError> {
-        let envelope: CustomFieldsEnvelope = self
+        Ok(self
             .as_key_owner()
-            .get(
-                "custom_fields.json",
-                &[],
-                &Self::attempt("read the custom fields"),
-            )
-            .await?;
-        Ok(envelope
-            .custom_fields
+            .read_custom_fields()
+            .await?
             .into_iter()
             .map(|field| FieldFound {
                 name: field.name,
@@ -61,15 +55,7 @@ impl Redmine {
     /// # Errors
     /// [`TrackerError::Forbidden`] for a key that is not an admin's, or any other.
     pub async fn group_names(&self) -> Result<Vec<String>, TrackerError> {
-        let groups = self
-            .as_key_owner()
-            .get_all(
-                "groups.json",
-                &[],
-                &Self::attempt("list groups"),
-                |page: GroupsPage| (page.groups, page.total_count),
-            )
-            .await?;
+        let groups = self.as_key_owner().read_groups().await?;
         Ok(groups.into_iter().map(|group| group.name).collect())
     }
 

@@ -11,9 +11,7 @@ use serde_json::json;
 
 use crate::client::Redmine;
 use crate::convert;
-use crate::dto::{
-    CategoriesEnvelope, CustomFieldsEnvelope, IssuesPage, ProjectEnvelope, TrackersEnvelope,
-};
+use crate::dto::{CategoriesEnvelope, IssuesPage, ProjectEnvelope, TrackersEnvelope};
 use crate::error::Attempt;
 
 impl Redmine {
@@ -23,18 +21,9 @@ impl Redmine {
         if let Some(ids) = self.cached_issue_fields() {
             return Ok(ids);
         }
-        let fields: CustomFieldsEnvelope = self
-            .get(
-                "custom_fields.json",
-                &[],
-                &Attempt {
-                    action: "read the custom fields",
-                    ticket: None,
-                },
-            )
-            .await?;
-        let ids: BTreeMap<String, u64> = fields
-            .custom_fields
+        let ids: BTreeMap<String, u64> = self
+            .read_custom_fields()
+            .await?
             .into_iter()
             .filter(|field| field.customized_type == "issue")
             .map(|field| (field.name.to_lowercase(), field.id))

@@ -7,7 +7,7 @@
 use std::error::Error;
 use std::fmt;
 
-use ports::{InventoryError, StatusRole, TrackerError};
+use ports::{with_causes_of, InventoryError, StatusRole, TrackerError};
 
 /// Where the operator set the status names: the CLI's environment or the bot's `netbot.toml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,17 +41,6 @@ pub fn tracker(error: &TrackerError, statuses: StatusSettings) -> String {
 #[must_use]
 pub fn inventory(error: &InventoryError) -> String {
     with_causes_of(inventory_top(error), error)
-}
-
-/// `text` followed by the causes of `error`.
-fn with_causes_of(mut text: String, error: &dyn Error) -> String {
-    let mut cause = error.source();
-    while let Some(current) = cause {
-        text.push_str(": ");
-        text.push_str(&current.to_string());
-        cause = current.source();
-    }
-    text
 }
 
 /// The operator's words for the error itself, without its causes.

@@ -10,8 +10,7 @@ use crate::age::age;
 use crate::site::{Site, SiteDetails};
 use crate::ticket::Ticket;
 
-/// Discord's limit on one message.
-pub const MESSAGE_LIMIT: usize = 2000;
+pub use crate::limits::MESSAGE_LIMIT;
 
 /// Escapes Discord markdown and defuses mentions in text from outside (a subject, a name),
 /// for use inside a line: the renderings here never start a line with outside text, so

@@ -656,3 +656,22 @@ async fn injected_failures_count_writes_on_every_path() {
         "the failed post unarchived nothing"
     );
 }
+
+#[tokio::test]
+async fn a_check_answer_larger_than_the_body_cap_is_refused_unread() {
+    let server = MockServer::start().await;
+    let huge = "x".repeat(httpkit::MAX_BODY_BYTES + 1);
+    Mock::given(method("GET"))
+        .and(path("/api/v10/users/@me"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(huge))
+        .mount(&server)
+        .await;
+
+    let error = chat_at(&server.uri()).bot_user().await.unwrap_err();
+
+    assert!(matches!(error, ChatError::Rejected { .. }), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "the chat refused to read the bot's user: an answer larger than 32 MiB, not read"
+    );
+}

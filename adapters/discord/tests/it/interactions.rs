@@ -186,7 +186,10 @@ async fn a_discord_error_is_told_without_the_interaction_token() {
         .mount(&server)
         .await;
 
-    let error = defer(&client(&server), &interaction()).await.unwrap_err();
+    let error = defer(&client(&server), &interaction())
+        .await
+        .unwrap_err()
+        .to_string();
 
     assert!(!error.contains(SECRET_INTERACTION_TOKEN), "{error}");
     insta::assert_snapshot!(error, @"Discord answered 404 to POST: Unknown interaction");
@@ -196,7 +199,7 @@ async fn a_discord_error_is_told_without_the_interaction_token() {
 async fn tokens_never_show_in_debug_output() {
     assert_eq!(
         format!("{:?}", BotToken::new(TOKEN)),
-        "BotToken([redacted])"
+        "BotToken(SecretBox<str>([REDACTED]))"
     );
     assert!(!format!("{:?}", interaction()).contains(SECRET_INTERACTION_TOKEN));
 }

@@ -77,6 +77,37 @@ async fn a_next_link_back_to_a_page_already_read_ends_the_list() {
 }
 
 #[tokio::test]
+async fn a_next_link_with_another_scheme_is_refused_and_nothing_more_is_asked() {
+    for next in ["javascript:alert(1)", "data:text/html,alert(1)"] {
+        let server = MockServer::start().await;
+        let base = server.uri();
+        let mut first = sites_page(&base, 4, 0, 2);
+        first["next"] = json!(next);
+        Mock::given(path("/api/dcim/sites/"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(first))
+            .mount(&server)
+            .await;
+
+        let error = netbox(&base).sites().await.unwrap_err().to_string();
+
+        let host = base.trim_start_matches("http://");
+        let scheme = next.split(':').next().unwrap();
+        assert_eq!(
+            error,
+            format!(
+                "unexpected answer from NetBox at {host} to list sites: a next page link with \
+                 the scheme {scheme}: rather than http:, not followed"
+            )
+        );
+        assert_eq!(
+            received(&server).await,
+            ["GET /api/dcim/sites/?limit=1000 [Token …]"],
+            "{next}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn pages_that_bring_nothing_new_end_the_list_without_repeats() {
     let server = MockServer::start().await;
     let base = server.uri();
@@ -145,5 +176,32 @@ fn a_ca_file_that_is_not_a_regular_file_is_refused_at_once() {
     assert_eq!(
         error.to_string(),
         "NETBOX_CA_CERT '/dev/zero': not a regular file"
+    );
+}
+
+#[test]
+fn a_ca_file_that_is_a_fifo_nobody_writes_is_refused_at_once() {
+    let fifo = std::env::temp_dir().join(format!("netbot-test-ca-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut settings = config("https://nb.example.org/");
+    settings.ca_cert = Some(fifo.clone());
+
+    // On a thread of its own, so that a refusal that blocks fails the test rather than hangs it.
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(Netbox::new(settings).map(|_| ()).map_err(|e| e.to_string()));
+    });
+    let answer = receiver.recv_timeout(std::time::Duration::from_secs(5));
+    std::fs::remove_file(&fifo).unwrap();
+
+    let error = answer.expect("refused at once, not blocked").unwrap_err();
+    assert_eq!(
+        error,
+        format!("NETBOX_CA_CERT '{}': not a regular file", fifo.display())
     );
 }

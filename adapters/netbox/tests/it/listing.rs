@@ -190,3 +190,22 @@ async fn a_recorded_list_of_over_1000_sites_is_read_whole() {
     assert_eq!(sites.len() as u64, recorded);
     assert!(recorded > 1000);
 }
+
+#[tokio::test]
+async fn lookups_while_the_site_list_is_read_wait_for_it_rather_than_read_it_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/dcim/sites/"))
+        .respond_with(ok("sites__demo.json").set_delay(Duration::from_millis(300)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut settings = config(&server.uri());
+    settings.cache_for = Duration::from_secs(300);
+    let cached = Netbox::new(settings).unwrap();
+
+    let (first, second, third) = tokio::join!(cached.sites(), cached.sites(), cached.sites());
+
+    assert_eq!(first.unwrap().len(), second.unwrap().len());
+    assert!(third.is_ok());
+}

@@ -146,6 +146,31 @@ async fn a_self_signed_netbox_works_with_its_ca_and_fails_without() {
 }
 
 #[tokio::test]
+async fn a_ca_file_that_is_a_fifo_is_a_usage_error_at_once() {
+    let fifo = std::env::temp_dir().join(format!("netbot-cli-ca-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let fifo_text = fifo.to_string_lossy().into_owned();
+
+    let env = [
+        ("NETBOX_URL", "https://nb.example.org"),
+        ("NETBOX_TOKEN", DEMO_TOKEN),
+        ("NETBOX_CA_CERT", fifo_text.as_str()),
+    ];
+    let run = netbot(&["sites"], &env);
+    let run = tokio::time::timeout(std::time::Duration::from_secs(20), run).await;
+    std::fs::remove_file(&fifo).unwrap();
+
+    let run = run.expect("refused at once, not blocked on the FIFO");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+}
+
+#[tokio::test]
 async fn the_demo_needs_no_credentials() {
     let run = netbot(&["sites", "--demo"], &[]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
