@@ -96,6 +96,7 @@ impl MemoryChat {
             content: content.to_owned(),
             attachments: Vec::new(),
             thread: None,
+            mentioned: Default::default(),
         };
         state.messages.get_mut(&channel.get())?.push(message);
         if let Some(thread) = state.threads.get_mut(&channel.get()) {
@@ -174,6 +175,7 @@ impl Chat for MemoryChat {
                 content: piece,
                 attachments: Vec::new(),
                 thread: None,
+                mentioned: Default::default(),
             };
             state
                 .messages

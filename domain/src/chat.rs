@@ -87,6 +87,8 @@ mod tests {
 
 /// Chat-side records the threader and notifications read and write.
 pub mod message {
+    use std::collections::BTreeMap;
+
     use crate::ids::{ChannelId, DiscordUserId, MessageId, RoleId};
 
     /// A file attached to a chat message.
@@ -115,6 +117,19 @@ pub mod message {
         pub attachments: Vec<Attachment>,
         /// The thread started from this message, if any.
         pub thread: Option<ChannelId>,
+        /// Display names of the users the message mentions, as it carries them (server
+        /// nickname, else global name, else username).
+        pub mentioned: BTreeMap<DiscordUserId, String>,
+    }
+
+    /// The names of a server's roles and channels (threads among them), by id: what a
+    /// message's `<@&ROLE>` and `<#CHANNEL>` read as elsewhere.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct GuildNames {
+        /// Role id → name.
+        pub roles: BTreeMap<RoleId, String>,
+        /// Channel or thread id → name.
+        pub channels: BTreeMap<ChannelId, String>,
     }
 
     /// A thread as the chat reports it.

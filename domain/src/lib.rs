@@ -9,6 +9,7 @@ pub mod check;
 pub mod ids;
 pub mod limits;
 pub mod member_links;
+pub mod mentions;
 pub mod notify;
 pub mod people;
 pub mod query;
@@ -18,7 +19,7 @@ pub mod sync;
 pub mod ticket;
 pub mod tracker_links;
 
-pub use chat::message::{Attachment, ChatMessage, Mentions, ThreadInfo};
+pub use chat::message::{Attachment, ChatMessage, GuildNames, Mentions, ThreadInfo};
 pub use chat::{split_message, Member, Reply};
 pub use ids::{
     ChannelId, DiscordUserId, GuildId, InvalidId, JournalId, Login, MessageId, ProjectId, RoleId,

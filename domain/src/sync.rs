@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::chat::message::ChatMessage;
+use crate::chat::message::{ChatMessage, GuildNames};
 use crate::ids::{ChannelId, DiscordUserId, GuildId, JournalId, Login, MessageId, UserId};
 use crate::render::mirror;
 use crate::ticket::{Change, Journal, Status, Ticket};
@@ -190,8 +190,14 @@ pub struct SyncInput<'a> {
     pub members: &'a BTreeMap<DiscordUserId, Login>,
     /// Every ticket status (for names and for what counts as closed).
     pub statuses: &'a [Status],
-    /// Display names of users and teams by tracker id, for assignee changes.
+    /// Display names of users and teams by tracker id, for assignee changes and mentions.
     pub people: &'a BTreeMap<UserId, String>,
+    /// Tracker logins in lower case → the user, for a note's `@login` mentions.
+    pub logins: &'a BTreeMap<Login, UserId>,
+    /// Tracker users linked to a Discord member, for a note's `@login` mentions.
+    pub users: &'a BTreeMap<UserId, DiscordUserId>,
+    /// The server's role and channel names, for a message's `<@&ROLE>` and `<#CHANNEL>`.
+    pub guild: &'a GuildNames,
     /// How the tracker's pages are addressed (journals' origins, attachments).
     pub links: &'a TicketLinks,
 }
@@ -262,6 +268,10 @@ pub struct ToTicket {
     pub as_login: Option<Login>,
     /// The note.
     pub text: String,
+    /// The note as the threader's own user writes it (`NAME on Discord wrote:`) when the
+    /// tracker refuses to let the member write (they may not add notes there); `None` when
+    /// the note is the threader's already. One person's permissions never stop a thread.
+    pub fallback: Option<String>,
 }
 
 /// What one ticket's sync must do, in this order: unarchive, post, write notes, archive,
@@ -341,7 +351,7 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
             input,
             None,
             &ticket.url,
-            &mirror::description(ticket),
+            &mirror::description(input),
         ));
     }
     for journal in &ticket.journals {
@@ -394,11 +404,15 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
                 .any(|journal| journal.text.contains(&marker));
             if !written {
                 let as_login = input.members.get(&message.author).cloned();
-                let text = mirror::message_note(&input.link, message, as_login.is_some());
+                let text = mirror::message_note(input, message, as_login.is_some());
+                let fallback = as_login
+                    .is_some()
+                    .then(|| mirror::message_note(input, message, false));
                 to_ticket.push(ToTicket {
                     message: message.id,
                     as_login,
                     text,
+                    fallback,
                 });
             }
         }

@@ -12,6 +12,7 @@ use super::discord::{escape, link};
 use super::sanitize;
 use crate::chat::message::ChatMessage;
 use crate::ids::{JournalId, MessageId, UserId};
+use crate::mentions::{self, ChatNames, TrackerNames};
 use crate::sync::{SyncInput, ThreadLink, THREAD_NAME_LIMIT};
 use crate::ticket::{Change, Journal, Status, Ticket, TicketId};
 
@@ -80,12 +81,13 @@ pub fn piece(ticket: TicketId, text: &str, (part, n): (usize, usize), origin: &s
     )
 }
 
-/// Defuses mentions in a note's text while keeping its markdown (the empty
-/// `allowed_mentions` is the second guard): a zero-width space after the `@`.
-fn defuse_mentions(text: &str) -> String {
-    text.replace("@everyone", "@\u{200B}everyone")
-        .replace("@here", "@\u{200B}here")
-        .replace("<@", "<@\u{200B}")
+/// How a tracker text's `@login` mentions are read, for this sync.
+fn tracker_names<'a>(input: &SyncInput<'a>) -> TrackerNames<'a> {
+    TrackerNames {
+        logins: input.logins,
+        members: input.users,
+        people: input.people,
+    }
 }
 
 fn status_name(statuses: &[Status], id: Option<u64>) -> String {
@@ -152,7 +154,8 @@ pub fn journal(input: &SyncInput<'_>, journal: &Journal, closing: Option<bool>) 
     }
     if journal.has_note() {
         text.push('\n');
-        text.push_str(&defuse_mentions(sanitize(journal.text.trim(), true).trim()));
+        let note = sanitize(journal.text.trim(), true);
+        text.push_str(&mentions::to_chat(note.trim(), &tracker_names(input)));
     }
     for line in attachments {
         text.push('\n');
@@ -168,7 +171,8 @@ pub fn journal(input: &SyncInput<'_>, journal: &Journal, closing: Option<bool>) 
 
 /// The description's message, posted first in a new thread.
 #[must_use]
-pub fn description(ticket: &Ticket) -> String {
+pub fn description(input: &SyncInput<'_>) -> String {
+    let ticket = input.ticket;
     let mut text = format!(
         "**{}** {}",
         link(&format!("#{}", ticket.id), &ticket.url),
@@ -177,22 +181,31 @@ pub fn description(ticket: &Ticket) -> String {
     let description = sanitize(ticket.description.trim(), true);
     if !description.trim().is_empty() {
         text.push('\n');
-        text.push_str(&defuse_mentions(description.trim()));
+        text.push_str(&mentions::to_chat(
+            description.trim(),
+            &tracker_names(input),
+        ));
     }
     text
 }
 
 /// The note mirroring one thread message; `mapped` when it is written as the member's own
-/// tracker user (else it names the author).
+/// tracker user (else it names the author). Discord's markup reads as people and names
+/// (`domain::mentions::to_tracker`).
 #[must_use]
-pub fn message_note(link: &ThreadLink, message: &ChatMessage, mapped: bool) -> String {
+pub fn message_note(input: &SyncInput<'_>, message: &ChatMessage, mapped: bool) -> String {
     let mut parts = Vec::new();
     if !mapped {
         parts.push(format!("{} on Discord wrote:", message.author_name.trim()));
     }
     let content = message.content.trim();
     if !content.is_empty() {
-        parts.push(content.to_owned());
+        let names = ChatNames {
+            members: input.members,
+            users: &message.mentioned,
+            guild: input.guild,
+        };
+        parts.push(mentions::to_tracker(content, &names));
     }
     for attachment in &message.attachments {
         parts.push(format!(
@@ -200,6 +213,6 @@ pub fn message_note(link: &ThreadLink, message: &ChatMessage, mapped: bool) -> S
             attachment.name, attachment.url
         ));
     }
-    parts.push(message_marker(link, message.id));
+    parts.push(message_marker(&input.link, message.id));
     parts.join("\n\n")
 }

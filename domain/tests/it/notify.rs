@@ -133,6 +133,7 @@ fn said(id: u64, author: u64, content: &str) -> ChatMessage {
         content: content.into(),
         attachments: Vec::new(),
         thread: None,
+        mentioned: Default::default(),
     }
 }
 

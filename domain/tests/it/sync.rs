@@ -9,8 +9,8 @@ use domain::sync::{
     ToThread, THREAD_NAME_LIMIT,
 };
 use domain::{
-    Attachment, Change, ChannelId, ChatMessage, DiscordUserId, GuildId, Journal, JournalId, Login,
-    MessageId, Named, Status, Ticket, TicketId, TicketLinks, UserId,
+    Attachment, Change, ChannelId, ChatMessage, DiscordUserId, GuildId, GuildNames, Journal,
+    JournalId, Login, MessageId, Named, Status, Ticket, TicketId, TicketLinks, UserId,
 };
 
 const URL: &str = "https://redmine.example.org/issues/42";
@@ -86,6 +86,7 @@ fn said(id: u64, author: u64, name: &str, content: &str) -> ChatMessage {
         content: content.into(),
         attachments: Vec::new(),
         thread: None,
+        mentioned: Default::default(),
     }
 }
 
@@ -124,6 +125,9 @@ struct World {
     members: BTreeMap<DiscordUserId, Login>,
     statuses: Vec<Status>,
     people: BTreeMap<UserId, String>,
+    logins: BTreeMap<Login, UserId>,
+    users: BTreeMap<UserId, DiscordUserId>,
+    guild: GuildNames,
     links: TicketLinks,
 }
 
@@ -139,6 +143,9 @@ impl World {
                 (UserId::new(7).unwrap(), "Alice Liddell".into()),
                 (UserId::new(8).unwrap(), "Network team".into()),
             ]),
+            logins: BTreeMap::from([(Login::new("alice").unwrap(), UserId::new(7).unwrap())]),
+            users: BTreeMap::from([(UserId::new(7).unwrap(), DiscordUserId::new(ALICE).unwrap())]),
+            guild: GuildNames::default(),
             links: TicketLinks::new(
                 "https://redmine.example.org/issues/",
                 "#change-",
@@ -163,6 +170,9 @@ impl World {
             members: &self.members,
             statuses: &self.statuses,
             people: &self.people,
+            logins: &self.logins,
+            users: &self.users,
+            guild: &self.guild,
             links: &self.links,
         })
     }

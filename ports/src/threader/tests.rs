@@ -80,6 +80,7 @@ fn message(id: u64, author: u64, is_bot: bool, content: &str) -> ChatMessage {
         content: content.into(),
         attachments: Vec::new(),
         thread: None,
+        mentioned: Default::default(),
     }
 }
 
