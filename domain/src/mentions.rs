@@ -104,6 +104,12 @@ fn chat_markup(inner: &str, names: &ChatNames<'_>) -> Option<String> {
     (is_name && snowflake(id).is_some()).then(|| format!(":{name}:"))
 }
 
+/// Whether a member's text mentions a role or a channel, whose names must then be read.
+#[must_use]
+pub fn names_guild(text: &str) -> bool {
+    text.contains("<@&") || text.contains("<#")
+}
+
 /// Digits only (Discord's ids), as a number.
 fn snowflake(text: &str) -> Option<u64> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {

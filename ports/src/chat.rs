@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use domain::{ChannelId, ChatMessage, GuildId, Mentions, MessageId, ThreadInfo};
+use domain::{ChannelId, ChatMessage, GuildId, GuildNames, Mentions, MessageId, ThreadInfo};
 use thiserror::Error;
 
 pub use domain::limits::{MESSAGE_LIMIT, THREAD_NAME_LIMIT};
@@ -128,4 +128,14 @@ pub trait Chat: Send + Sync + 'static {
         thread: ChannelId,
         archived: bool,
     ) -> impl Future<Output = Result<(), ChatError>> + Send;
+
+    /// The names of the server's roles and text channels (threads are not among them), for
+    /// reading a message's `<@&ROLE>` and `<#CHANNEL>`.
+    ///
+    /// # Errors
+    /// [`ChatError::Forbidden`] when the bot may not read the server, or any other.
+    fn guild_names(
+        &self,
+        guild: GuildId,
+    ) -> impl Future<Output = Result<GuildNames, ChatError>> + Send;
 }

@@ -3,12 +3,14 @@
 //! chooses one at its start; the loop in `threader` never asks which it has.
 
 use std::collections::BTreeSet;
+use std::sync::{Mutex, PoisonError};
 
+use domain::sync::ToTicket;
 use domain::sync::{
     is_starter_of, starter_text, thread_name, SyncPlan, SyncState, ThreadLink, ToThread,
 };
-use domain::{ChannelId, GuildId, Mentions, MessageId, Ticket, TicketId};
-use tracing::info;
+use domain::{ChannelId, GuildId, Login, Mentions, MessageId, Ticket, TicketId};
+use tracing::{info, warn};
 
 use super::{PassReport, TicketSyncError};
 use crate::chat::{Chat, ChatError};
@@ -24,6 +26,8 @@ pub(super) enum Executor<'a, T, C> {
         chat: &'a C,
         /// The Discord server threads are linked in.
         guild: GuildId,
+        /// Members whose tracker user was refused a note and who were warned about.
+        refused: &'a Mutex<BTreeSet<Login>>,
     },
     /// Writes nothing: records in the report what would be done (a dry run).
     Record,
@@ -75,6 +79,7 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
                 tracker,
                 chat,
                 guild,
+                ..
             } => (tracker, chat, *guild),
         };
         let link = open_thread(*chat, guild, channel, ticket, deleted).await?;
@@ -102,12 +107,17 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
         stored: SyncState,
         report: &mut PassReport,
     ) -> Result<Carried, TicketSyncError> {
-        let (tracker, chat) = match self {
+        let (tracker, chat, refused) = match self {
             Self::Record => {
                 record(id, plan, report);
                 return Ok(Carried::Nothing);
             }
-            Self::Write { tracker, chat, .. } => (tracker, chat),
+            Self::Write {
+                tracker,
+                chat,
+                refused,
+                ..
+            } => (tracker, chat, refused),
         };
         if plan.is_empty(stored) {
             return Ok(Carried::Nothing);
@@ -124,10 +134,7 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
             report.to_discord += usize::from(is_last_piece(post));
         }
         for note in &plan.to_ticket {
-            match &note.as_login {
-                Some(login) => tracker.acting_as(login).add_note(id, &note.text).await?,
-                None => tracker.add_note(id, &note.text).await?,
-            }
+            write_note(*tracker, refused, id, note).await?;
             report.to_redmine += 1;
         }
         if plan.archive {
@@ -153,6 +160,34 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
             }
         }
     }
+}
+
+/// Writes one note: a member's as the member; when the tracker refuses the member (their
+/// user may not add notes there), as the threader's own user with their name, once, and the
+/// reason is logged the first time for that member.
+async fn write_note<T: Tickets + ActAs>(
+    tracker: &T,
+    refused: &Mutex<BTreeSet<Login>>,
+    id: TicketId,
+    note: &ToTicket,
+) -> Result<(), TrackerError> {
+    let Some(login) = &note.as_login else {
+        return tracker.add_note(id, &note.text).await;
+    };
+    let written = tracker.acting_as(login).add_note(id, &note.text).await;
+    let (Err(TrackerError::Forbidden { action }), Some(fallback)) = (&written, &note.fallback)
+    else {
+        return written;
+    };
+    let first = refused
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(login.clone());
+    if first {
+        warn!(%login, ticket = %id, %action,
+            "the tracker does not let this member write notes; writing their messages as the threader with their name");
+    }
+    tracker.add_note(id, fallback).await
 }
 
 /// A long mirror is several pieces: it counts once, at its last piece.

@@ -13,6 +13,7 @@ mod report;
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use domain::member_links::member_links;
 use domain::sync::{
@@ -20,10 +21,11 @@ use domain::sync::{
     SyncState, ThreadAsk, ThreadLink,
 };
 use domain::{
-    ChannelId, DiscordUserId, GuildId, Login, ProjectId, Status, ThreadInfo, Ticket, TicketId,
-    TicketLinks, UserId,
+    ChannelId, ChatMessage, DiscordUserId, GuildId, GuildNames, Login, ProjectId, Status,
+    ThreadInfo, Ticket, TicketId, TicketLinks, UserId,
 };
 use thiserror::Error;
+use tokio::sync::OnceCell;
 use tracing::{info, info_span, warn, Instrument as _};
 
 pub use execute::open_thread;
@@ -64,8 +66,11 @@ pub struct WhoIsWho {
     pub members: BTreeMap<DiscordUserId, Login>,
     /// Tracker user or team id → display name (for assignee changes).
     pub names: BTreeMap<UserId, String>,
-    /// Tracker user id → linked Discord member (for pinging an assignee).
+    /// Tracker user id → linked Discord member (for pinging an assignee, and for showing a
+    /// note's `@login` as the member).
     pub users: BTreeMap<UserId, DiscordUserId>,
+    /// Tracker login in lower case → user id (for reading a note's `@login`).
+    pub logins: BTreeMap<Login, UserId>,
 }
 
 impl WhoIsWho {
@@ -98,6 +103,17 @@ impl WhoIsWho {
             .iter()
             .map(|person| (person.id(), person.name().to_owned()))
             .collect();
+        let logins = roster
+            .people
+            .iter()
+            .filter_map(|person| match person {
+                domain::Principal::User(user) => {
+                    let login = Login::new(&user.login.as_deref()?.to_lowercase()).ok()?;
+                    Some((login, user.id))
+                }
+                domain::Principal::Team(_) => None,
+            })
+            .collect();
         let users = roster
             .people
             .iter()
@@ -117,6 +133,7 @@ impl WhoIsWho {
             members,
             names,
             users,
+            logins,
         })
     }
 }
@@ -155,6 +172,9 @@ pub struct Threader<T, C> {
     tracker: T,
     chat: C,
     settings: ThreaderSettings,
+    /// Members whose tracker user was refused a note, already warned about: the reason is
+    /// logged once per member while the process runs, not on every pass.
+    refused: Mutex<BTreeSet<Login>>,
 }
 
 /// What a pass knows before it looks at tickets, and who carries out its decisions.
@@ -164,6 +184,11 @@ struct Pass<'p, T, C> {
     people: WhoIsWho,
     links: TicketLinks,
     executor: Executor<'p, T, C>,
+    /// The names of the active threads, which the guild's channel list lacks.
+    threads: BTreeMap<ChannelId, String>,
+    /// The guild's role and channel names, read at most once per pass and only when a
+    /// message mentions a role or a channel.
+    guild: OnceCell<GuildNames>,
 }
 
 /// What one ticket's sync carries from one round to the next.
@@ -213,6 +238,7 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
             tracker,
             chat,
             settings,
+            refused: Mutex::new(BTreeSet::new()),
         }
     }
 
@@ -254,6 +280,7 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
                 tracker: &self.tracker,
                 chat: &self.chat,
                 guild: self.settings.guild,
+                refused: &self.refused,
             }
         };
         let pass = Pass {
@@ -262,6 +289,11 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
             people,
             links: self.tracker.ticket_links(),
             executor,
+            threads: active
+                .values()
+                .map(|thread| (thread.id, thread.name.clone()))
+                .collect(),
+            guild: OnceCell::new(),
         };
         let mut report = PassReport::default();
         for ticket in tickets
@@ -365,6 +397,43 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
             .await
     }
 
+    /// The guild's role and channel names (with the active threads'), when a member's message
+    /// among `messages` mentions a role or a channel: read once per pass. A bot that may not
+    /// read them gets `None`, and the mentions read as unknown.
+    async fn guild_names<'p>(
+        &self,
+        pass: &'p Pass<'_, T, C>,
+        messages: &[ChatMessage],
+    ) -> Result<Option<&'p GuildNames>, ChatError> {
+        let wanted = messages.iter().any(|message| {
+            !message.author_is_bot && domain::mentions::names_guild(&message.content)
+        });
+        if !wanted {
+            return Ok(None);
+        }
+        let read = pass
+            .guild
+            .get_or_try_init(|| async {
+                let mut names = self.chat.guild_names(self.settings.guild).await?;
+                for (thread, name) in &pass.threads {
+                    names
+                        .channels
+                        .entry(*thread)
+                        .or_insert_with(|| name.clone());
+                }
+                Ok::<_, ChatError>(names)
+            })
+            .await;
+        match read {
+            Ok(names) => Ok(Some(names)),
+            Err(ChatError::Forbidden { action, detail }) => {
+                warn!(%action, %detail, "cannot read the server's role and channel names; their mentions read as unknown");
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
     /// Syncs one ticket with its thread, round after round until a look finds nothing new
     /// (at most [`MAX_ROUNDS`]).
     async fn sync(
@@ -389,6 +458,11 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
             } else {
                 Vec::new()
             };
+            let no_names = GuildNames::default();
+            let guild = match self.guild_names(pass, &messages).await? {
+                Some(names) => names,
+                None => &no_names,
+            };
             let decided = plan(&SyncInput {
                 ticket: &ticket,
                 state: round.state,
@@ -398,6 +472,9 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
                 members: &pass.people.members,
                 statuses: &pass.statuses,
                 people: &pass.people.names,
+                logins: &pass.people.logins,
+                users: &pass.people.users,
+                guild,
                 links: &pass.links,
             });
             let carried = pass

@@ -278,6 +278,140 @@ async fn a_members_message_becomes_a_note_written_as_the_member() {
     );
 }
 
+#[tokio::test]
+async fn a_member_the_tracker_will_not_let_write_is_written_for_by_the_threader_once() {
+    let tickets = [ticket(
+        42,
+        &link(THREAD).to_string(),
+        Some("v1 j=10 m=100"),
+        Vec::new(),
+    )];
+    let mut tracker = tracker(&tickets);
+    let states = record_states(&mut tracker);
+    tracker
+        .expect_acting_as()
+        .withf(|login| login.as_str() == "alice")
+        .times(1)
+        .returning(|_| {
+            let mut alice = MockTracker::new();
+            alice.expect_add_note().times(1).returning(|_, _| {
+                Box::pin(async {
+                    Err(TrackerError::Forbidden {
+                        action: "add a note to ticket 42".into(),
+                    })
+                })
+            });
+            alice
+        });
+    tracker
+        .expect_add_note()
+        .withf(|id, text| {
+            id.get() == 42 && text.starts_with("alice on Discord wrote:\n\nOn my way.")
+        })
+        .times(1)
+        .returning(|_, _| Box::pin(async { Ok(()) }));
+    let mut chat = chat(vec![thread(THREAD, 150)]);
+    chat.expect_messages_after().returning(|_, _| {
+        Box::pin(async { Ok(vec![message(150, ALICE_MEMBER, false, "On my way.")]) })
+    });
+    chat.expect_post().never();
+
+    let report = pass(tracker, chat, false).await;
+
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.to_redmine, 1);
+    assert_eq!(
+        *states.lock().unwrap(),
+        [(42, String::from("v1 j=10 m=150"))]
+    );
+}
+
+#[tokio::test]
+async fn another_refusal_of_a_members_note_still_fails_the_ticket() {
+    let tickets = [ticket(
+        42,
+        &link(THREAD).to_string(),
+        Some("v1 j=10 m=100"),
+        Vec::new(),
+    )];
+    let mut tracker = tracker(&tickets);
+    tracker.expect_set_sync_fields().never();
+    tracker.expect_add_note().never();
+    tracker.expect_acting_as().returning(|_| {
+        let mut alice = MockTracker::new();
+        alice.expect_add_note().returning(|_, _| {
+            Box::pin(async {
+                Err(TrackerError::Rejected {
+                    action: "add a note".into(),
+                    errors: vec!["Notes is too long".into()],
+                })
+            })
+        });
+        alice
+    });
+    let mut chat = chat(vec![thread(THREAD, 150)]);
+    chat.expect_messages_after().returning(|_, _| {
+        Box::pin(async { Ok(vec![message(150, ALICE_MEMBER, false, "On my way.")]) })
+    });
+
+    let report = pass(tracker, chat, false).await;
+
+    let failed: Vec<u64> = report.failed.iter().map(|(id, _)| id.get()).collect();
+    assert_eq!(failed, [42]);
+}
+
+#[tokio::test]
+async fn role_and_channel_names_are_read_once_per_pass_and_only_when_mentioned() {
+    let linked = |thread| link(thread).to_string();
+    let tickets = [
+        ticket(41, &linked(THREAD), Some("v1 j=10 m=100"), Vec::new()),
+        ticket(42, &linked(444), Some("v1 j=10 m=100"), Vec::new()),
+        ticket(43, &linked(555), Some("v1 j=10 m=100"), Vec::new()),
+    ];
+    let notes = Arc::new(Mutex::new(Vec::new()));
+    let mut tracker = tracker(&tickets);
+    record_states(&mut tracker);
+    let written = Arc::clone(&notes);
+    tracker.expect_add_note().returning(move |_, text| {
+        written.lock().unwrap().push(text.to_owned());
+        Box::pin(async { Ok(()) })
+    });
+    let mut chat = chat(vec![
+        thread(THREAD, 150),
+        thread(444, 150),
+        thread(555, 150),
+    ]);
+    chat.expect_messages_after().returning(|channel, _| {
+        let content = match channel.get() {
+            THREAD => "<@&77> see <#444>",
+            444 => "and <#88>",
+            _ => "nothing named",
+        };
+        Box::pin(async move { Ok(vec![message(150, 4004, false, content)]) })
+    });
+    chat.expect_guild_names().times(1).returning(|_| {
+        Box::pin(async {
+            Ok(domain::GuildNames {
+                roles: BTreeMap::from([(domain::RoleId::new(77).unwrap(), "net-ops".into())]),
+                channels: BTreeMap::from([(ChannelId::new(88).unwrap(), "general".into())]),
+            })
+        })
+    });
+
+    let report = pass(tracker, chat, false).await;
+
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let notes = notes.lock().unwrap();
+    let bodies: Vec<&str> = notes
+        .iter()
+        .map(|note| note.split("\n\n").nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        bodies,
+        ["@net-ops see #thread", "and #general", "nothing named"]
+    );
+}
+
 /// Ticket 42 has a new note to mirror; the chat gives the mirror id 200 and answers the look
 /// after posting with `after_posting`, then (the next round) with `later`.
 async fn mirror_one_note(after_posting: Vec<ChatMessage>, later: Vec<ChatMessage>) -> Vec<String> {
