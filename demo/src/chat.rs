@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use domain::{
-    split_message, ChannelId, ChatMessage, DiscordUserId, GuildId, Mentions, MessageId, ThreadInfo,
+    split_message, ChannelId, ChatMessage, DiscordUserId, GuildId, GuildNames, Mentions, MessageId,
+    ThreadInfo,
 };
 use ports::chat::{MESSAGE_LIMIT, THREAD_NAME_LIMIT};
 use ports::{Chat, ChatError};
@@ -265,5 +266,22 @@ impl Chat for MemoryChat {
             .ok_or_else(|| not_found(format_args!("thread {}", thread.get())))?;
         known.archived = archived;
         Ok(())
+    }
+
+    /// The demo's server has no roles, and its channels are named by their ids.
+    async fn guild_names(&self, _guild: GuildId) -> Result<GuildNames, ChatError> {
+        let state = self.state();
+        let channels = state
+            .messages
+            .keys()
+            .filter(|channel| !state.threads.contains_key(channel))
+            .filter_map(|&channel| {
+                Some((ChannelId::new(channel).ok()?, format!("channel-{channel}")))
+            })
+            .collect();
+        Ok(GuildNames {
+            roles: Default::default(),
+            channels,
+        })
     }
 }

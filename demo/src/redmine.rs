@@ -47,6 +47,8 @@ struct State {
     /// one fails with which status.
     writes_seen: u64,
     fail_write: Option<(u64, u16)>,
+    /// Logins whose role may not add notes: a change with notes made as them answers 403.
+    no_notes: std::collections::BTreeSet<String>,
 }
 
 /// The id of the issue custom field "Discord thread" in the fake.
@@ -136,6 +138,7 @@ impl State {
                 .unwrap_or_default(),
             writes_seen: 0,
             fail_write: None,
+            no_notes: std::collections::BTreeSet::new(),
             key_owner: String::from("alice"),
             groups,
             statuses: fixture("redmine/issue_statuses.json")["issue_statuses"]
@@ -574,6 +577,14 @@ impl Serve for FakeRedmine {
                 None => Response::empty(404),
             },
             ("PUT", _, Some(id)) => match serde_json::from_slice::<Value>(&request.body) {
+                Ok(body)
+                    if state.no_notes.contains(&login)
+                        && body["issue"]["notes"]
+                            .as_str()
+                            .is_some_and(|n| !n.is_empty()) =>
+                {
+                    Response::empty(403)
+                }
                 Ok(body) => state
                     .update(&me, id, &body)
                     .map_or_else(|refusal| refusal, |()| Response::empty(204)),
@@ -689,6 +700,14 @@ impl FakeRedmine {
         self.with_state(|state| {
             state.writes_seen = 0;
             state.fail_write = Some((n, status));
+        });
+    }
+
+    /// From now on `login`'s role may not add notes: `PUT /issues/N.json` with notes, made as
+    /// them, answers 403 (as Redmine does for a role without "Add notes").
+    pub fn deny_notes(&self, login: &str) {
+        self.with_state(|state| {
+            state.no_notes.insert(login.to_owned());
         });
     }
 

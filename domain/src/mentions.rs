@@ -69,7 +69,7 @@ fn chat_markup(inner: &str, names: &ChatNames<'_>) -> Option<String> {
     if let Some(role) = inner.strip_prefix("@&") {
         let role = RoleId::new(snowflake(role)?).ok()?;
         let name = names.guild.roles.get(&role).map_or("unknown-role", |n| n);
-        return Some(format!("@{}", one_line(name)));
+        return Some(format!("@{}", one_line(name.trim_start_matches('@'))));
     }
     if let Some(user) = inner.strip_prefix('@') {
         let user = DiscordUserId::new(snowflake(user.strip_prefix('!').unwrap_or(user))?).ok()?;
@@ -222,7 +222,10 @@ mod tests {
             ),
         ]);
         let guild = GuildNames {
-            roles: BTreeMap::from([(RoleId::new(OPS).unwrap(), String::from("net-ops"))]),
+            roles: BTreeMap::from([
+                (RoleId::new(OPS).unwrap(), String::from("net-ops")),
+                (RoleId::new(1).unwrap(), String::from("@everyone")),
+            ]),
             channels: BTreeMap::from([(ChannelId::new(GENERAL).unwrap(), String::from("general"))]),
         };
         (members, users, guild)
@@ -247,6 +250,7 @@ mod tests {
         check("ask <@12345>", "ask @unknown-user");
         check(&format!("<@&{OPS}> please"), "@net-ops please");
         check("<@&12345>", "@unknown-role");
+        check("<@&1>", "@everyone");
         check(&format!("see <#{GENERAL}>"), "see #general");
         check("see <#12345>", "see #unknown-channel");
         check(

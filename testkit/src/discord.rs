@@ -14,7 +14,9 @@
 //! `GET`/`PATCH`/`DELETE /channels/{id}`, `GET /guilds/{id}/threads/active`; and for
 //! `netbot check`: `GET /users/@me`, `/applications/@me` (flags), `/guilds/{id}` (with its
 //! roles), `/guilds/{id}/roles`, `/guilds/{id}/members/{bot}`, and channels'
-//! `permission_overwrites`, all settable. Anything else answers 404 and stays in the request
+//! `permission_overwrites`, all settable; `GET /guilds/{id}/channels` (text channels are
+//! named `channel-ID`). A message's `mentions` lists the guild's members its text mentions, as
+//! Discord fills it in. Anything else answers 404 and stays in the request
 //! log. With [`FakeDiscord::require_token`], another token answers 401.
 //!
 //! Not emulated: permissions on requests (every request is allowed, whatever the roles say), private threads' membership, the
@@ -125,6 +127,8 @@ struct State {
     rate_limit: Option<f64>,
     allowed_mentions: Vec<Value>,
     log: Vec<FakeRequest>,
+    /// The guild's members by id: their display name (learnt when they write, or added).
+    members: BTreeMap<u64, String>,
     /// What `netbot check` reads: the guild's roles, the bot's, overwrites, the app's flags.
     setup: Setup,
 }
@@ -140,6 +144,8 @@ struct Setup {
     roles: BTreeMap<u64, u64>,
     /// The bot's roles; `None`: the bot is not in the guild.
     bot_roles: Option<Vec<u64>>,
+    /// Role id → name (a role without one is named "role").
+    role_names: BTreeMap<u64, String>,
     /// Channel id → its permission overwrites, as Discord sends them.
     overwrites: BTreeMap<u64, Vec<Value>>,
     /// Channels of another guild: id → that guild.
@@ -224,7 +230,7 @@ impl State {
             "edited_timestamp": null,
             "tts": false,
             "mention_everyone": false,
-            "mentions": [],
+            "mentions": self.mentions_json(&message.content),
             "mention_roles": [],
             "attachments": message.attachments.iter().enumerate().map(|(n, (name, url))| json!({
                 "id": (message.id + n as u64).to_string(),
@@ -241,6 +247,33 @@ impl State {
             body["thread"] = self.thread_json(thread);
         }
         body
+    }
+
+    /// The members a text mentions (`<@ID>`, `<@!ID>`), as Discord lists them: each once,
+    /// with the user and the partial member; ids of nobody in the guild are left out.
+    fn mentions_json(&self, content: &str) -> Vec<Value> {
+        let mut seen = Vec::new();
+        for piece in content.split("<@").skip(1) {
+            let piece = piece.strip_prefix('!').unwrap_or(piece);
+            let Some((digits, _)) = piece.split_once('>') else {
+                continue;
+            };
+            if let Ok(user) = digits.parse::<u64>() {
+                if self.members.contains_key(&user) && !seen.contains(&user) {
+                    seen.push(user);
+                }
+            }
+        }
+        seen.iter()
+            .map(|user| {
+                let name = &self.members[user];
+                json!({
+                    "id": user.to_string(), "username": name.to_lowercase(), "discriminator": "0",
+                    "global_name": name, "avatar": null,
+                    "member": { "nick": null, "roles": [], "joined_at": TIMESTAMP },
+                })
+            })
+            .collect()
     }
 
     fn thread_json(&self, thread: &FakeThread) -> Value {
@@ -289,7 +322,11 @@ impl State {
             .map(|(id, permissions)| {
                 json!({
                     "id": id.to_string(),
-                    "name": if *id == self.guild { "@everyone" } else { "role" },
+                    "name": if *id == self.guild {
+                        "@everyone"
+                    } else {
+                        self.setup.role_names.get(id).map_or("role", String::as_str)
+                    },
                     "permissions": permissions.to_string(),
                     "position": 0, "color": 0, "hoist": false, "managed": false,
                     "mentionable": false, "flags": 0,
@@ -322,7 +359,19 @@ impl State {
             {
                 ResponseTemplate::new(200).set_body_json(self.guild_json()["roles"].clone())
             }
-            ["guilds", _] | ["guilds", _, "roles"] => discord_error(403, 50001, "Missing Access"),
+            ["guilds", guild, "channels"]
+                if id(guild) == self.guild && self.setup.bot_roles.is_some() =>
+            {
+                let channels: Vec<Value> = self
+                    .channels
+                    .iter()
+                    .map(|(id, newest)| self.channel_json(*id, *newest))
+                    .collect();
+                ResponseTemplate::new(200).set_body_json(channels)
+            }
+            ["guilds", _] | ["guilds", _, "roles" | "channels"] => {
+                discord_error(403, 50001, "Missing Access")
+            }
             ["guilds", guild, "members", user] if id(guild) == self.guild => {
                 match &self.setup.bot_roles {
                     Some(roles) if id(user) == self.bot_user => {
@@ -710,6 +759,7 @@ impl FakeDiscord {
             rate_limit: None,
             allowed_mentions: Vec::new(),
             log: Vec::new(),
+            members: BTreeMap::new(),
             setup: Setup {
                 token: None,
                 application_flags: MESSAGE_CONTENT_LIMITED,
@@ -717,6 +767,7 @@ impl FakeDiscord {
                     .into_iter()
                     .collect(),
                 bot_roles: Some(vec![BOT_ROLE]),
+                role_names: BTreeMap::new(),
                 overwrites: BTreeMap::new(),
                 foreign_channels: BTreeMap::new(),
             },
@@ -773,6 +824,7 @@ impl FakeDiscord {
                 .is_some_and(|t| t.archived && t.locked),
             "thread {channel} is locked"
         );
+        state.members.insert(user, name.to_owned());
         state.add_message(FakeMessage {
             id: 0,
             channel,
@@ -911,6 +963,18 @@ impl FakeDiscord {
     /// intent.
     pub fn set_application_flags(&self, flags: u64) {
         self.state().setup.application_flags = flags;
+    }
+
+    /// A member of the guild, named `name`, whom messages can mention before they write.
+    pub fn add_member(&self, user: u64, name: &str) {
+        self.state().members.insert(user, name.to_owned());
+    }
+
+    /// Adds a role named `name` (without permissions), which messages can mention.
+    pub fn add_role(&self, role: u64, name: &str) {
+        let mut state = self.state();
+        state.setup.roles.entry(role).or_insert(0);
+        state.setup.role_names.insert(role, name.to_owned());
     }
 
     /// Sets a role's permissions (the guild's id for `@everyone`).

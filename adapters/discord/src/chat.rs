@@ -12,7 +12,9 @@ mod wire;
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::{split_message, ChannelId, ChatMessage, GuildId, Mentions, MessageId, ThreadInfo};
+use domain::{
+    split_message, ChannelId, ChatMessage, GuildId, GuildNames, Mentions, MessageId, ThreadInfo,
+};
 use ports::chat::{Chat, ChatError, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -593,6 +595,19 @@ impl Chat for DiscordChat {
         )
         .body(json_body(&json!({ "archived": archived })));
         self.send(&purpose, request).await.map(drop)
+    }
+
+    async fn guild_names(&self, guild: GuildId) -> Result<GuildNames, ChatError> {
+        let purpose = Purpose {
+            action: format!("read the roles and channels of server {guild}"),
+            what: format!("server {guild}"),
+        };
+        let guild_id = serenity::all::GuildId::new(guild.get());
+        let roles = Request::new(Route::GuildRoles { guild_id }, LightMethod::Get);
+        let roles: Vec<wire::RoleDto> = self.call(&purpose, roles).await?;
+        let channels = Request::new(Route::GuildChannels { guild_id }, LightMethod::Get);
+        let channels: Vec<wire::GuildChannelDto> = self.call(&purpose, channels).await?;
+        Ok(wire::guild_names(roles, channels))
     }
 }
 

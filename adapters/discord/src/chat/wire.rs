@@ -1,7 +1,9 @@
 //! Discord's JSON as the chat adapter reads it, and its mapping to the domain's chat records.
 //! Only the fields the port needs are read; everything else Discord sends is ignored.
 
-use domain::{Attachment, ChannelId, ChatMessage, DiscordUserId, MessageId, ThreadInfo};
+use domain::{
+    Attachment, ChannelId, ChatMessage, DiscordUserId, GuildNames, MessageId, RoleId, ThreadInfo,
+};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
@@ -47,6 +49,36 @@ pub(super) struct MessageDto {
     sticker_items: Vec<StickerDto>,
     #[serde(default)]
     poll: Option<PollDto>,
+    #[serde(default)]
+    mentions: Vec<MentionDto>,
+}
+
+/// A user a message mentions: Discord sends the user with a partial `member` (its nick).
+#[derive(Debug, Deserialize)]
+struct MentionDto {
+    id: Snowflake,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    global_name: Option<String>,
+    #[serde(default)]
+    member: Option<MemberDto>,
+}
+
+/// A role, as `GET /guilds/{id}/roles` answers.
+#[derive(Debug, Deserialize)]
+pub(super) struct RoleDto {
+    id: Snowflake,
+    #[serde(default)]
+    name: String,
+}
+
+/// A channel, as `GET /guilds/{id}/channels` answers.
+#[derive(Debug, Deserialize)]
+pub(super) struct GuildChannelDto {
+    id: Snowflake,
+    #[serde(default)]
+    name: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,15 +200,34 @@ fn content(text: String, stickers: &[StickerDto], poll: Option<&PollDto>) -> Str
     }
 }
 
-/// The domain's message: the display name is the server nickname when Discord sends one,
-/// else the global name, else the username.
-pub(super) fn message(dto: MessageDto) -> Result<ChatMessage, BadId> {
-    let author_name = dto
-        .member
+/// How a person shows: the server nickname when Discord sends one, else the global name,
+/// else the username.
+fn display_name(
+    member: Option<MemberDto>,
+    global_name: Option<String>,
+    username: String,
+) -> String {
+    member
         .and_then(|member| member.nick)
-        .or(dto.author.global_name)
+        .or(global_name)
         .filter(|name| !name.trim().is_empty())
-        .unwrap_or(dto.author.username);
+        .unwrap_or(username)
+}
+
+/// The domain's message, its author and the users it mentions by display name.
+pub(super) fn message(dto: MessageDto) -> Result<ChatMessage, BadId> {
+    let author_name = display_name(dto.member, dto.author.global_name, dto.author.username);
+    let mentioned = dto
+        .mentions
+        .into_iter()
+        .filter_map(|user| {
+            let id = DiscordUserId::new(user.id.0).ok()?;
+            Some((
+                id,
+                display_name(user.member, user.global_name, user.username),
+            ))
+        })
+        .collect();
     Ok(ChatMessage {
         id: message_id(dto.id)?,
         author: DiscordUserId::new(dto.author.id.0).map_err(|_| BadId("user id"))?,
@@ -192,7 +243,22 @@ pub(super) fn message(dto: MessageDto) -> Result<ChatMessage, BadId> {
             })
             .collect(),
         thread: dto.thread.map(|thread| channel_id(thread.id)).transpose()?,
+        mentioned,
     })
+}
+
+/// The domain's names of a server's roles and channels; an id of 0 is dropped.
+pub(super) fn guild_names(roles: Vec<RoleDto>, channels: Vec<GuildChannelDto>) -> GuildNames {
+    GuildNames {
+        roles: roles
+            .into_iter()
+            .filter_map(|role| Some((RoleId::new(role.id.0).ok()?, role.name)))
+            .collect(),
+        channels: channels
+            .into_iter()
+            .filter_map(|channel| Some((ChannelId::new(channel.id.0).ok()?, channel.name?)))
+            .collect(),
+    }
 }
 
 /// The domain's thread; a channel without thread metadata reads as neither archived nor locked.
@@ -217,6 +283,31 @@ mod tests {
     fn read(json: &str) -> String {
         let dto: MessageDto = serde_json::from_str(json).expect("a message");
         message(dto).expect("valid ids").content
+    }
+
+    #[test]
+    fn mentioned_users_are_named_as_the_server_shows_them() {
+        let json = r#"{"id": "9", "author": {"id": "5", "username": "alice"}, "content": "<@6> <@7> <@8>",
+            "mentions": [
+                {"id": "6", "username": "bob", "global_name": "Bob B", "member": {"nick": "Bobby"}},
+                {"id": "7", "username": "carol", "global_name": "Carol C"},
+                {"id": "8", "username": "dave", "global_name": null}
+            ]}"#;
+        let dto: MessageDto = serde_json::from_str(json).expect("a message");
+        let names: Vec<(u64, String)> = message(dto)
+            .expect("valid ids")
+            .mentioned
+            .into_iter()
+            .map(|(id, name)| (id.get(), name))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (6, "Bobby".into()),
+                (7, "Carol C".into()),
+                (8, "dave".into())
+            ]
+        );
     }
 
     #[test]

@@ -526,3 +526,114 @@ async fn a_discord_refusal_on_one_thread_fails_that_ticket_and_the_pass_goes_on(
         );
     }
 }
+
+/// bob's Discord id, linked to the login `bob` in the fixture Redmine.
+const BOB: u64 = 234_567_890_123_456_789;
+/// A member of the fixture guild nobody linked, who has not written.
+const DAVE: u64 = 456_789_012_345_678_901;
+/// A role of the fixture guild that members mention.
+const NET_OPS: u64 = 661_720_259_375_500_001;
+
+#[tokio::test]
+async fn a_members_mentions_read_as_people_roles_and_channels_on_the_ticket() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world.discord.add_role(NET_OPS, "net-ops");
+    world.discord.add_member(DAVE, "Dave Smith");
+
+    world.discord.member_says(
+        thread,
+        CAROL,
+        "carol",
+        &format!(
+            "<@{ALICE}> and <@!{BOB}>, with <@{DAVE}> and <@&{NET_OPS}>: see <#{}> at <t:1796487600:R> <:partyblob:123> @everyone",
+            crate::CHANNEL
+        ),
+    );
+    let report = world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    let notes = world.note_texts(ticket);
+    let note = notes
+        .iter()
+        .find(|text| text.starts_with("carol on Discord wrote:"))
+        .expect("carol's note");
+    assert!(
+        note.contains(&format!(
+            "@alice and @bob, with @Dave Smith and @net-ops: see #channel-{} at 2026-12-05 16:20 UTC :partyblob: @everyone",
+            crate::CHANNEL
+        )),
+        "{note}"
+    );
+}
+
+#[tokio::test]
+async fn a_redmine_mention_shows_the_member_in_the_thread_and_pings_nobody() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let before = world.discord.allowed_mentions_seen().len();
+
+    assert!(world.redmine.change_as(
+        "bob",
+        ticket,
+        &json!({ "notes": "@alice can you look? @admin knows, <@123> @here" }),
+    ));
+    let report = world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    let texts = world.thread_texts(thread);
+    let mirror = texts.last().expect("the note's mirror");
+    assert!(
+        mirror.contains(&format!(
+            "<@{ALICE}> can you look? Redmine Admin knows, <@\u{200B}123> @\u{200B}here"
+        )),
+        "{mirror:?}"
+    );
+    let seen = world.discord.allowed_mentions_seen();
+    assert!(seen.len() > before, "{seen:?}");
+    for mentions in &seen[before..] {
+        assert_eq!(mentions, &json!({ "parse": [] }), "{mentions}");
+    }
+}
+
+#[tokio::test]
+async fn a_member_redmine_will_not_let_write_is_written_for_by_the_threader_once() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world.redmine.deny_notes("alice");
+
+    world
+        .discord
+        .member_says(thread, ALICE, "alice", "Swapping the radio tomorrow.");
+    world
+        .discord
+        .member_says(thread, CAROL, "carol", "I can bring a ladder.");
+    let report = world.pass().await;
+    let again = world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert!(again.failed.is_empty(), "{again:?}");
+    assert_eq!((report.to_redmine, again.to_redmine), (2, 0));
+    let notes = world.redmine.notes(ticket);
+    let alices: Vec<&(String, String)> = notes
+        .iter()
+        .filter(|(_, text)| text.contains("Swapping the radio"))
+        .collect();
+    assert_eq!(alices.len(), 1, "{notes:#?}");
+    let (author, text) = alices[0];
+    assert_eq!(
+        author, "Redmine Admin",
+        "written by the threader's own user"
+    );
+    assert!(
+        text.starts_with("alice on Discord wrote:\n\nSwapping the radio tomorrow."),
+        "{text}"
+    );
+    assert!(notes.iter().any(|(_, text)| text.contains("ladder")));
+}
