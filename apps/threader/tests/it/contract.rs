@@ -243,6 +243,81 @@ async fn real_redmine_and_a_thread_stay_in_step_both_ways() {
     );
 }
 
+/// Mentions against the real Redmine, with no ping: a member's `<@ID>` of the linked member
+/// is the note's `@login`, and a Redmine note's `@login` is the member in the thread (or the
+/// unlinked user's name).
+#[tokio::test]
+async fn real_redmine_mentions_read_as_people_on_both_sides_and_ping_nobody() {
+    let Some(seed) = threader_seeded() else {
+        return;
+    };
+    let redmine = RealRedmine::new(&seed.url, &seed.admin_key).expect("a client");
+    let run = &seed.run;
+    let ticket = redmine
+        .open_ticket(
+            seed.project,
+            &format!("Mentions {run}"),
+            &format!("Who is who (run {run})."),
+            Some("yes"),
+        )
+        .await
+        .expect("a ticket");
+    let world = RealWorld {
+        seed,
+        redmine,
+        discord: FakeDiscord::start(GUILD, BOT, &[CHANNEL]).await,
+        ticket,
+    };
+    world.pass().await;
+    let thread = world.thread().await;
+
+    world.discord.member_says(
+        thread,
+        CAROL,
+        "carol",
+        &format!("<@{}> can you look ({run})?", seed.linked_discord_id),
+    );
+    world.pass().await;
+    let notes = world.notes().await;
+    let carol = notes
+        .iter()
+        .find(|(_, text)| text.contains(&format!("can you look ({run})?")))
+        .expect("carol's note");
+    assert!(
+        carol
+            .1
+            .contains(&format!("@{} can you look", seed.linked_login)),
+        "{carol:?}"
+    );
+
+    let pings_before = world.discord.allowed_mentions_seen().len();
+    world
+        .redmine
+        .acting_as(&seed.other_login)
+        .change(
+            ticket,
+            json!({ "notes": format!("@{} on it, says @{} ({run}).", seed.linked_login, seed.other_login) }),
+        )
+        .await
+        .expect("a note with mentions");
+    world.pass().await;
+    let texts = world.thread_texts(thread);
+    let mirror = texts
+        .iter()
+        .find(|text| text.contains(&format!("({run}).")))
+        .expect("the note's mirror");
+    assert!(
+        mirror.contains(&format!(
+            "<@{}> on it, says {} ({run}).",
+            seed.linked_discord_id, seed.other_name
+        )),
+        "{mirror}"
+    );
+    for mentions in &world.discord.allowed_mentions_seen()[pings_before..] {
+        assert_eq!(mentions, &json!({ "parse": [] }), "{mentions}");
+    }
+}
+
 /// Notifications against the real Redmine: the new-ticket query and the stale query, with the
 /// fixture Discord. Only this run's ticket is asserted on: the server holds other runs' too.
 #[tokio::test]
