@@ -675,3 +675,56 @@ async fn a_check_answer_larger_than_the_body_cap_is_refused_unread() {
         "the chat refused to read the bot's user: an answer larger than 32 MiB, not read"
     );
 }
+
+#[tokio::test]
+async fn a_message_names_the_members_it_mentions() {
+    let (fake, chat) = fake().await;
+    let thread = open(&chat, "mentions").await;
+    fake.add_member(MEMBER + 1, "Dave Smith");
+    fake.member_says(
+        thread.id.get(),
+        MEMBER,
+        "alice",
+        &format!("<@{}> and <@!{}> and <@42>", MEMBER + 1, MEMBER + 1),
+    );
+
+    let messages = chat.messages_after(thread.id, None).await.unwrap();
+
+    let said = messages.last().unwrap();
+    assert_eq!(
+        said.mentioned.iter().collect::<Vec<_>>(),
+        [(
+            &DiscordUserId::new(MEMBER + 1).unwrap(),
+            &String::from("Dave Smith")
+        )]
+    );
+}
+
+#[tokio::test]
+async fn the_servers_role_and_channel_names_are_read_and_a_server_out_of_reach_is_forbidden() {
+    let (fake, chat) = fake().await;
+    fake.add_role(77, "net-ops");
+
+    let names = chat
+        .guild_names(GuildId::new(GUILD).unwrap())
+        .await
+        .unwrap();
+
+    assert_eq!(
+        names
+            .roles
+            .get(&RoleId::new(77).unwrap())
+            .map(String::as_str),
+        Some("net-ops")
+    );
+    assert_eq!(
+        names.channels.get(&channel(CHANNEL)).map(String::as_str),
+        Some(format!("channel-{CHANNEL}").as_str())
+    );
+    assert!(lines(&fake).contains(&format!("GET /api/v10/guilds/{GUILD}/roles")));
+    fake.remove_bot_from_guild();
+    assert!(matches!(
+        chat.guild_names(GuildId::new(GUILD).unwrap()).await,
+        Err(ChatError::Forbidden { .. })
+    ));
+}
