@@ -326,6 +326,77 @@ async fn a_member_the_tracker_will_not_let_write_is_written_for_by_the_threader_
     );
 }
 
+/// A sink for what the threader logs, as text.
+#[derive(Clone, Default)]
+struct Logged(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logged {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_refused_member_is_warned_about_once_per_process_not_per_pass() {
+    // The listing never moves on (a mock), so every pass writes the message again: the
+    // refusal is met on each pass.
+    let tickets = [ticket(
+        42,
+        &link(THREAD).to_string(),
+        Some("v1 j=10 m=100"),
+        Vec::new(),
+    )];
+    let mut tracker = tracker(&tickets);
+    record_states(&mut tracker);
+    tracker.expect_acting_as().times(3).returning(|_| {
+        let mut alice = MockTracker::new();
+        alice.expect_add_note().returning(|_, _| {
+            Box::pin(async {
+                Err(TrackerError::Forbidden {
+                    action: "add a note to ticket 42".into(),
+                })
+            })
+        });
+        alice
+    });
+    tracker
+        .expect_add_note()
+        .times(3)
+        .returning(|_, _| Box::pin(async { Ok(()) }));
+    let mut chat = chat(vec![thread(THREAD, 150)]);
+    chat.expect_messages_after().returning(|_, _| {
+        Box::pin(async { Ok(vec![message(150, ALICE_MEMBER, false, "On my way.")]) })
+    });
+    let logged = Logged::default();
+    let writer = logged.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let threader = Threader::new(tracker, chat, settings(false));
+
+    for _ in 0..3 {
+        let report = threader.pass(people()).await.expect("a pass");
+        assert!(report.failed.is_empty(), "{:?}", report.failed);
+    }
+
+    let log = String::from_utf8(logged.0.lock().unwrap().clone()).unwrap();
+    let warnings: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("does not let this member write notes"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{log}");
+    assert!(
+        warnings[0].contains("WARN") && warnings[0].contains("alice"),
+        "{log}"
+    );
+}
+
 #[tokio::test]
 async fn another_refusal_of_a_members_note_still_fails_the_ticket() {
     let tickets = [ticket(
@@ -410,6 +481,40 @@ async fn role_and_channel_names_are_read_once_per_pass_and_only_when_mentioned()
         bodies,
         ["@net-ops see #thread", "and #general", "nothing named"]
     );
+}
+
+#[tokio::test]
+async fn a_bot_that_may_not_read_the_servers_names_writes_the_mentions_as_unknown() {
+    let tickets = [ticket(
+        42,
+        &link(THREAD).to_string(),
+        Some("v1 j=10 m=100"),
+        Vec::new(),
+    )];
+    let mut tracker = tracker(&tickets);
+    record_states(&mut tracker);
+    tracker
+        .expect_add_note()
+        .withf(|_, text| text.contains("\n\n@unknown-role, see #unknown-channel\n\n"))
+        .times(1)
+        .returning(|_, _| Box::pin(async { Ok(()) }));
+    let mut chat = chat(vec![thread(THREAD, 150)]);
+    chat.expect_messages_after().returning(|_, _| {
+        Box::pin(async { Ok(vec![message(150, 4004, false, "<@&77>, see <#88>")]) })
+    });
+    chat.expect_guild_names().returning(|_| {
+        Box::pin(async {
+            Err(crate::ChatError::Forbidden {
+                action: "read the roles".into(),
+                detail: "Missing Access".into(),
+            })
+        })
+    });
+
+    let report = pass(tracker, chat, false).await;
+
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.to_redmine, 1);
 }
 
 /// Ticket 42 has a new note to mirror; the chat gives the mirror id 200 and answers the look
