@@ -131,15 +131,19 @@ fn one_line(name: &str) -> String {
 ///
 /// A mention is what the tracker (Redmine) takes for one: `@` at the start or after a space,
 /// `(`, `,`, `-`, `[` or `>`, then login characters (letters, digits, `_ - @ .`), ending
-/// before punctuation that is followed by anything but a login character.
+/// before punctuation that is followed by anything but a login character. Inside code (between
+/// backticks) nothing is a mention, as Discord would show `<@ID>` there as it is.
 #[must_use]
 pub fn to_chat(text: &str, names: &TrackerNames<'_>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending = 0;
     let mut previous: Option<char> = None;
+    let mut in_code = false;
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
+        in_code ^= c == '`';
         let starts = c == '@'
+            && !in_code
             && previous
                 .is_none_or(|p| p.is_whitespace() || matches!(p, '(' | ',' | '-' | '[' | '>'));
         previous = Some(c);
@@ -326,6 +330,11 @@ mod tests {
         check_chat("@nobody here", "@nobody here");
         check_chat("mail alice@example.org", "mail alice@example.org");
         check_chat("**@alice**", "**@alice**");
+        check_chat("`@alice` @alice", &format!("`@alice` <@{ALICE}>"));
+        check_chat(
+            "```\n@alice\n```\n@alice",
+            &format!("```\n@alice\n```\n<@{ALICE}>"),
+        );
         check_chat(
             "- @alice\n- @bob",
             &format!("- <@{ALICE}>\n- Bob \\*Builder\\*"),
