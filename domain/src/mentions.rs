@@ -12,6 +12,10 @@ use crate::chat::message::GuildNames;
 use crate::ids::{ChannelId, DiscordUserId, Login, RoleId, UserId};
 use crate::render::discord::escape;
 
+/// The longest `<…>` of Discord's markup looked for (an animated emoji's 32-character name
+/// and its id fit easily): it keeps a text of many `<` from being read over and over.
+const MARKUP_LIMIT: usize = 80;
+
 /// What a Discord message's mentions are read with.
 #[derive(Debug, Clone, Copy)]
 pub struct ChatNames<'a> {
@@ -46,9 +50,12 @@ pub fn to_tracker(text: &str, names: &ChatNames<'_>) -> String {
     while let Some(start) = rest.find('<') {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
+        // Markup is short: a '>' further away closes something else.
         let token = after
-            .find('>')
-            .map(|end| (&after[..end], &after[end + 1..]));
+            .char_indices()
+            .take(MARKUP_LIMIT)
+            .find(|&(_, c)| c == '>')
+            .map(|(end, _)| (&after[..end], &after[end + 1..]));
         match token.and_then(|(inner, tail)| Some((chat_markup(inner, names)?, tail))) {
             Some((read, tail)) => {
                 out.push_str(&read);
@@ -171,9 +178,9 @@ pub fn to_chat(text: &str, names: &TrackerNames<'_>) -> String {
 /// The login an `@` starts, as Redmine reads it (possibly empty).
 fn tracker_login(after: &str) -> &str {
     let is_login = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '@' | '.');
-    let chars: Vec<(usize, char)> = after.char_indices().collect();
-    for (index, &(at, c)) in chars.iter().enumerate() {
-        let next = chars.get(index + 1).map(|&(_, next)| next);
+    let mut chars = after.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, next)| next);
         let ends_here = c.is_ascii_punctuation()
             && next.is_none_or(|next| !(next.is_ascii_alphanumeric() || matches!(next, '_' | '/')));
         if !is_login(c) || ends_here {
