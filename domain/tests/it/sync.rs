@@ -780,6 +780,64 @@ fn an_unmapped_members_message_is_written_by_the_bot_with_their_name() {
 }
 
 #[test]
+fn a_mapped_members_note_carries_the_threaders_version_for_when_they_may_not_write() {
+    let messages = [
+        said(401, ALICE, "Alice", "Replaced the PSU."),
+        said(402, MALLORY, "Mallory", "Thanks."),
+    ];
+    let plan = World::new().plan(
+        &ticket(Vec::new()),
+        state(Some(11), Some(400)),
+        false,
+        &messages,
+    );
+    assert_eq!(
+        plan.to_ticket[0].fallback.as_deref(),
+        Some(
+            "Alice on Discord wrote:\n\nReplaced the PSU.\n\n\
+             (from Discord: https://discord.com/channels/111/222/401)"
+        )
+    );
+    assert_eq!(plan.to_ticket[1].fallback, None, "already the threader's");
+}
+
+#[test]
+fn mentions_read_as_people_on_both_sides() {
+    let mut message = said(
+        401,
+        MALLORY,
+        "Mallory",
+        &format!("<@{ALICE}> and <@{BOT}>?"),
+    );
+    message.mentioned = BTreeMap::from([(DiscordUserId::new(BOT).unwrap(), "netbot".into())]);
+    let mut ticket = ticket(vec![note(12, "Bob Builder", "@alice can you look?")]);
+    ticket.description = "Reported by @alice.".into();
+    let plan = World::new().plan(&ticket, SyncState::default(), false, &[message]);
+
+    assert!(
+        plan.to_ticket[0]
+            .text
+            .contains("\n\n@alice and @netbot?\n\n"),
+        "{}",
+        plan.to_ticket[0].text
+    );
+    assert!(
+        plan.to_thread[0]
+            .text
+            .ends_with(&format!("\nReported by <@{ALICE}>.")),
+        "{}",
+        plan.to_thread[0].text
+    );
+    assert!(
+        plan.to_thread[1]
+            .text
+            .ends_with(&format!("\n<@{ALICE}> can you look?")),
+        "{}",
+        plan.to_thread[1].text
+    );
+}
+
+#[test]
 fn a_messages_attachments_become_links_in_its_note() {
     let mut photo = said(401, ALICE, "Alice", "Photo:");
     photo.attachments = vec![
