@@ -399,7 +399,7 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
 
     /// The guild's role and channel names (with the active threads'), when a member's message
     /// among `messages` mentions a role or a channel: read once per pass. A bot that may not
-    /// read them gets `None`, and the mentions read as unknown.
+    /// read them gets none (logged once per pass), and the mentions read as unknown.
     async fn guild_names<'p>(
         &self,
         pass: &'p Pass<'_, T, C>,
@@ -428,7 +428,9 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
             Ok(names) => Ok(Some(names)),
             Err(ChatError::Forbidden { action, detail }) => {
                 warn!(%action, %detail, "cannot read the server's role and channel names; their mentions read as unknown");
-                Ok(None)
+                // Once per pass: the rest of the pass reads them as unknown without asking.
+                let _ = pass.guild.set(GuildNames::default());
+                Ok(pass.guild.get())
             }
             Err(other) => Err(other),
         }

@@ -484,25 +484,33 @@ async fn role_and_channel_names_are_read_once_per_pass_and_only_when_mentioned()
 }
 
 #[tokio::test]
-async fn a_bot_that_may_not_read_the_servers_names_writes_the_mentions_as_unknown() {
-    let tickets = [ticket(
-        42,
-        &link(THREAD).to_string(),
-        Some("v1 j=10 m=100"),
-        Vec::new(),
-    )];
+async fn a_bot_that_may_not_read_the_servers_names_asks_once_and_writes_the_mentions_as_unknown() {
+    let tickets = [
+        ticket(
+            41,
+            &link(THREAD).to_string(),
+            Some("v1 j=10 m=100"),
+            Vec::new(),
+        ),
+        ticket(
+            42,
+            &link(444).to_string(),
+            Some("v1 j=10 m=100"),
+            Vec::new(),
+        ),
+    ];
     let mut tracker = tracker(&tickets);
     record_states(&mut tracker);
     tracker
         .expect_add_note()
         .withf(|_, text| text.contains("\n\n@unknown-role, see #unknown-channel\n\n"))
-        .times(1)
+        .times(2)
         .returning(|_, _| Box::pin(async { Ok(()) }));
-    let mut chat = chat(vec![thread(THREAD, 150)]);
+    let mut chat = chat(vec![thread(THREAD, 150), thread(444, 150)]);
     chat.expect_messages_after().returning(|_, _| {
         Box::pin(async { Ok(vec![message(150, 4004, false, "<@&77>, see <#88>")]) })
     });
-    chat.expect_guild_names().returning(|_| {
+    chat.expect_guild_names().times(1).returning(|_| {
         Box::pin(async {
             Err(crate::ChatError::Forbidden {
                 action: "read the roles".into(),
@@ -514,7 +522,7 @@ async fn a_bot_that_may_not_read_the_servers_names_writes_the_mentions_as_unknow
     let report = pass(tracker, chat, false).await;
 
     assert!(report.failed.is_empty(), "{:?}", report.failed);
-    assert_eq!(report.to_redmine, 1);
+    assert_eq!(report.to_redmine, 2);
 }
 
 /// Ticket 42 has a new note to mirror; the chat gives the mirror id 200 and answers the look
