@@ -59,6 +59,9 @@ pub(crate) struct JournalDto {
     #[serde(default)]
     pub notes: Option<String>,
     pub created_on: DateTime<Utc>,
+    /// When the note was last edited: Redmine 6 sends it (5.0 does not).
+    #[serde(default)]
+    pub updated_on: Option<DateTime<Utc>>,
     #[serde(default)]
     pub details: Vec<JournalDetailDto>,
 }

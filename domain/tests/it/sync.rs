@@ -58,6 +58,7 @@ fn note(id: u64, author: &str, text: &str) -> Journal {
         author: author.into(),
         author_id: Some(UserId::new(5).unwrap()),
         created_on: now(),
+        updated_on: None,
         text: text.into(),
         changes: Vec::new(),
     }
