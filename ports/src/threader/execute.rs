@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use domain::sync::{
-    is_starter_of, starter_text, thread_name, SyncPlan, SyncState, ThreadLink, ToThread,
+    is_starter_of, starter_text, thread_name, EditKind, SyncPlan, SyncState, ThreadLink, ToThread,
 };
 use domain::{ChannelId, GuildId, Mentions, MessageId, Ticket, TicketId};
 use tracing::info;
@@ -93,7 +93,7 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
     }
 
     /// Carries out one round's plan for ticket `id`, whose recorded state is `stored`:
-    /// unarchive, post, write notes (a member's as the member), archive.
+    /// unarchive, post, rewrite mirrors, write notes (a member's as the member), archive.
     pub(super) async fn carry_out(
         &self,
         id: TicketId,
@@ -122,6 +122,10 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
                     .await?,
             );
             report.to_discord += usize::from(is_last_piece(post));
+        }
+        for edit in &plan.to_edit {
+            chat.edit(link.thread, edit.message, &edit.text).await?;
+            report.rewritten += 1;
         }
         for note in &plan.to_ticket {
             match &note.as_login {
@@ -169,6 +173,19 @@ fn record(id: TicketId, plan: &SyncPlan, report: &mut PassReport) {
             first_line(&post.text)
         ));
     }
+    for edit in &plan.to_edit {
+        let why = match edit.kind {
+            EditKind::Edited => "edited",
+            EditKind::Deleted => "deleted",
+        };
+        report.planned.push(format!(
+            "#{id}: would edit message {} in Discord (note {} {why} in Redmine): {}",
+            edit.message,
+            edit.journal,
+            first_line(&edit.text)
+        ));
+    }
+    report.rewritten += plan.to_edit.len();
     for note in &plan.to_ticket {
         let who = note
             .as_login

@@ -40,6 +40,11 @@ use execute::{Carried, Executor, Opened};
 /// How many rounds one ticket may take in a pass when people keep writing while it syncs.
 const MAX_ROUNDS: usize = 3;
 
+/// How many of a thread's newest messages a look reads to find the mirrors of notes edited
+/// or deleted in the tracker: one request, whatever the thread's length (mirrors older than
+/// these are not followed).
+const MIRROR_WINDOW: u8 = 100;
+
 /// Where threads go and what one pass covers.
 #[derive(Debug, Clone)]
 pub struct ThreaderSettings {
@@ -310,7 +315,9 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
         let newest = active
             .get(&link.thread)
             .and_then(|thread| thread.last_message_id);
-        if !needs_look(state, changed, newest) {
+        // `--ticket N` always looks: it is how a note edited in Redmine 5.0, which leaves the
+        // ticket unchanged, reaches its thread without waiting for another change.
+        if self.settings.only.is_none() && !needs_look(state, changed, newest) {
             return Ok(());
         }
         let thread = match active.get(&link.thread) {
@@ -365,6 +372,26 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
             .await
     }
 
+    /// The thread's messages a look needs, oldest first: its newest ones (where mirrors are
+    /// found again; one request), and, when it may hold unread messages, every one after
+    /// `mark` (no second request when the newest ones reach back to the mark).
+    async fn read_thread(
+        &self,
+        thread: ChannelId,
+        mark: Option<domain::MessageId>,
+        unread: bool,
+    ) -> Result<Vec<domain::ChatMessage>, ChatError> {
+        let mut messages = self.chat.recent_messages(thread, MIRROR_WINDOW).await?;
+        let reaches_mark =
+            mark.is_some_and(|mark| messages.first().is_some_and(|oldest| oldest.id <= mark));
+        if unread && !reaches_mark {
+            messages.extend(self.chat.messages_after(thread, mark).await?);
+            messages.sort_by_key(|message| message.id);
+            messages.dedup_by_key(|message| message.id);
+        }
+        Ok(messages)
+    }
+
     /// Syncs one ticket with its thread, round after round until a look finds nothing new
     /// (at most [`MAX_ROUNDS`]).
     async fn sync(
@@ -382,13 +409,9 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
                 Some(ticket) => ticket,
                 None => self.tracker.get(id).await?,
             };
-            let messages = if round.unread {
-                self.chat
-                    .messages_after(link.thread, round.state.message)
-                    .await?
-            } else {
-                Vec::new()
-            };
+            let messages = self
+                .read_thread(link.thread, round.state.message, round.unread)
+                .await?;
             let decided = plan(&SyncInput {
                 ticket: &ticket,
                 state: round.state,
