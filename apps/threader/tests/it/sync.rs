@@ -526,3 +526,162 @@ async fn a_discord_refusal_on_one_thread_fails_that_ticket_and_the_pass_goes_on(
         );
     }
 }
+
+/// The id of the journal whose note says `text`.
+fn journal_saying(world: &World, ticket: u64, text: &str) -> u64 {
+    let issue = world.redmine.issue(ticket);
+    issue["journals"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|journal| journal["notes"] == text)
+        .and_then(|journal| journal["id"].as_u64())
+        .unwrap_or_else(|| panic!("no journal says {text:?}: {issue:#}"))
+}
+
+#[tokio::test]
+async fn a_note_edited_in_redmine_is_edited_in_its_thread_once_and_never_copied() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let journal = journal_saying(&world, ticket, "Cable checked: dry.");
+    let mirror = world.discord.messages(thread)[1].id;
+
+    assert!(world.redmine.edit_journal(journal, "Cable checked: wet."));
+    // Redmine leaves the ticket unchanged: a pass does not look at it…
+    world.pass().await;
+    assert!(world.discord.edits().is_empty());
+    // …until something else makes it worth a look (here a member's message).
+    world
+        .discord
+        .member_says(thread, ALICE, "alice", "Any news?");
+    let report = world.pass().await;
+    world.pass().await;
+    world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(report.rewritten, 1, "{report:?}");
+    let edits = world.discord.edits();
+    assert_eq!(edits.len(), 1, "{edits:#?}");
+    assert_eq!((edits[0].0, edits[0].1), (thread, mirror));
+    let texts = world.thread_texts(thread);
+    assert_eq!(texts.len(), 3, "no second copy: {texts:#?}");
+    assert!(texts[1].starts_with("**Bob Builder** on"), "{texts:#?}");
+    assert!(texts[1].contains("Cable checked: wet."), "{texts:#?}");
+    assert!(
+        texts[1].contains(&format!("#change-{journal}>)")),
+        "the origin stays: {texts:#?}"
+    );
+    assert!(!texts.iter().any(|text| text.contains("dry")), "{texts:#?}");
+    let edited = &world
+        .discord
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH" && r.path.contains("/messages/"))
+        .expect("the PATCH");
+    assert_eq!(edited.body["allowed_mentions"], json!({ "parse": [] }));
+}
+
+#[tokio::test]
+async fn threader_ticket_n_brings_an_edit_without_waiting_for_another_change() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let journal = journal_saying(&world, ticket, "Cable checked: dry.");
+
+    assert!(world.redmine.edit_journal(journal, "Cable checked: wet."));
+    let report = world.pass_only(ticket).await;
+    world.pass_only(ticket).await;
+
+    assert_eq!(report.rewritten, 1, "{report:?}");
+    assert_eq!(world.discord.edits().len(), 1);
+    assert!(world.thread_texts(thread)[1].contains("Cable checked: wet."));
+}
+
+#[tokio::test]
+async fn a_note_deleted_in_redmine_leaves_its_thread_and_one_line_says_so() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let journal = journal_saying(&world, ticket, "Cable checked: dry.");
+
+    assert!(world.redmine.edit_journal(journal, ""));
+    assert!(
+        !world.redmine.journal_ids(ticket).contains(&journal),
+        "deleted"
+    );
+    // Another change makes the ticket worth a look.
+    assert!(world
+        .redmine
+        .change_as("alice", ticket, &json!({ "notes": "Radio swapped." })));
+    world.pass().await;
+    world.pass().await;
+
+    let texts = world.thread_texts(thread);
+    assert_eq!(texts.len(), 3, "{texts:#?}");
+    assert!(
+        !texts.iter().any(|text| text.contains("Cable checked")),
+        "{texts:#?}"
+    );
+    assert!(
+        texts[1].contains("was deleted in Redmine")
+            && texts[1].contains(&format!("#change-{journal}>)")),
+        "{texts:#?}"
+    );
+    assert_eq!(
+        texts
+            .iter()
+            .filter(|text| text.contains("Radio swapped."))
+            .count(),
+        1
+    );
+    assert_eq!(world.discord.edits().len(), 1, "rewritten once");
+    assert!(
+        world.discord.deleted_messages().is_empty(),
+        "replaced, not deleted"
+    );
+}
+
+#[tokio::test]
+async fn an_edit_that_fails_is_made_once_by_a_later_pass() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let journal = journal_saying(&world, ticket, "Cable checked: dry.");
+    assert!(world.redmine.edit_journal(journal, "Cable checked: wet."));
+    world.discord.fail_nth_write(1, 500);
+
+    let failing = world.pass_only(ticket).await;
+    assert_eq!(failing.failed.len(), 1, "{failing:?}");
+    world.pass_only(ticket).await;
+    world.pass_only(ticket).await;
+
+    assert_eq!(world.discord.edits().len(), 1);
+    let texts = world.thread_texts(thread);
+    assert_eq!(texts.len(), 2, "{texts:#?}");
+    assert!(texts[1].contains("Cable checked: wet."), "{texts:#?}");
+}
+
+#[tokio::test]
+async fn a_note_edited_on_a_closed_ticket_is_edited_in_its_archived_thread_which_stays_archived() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    assert!(world
+        .redmine
+        .change_as("alice", ticket, &json!({ "status_id": 5 })));
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    assert!(world.discord.thread(thread).expect("thread").archived);
+    let journal = journal_saying(&world, ticket, "Cable checked: dry.");
+
+    assert!(world.redmine.edit_journal(journal, "Cable checked: wet."));
+    let report = world.pass_only(ticket).await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert!(world.thread_texts(thread)[1].contains("Cable checked: wet."));
+    assert!(world.discord.thread(thread).expect("thread").archived);
+}
