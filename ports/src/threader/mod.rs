@@ -315,9 +315,12 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
         let newest = active
             .get(&link.thread)
             .and_then(|thread| thread.last_message_id);
-        // `--ticket N` always looks: it is how a note edited in Redmine 5.0, which leaves the
-        // ticket unchanged, reaches its thread without waiting for another change.
-        if self.settings.only.is_none() && !needs_look(state, changed, newest) {
+        // `--ticket N` always looks: it is how a note edited in Redmine, which leaves the
+        // ticket unchanged, reaches its thread without waiting for another change. Such a
+        // look records nothing unless it wrote something (its own state journal would
+        // otherwise make every look write again).
+        let forced = !needs_look(state, changed, newest);
+        if forced && self.settings.only.is_none() {
             return Ok(());
         }
         let thread = match active.get(&link.thread) {
@@ -333,7 +336,7 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
                 }
             },
         };
-        self.sync(pass, listed.id, link, &thread, state, report)
+        self.sync(pass, listed.id, link, &thread, state, forced, report)
             .await
     }
 
@@ -368,7 +371,7 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
             locked: false,
             last_message_id: None,
         };
-        self.sync(pass, listed.id, link, &thread, recorded, report)
+        self.sync(pass, listed.id, link, &thread, recorded, false, report)
             .await
     }
 
@@ -393,7 +396,9 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
     }
 
     /// Syncs one ticket with its thread, round after round until a look finds nothing new
-    /// (at most [`MAX_ROUNDS`]).
+    /// (at most [`MAX_ROUNDS`]). `forced`: nothing said the ticket changed (`--ticket N`), so
+    /// a plan that writes nothing records nothing either.
+    #[allow(clippy::too_many_arguments)]
     async fn sync(
         &self,
         pass: &Pass<'_, T, C>,
@@ -401,6 +406,7 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
         link: ThreadLink,
         thread: &ThreadInfo,
         state: SyncState,
+        forced: bool,
         report: &mut PassReport,
     ) -> Result<(), TicketSyncError> {
         let mut round = Round::first(thread, state);
@@ -423,6 +429,9 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
                 people: &pass.people.names,
                 links: &pass.links,
             });
+            if forced && writes_nothing(&decided) {
+                return Ok(());
+            }
             let carried = pass
                 .executor
                 .carry_out(id, link, &decided, round.state, report)
@@ -463,4 +472,14 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
         }
         Ok(())
     }
+}
+
+/// Whether a plan writes nothing to either side (its state aside).
+fn writes_nothing(decided: &SyncPlan) -> bool {
+    !decided.unarchive
+        && !decided.archive
+        && decided.to_thread.is_empty()
+        && decided.to_edit.is_empty()
+        && decided.to_ticket.is_empty()
+        && decided.blank.is_none()
 }

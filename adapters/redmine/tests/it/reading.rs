@@ -48,3 +48,41 @@ async fn a_ticket_is_read_with_its_journals_and_only_notes_become_notes() {
     ]
     "#);
 }
+
+#[tokio::test]
+async fn a_redmine_6_journal_tells_when_its_note_was_edited_and_a_5_0_one_does_not() {
+    let server = MockServer::start().await;
+    let mut issue = testkit::fixture(&format!("redmine/issue__{NOTED_TICKET}.json"));
+    let journals = issue["issue"]["journals"].as_array_mut().unwrap();
+    // Redmine 6.0's shape (scripts/redmine6/FACTS.md): `updated_on` always, `updated_by`
+    // once the notes were edited.
+    let created = journals[0]["created_on"].clone();
+    journals[0]["updated_on"] = created;
+    journals[1]["updated_on"] = serde_json::json!("2030-01-01T00:00:00Z");
+    journals[1]["updated_by"] = serde_json::json!({ "id": 1, "name": "Redmine Admin" });
+    Mock::given(method("GET"))
+        .and(path(format!("/issues/{NOTED_TICKET}.json")))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(issue))
+        .mount(&server)
+        .await;
+
+    let ticket = redmine(&server)
+        .get(TicketId::new(NOTED_TICKET).unwrap())
+        .await
+        .unwrap();
+
+    let [never_edited, edited, ..] = ticket.journals.as_slice() else {
+        panic!("two journals at least: {:?}", ticket.journals);
+    };
+    assert_eq!(never_edited.updated_on, Some(never_edited.created_on));
+    assert!(!never_edited.may_be_edited());
+    assert_eq!(
+        edited.updated_on.map(|time| time.to_rfc3339()),
+        Some(String::from("2030-01-01T00:00:00+00:00"))
+    );
+    assert!(edited.may_be_edited());
+    // Redmine 5.0 does not say: every journal may have been edited.
+    assert!(ticket.journals[2..]
+        .iter()
+        .all(|journal| journal.updated_on.is_none() && journal.may_be_edited()));
+}
