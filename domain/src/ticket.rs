@@ -102,9 +102,9 @@ pub struct Journal {
     pub author_id: Option<UserId>,
     /// When it was written.
     pub created_on: DateTime<Utc>,
-    /// When it was last changed (its note edited), where the tracker tells: Redmine 6's
-    /// journals carry it, 5.0's do not (`None`).
-    pub updated_on: Option<DateTime<Utc>>,
+    /// Whether its note was edited since it was written, where the tracker tells: Redmine
+    /// 6's journals do (`updated_by` once edited, `updated_on`), 5.0's do not (`None`).
+    pub edited: Option<bool>,
     /// The note's text, as written; empty for an entry with changes only.
     pub text: String,
     /// What the entry changed besides the note.
@@ -116,8 +116,7 @@ impl Journal {
     /// says it was edited or does not say (Redmine 5.0), `false` when it says it was not.
     #[must_use]
     pub fn may_be_edited(&self) -> bool {
-        self.updated_on
-            .is_none_or(|updated_on| updated_on > self.created_on)
+        self.edited != Some(false)
     }
 
     /// Whether the entry carries a note (not only changes).

@@ -58,7 +58,7 @@ fn note(id: u64, author: &str, text: &str) -> Journal {
         author: author.into(),
         author_id: Some(UserId::new(5).unwrap()),
         created_on: now(),
-        updated_on: None,
+        edited: None,
         text: text.into(),
         changes: Vec::new(),
     }
@@ -1275,13 +1275,13 @@ fn a_journal_the_tracker_says_was_never_edited_is_not_compared() {
     let thread = mirrored(vec![note(12, "Bob", "Cable dry.")], 501);
     // A mirror that reads otherwise (a name rendered anew, an older format)…
     let unedited = Journal {
-        updated_on: Some(now()),
+        edited: Some(false),
         ..note(12, "Bobby", "Cable dry.")
     };
     check(vec![unedited.clone()], &thread, &[]);
     // …is rewritten once Redmine 6 says the note was edited after it was written.
     let edited_later = Journal {
-        updated_on: Some(now() + chrono::TimeDelta::minutes(3)),
+        edited: Some(true),
         ..edited(unedited, "Cable wet.")
     };
     check(

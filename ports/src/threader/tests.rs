@@ -66,7 +66,7 @@ fn note(id: u64, text: &str) -> Journal {
         author: "Bob Builder".into(),
         author_id: Some(UserId::new(5).unwrap()),
         created_on: now(),
-        updated_on: None,
+        edited: None,
         text: text.into(),
         changes: Vec::new(),
     }

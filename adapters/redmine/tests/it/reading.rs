@@ -58,7 +58,8 @@ async fn a_redmine_6_journal_tells_when_its_note_was_edited_and_a_5_0_one_does_n
     // once the notes were edited.
     let created = journals[0]["created_on"].clone();
     journals[0]["updated_on"] = created;
-    journals[1]["updated_on"] = serde_json::json!("2030-01-01T00:00:00Z");
+    // Edited within the second it was written: only `updated_by` tells.
+    journals[1]["updated_on"] = journals[1]["created_on"].clone();
     journals[1]["updated_by"] = serde_json::json!({ "id": 1, "name": "Redmine Admin" });
     Mock::given(method("GET"))
         .and(path(format!("/issues/{NOTED_TICKET}.json")))
@@ -74,15 +75,12 @@ async fn a_redmine_6_journal_tells_when_its_note_was_edited_and_a_5_0_one_does_n
     let [never_edited, edited, ..] = ticket.journals.as_slice() else {
         panic!("two journals at least: {:?}", ticket.journals);
     };
-    assert_eq!(never_edited.updated_on, Some(never_edited.created_on));
+    assert_eq!(never_edited.edited, Some(false));
     assert!(!never_edited.may_be_edited());
-    assert_eq!(
-        edited.updated_on.map(|time| time.to_rfc3339()),
-        Some(String::from("2030-01-01T00:00:00+00:00"))
-    );
+    assert_eq!(edited.edited, Some(true));
     assert!(edited.may_be_edited());
     // Redmine 5.0 does not say: every journal may have been edited.
     assert!(ticket.journals[2..]
         .iter()
-        .all(|journal| journal.updated_on.is_none() && journal.may_be_edited()));
+        .all(|journal| journal.edited.is_none() && journal.may_be_edited()));
 }
