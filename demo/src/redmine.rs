@@ -684,7 +684,8 @@ impl Serve for FakeRedmine {
 /// across all tickets, a journal for every change (notes, status and assignee as `attr`
 /// details, custom fields as `cf` details) written as the switched-to user, `updated_on`
 /// and `created_on` from a clock the caller sets, issue custom fields that persist, and the
-/// `cf_N=*`, `status_id=*` and `last_updated_by=!me` filters.
+/// `cf_N=*`, `status_id=*` and `last_updated_by=!me` filters, and `PUT /journals/N.json`
+/// (an emptied note without details deletes its journal; the issue's `updated_on` stays).
 #[derive(Debug, Clone)]
 pub struct FakeRedmine {
     state: Arc<Mutex<State>>,

@@ -8,7 +8,7 @@ use domain::sync::{
     is_starter_of, starter_text, thread_name, EditKind, SyncPlan, SyncState, ThreadLink, ToThread,
 };
 use domain::{ChannelId, GuildId, Mentions, MessageId, Ticket, TicketId};
-use tracing::info;
+use tracing::{info, warn};
 
 use super::{PassReport, TicketSyncError};
 use crate::chat::{Chat, ChatError};
@@ -124,8 +124,16 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
             report.to_discord += usize::from(is_last_piece(post));
         }
         for edit in &plan.to_edit {
-            chat.edit(link.thread, edit.message, &edit.text).await?;
-            report.rewritten += 1;
+            match chat.edit(link.thread, edit.message, &edit.text).await {
+                Ok(()) => report.rewritten += 1,
+                // A mirror another bot posted (an earlier application) cannot be edited, and
+                // one deleted meanwhile has nothing to edit: neither may block the thread.
+                Err(error @ (ChatError::Forbidden { .. } | ChatError::NotFound { .. })) => {
+                    warn!(ticket = %id, message = %edit.message, %error,
+                        "a mirror of a note changed in Redmine cannot be rewritten; left as it is");
+                }
+                Err(error) => return Err(error.into()),
+            }
         }
         for note in &plan.to_ticket {
             match &note.as_login {

@@ -493,3 +493,22 @@ async fn a_note_edited_in_the_tracker_rewrites_its_mirror_in_place_with_one_look
         .summary()
         .contains("0 notes to Discord (1 rewritten)"));
 }
+
+#[tokio::test]
+async fn a_mirror_that_cannot_be_edited_is_left_and_the_ticket_still_syncs() {
+    let (mut tracker, mut chat) = an_edited_note();
+    tracker.expect_set_sync_fields().never();
+    chat.expect_edit().times(1).returning(|_, _, _| {
+        Box::pin(async {
+            Err(crate::ChatError::Forbidden {
+                action: "edit".into(),
+                detail: "Cannot edit a message authored by another user (code 50005)".into(),
+            })
+        })
+    });
+
+    let report = pass(tracker, chat, false).await;
+
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.rewritten, 0);
+}
