@@ -685,3 +685,82 @@ async fn a_note_edited_on_a_closed_ticket_is_edited_in_its_archived_thread_which
     assert!(world.thread_texts(thread)[1].contains("Cable checked: wet."));
     assert!(world.discord.thread(thread).expect("thread").archived);
 }
+
+/// Pending work with an edit: bob's note edited in Redmine, a new note by alice (which makes
+/// the ticket worth a look), and alice's message in the thread.
+async fn pending_work_with_an_edit(world: &World) -> (u64, u64) {
+    let ticket = ticket_with_a_note(world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let journal = journal_saying(world, ticket, "Cable checked: dry.");
+    assert!(world.redmine.edit_journal(journal, "Cable checked: wet."));
+    assert!(world
+        .redmine
+        .change_as("alice", ticket, &json!({ "notes": "Radio swapped." })));
+    world
+        .discord
+        .member_says(thread, ALICE, "alice", "Thanks, loss is gone.");
+    (ticket, thread)
+}
+
+#[track_caller]
+fn assert_edited_exactly_once(world: &World, ticket: u64, thread: u64, context: &str) {
+    let (messages, notes) = ending(world, ticket, thread);
+    for needle in [
+        "Cable checked: wet.",
+        "Radio swapped.",
+        "Thanks, loss is gone.",
+    ] {
+        let n = messages.iter().filter(|text| text.contains(needle)).count();
+        assert_eq!(
+            n, 1,
+            "{context}: '{needle}' in the thread {n} times: {messages:#?}"
+        );
+    }
+    assert!(
+        !messages.iter().any(|text| text.contains("dry")),
+        "{context}: {messages:#?}"
+    );
+    let n = notes
+        .iter()
+        .filter(|text| text.contains("Thanks, loss is gone."))
+        .count();
+    assert_eq!(n, 1, "{context}: {notes:#?}");
+}
+
+#[tokio::test]
+async fn a_pass_with_an_edit_failing_at_any_write_and_run_again_ends_with_everything_once() {
+    let clean = World::new().await;
+    let (ticket, thread) = pending_work_with_an_edit(&clean).await;
+    let redmine_before = clean.redmine.received().await.len();
+    let discord_before = clean.discord.requests().len();
+    clean.pass().await;
+    assert_edited_exactly_once(&clean, ticket, thread, "a clean pass");
+    let redmine_writes = clean.redmine.received().await[redmine_before..]
+        .iter()
+        .filter(|line| !line.starts_with("GET"))
+        .count();
+    let discord_writes = clean.discord.requests()[discord_before..]
+        .iter()
+        .filter(|request| request.method != "GET")
+        .count();
+    assert!(discord_writes >= 2, "a post and an edit: {discord_writes}");
+
+    for (side, writes) in [("redmine", redmine_writes), ("discord", discord_writes)] {
+        for n in 1..=writes {
+            let world = World::new().await;
+            let (ticket, thread) = pending_work_with_an_edit(&world).await;
+            if side == "redmine" {
+                world.redmine.fail_nth_write(n as u64, 500);
+            } else {
+                world.discord.fail_nth_write(n, 500);
+            }
+            let failing = world.pass().await;
+            assert_eq!(failing.failed.len(), 1, "{side} write {n}: {failing:?}");
+            world.pass().await;
+            world.pass().await;
+            assert_edited_exactly_once(&world, ticket, thread, &format!("{side} write {n} failed"));
+            assert_eq!(world.discord.edits().len(), 1, "{side} write {n}: edited once");
+        }
+    }
+}
