@@ -13,6 +13,10 @@
 //! pass that crashed between writing and recording is repaired, never doubled, by the next
 //! one. The high-water marks in [`SyncState`] are ids, never clock times; they only make the
 //! next look cheaper.
+//!
+//! The same origins, read back from the mirrors among the thread's newest messages, let the
+//! plan follow notes edited or deleted in the tracker: a mirror that no longer says what its
+//! journal says is rewritten in place ([`Edit`]), never posted again.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

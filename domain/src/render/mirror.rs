@@ -4,7 +4,9 @@
 //!
 //! Origins are closed markers, so journal 12's is never found in journal 123's: a journal's
 //! mirror carries `(<JOURNAL_LINK>)` (as the tracker's `TicketLinks` shape it), a message's
-//! note `(from Discord: https://discord.com/channels/GUILD/THREAD/MESSAGE)`.
+//! note `(from Discord: https://discord.com/channels/GUILD/THREAD/MESSAGE)`. A mirror's origin
+//! is read back from its own lines by [`mirrored_origin`]; a deleted note's mirror becomes
+//! [`deleted`]'s one line.
 
 use std::collections::BTreeMap;
 
