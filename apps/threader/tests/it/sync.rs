@@ -760,7 +760,11 @@ async fn a_pass_with_an_edit_failing_at_any_write_and_run_again_ends_with_everyt
             world.pass().await;
             world.pass().await;
             assert_edited_exactly_once(&world, ticket, thread, &format!("{side} write {n} failed"));
-            assert_eq!(world.discord.edits().len(), 1, "{side} write {n}: edited once");
+            assert_eq!(
+                world.discord.edits().len(),
+                1,
+                "{side} write {n}: edited once"
+            );
         }
     }
 }
