@@ -191,6 +191,29 @@ impl Chat for MemoryChat {
         Ok(ids)
     }
 
+    async fn edit(
+        &self,
+        channel: ChannelId,
+        message: MessageId,
+        text: &str,
+    ) -> Result<(), ChatError> {
+        let mut state = self.state();
+        let found = state
+            .messages
+            .get_mut(&channel.get())
+            .and_then(|messages| messages.iter_mut().find(|known| known.id == message))
+            .filter(|known| known.author == self.bot);
+        match found {
+            Some(known) => {
+                text.clone_into(&mut known.content);
+                Ok(())
+            }
+            None => Err(not_found(format_args!(
+                "message {message} in channel {channel}"
+            ))),
+        }
+    }
+
     async fn start_thread(
         &self,
         channel: ChannelId,

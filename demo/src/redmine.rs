@@ -477,6 +477,37 @@ impl State {
     }
 }
 
+impl State {
+    /// `PUT /journals/N.json`: the note becomes `notes`; emptied, a journal without details
+    /// is deleted. As Redmine 5.0 (and 6.0), the issue's `updated_on` stays as it was.
+    fn update_journal(&mut self, id: u64, body: &Value) -> Response {
+        let Some(notes) = body["journal"]["notes"].as_str() else {
+            return Response::empty(204);
+        };
+        for issue in self.issues.values_mut() {
+            let Some(journals) = issue["journals"].as_array_mut() else {
+                continue;
+            };
+            let Some(index) = journals
+                .iter()
+                .position(|journal| journal["id"].as_u64() == Some(id))
+            else {
+                continue;
+            };
+            let no_details = journals[index]["details"]
+                .as_array()
+                .is_none_or(Vec::is_empty);
+            if notes.is_empty() && no_details {
+                journals.remove(index);
+            } else {
+                journals[index]["notes"] = json!(notes);
+            }
+            return Response::empty(204);
+        }
+        Response::empty(404)
+    }
+}
+
 /// The value of an issue's custom field, when set and not empty.
 fn custom_value(issue: &Value, field: u64) -> Option<String> {
     issue["custom_fields"]
@@ -590,6 +621,16 @@ impl Serve for FakeRedmine {
                     .map_or_else(|refusal| refusal, |()| Response::empty(204)),
                 Err(_) => Response::empty(400),
             },
+            ("PUT", path, _) if path.starts_with("/journals/") => {
+                let journal = path
+                    .strip_prefix("/journals/")
+                    .and_then(|rest| rest.strip_suffix(".json"))
+                    .and_then(|id| id.parse::<u64>().ok());
+                match (journal, serde_json::from_slice::<Value>(&request.body)) {
+                    (Some(id), Ok(body)) => state.update_journal(id, &body),
+                    _ => Response::empty(400),
+                }
+            }
             ("GET", "/users/current.json", _) => Response::json(200, json!({ "user": me })),
             ("GET", "/issue_statuses.json", _) => {
                 Response::json(200, fixture("redmine/issue_statuses.json"))
@@ -654,7 +695,8 @@ impl Serve for FakeRedmine {
 /// across all tickets, a journal for every change (notes, status and assignee as `attr`
 /// details, custom fields as `cf` details) written as the switched-to user, `updated_on`
 /// and `created_on` from a clock the caller sets, issue custom fields that persist, and the
-/// `cf_N=*`, `status_id=*` and `last_updated_by=!me` filters.
+/// `cf_N=*`, `status_id=*` and `last_updated_by=!me` filters, and `PUT /journals/N.json`
+/// (an emptied note without details deletes its journal; the issue's `updated_on` stays).
 #[derive(Debug, Clone)]
 pub struct FakeRedmine {
     state: Arc<Mutex<State>>,
@@ -742,6 +784,27 @@ impl FakeRedmine {
             let me = state.accounts.get(login).cloned().unwrap_or(Value::Null);
             state.update(&me, id, &json!({ "issue": changes })).is_ok()
         })
+    }
+
+    /// Edits a journal's note as Redmine's web UI (or `PUT /journals/N.json`) does: the
+    /// note becomes `notes`, and an emptied note without details deletes the journal. The
+    /// issue's `updated_on` does not move. Returns whether the journal was found.
+    pub fn edit_journal(&self, journal: u64, notes: &str) -> bool {
+        self.with_state(|state| {
+            let body = json!({ "journal": { "notes": notes } });
+            state.update_journal(journal, &body).status == 204
+        })
+    }
+
+    /// The ids of a ticket's journals, oldest first.
+    #[must_use]
+    pub fn journal_ids(&self, id: u64) -> Vec<u64> {
+        self.issue(id)["journals"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|journal| journal["id"].as_u64())
+            .collect()
     }
 
     /// Sets a ticket's fields directly, without a journal (as if it had been so for long):

@@ -13,6 +13,10 @@
 //! pass that crashed between writing and recording is repaired, never doubled, by the next
 //! one. The high-water marks in [`SyncState`] are ids, never clock times; they only make the
 //! next look cheaper.
+//!
+//! The same origins, read back from the mirrors among the thread's newest messages, let the
+//! plan follow notes edited or deleted in the tracker: a mirror that no longer says what its
+//! journal says is rewritten in place ([`Edit`]), never posted again.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -184,7 +188,9 @@ pub struct SyncInput<'a> {
     pub link: ThreadLink,
     /// Whether the thread is archived now.
     pub archived: bool,
-    /// The thread's messages after `state.message`, oldest first (the bot's own included).
+    /// The thread's messages the pass read, oldest first (the bot's own included): every one
+    /// after `state.message`, and the newest ones before it, where the mirrors of notes
+    /// edited or deleted in the tracker are found again.
     pub messages: &'a [ChatMessage],
     /// Which Discord members are which tracker logins.
     pub members: &'a BTreeMap<DiscordUserId, Login>,
@@ -274,14 +280,41 @@ pub struct ToTicket {
     pub fallback: Option<String>,
 }
 
-/// What one ticket's sync must do, in this order: unarchive, post, write notes, archive,
-/// record the state.
+/// Why a mirror in the thread is rewritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditKind {
+    /// Its journal says something else now (its note was edited in the tracker).
+    Edited,
+    /// Its journal is gone (its note was deleted) or has nothing left to show: the mirror
+    /// becomes one line saying so, and keeps its origin.
+    Deleted,
+}
+
+/// A mirror message in the thread to rewrite in place; its origin (and piece mark) stays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// The journal it mirrors.
+    pub journal: JournalId,
+    /// The message.
+    pub message: MessageId,
+    /// Which piece of the mirror it is (`(1, 1)` for a mirror in one message).
+    pub part: (usize, usize),
+    /// Why.
+    pub kind: EditKind,
+    /// The message's new text.
+    pub text: String,
+}
+
+/// What one ticket's sync must do, in this order: unarchive, post, edit, write notes,
+/// archive, record the state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncPlan {
     /// Unarchive the thread before posting.
     pub unarchive: bool,
     /// Messages to post in the thread, oldest first.
     pub to_thread: Vec<ToThread>,
+    /// Mirrors to rewrite in the thread (notes edited or deleted in the tracker).
+    pub to_edit: Vec<Edit>,
     /// Notes to write on the ticket, oldest first.
     pub to_ticket: Vec<ToTicket>,
     /// Archive the thread at the end (the ticket was closed).
@@ -300,6 +333,7 @@ impl SyncPlan {
     pub fn is_empty(&self, stored: SyncState) -> bool {
         !self.unarchive
             && self.to_thread.is_empty()
+            && self.to_edit.is_empty()
             && self.to_ticket.is_empty()
             && !self.archive
             && self.state == stored
@@ -341,6 +375,7 @@ fn closing(statuses: &[Status], journal: &Journal) -> Option<bool> {
 #[must_use]
 pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
     let ticket = input.ticket;
+    let mirrors = mirrors_found(input);
 
     // Redmine → Discord.
     let mut to_thread = Vec::new();
@@ -376,6 +411,12 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
             }
             None => {}
         }
+        if mirrors
+            .get(&journal.id)
+            .is_some_and(|found| reshaped(found, &text))
+        {
+            continue;
+        }
         to_thread.extend(pieces(
             input,
             Some(journal.id),
@@ -383,6 +424,8 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
             &text,
         ));
     }
+
+    let to_edit = edits(input, &mirrors);
 
     // Discord → Redmine.
     let mut to_ticket = Vec::new();
@@ -419,7 +462,7 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
         last_handled = Some(message.id);
     }
 
-    let has_posts = !to_thread.is_empty();
+    let has_posts = !to_thread.is_empty() || !to_edit.is_empty();
     let state = SyncState {
         journal: ticket
             .journals
@@ -436,12 +479,124 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
     SyncPlan {
         unarchive: input.archived && (has_posts || reopen),
         to_thread,
+        to_edit,
         to_ticket,
         archive: (archive && (!input.archived || has_posts))
             || (still_closed && input.archived && has_posts),
         state,
         blank,
     }
+}
+
+/// The threader's mirrors of journals found in the thread: each message with its piece mark.
+type Mirrors<'m> = BTreeMap<JournalId, Vec<(&'m ChatMessage, Option<(usize, usize)>)>>;
+
+/// Whether the mirrors found of a journal are cut in another number of pieces than its text
+/// now takes: an edit fits the text to them, nothing more is posted.
+fn reshaped(found: &[(&ChatMessage, Option<(usize, usize)>)], text: &str) -> bool {
+    let n = crate::chat::split_message(text, PIECE_LIMIT).len().max(1);
+    found
+        .iter()
+        .any(|(_, part)| part.map_or(1, |(_, total)| total) != n || (n > 1 && part.is_none()))
+}
+
+/// The threader's mirrors of this ticket's journals among the messages read, by journal:
+/// each with its piece mark (`None` for a mirror in one message).
+fn mirrors_found<'m>(input: &SyncInput<'m>) -> Mirrors<'m> {
+    let mut found: Mirrors<'m> = BTreeMap::new();
+    for message in input
+        .messages
+        .iter()
+        .filter(|message| message.author_is_bot)
+    {
+        let Some((origin, part)) = mirror::mirrored_origin(input.ticket.id, &message.content)
+        else {
+            continue;
+        };
+        if let Some(journal) = input.links.journal_id(input.ticket, origin) {
+            found.entry(journal).or_default().push((message, part));
+        }
+    }
+    found
+}
+
+/// A mirror's text fitted to the `n` messages it already has (`None`: one message without
+/// piece marks): a longer text is cut, with a line saying so, a shorter one leaves its
+/// surplus pieces saying that. Never more messages, so an edit never posts a second copy.
+fn fitted(text: &str, n: Option<usize>) -> Vec<String> {
+    let count = n.unwrap_or(1);
+    let mut split = crate::chat::split_message(text, PIECE_LIMIT);
+    if n.is_none() && split.len() <= 1 {
+        return vec![text.to_owned()];
+    }
+    if split.len() > count {
+        split.truncate(count);
+        if let Some(last) = split.last_mut() {
+            let room = PIECE_LIMIT.saturating_sub(mirror::CUT_LINE.chars().count() + 1);
+            *last = last.chars().take(room).collect();
+            last.push('\n');
+            last.push_str(mirror::CUT_LINE);
+        }
+    }
+    while split.len() < count {
+        split.push(String::from(mirror::EMPTY_PIECE));
+    }
+    split
+}
+
+/// Whether a message already says `text` (the chat may trim and normalise line ends).
+fn says(message: &ChatMessage, text: &str) -> bool {
+    message.content.replace("\r\n", "\n").trim() == text.replace("\r\n", "\n").trim()
+}
+
+/// The mirrors in the thread that no longer say what their journal says: a note edited in
+/// the tracker (where the tracker tells which notes were edited, only those), or deleted
+/// (its journal gone, or left with nothing a mirror shows). Each is rewritten where it is.
+fn edits(input: &SyncInput<'_>, mirrors: &Mirrors<'_>) -> Vec<Edit> {
+    let ticket = input.ticket;
+    let mut edits = Vec::new();
+    for (&id, found) in mirrors {
+        let journal = ticket.journals.iter().find(|journal| journal.id == id);
+        if journal.is_some_and(|journal| {
+            !journal.may_be_edited() || came_from_thread(journal, &input.link)
+        }) {
+            continue;
+        }
+        let text = journal
+            .and_then(|journal| mirror::journal(input, journal, closing(input.statuses, journal)));
+        let origin = mirror::journal_origin(input, id);
+        let kind = if text.is_some() {
+            EditKind::Edited
+        } else {
+            EditKind::Deleted
+        };
+        for &(message, part) in found {
+            let wanted = match (&text, part) {
+                (Some(text), None) => fitted(text, None).into_iter().next().unwrap_or_default(),
+                (Some(text), Some((p, n))) => {
+                    let piece = fitted(text, Some(n))
+                        .into_iter()
+                        .nth(p - 1)
+                        .unwrap_or_default();
+                    mirror::piece(ticket.id, &piece, (p, n), &origin)
+                }
+                (None, None) => mirror::deleted(ticket.id, &origin),
+                (None, Some((p, n))) => {
+                    mirror::piece(ticket.id, mirror::DELETED_PIECE, (p, n), &origin)
+                }
+            };
+            if !says(message, &wanted) {
+                edits.push(Edit {
+                    journal: id,
+                    message: message.id,
+                    part: part.unwrap_or((1, 1)),
+                    kind,
+                    text: wanted,
+                });
+            }
+        }
+    }
+    edits
 }
 
 /// Where the message mark stands after the threader posted in the thread, and whether the

@@ -102,6 +102,9 @@ pub struct Journal {
     pub author_id: Option<UserId>,
     /// When it was written.
     pub created_on: DateTime<Utc>,
+    /// Whether its note was edited since it was written, where the tracker tells: Redmine
+    /// 6's journals do (`updated_by` once edited, `updated_on`), 5.0's do not (`None`).
+    pub edited: Option<bool>,
     /// The note's text, as written; empty for an entry with changes only.
     pub text: String,
     /// What the entry changed besides the note.
@@ -109,6 +112,13 @@ pub struct Journal {
 }
 
 impl Journal {
+    /// Whether the entry may have been changed since it was written: `true` when the tracker
+    /// says it was edited or does not say (Redmine 5.0), `false` when it says it was not.
+    #[must_use]
+    pub fn may_be_edited(&self) -> bool {
+        self.edited != Some(false)
+    }
+
     /// Whether the entry carries a note (not only changes).
     #[must_use]
     pub fn has_note(&self) -> bool {

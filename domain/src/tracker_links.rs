@@ -43,6 +43,16 @@ impl TicketLinks {
         format!("{}{}{journal}", ticket.url, self.change_anchor)
     }
 
+    /// The journal a change's link on `ticket`'s page names (the inverse of
+    /// [`TicketLinks::journal`]); `None` for any other address.
+    #[must_use]
+    pub fn journal_id(&self, ticket: &Ticket, link: &str) -> Option<JournalId> {
+        let id = link
+            .strip_prefix(ticket.url.as_str())?
+            .strip_prefix(self.change_anchor.as_str())?;
+        JournalId::parse(id).ok()
+    }
+
     /// An attachment's page.
     #[must_use]
     pub fn attachment(&self, id: u64) -> String {

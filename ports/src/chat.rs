@@ -67,6 +67,19 @@ pub trait Chat: Send + Sync + 'static {
         mentions: &Mentions,
     ) -> impl Future<Output = Result<Vec<MessageId>, ChatError>> + Send;
 
+    /// Rewrites one of the bot's own messages in place with `text` (at most
+    /// [`MESSAGE_LIMIT`] characters); it pings nobody.
+    ///
+    /// # Errors
+    /// [`ChatError::NotFound`] for a deleted message or thread, [`ChatError::Forbidden`], or
+    /// any other.
+    fn edit(
+        &self,
+        channel: ChannelId,
+        message: MessageId,
+        text: &str,
+    ) -> impl Future<Output = Result<(), ChatError>> + Send;
+
     /// Starts a public thread named `name` (clamped to [`THREAD_NAME_LIMIT`]) from a message
     /// already in `channel`: the thread's id is the message's id, which makes it findable
     /// again from the message.

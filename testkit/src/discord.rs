@@ -10,6 +10,9 @@
 //! header, or any status on the n-th write.
 //!
 //! Endpoints (under `/api/v10`): `POST`/`GET /channels/{id}/messages`,
+//! `PATCH`/`DELETE /channels/{id}/messages/{id}` (the bot edits only its own messages, not in
+//! an archived thread; both are kept in [`FakeDiscord::edits`] and
+//! [`FakeDiscord::deleted_messages`]),
 //! `POST /channels/{id}/threads`, `POST /channels/{id}/messages/{id}/threads`,
 //! `GET`/`PATCH`/`DELETE /channels/{id}`, `GET /guilds/{id}/threads/active`; and for
 //! `netbot check`: `GET /users/@me`, `/applications/@me` (flags), `/guilds/{id}` (with its
@@ -20,7 +23,8 @@
 //! log. With [`FakeDiscord::require_token`], another token answers 401.
 //!
 //! Not emulated: permissions on requests (every request is allowed, whatever the roles say), private threads' membership, the
-//! thread starter message (type 21) inside a thread started from a message, edits, reactions.
+//! thread starter message (type 21) inside a thread started from a message, members' edits,
+//! reactions.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -126,6 +130,10 @@ struct State {
     /// The next request answers 429 with this `retry_after`.
     rate_limit: Option<f64>,
     allowed_mentions: Vec<Value>,
+    /// Messages the bot edited: (channel, message, new content), in order.
+    edits: Vec<(u64, u64, String)>,
+    /// Messages deleted: (channel, message), in order.
+    deleted_messages: Vec<(u64, u64)>,
     log: Vec<FakeRequest>,
     /// The guild's members by id: their display name (learnt when they write, or added).
     members: BTreeMap<u64, String>,
@@ -412,6 +420,12 @@ impl State {
         match (method, segments) {
             ("POST", ["channels", channel, "messages"]) => self.post_message(id(channel), body),
             ("GET", ["channels", channel, "messages"]) => self.list_messages(id(channel), query),
+            ("PATCH", ["channels", channel, "messages", message]) => {
+                self.edit_message(id(channel), id(message), body)
+            }
+            ("DELETE", ["channels", channel, "messages", message]) => {
+                self.delete_message(id(channel), id(message))
+            }
             ("POST", ["channels", channel, "threads"]) => self.open_thread(id(channel), body),
             ("POST", ["channels", channel, "messages", message, "threads"]) => {
                 self.start_thread(id(channel), id(message), body)
@@ -469,6 +483,54 @@ impl State {
             Some(message) => ResponseTemplate::new(200).set_body_json(self.message_json(&message)),
             None => discord_error(500, 0, "the fake lost a message"),
         }
+    }
+
+    fn edit_message(&mut self, channel: u64, message: u64, body: &Value) -> ResponseTemplate {
+        if !self.is_channel_or_live_thread(channel) {
+            return unknown_channel();
+        }
+        if self.threads.get(&channel).is_some_and(|t| t.archived) {
+            return discord_error(400, 50083, "Thread is archived");
+        }
+        let bot_user = self.bot_user;
+        let Some(found) = self.find_message(channel, message) else {
+            return discord_error(404, 10008, "Unknown Message");
+        };
+        if found.author != bot_user {
+            return discord_error(403, 50005, "Cannot edit a message authored by another user");
+        }
+        let Some(content) = body["content"].as_str() else {
+            return ResponseTemplate::new(200).set_body_json(self.message_json(found));
+        };
+        if content.trim().is_empty() || content.chars().count() > MESSAGE_LIMIT {
+            return invalid_form_body("content", "Must be between 1 and 2000 in length.");
+        }
+        self.allowed_mentions.push(body["allowed_mentions"].clone());
+        self.edits.push((channel, message, content.to_owned()));
+        let edited = self.find_message_mut(channel, message).map(|found| {
+            content.clone_into(&mut found.content);
+            found.clone()
+        });
+        match edited {
+            Some(edited) => ResponseTemplate::new(200).set_body_json(self.message_json(&edited)),
+            None => discord_error(500, 0, "the fake lost a message"),
+        }
+    }
+
+    fn delete_message(&mut self, channel: u64, message: u64) -> ResponseTemplate {
+        if !self.is_channel_or_live_thread(channel) {
+            return unknown_channel();
+        }
+        let Some(messages) = self.messages.get_mut(&channel) else {
+            return discord_error(404, 10008, "Unknown Message");
+        };
+        let before = messages.len();
+        messages.retain(|known| known.id != message);
+        if messages.len() == before {
+            return discord_error(404, 10008, "Unknown Message");
+        }
+        self.deleted_messages.push((channel, message));
+        ResponseTemplate::new(204)
     }
 
     fn list_messages(&self, channel: u64, query: &Query) -> ResponseTemplate {
@@ -758,6 +820,8 @@ impl FakeDiscord {
             failures: Vec::new(),
             rate_limit: None,
             allowed_mentions: Vec::new(),
+            edits: Vec::new(),
+            deleted_messages: Vec::new(),
             log: Vec::new(),
             members: BTreeMap::new(),
             setup: Setup {
@@ -940,6 +1004,18 @@ impl FakeDiscord {
     #[must_use]
     pub fn allowed_mentions_seen(&self) -> Vec<Value> {
         self.state().allowed_mentions.clone()
+    }
+
+    /// The bot's edits of its messages, in order: (channel, message, new content).
+    #[must_use]
+    pub fn edits(&self) -> Vec<(u64, u64, String)> {
+        self.state().edits.clone()
+    }
+
+    /// Messages deleted through the API, in order: (channel, message).
+    #[must_use]
+    pub fn deleted_messages(&self) -> Vec<(u64, u64)> {
+        self.state().deleted_messages.clone()
     }
 
     /// How many requests arrived, injected failures and 429s included.

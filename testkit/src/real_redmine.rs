@@ -497,6 +497,22 @@ impl RealRedmine {
             .map(drop)
     }
 
+    /// Edits a journal's note as the web UI does (`PUT /journals/N.json`); an empty note on a
+    /// journal without other changes deletes the journal.
+    ///
+    /// # Errors
+    /// When Redmine refuses.
+    pub async fn edit_journal(&self, journal: u64, notes: &str) -> Result<(), String> {
+        self.0
+            .call(
+                reqwest::Method::PUT,
+                &format!("journals/{journal}.json"),
+                Some(json!({ "journal": { "notes": notes } })),
+            )
+            .await
+            .map(drop)
+    }
+
     /// A ticket with its journals, as Redmine's JSON.
     ///
     /// # Errors

@@ -457,6 +457,32 @@ impl Chat for DiscordChat {
         Ok(sent)
     }
 
+    async fn edit(
+        &self,
+        channel: ChannelId,
+        message: MessageId,
+        text: &str,
+    ) -> Result<(), ChatError> {
+        let purpose = Purpose {
+            action: format!("edit message {message} in channel {channel}"),
+            what: format!("message {message} in channel {channel}"),
+        };
+        let content: String = text.chars().take(MESSAGE_LIMIT).collect();
+        let body = json!({
+            "content": content,
+            "allowed_mentions": allowed_mentions(&Mentions::none()),
+        });
+        let request = Request::new(
+            Route::ChannelMessage {
+                channel_id: serenity_channel(channel),
+                message_id: serenity::all::MessageId::new(message.get()),
+            },
+            LightMethod::Patch,
+        )
+        .body(json_body(&body));
+        self.send(&purpose, request).await.map(drop)
+    }
+
     async fn start_thread(
         &self,
         channel: ChannelId,

@@ -105,6 +105,9 @@ pub(crate) fn ticket_with_fields(
                     .user
                     .map_or_else(|| String::from("Anonymous"), |user| user.name),
                 created_on: journal.created_on,
+                edited: journal.updated_on.map(|updated_on| {
+                    journal.updated_by.is_some() || updated_on > journal.created_on
+                }),
                 text: journal.notes.unwrap_or_default(),
                 changes: journal.details.into_iter().map(change).collect(),
             })

@@ -59,6 +59,13 @@ pub(crate) struct JournalDto {
     #[serde(default)]
     pub notes: Option<String>,
     pub created_on: DateTime<Utc>,
+    /// When the journal was last saved: Redmine 6 sends it (5.0 does not); in whole
+    /// seconds, so an edit within the second of writing shows only in `updated_by`.
+    #[serde(default)]
+    pub updated_on: Option<DateTime<Utc>>,
+    /// Who edited the note: Redmine 6 sends it once the note was edited.
+    #[serde(default)]
+    pub updated_by: Option<NamedDto>,
     #[serde(default)]
     pub details: Vec<JournalDetailDto>,
 }

@@ -4,7 +4,9 @@
 //!
 //! Origins are closed markers, so journal 12's is never found in journal 123's: a journal's
 //! mirror carries `(<JOURNAL_LINK>)` (as the tracker's `TicketLinks` shape it), a message's
-//! note `(from Discord: https://discord.com/channels/GUILD/THREAD/MESSAGE)`.
+//! note `(from Discord: https://discord.com/channels/GUILD/THREAD/MESSAGE)`. A mirror's origin
+//! is read back from its own lines by [`mirrored_origin`]; a deleted note's mirror becomes
+//! [`deleted`]'s one line.
 
 use std::collections::BTreeMap;
 
@@ -79,6 +81,48 @@ pub fn piece(ticket: TicketId, text: &str, (part, n): (usize, usize), origin: &s
         "{text}\n-# {}",
         link(&format!("#{ticket} part {part}/{n}"), origin)
     )
+}
+
+/// The one line that replaces the mirror of a note deleted in Redmine (or emptied of all
+/// that a mirror shows), keeping its origin so the note is never posted again.
+#[must_use]
+pub fn deleted(ticket: TicketId, origin: &str) -> String {
+    format!(
+        "-# A note on {} was deleted in Redmine.",
+        link(&format!("#{ticket}"), origin)
+    )
+}
+
+/// What a piece of a deleted note's long mirror says instead of its text.
+pub const DELETED_PIECE: &str = "-# (deleted in Redmine)";
+
+/// What a piece says when an edit made the note shorter than its mirror's pieces.
+pub const EMPTY_PIECE: &str = "-# (nothing more: the note was shortened in Redmine)";
+
+/// How a mirror that an edit made longer than its messages ends.
+pub const CUT_LINE: &str = "-# … (cut: the note grew in Redmine, where it is whole)";
+
+/// The origin a mirror the threader posted names, read back from its own lines: a piece of a
+/// long mirror names it in its last line (`-# [#ID part P/N](<ORIGIN>)`, with `(P, N)`), any
+/// other mirror in its first (`**Author** on [#ID](<ORIGIN>) …`, or the description's
+/// `**[#ID](<ORIGIN>)** …`). A person's text inside a mirror cannot pass for either: names
+/// and subjects are escaped, and a note's lines are neither the first nor a piece's last.
+#[must_use]
+pub fn mirrored_origin(ticket: TicketId, text: &str) -> Option<(&str, Option<(usize, usize)>)> {
+    let text = text.trim();
+    let last = text.lines().last()?.trim();
+    if let Some(rest) = last.strip_prefix(&format!("-# [#{ticket} part ")) {
+        let (count, origin) = rest.split_once("](<")?;
+        let origin = origin.strip_suffix(">)")?;
+        let (part, n) = count.split_once('/')?;
+        let (part, n) = (part.parse().ok()?, n.parse().ok()?);
+        return (1..=n).contains(&part).then_some((origin, Some((part, n))));
+    }
+    let first = text.lines().next()?;
+    let opening = format!("[#{ticket}](<");
+    let start = first.find(&opening)? + opening.len();
+    let length = first[start..].find(">)")?;
+    Some((&first[start..start + length], None))
 }
 
 /// How a tracker text's `@login` mentions are read, for this sync.

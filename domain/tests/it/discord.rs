@@ -40,6 +40,7 @@ fn ticket(id: u64, subject: &str) -> Ticket {
                 author_id: None,
                 changes: Vec::new(),
                 created_on: now() - TimeDelta::days(2),
+                edited: None,
                 text: "Checked the *injector*.".into(),
             },
             Journal {
@@ -48,6 +49,7 @@ fn ticket(id: u64, subject: &str) -> Ticket {
                 author_id: None,
                 changes: Vec::new(),
                 created_on: now() - TimeDelta::hours(5),
+                edited: None,
                 text: "@here going up tomorrow".into(),
             },
         ],

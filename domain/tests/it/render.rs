@@ -98,6 +98,7 @@ fn detailed() -> Ticket {
             author_id: None,
             changes: Vec::new(),
             created_on: now() - TimeDelta::days(2),
+            edited: None,
             text: "Checked the PoE injector, it is warm.".into(),
         },
         Journal {
@@ -106,6 +107,7 @@ fn detailed() -> Ticket {
             author_id: None,
             changes: Vec::new(),
             created_on: now() - TimeDelta::hours(5),
+            edited: None,
             text: "Going up tomorrow\nwith a spare radio.".into(),
         },
     ];

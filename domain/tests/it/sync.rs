@@ -58,6 +58,7 @@ fn note(id: u64, author: &str, text: &str) -> Journal {
         author: author.into(),
         author_id: Some(UserId::new(5).unwrap()),
         created_on: now(),
+        edited: None,
         text: text.into(),
         changes: Vec::new(),
     }
@@ -1198,4 +1199,348 @@ mod mark_after_posting {
         check(Some(10), &[11, 13], &[11, 12, 13], Some(10), true);
         check(Some(10), &[11], &[11, 12], Some(10), true);
     }
+}
+
+// --- Notes edited or deleted in the tracker ---
+
+/// The messages mirroring `journals` as the threader posted them, from message id `first` on.
+fn mirrored(journals: Vec<Journal>, first: u64) -> Vec<ChatMessage> {
+    let plan = World::new().plan(&ticket(journals), state(Some(1), Some(400)), false, &[]);
+    plan.to_thread
+        .iter()
+        .zip(first..)
+        .map(|(post, id)| posted(id, &post.text))
+        .collect()
+}
+
+/// What an edit of one kind to one message does, for the table below.
+#[derive(Debug, PartialEq)]
+struct Rewrite {
+    message: u64,
+    kind: sync::EditKind,
+}
+
+/// The plan for the journals `now` over a thread holding `thread`, every journal recorded:
+/// its rewrites, and nothing posted or written.
+#[track_caller]
+fn check(now: Vec<Journal>, thread: &[ChatMessage], expect: &[(u64, sync::EditKind)]) -> SyncPlan {
+    let last = thread.last().map_or(400, |message| message.id.get());
+    let plan = World::new().plan(&ticket(now), state(Some(99), Some(last)), false, thread);
+    let rewrites: Vec<Rewrite> = plan
+        .to_edit
+        .iter()
+        .map(|edit| Rewrite {
+            message: edit.message.get(),
+            kind: edit.kind,
+        })
+        .collect();
+    let expect: Vec<Rewrite> = expect
+        .iter()
+        .map(|&(message, kind)| Rewrite { message, kind })
+        .collect();
+    assert_eq!(rewrites, expect, "{plan:#?}");
+    assert!(plan.to_thread.is_empty(), "nothing posted: {plan:#?}");
+    assert!(plan.to_ticket.is_empty(), "nothing written: {plan:#?}");
+    plan
+}
+
+fn edited(journal: Journal, text: &str) -> Journal {
+    Journal {
+        text: text.into(),
+        ..journal
+    }
+}
+
+#[test]
+fn mirrors_follow_their_notes_edited_or_deleted_in_the_tracker_and_nothing_else() {
+    use sync::EditKind::{Deleted, Edited};
+    let thread = mirrored(
+        vec![note(12, "Bob", "Cable dry."), note(13, "Bob", "On it.")],
+        501,
+    );
+
+    // Unchanged: nothing to do.
+    check(
+        vec![note(12, "Bob", "Cable dry."), note(13, "Bob", "On it.")],
+        &thread,
+        &[],
+    );
+    // Journal 12's note edited: its mirror (message 501) is rewritten, 13's is not.
+    let plan = check(
+        vec![note(12, "Bob", "Cable wet."), note(13, "Bob", "On it.")],
+        &thread,
+        &[(501, Edited)],
+    );
+    insta::assert_snapshot!(plan.to_edit[0].text, @r"
+    **Bob** on [#42](<https://redmine.example.org/issues/42#change-12>)
+    Cable wet.
+    ");
+    // Journal 13 deleted: its mirror says so in one line, with its origin.
+    let plan = check(
+        vec![note(12, "Bob", "Cable dry.")],
+        &thread,
+        &[(502, Deleted)],
+    );
+    insta::assert_snapshot!(plan.to_edit[0].text, @"-# A note on [#42](<https://redmine.example.org/issues/42#change-13>) was deleted in Redmine.");
+    // Emptied of everything a mirror shows (only another field changed): deleted too.
+    check(
+        vec![
+            note(12, "Bob", "Cable dry."),
+            change(13, "Bob", vec![Change::Other]),
+        ],
+        &thread,
+        &[(502, Deleted)],
+    );
+    // Emptied of its note but still changing the status: the change stays, the note goes.
+    let plan = check(
+        vec![
+            note(12, "Bob", "Cable dry."),
+            change(13, "Bob", vec![status(1, 2)]),
+        ],
+        &thread,
+        &[(502, Edited)],
+    );
+    assert!(!plan.to_edit[0].text.contains("On it."), "{plan:#?}");
+}
+
+#[test]
+fn a_rewritten_mirror_is_not_rewritten_again() {
+    let thread = mirrored(
+        vec![note(12, "Bob", "Cable dry."), note(13, "Bob", "On it.")],
+        501,
+    );
+    let now = vec![note(12, "Bob", "Cable wet.")];
+    let first = check(
+        now.clone(),
+        &thread,
+        &[
+            (501, sync::EditKind::Edited),
+            (502, sync::EditKind::Deleted),
+        ],
+    );
+    let after: Vec<ChatMessage> = first
+        .to_edit
+        .iter()
+        .map(|edit| posted(edit.message.get(), &edit.text))
+        .collect();
+    check(now, &after, &[]);
+}
+
+#[test]
+fn a_mirror_with_mentions_reads_as_its_note_and_is_not_rewritten() {
+    // Mentions are rendered as when the mirror was posted (a linked login as the member,
+    // inside code left alone, an unknown login as written, pings defused): the comparison
+    // goes through the same rendering, so an unchanged note never reads as edited.
+    let mentions = note(
+        12,
+        "Bob",
+        "@alice can you look? `@alice` stays, @nobody too, @everyone <@123>",
+    );
+    let long = note(13, "Bob", &"@alice line of a long log\n".repeat(200));
+    let thread = mirrored(vec![mentions.clone(), long.clone()], 501);
+    assert!(
+        thread[0]
+            .content
+            .contains(&format!("<@{ALICE}> can you look?")),
+        "{thread:#?}"
+    );
+    assert!(thread.len() > 2, "the long note is in pieces: {thread:#?}");
+
+    check(vec![mentions.clone(), long.clone()], &thread, &[]);
+    // Redmine 6 saying both were edited (to the same text) changes nothing either.
+    let said_edited = |journal: Journal| Journal {
+        edited: Some(true),
+        ..journal
+    };
+    check(vec![said_edited(mentions), said_edited(long)], &thread, &[]);
+}
+
+#[test]
+fn a_mirror_read_back_with_other_line_ends_or_trimmed_is_the_same() {
+    let thread: Vec<ChatMessage> = mirrored(vec![note(12, "Bob", "one\ntwo")], 501)
+        .into_iter()
+        .map(|message| ChatMessage {
+            content: format!("{}\n", message.content.replace('\n', "\r\n")),
+            ..message
+        })
+        .collect();
+    check(vec![note(12, "Bob", "one\r\ntwo")], &thread, &[]);
+}
+
+#[test]
+fn a_journal_the_tracker_says_was_never_edited_is_not_compared() {
+    let thread = mirrored(vec![note(12, "Bob", "Cable dry.")], 501);
+    // A mirror that reads otherwise (a name rendered anew, an older format)…
+    let unedited = Journal {
+        edited: Some(false),
+        ..note(12, "Bobby", "Cable dry.")
+    };
+    check(vec![unedited.clone()], &thread, &[]);
+    // …is rewritten once Redmine 6 says the note was edited after it was written.
+    let edited_later = Journal {
+        edited: Some(true),
+        ..edited(unedited, "Cable wet.")
+    };
+    check(
+        vec![edited_later],
+        &thread,
+        &[(501, sync::EditKind::Edited)],
+    );
+}
+
+#[test]
+fn only_the_threaders_own_mirrors_of_this_ticket_are_rewritten() {
+    let mirror = mirrored(vec![note(12, "Bob", "Cable dry.")], 501).remove(0);
+    let thread = vec![
+        // A person's copy of a mirror.
+        said(501, ALICE, "Alice", &mirror.content),
+        // A mirror of another ticket's change 12.
+        posted(
+            502,
+            "**Bob** on [#43](<https://redmine.example.org/issues/43#change-12>)\nother",
+        ),
+        // A mirror of change 9 quoting change 12's address in its note.
+        posted(
+            503,
+            &format!("**Carol** on [#42](<{URL}#change-9>)\nsee [x](<{URL}#change-12>)"),
+        ),
+    ];
+    check(
+        vec![
+            note(9, "Carol", &format!("see [x](<{URL}#change-12>)")),
+            note(12, "Bob", "Cable wet."),
+        ],
+        &thread,
+        &[],
+    );
+}
+
+/// A note long enough for three pieces.
+fn long_note(id: u64, word: &str) -> Journal {
+    note(
+        id,
+        "Bob",
+        &format!("{word} line of a long log\n").repeat(200),
+    )
+}
+
+#[test]
+fn a_long_mirror_is_rewritten_piece_by_piece_and_never_grows() {
+    use sync::EditKind::{Deleted, Edited};
+    let thread = mirrored(vec![long_note(12, "first")], 501);
+    assert_eq!(thread.len(), 3, "{thread:#?}");
+
+    // Same length: each piece rewritten in place, keeping its mark.
+    let plan = check(
+        vec![long_note(12, "other")],
+        &thread,
+        &[(501, Edited), (502, Edited), (503, Edited)],
+    );
+    for (edit, part) in plan.to_edit.iter().zip(1..) {
+        assert_eq!(edit.part, (part, 3));
+        assert!(edit
+            .text
+            .ends_with(&format!("part {part}/3](<{URL}#change-12>)")));
+        assert!(edit.text.chars().count() <= 2000);
+    }
+    // Longer: still three pieces, the last one cut and saying so.
+    let longer = note(12, "Bob", &"first line of a long log\n".repeat(400));
+    let plan = check(vec![longer], &thread, &[(503, Edited)]);
+    assert!(plan.to_edit[0].text.contains("(cut:"), "{plan:#?}");
+    assert!(plan.to_edit[0].text.chars().count() <= 2000);
+    // Shorter: the pieces left over say there is nothing more.
+    let plan = check(
+        vec![note(12, "Bob", "Short now.")],
+        &thread,
+        &[(501, Edited), (502, Edited), (503, Edited)],
+    );
+    assert!(plan.to_edit[1].text.contains("nothing more"), "{plan:#?}");
+    // Deleted: every piece, each keeping its mark.
+    let plan = check(
+        vec![],
+        &thread,
+        &[(501, Deleted), (502, Deleted), (503, Deleted)],
+    );
+    assert!(plan.to_edit[2]
+        .text
+        .ends_with(&format!("part 3/3](<{URL}#change-12>)")));
+}
+
+#[test]
+fn a_note_in_one_message_that_grew_past_it_is_cut_not_continued() {
+    let thread = mirrored(vec![note(12, "Bob", "Short.")], 501);
+    let plan = check(
+        vec![long_note(12, "grown")],
+        &thread,
+        &[(501, sync::EditKind::Edited)],
+    );
+    let text = &plan.to_edit[0].text;
+    assert!(text.starts_with(&format!("**Bob** on [#42](<{URL}#change-12>)")));
+    assert!(
+        text.contains("(cut:") && text.chars().count() <= 2000,
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unrecorded_note_edited_after_its_mirror_was_posted_is_rewritten_not_posted_again() {
+    let thread = mirrored(vec![note(12, "Bob", "Short.")], 501);
+    let plan = World::new().plan(
+        &ticket(vec![long_note(12, "grown")]),
+        state(Some(11), Some(400)),
+        false,
+        &thread,
+    );
+    assert!(plan.to_thread.is_empty(), "{plan:#?}");
+    assert_eq!(plan.to_edit.len(), 1, "{plan:#?}");
+}
+
+#[test]
+fn rewriting_a_mirror_in_an_archived_thread_unarchives_it_and_archives_it_again() {
+    let thread = mirrored(vec![note(12, "Bob", "Cable dry.")], 501);
+    let mut closed = ticket(vec![note(12, "Bob", "Cable wet.")]);
+    closed.status = Named::new(5, "Closed");
+    let plan = World::new().plan(&closed, state(Some(99), Some(501)), true, &thread);
+    assert_eq!(plan.to_edit.len(), 1, "{plan:#?}");
+    assert!(plan.unarchive && plan.archive, "{plan:#?}");
+    assert!(!plan.is_empty(state(Some(99), Some(501))));
+}
+
+#[test]
+fn a_mirror_names_its_origin_in_its_first_line_or_as_a_piece_in_its_last() {
+    use domain::render::mirror::mirrored_origin;
+    let id = TicketId::new(42).unwrap();
+    let origin = format!("{URL}#change-12");
+    assert_eq!(
+        mirrored_origin(
+            id,
+            &format!("**Bob** on [#42](<{origin}>) · status: New → Closed\nhi")
+        ),
+        Some((origin.as_str(), None))
+    );
+    assert_eq!(
+        mirrored_origin(id, &format!("text\n-# [#42 part 2/3](<{origin}>)")),
+        Some((origin.as_str(), Some((2, 3))))
+    );
+    assert_eq!(
+        mirrored_origin(id, &format!("text\n-# [#42 part 4/3](<{origin}>)")),
+        None
+    );
+    assert_eq!(
+        mirrored_origin(id, &format!("**Bob** on [#43](<{origin}>)")),
+        None
+    );
+    assert_eq!(
+        mirrored_origin(id, &format!("hello\nsee [#42](<{origin}>)")),
+        None
+    );
+    // An author named like a marker is escaped: the real marker after it is found.
+    let change_9 = format!("{URL}#change-9");
+    assert_eq!(
+        mirrored_origin(
+            id,
+            &format!("**\\[#42\\](<\u{200B}{origin}>)** on [#42](<{change_9}>)")
+        ),
+        Some((change_9.as_str(), None))
+    );
 }

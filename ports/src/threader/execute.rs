@@ -7,7 +7,7 @@ use std::sync::{Mutex, PoisonError};
 
 use domain::sync::ToTicket;
 use domain::sync::{
-    is_starter_of, starter_text, thread_name, SyncPlan, SyncState, ThreadLink, ToThread,
+    is_starter_of, starter_text, thread_name, EditKind, SyncPlan, SyncState, ThreadLink, ToThread,
 };
 use domain::{ChannelId, GuildId, Login, Mentions, MessageId, Ticket, TicketId};
 use tracing::{info, warn};
@@ -98,7 +98,7 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
     }
 
     /// Carries out one round's plan for ticket `id`, whose recorded state is `stored`:
-    /// unarchive, post, write notes (a member's as the member), archive.
+    /// unarchive, post, rewrite mirrors, write notes (a member's as the member), archive.
     pub(super) async fn carry_out(
         &self,
         id: TicketId,
@@ -132,6 +132,18 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
                     .await?,
             );
             report.to_discord += usize::from(is_last_piece(post));
+        }
+        for edit in &plan.to_edit {
+            match chat.edit(link.thread, edit.message, &edit.text).await {
+                Ok(()) => report.rewritten += 1,
+                // A mirror another bot posted (an earlier application) cannot be edited, and
+                // one deleted meanwhile has nothing to edit: neither may block the thread.
+                Err(error @ (ChatError::Forbidden { .. } | ChatError::NotFound { .. })) => {
+                    warn!(ticket = %id, message = %edit.message, %error,
+                        "a mirror of a note changed in Redmine cannot be rewritten; left as it is");
+                }
+                Err(error) => return Err(error.into()),
+            }
         }
         for note in &plan.to_ticket {
             write_note(*tracker, refused, id, note).await?;
@@ -204,6 +216,19 @@ fn record(id: TicketId, plan: &SyncPlan, report: &mut PassReport) {
             first_line(&post.text)
         ));
     }
+    for edit in &plan.to_edit {
+        let why = match edit.kind {
+            EditKind::Edited => "edited",
+            EditKind::Deleted => "deleted",
+        };
+        report.planned.push(format!(
+            "#{id}: would edit message {} in Discord (note {} {why} in Redmine): {}",
+            edit.message,
+            edit.journal,
+            first_line(&edit.text)
+        ));
+    }
+    report.rewritten += plan.to_edit.len();
     for note in &plan.to_ticket {
         let who = note
             .as_login

@@ -21,8 +21,8 @@ use domain::sync::{
     SyncState, ThreadAsk, ThreadLink,
 };
 use domain::{
-    ChannelId, ChatMessage, DiscordUserId, GuildId, GuildNames, Login, ProjectId, Status,
-    ThreadInfo, Ticket, TicketId, TicketLinks, UserId,
+    ChannelId, ChatMessage, DiscordUserId, GuildId, GuildNames, Login, MessageId, ProjectId,
+    Status, ThreadInfo, Ticket, TicketId, TicketLinks, UserId,
 };
 use thiserror::Error;
 use tokio::sync::OnceCell;
@@ -41,6 +41,11 @@ use execute::{Carried, Executor, Opened};
 
 /// How many rounds one ticket may take in a pass when people keep writing while it syncs.
 const MAX_ROUNDS: usize = 3;
+
+/// How many of a thread's newest messages a look reads to find the mirrors of notes edited
+/// or deleted in the tracker: one request, whatever the thread's length (mirrors older than
+/// these are not followed).
+const MIRROR_WINDOW: u8 = 100;
 
 /// Where threads go and what one pass covers.
 #[derive(Debug, Clone)]
@@ -342,7 +347,12 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
         let newest = active
             .get(&link.thread)
             .and_then(|thread| thread.last_message_id);
-        if !needs_look(state, changed, newest) {
+        // `--ticket N` always looks: it is how a note edited in Redmine, which leaves the
+        // ticket unchanged, reaches its thread without waiting for another change. Such a
+        // look records nothing unless it wrote something (its own state journal would
+        // otherwise make every look write again).
+        let forced = !needs_look(state, changed, newest);
+        if forced && self.settings.only.is_none() {
             return Ok(());
         }
         let thread = match active.get(&link.thread) {
@@ -358,7 +368,7 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
                 }
             },
         };
-        self.sync(pass, listed.id, link, &thread, state, report)
+        self.sync(pass, listed.id, link, &thread, state, forced, report)
             .await
     }
 
@@ -393,20 +403,25 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
             locked: false,
             last_message_id: None,
         };
-        self.sync(pass, listed.id, link, &thread, recorded, report)
+        self.sync(pass, listed.id, link, &thread, recorded, false, report)
             .await
     }
 
     /// The guild's role and channel names (with the active threads'), when a member's message
-    /// among `messages` mentions a role or a channel: read once per pass. A bot that may not
-    /// read them gets none (logged once per pass), and the mentions read as unknown.
+    /// among `messages` after `mark` (the ones a round may write on the ticket; those before
+    /// it are only read for the mirrors among them) mentions a role or a channel: read once
+    /// per pass. A bot that may not read them gets none (logged once per pass), and the
+    /// mentions read as unknown.
     async fn guild_names<'p>(
         &self,
         pass: &'p Pass<'_, T, C>,
         messages: &[ChatMessage],
+        mark: Option<MessageId>,
     ) -> Result<Option<&'p GuildNames>, ChatError> {
         let wanted = messages.iter().any(|message| {
-            !message.author_is_bot && domain::mentions::names_guild(&message.content)
+            mark.is_none_or(|mark| message.id > mark)
+                && !message.author_is_bot
+                && domain::mentions::names_guild(&message.content)
         });
         if !wanted {
             return Ok(None);
@@ -436,8 +451,30 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
         }
     }
 
+    /// The thread's messages a look needs, oldest first: its newest ones (where mirrors are
+    /// found again; one request), and, when it may hold unread messages, every one after
+    /// `mark` (no second request when the newest ones reach back to the mark).
+    async fn read_thread(
+        &self,
+        thread: ChannelId,
+        mark: Option<MessageId>,
+        unread: bool,
+    ) -> Result<Vec<ChatMessage>, ChatError> {
+        let mut messages = self.chat.recent_messages(thread, MIRROR_WINDOW).await?;
+        let reaches_mark =
+            mark.is_some_and(|mark| messages.first().is_some_and(|oldest| oldest.id <= mark));
+        if unread && !reaches_mark {
+            messages.extend(self.chat.messages_after(thread, mark).await?);
+            messages.sort_by_key(|message| message.id);
+            messages.dedup_by_key(|message| message.id);
+        }
+        Ok(messages)
+    }
+
     /// Syncs one ticket with its thread, round after round until a look finds nothing new
-    /// (at most [`MAX_ROUNDS`]).
+    /// (at most [`MAX_ROUNDS`]). `forced`: nothing said the ticket changed (`--ticket N`), so
+    /// a plan that writes nothing records nothing either.
+    #[allow(clippy::too_many_arguments)]
     async fn sync(
         &self,
         pass: &Pass<'_, T, C>,
@@ -445,6 +482,7 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
         link: ThreadLink,
         thread: &ThreadInfo,
         state: SyncState,
+        forced: bool,
         report: &mut PassReport,
     ) -> Result<(), TicketSyncError> {
         let mut round = Round::first(thread, state);
@@ -453,15 +491,14 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
                 Some(ticket) => ticket,
                 None => self.tracker.get(id).await?,
             };
-            let messages = if round.unread {
-                self.chat
-                    .messages_after(link.thread, round.state.message)
-                    .await?
-            } else {
-                Vec::new()
-            };
+            let messages = self
+                .read_thread(link.thread, round.state.message, round.unread)
+                .await?;
             let no_names = GuildNames::default();
-            let guild = match self.guild_names(pass, &messages).await? {
+            let guild = match self
+                .guild_names(pass, &messages, round.state.message)
+                .await?
+            {
                 Some(names) => names,
                 None => &no_names,
             };
@@ -479,6 +516,9 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
                 guild,
                 links: &pass.links,
             });
+            if forced && writes_nothing(&decided) {
+                return Ok(());
+            }
             let carried = pass
                 .executor
                 .carry_out(id, link, &decided, round.state, report)
@@ -519,4 +559,14 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
         }
         Ok(())
     }
+}
+
+/// Whether a plan writes nothing to either side (its state aside).
+fn writes_nothing(decided: &SyncPlan) -> bool {
+    !decided.unarchive
+        && !decided.archive
+        && decided.to_thread.is_empty()
+        && decided.to_edit.is_empty()
+        && decided.to_ticket.is_empty()
+        && decided.blank.is_none()
 }

@@ -9,6 +9,8 @@ pub struct PassReport {
     pub looked_at: usize,
     /// Messages posted in threads (journals and descriptions mirrored).
     pub to_discord: usize,
+    /// Mirrors rewritten in threads (notes edited or deleted in Redmine).
+    pub rewritten: usize,
     /// Notes written on tickets (messages mirrored).
     pub to_redmine: usize,
     /// Threads created (or recreated).
@@ -36,8 +38,13 @@ impl PassReport {
             ),
             (None, None) => String::new(),
         };
+        let rewritten = if self.rewritten == 0 {
+            String::new()
+        } else {
+            format!(" ({} rewritten)", self.rewritten)
+        };
         format!(
-            "threader: {} looked at, {} to Discord, {} to Redmine, {} created{notified}, {} failed",
+            "threader: {} looked at, {} to Discord{rewritten}, {} to Redmine, {} created{notified}, {} failed",
             counted(self.looked_at, "ticket", "tickets"),
             counted(self.to_discord, "note", "notes"),
             counted(self.to_redmine, "note", "notes"),

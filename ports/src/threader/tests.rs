@@ -66,6 +66,7 @@ fn note(id: u64, text: &str) -> Journal {
         author: "Bob Builder".into(),
         author_id: Some(UserId::new(5).unwrap()),
         created_on: now(),
+        edited: None,
         text: text.into(),
         changes: Vec::new(),
     }
@@ -187,6 +188,8 @@ fn chat(active: Vec<ThreadInfo>) -> MockChat {
         let active = active.clone();
         Box::pin(async move { Ok(active) })
     });
+    chat.expect_recent_messages()
+        .returning(|_, _| Box::pin(async { Ok(Vec::new()) }));
     chat
 }
 
@@ -677,4 +680,83 @@ async fn a_member_linked_to_two_logins_is_written_for_by_the_threader_and_one_lo
             Login::new("Alice").unwrap()
         )])
     );
+}
+
+/// Ticket 42 whose note 11 now says "Cable wet.", and a thread whose newest messages hold its
+/// mirror (message 150) saying "Cable dry.".
+fn an_edited_note() -> (MockTracker, MockChat) {
+    let tickets = [ticket(
+        42,
+        &link(THREAD).to_string(),
+        Some("v1 j=11 m=150"),
+        vec![note(11, "Cable wet.")],
+    )];
+    let mut chat = MockChat::new();
+    chat.expect_active_threads()
+        .returning(|_| Box::pin(async { Ok(vec![thread(THREAD, 150)]) }));
+    chat.expect_recent_messages()
+        .withf(|channel, limit| channel.get() == THREAD && *limit == 100)
+        .times(1)
+        .returning(|_, _| {
+            let mirror =
+                "**Bob Builder** on [#42](<https://tracker.example.org/t/42#c11>)\nCable dry.";
+            Box::pin(async move { Ok(vec![message(150, 7, true, mirror)]) })
+        });
+    chat.expect_messages_after().never();
+    chat.expect_post().never();
+    (tracker(&tickets), chat)
+}
+
+#[tokio::test]
+async fn a_dry_run_records_the_mirror_it_would_rewrite() {
+    let (mut tracker, mut chat) = an_edited_note();
+    tracker.expect_set_sync_fields().never();
+    chat.expect_edit().never();
+
+    let report = pass(tracker, chat, true).await;
+
+    assert_eq!(
+        report.planned,
+        [String::from("#42: would edit message 150 in Discord (note 11 edited in Redmine): **Bob Builder** on [#42](<https://tracker.example.org/t/42#c11>)")]
+    );
+    assert_eq!(report.rewritten, 1);
+}
+
+#[tokio::test]
+async fn a_note_edited_in_the_tracker_rewrites_its_mirror_in_place_with_one_look() {
+    let (mut tracker, mut chat) = an_edited_note();
+    tracker.expect_set_sync_fields().never();
+    chat.expect_edit()
+        .withf(|channel, message, text| {
+            channel.get() == THREAD && message.get() == 150 && text.ends_with("\nCable wet.")
+        })
+        .times(1)
+        .returning(|_, _, _| Box::pin(async { Ok(()) }));
+
+    let report = pass(tracker, chat, false).await;
+
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!((report.rewritten, report.to_discord), (1, 0));
+    assert!(report
+        .summary()
+        .contains("0 notes to Discord (1 rewritten)"));
+}
+
+#[tokio::test]
+async fn a_mirror_that_cannot_be_edited_is_left_and_the_ticket_still_syncs() {
+    let (mut tracker, mut chat) = an_edited_note();
+    tracker.expect_set_sync_fields().never();
+    chat.expect_edit().times(1).returning(|_, _, _| {
+        Box::pin(async {
+            Err(crate::ChatError::Forbidden {
+                action: "edit".into(),
+                detail: "Cannot edit a message authored by another user (code 50005)".into(),
+            })
+        })
+    });
+
+    let report = pass(tracker, chat, false).await;
+
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.rewritten, 0);
 }

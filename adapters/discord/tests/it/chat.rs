@@ -728,3 +728,46 @@ async fn the_servers_role_and_channel_names_are_read_and_a_server_out_of_reach_i
         Err(ChatError::Forbidden { .. })
     ));
 }
+
+#[tokio::test]
+async fn the_bots_own_message_is_edited_in_place_pinging_nobody_and_anothers_is_refused() {
+    let (fake, chat) = fake().await;
+    let thread = open(&chat, "#42").await;
+    let posted = chat
+        .post(thread.id, "Cable dry.", &Mentions::none())
+        .await
+        .unwrap();
+
+    chat.edit(thread.id, posted[0], "Cable wet. @everyone")
+        .await
+        .unwrap();
+
+    let messages = fake.messages(thread.id.get());
+    assert_eq!(messages.len(), 1, "edited, not posted again");
+    assert_eq!(messages[0].content, "Cable wet. @everyone");
+    let patch = fake
+        .requests()
+        .into_iter()
+        .find(|request| request.method == "PATCH")
+        .unwrap();
+    assert_eq!(
+        patch.path,
+        format!("/api/v10/channels/{}/messages/{}", thread.id, posted[0])
+    );
+    assert_eq!(patch.body["allowed_mentions"], json!({ "parse": [] }));
+
+    let theirs = fake.member_says(thread.id.get(), 7, "alice", "mine");
+    let refused = chat
+        .edit(thread.id, MessageId::new(theirs).unwrap(), "not yours")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, ChatError::Forbidden { .. }),
+        "{refused:?}"
+    );
+    let gone = chat
+        .edit(thread.id, MessageId::new(theirs + 1000).unwrap(), "nothing")
+        .await
+        .unwrap_err();
+    assert!(matches!(gone, ChatError::NotFound { .. }), "{gone:?}");
+}

@@ -48,3 +48,39 @@ async fn a_ticket_is_read_with_its_journals_and_only_notes_become_notes() {
     ]
     "#);
 }
+
+#[tokio::test]
+async fn a_redmine_6_journal_tells_when_its_note_was_edited_and_a_5_0_one_does_not() {
+    let server = MockServer::start().await;
+    let mut issue = testkit::fixture(&format!("redmine/issue__{NOTED_TICKET}.json"));
+    let journals = issue["issue"]["journals"].as_array_mut().unwrap();
+    // Redmine 6.0's shape (scripts/redmine6/FACTS.md): `updated_on` always, `updated_by`
+    // once the notes were edited.
+    let created = journals[0]["created_on"].clone();
+    journals[0]["updated_on"] = created;
+    // Edited within the second it was written: only `updated_by` tells.
+    journals[1]["updated_on"] = journals[1]["created_on"].clone();
+    journals[1]["updated_by"] = serde_json::json!({ "id": 1, "name": "Redmine Admin" });
+    Mock::given(method("GET"))
+        .and(path(format!("/issues/{NOTED_TICKET}.json")))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(issue))
+        .mount(&server)
+        .await;
+
+    let ticket = redmine(&server)
+        .get(TicketId::new(NOTED_TICKET).unwrap())
+        .await
+        .unwrap();
+
+    let [never_edited, edited, ..] = ticket.journals.as_slice() else {
+        panic!("two journals at least: {:?}", ticket.journals);
+    };
+    assert_eq!(never_edited.edited, Some(false));
+    assert!(!never_edited.may_be_edited());
+    assert_eq!(edited.edited, Some(true));
+    assert!(edited.may_be_edited());
+    // Redmine 5.0 does not say: every journal may have been edited.
+    assert!(ticket.journals[2..]
+        .iter()
+        .all(|journal| journal.edited.is_none() && journal.may_be_edited()));
+}

@@ -316,6 +316,17 @@ async fn real_redmine_mentions_read_as_people_on_both_sides_and_ping_nobody() {
     for mentions in &world.discord.allowed_mentions_seen()[pings_before..] {
         assert_eq!(mentions, &json!({ "parse": [] }), "{mentions}");
     }
+
+    // Later looks read the mirror back and compare it with the note as it renders now,
+    // mentions included: it reads the same, so nothing is rewritten (on 5.0, which does not
+    // say which notes were edited, every mirror found is compared).
+    let again = world.pass().await;
+    assert_eq!(again.rewritten, 0, "{again:?}");
+    assert!(
+        world.discord.edits().is_empty(),
+        "{:#?}",
+        world.discord.edits()
+    );
 }
 
 /// Notifications against the real Redmine: the new-ticket query and the stale query, with the
@@ -420,4 +431,85 @@ async fn real_redmine_tickets_are_announced_once_and_reminded_once_when_stale() 
     let reminded = ours(ROUTED, "⏰");
     assert_eq!(reminded.len(), 1, "{reminded:#?}");
     assert!(reminded[0].contains("has been In Progress with no update since <t:"));
+}
+
+/// Notes edited and deleted in the real Redmine (5.0 or 6.0): their mirrors follow at the next
+/// look (`--ticket N`, as the contract's passes run), in place, once.
+#[tokio::test]
+async fn real_redmine_notes_edited_or_deleted_follow_in_their_thread_once() {
+    let Some(seed) = threader_seeded() else {
+        return;
+    };
+    let redmine = RealRedmine::new(&seed.url, &seed.admin_key).expect("a client");
+    let run = &seed.run;
+    let ticket = redmine
+        .open_ticket(
+            seed.project,
+            &format!("Mast light {run} flickers"),
+            "Seen from the road.",
+            Some("yes"),
+        )
+        .await
+        .expect("a ticket");
+    let other = redmine.acting_as(&seed.other_login);
+    for note in ["Bulb ordered.", "Ladder booked."] {
+        other
+            .change(ticket, json!({ "notes": note }))
+            .await
+            .expect("a note by a member");
+    }
+    let world = RealWorld {
+        seed,
+        redmine,
+        discord: FakeDiscord::start(GUILD, BOT, &[CHANNEL]).await,
+        ticket,
+    };
+    world.pass().await;
+    let thread = world.thread().await;
+    assert_eq!(world.thread_texts(thread).len(), 3);
+    let journal_saying = |issue: &Value, text: &str| {
+        issue["journals"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|journal| journal["notes"] == text)
+            .and_then(|journal| journal["id"].as_u64())
+            .unwrap_or_else(|| panic!("no journal says {text:?}"))
+    };
+    let issue = world.issue().await;
+    let ordered = journal_saying(&issue, "Bulb ordered.");
+    let booked = journal_saying(&issue, "Ladder booked.");
+
+    world
+        .redmine
+        .edit_journal(ordered, "Bulb ordered: 2 W LED.")
+        .await
+        .expect("an edit");
+    world
+        .redmine
+        .edit_journal(booked, "")
+        .await
+        .expect("a deletion");
+    let after = world.issue().await;
+    assert_eq!(
+        after["updated_on"], issue["updated_on"],
+        "Redmine leaves the ticket as it was"
+    );
+    let report = world.pass().await;
+    world.pass().await;
+
+    assert_eq!(report.rewritten, 2, "{report:?}");
+    assert_eq!(world.discord.edits().len(), 2, "each mirror rewritten once");
+    let texts = world.thread_texts(thread);
+    assert_eq!(texts.len(), 3, "no second copy: {texts:#?}");
+    assert!(texts[1].contains("Bulb ordered: 2 W LED."), "{texts:#?}");
+    assert!(
+        texts[2].contains("was deleted in Redmine")
+            && texts[2].contains(&format!("#change-{booked}>)")),
+        "{texts:#?}"
+    );
+    assert!(
+        !texts.iter().any(|text| text.contains("Ladder booked.")),
+        "{texts:#?}"
+    );
 }

@@ -62,6 +62,15 @@ impl World {
 
     /// The threader over the real adapters.
     pub fn threader(&self, dry_run: bool) -> Threader<Redmine, DiscordChat> {
+        self.threader_over(dry_run, None)
+    }
+
+    /// The threader over the real adapters, for every ticket or `only` one.
+    pub fn threader_over(
+        &self,
+        dry_run: bool,
+        only: Option<domain::TicketId>,
+    ) -> Threader<Redmine, DiscordChat> {
         let chat = DiscordChat::connect(&BotToken::new("test-token"), Some(&self.discord.uri()))
             .with_rate_limits(RateLimitPolicy {
                 retries: 3,
@@ -75,7 +84,7 @@ impl World {
                 channel: ChannelId::new(CHANNEL).expect("channel"),
                 routes: BTreeMap::new(),
                 dry_run,
-                only: None,
+                only,
                 stop: ports::threader::CancellationToken::new(),
             },
         )
@@ -83,11 +92,24 @@ impl World {
 
     /// One pass, as `threader` runs it.
     pub async fn pass(&self) -> PassReport {
+        self.pass_over(None).await
+    }
+
+    /// One pass over one ticket, as `threader --ticket N` runs it.
+    pub async fn pass_only(&self, ticket: u64) -> PassReport {
+        self.pass_over(Some(ticket)).await
+    }
+
+    async fn pass_over(&self, only: Option<u64>) -> PassReport {
         let tracker = self.tracker();
         let people = WhoIsWho::from_directory(&RedmineDirectory::new(&tracker, "Discord ID"))
             .await
             .expect("who is who");
-        self.threader(false).pass(people).await.expect("a pass")
+        let only = only.map(|only| domain::TicketId::new(only).expect("a ticket id"));
+        self.threader_over(false, only)
+            .pass(people)
+            .await
+            .expect("a pass")
     }
 
     /// The thread a ticket's field links to.

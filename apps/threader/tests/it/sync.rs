@@ -601,6 +601,86 @@ async fn a_redmine_mention_shows_the_member_in_the_thread_and_pings_nobody() {
 }
 
 #[tokio::test]
+async fn a_mirror_with_mentions_is_not_rewritten_by_the_looks_after_it() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    assert!(world.redmine.change_as(
+        "bob",
+        ticket,
+        &json!({ "notes": "@alice can you look? `@alice` @admin knows, <@123> @here" }),
+    ));
+    world.pass().await;
+    let mirrored = world.thread_texts(thread);
+    assert!(
+        mirrored
+            .last()
+            .is_some_and(|mirror| mirror.contains(&format!("<@{ALICE}> can you look?"))),
+        "{mirrored:#?}"
+    );
+
+    // Looks that read the mirror back: a member's message, then `--ticket N`, then a pass.
+    world
+        .discord
+        .member_says(thread, CAROL, "carol", "Thanks, looking.");
+    let after_message = world.pass().await;
+    let forced = world.pass_only(ticket).await;
+    let quiet = world.pass().await;
+
+    for report in [&after_message, &forced, &quiet] {
+        assert!(report.failed.is_empty(), "{report:?}");
+        assert_eq!(report.rewritten, 0, "{report:?}");
+    }
+    assert!(
+        world.discord.edits().is_empty(),
+        "{:#?}",
+        world.discord.edits()
+    );
+    let texts = world.thread_texts(thread);
+    assert_eq!(&texts[..mirrored.len()], &mirrored[..], "{texts:#?}");
+}
+
+#[tokio::test]
+async fn a_role_mention_already_on_the_ticket_does_not_make_later_passes_read_the_servers_names() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world.discord.add_role(NET_OPS, "net-ops");
+    let roles_read = || {
+        world
+            .discord
+            .requests()
+            .iter()
+            .filter(|request| request.method == "GET" && request.path.ends_with("/roles"))
+            .count()
+    };
+
+    world
+        .discord
+        .member_says(thread, CAROL, "carol", &format!("<@&{NET_OPS}> please"));
+    world.pass().await;
+    assert_eq!(roles_read(), 1, "read for the new message");
+    world
+        .discord
+        .member_says(thread, CAROL, "carol", "And a plain message.");
+    let report = world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(report.to_redmine, 1, "{report:?}");
+    assert_eq!(
+        roles_read(),
+        1,
+        "the mention before the mark is only read back, not written again"
+    );
+    assert!(world
+        .note_texts(ticket)
+        .iter()
+        .any(|text| text.contains("@net-ops please")));
+}
+
+#[tokio::test]
 async fn a_member_redmine_will_not_let_write_is_written_for_by_the_threader_once() {
     let world = World::new().await;
     let ticket = ticket_with_a_note(&world);
@@ -636,4 +716,246 @@ async fn a_member_redmine_will_not_let_write_is_written_for_by_the_threader_once
         "{text}"
     );
     assert!(notes.iter().any(|(_, text)| text.contains("ladder")));
+}
+
+/// The id of the journal whose note says `text`.
+fn journal_saying(world: &World, ticket: u64, text: &str) -> u64 {
+    let issue = world.redmine.issue(ticket);
+    issue["journals"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|journal| journal["notes"] == text)
+        .and_then(|journal| journal["id"].as_u64())
+        .unwrap_or_else(|| panic!("no journal says {text:?}: {issue:#}"))
+}
+
+#[tokio::test]
+async fn a_note_edited_in_redmine_is_edited_in_its_thread_once_and_never_copied() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let journal = journal_saying(&world, ticket, "Cable checked: dry.");
+    let mirror = world.discord.messages(thread)[1].id;
+
+    assert!(world.redmine.edit_journal(journal, "Cable checked: wet."));
+    // Redmine leaves the ticket unchanged: a pass does not look at it…
+    world.pass().await;
+    assert!(world.discord.edits().is_empty());
+    // …until something else makes it worth a look (here a member's message).
+    world
+        .discord
+        .member_says(thread, ALICE, "alice", "Any news?");
+    let report = world.pass().await;
+    world.pass().await;
+    world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(report.rewritten, 1, "{report:?}");
+    let edits = world.discord.edits();
+    assert_eq!(edits.len(), 1, "{edits:#?}");
+    assert_eq!((edits[0].0, edits[0].1), (thread, mirror));
+    let texts = world.thread_texts(thread);
+    assert_eq!(texts.len(), 3, "no second copy: {texts:#?}");
+    assert!(texts[1].starts_with("**Bob Builder** on"), "{texts:#?}");
+    assert!(texts[1].contains("Cable checked: wet."), "{texts:#?}");
+    assert!(
+        texts[1].contains(&format!("#change-{journal}>)")),
+        "the origin stays: {texts:#?}"
+    );
+    assert!(!texts.iter().any(|text| text.contains("dry")), "{texts:#?}");
+    let edited = &world
+        .discord
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH" && r.path.contains("/messages/"))
+        .expect("the PATCH");
+    assert_eq!(edited.body["allowed_mentions"], json!({ "parse": [] }));
+}
+
+#[tokio::test]
+async fn threader_ticket_n_brings_an_edit_without_waiting_for_another_change() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let journal = journal_saying(&world, ticket, "Cable checked: dry.");
+
+    assert!(world.redmine.edit_journal(journal, "Cable checked: wet."));
+    let report = world.pass_only(ticket).await;
+    world.pass_only(ticket).await;
+
+    assert_eq!(report.rewritten, 1, "{report:?}");
+    assert_eq!(world.discord.edits().len(), 1);
+    assert!(world.thread_texts(thread)[1].contains("Cable checked: wet."));
+}
+
+#[tokio::test]
+async fn a_note_deleted_in_redmine_leaves_its_thread_and_one_line_says_so() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let journal = journal_saying(&world, ticket, "Cable checked: dry.");
+
+    assert!(world.redmine.edit_journal(journal, ""));
+    assert!(
+        !world.redmine.journal_ids(ticket).contains(&journal),
+        "deleted"
+    );
+    // Another change makes the ticket worth a look.
+    assert!(world
+        .redmine
+        .change_as("alice", ticket, &json!({ "notes": "Radio swapped." })));
+    world.pass().await;
+    world.pass().await;
+
+    let texts = world.thread_texts(thread);
+    assert_eq!(texts.len(), 3, "{texts:#?}");
+    assert!(
+        !texts.iter().any(|text| text.contains("Cable checked")),
+        "{texts:#?}"
+    );
+    assert!(
+        texts[1].contains("was deleted in Redmine")
+            && texts[1].contains(&format!("#change-{journal}>)")),
+        "{texts:#?}"
+    );
+    assert_eq!(
+        texts
+            .iter()
+            .filter(|text| text.contains("Radio swapped."))
+            .count(),
+        1
+    );
+    assert_eq!(world.discord.edits().len(), 1, "rewritten once");
+    assert!(
+        world.discord.deleted_messages().is_empty(),
+        "replaced, not deleted"
+    );
+}
+
+#[tokio::test]
+async fn an_edit_that_fails_is_made_once_by_a_later_pass() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let journal = journal_saying(&world, ticket, "Cable checked: dry.");
+    assert!(world.redmine.edit_journal(journal, "Cable checked: wet."));
+    world.discord.fail_nth_write(1, 500);
+
+    let failing = world.pass_only(ticket).await;
+    assert_eq!(failing.failed.len(), 1, "{failing:?}");
+    world.pass_only(ticket).await;
+    world.pass_only(ticket).await;
+
+    assert_eq!(world.discord.edits().len(), 1);
+    let texts = world.thread_texts(thread);
+    assert_eq!(texts.len(), 2, "{texts:#?}");
+    assert!(texts[1].contains("Cable checked: wet."), "{texts:#?}");
+}
+
+#[tokio::test]
+async fn a_note_edited_on_a_closed_ticket_is_edited_in_its_archived_thread_which_stays_archived() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    assert!(world
+        .redmine
+        .change_as("alice", ticket, &json!({ "status_id": 5 })));
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    assert!(world.discord.thread(thread).expect("thread").archived);
+    let journal = journal_saying(&world, ticket, "Cable checked: dry.");
+
+    assert!(world.redmine.edit_journal(journal, "Cable checked: wet."));
+    let report = world.pass_only(ticket).await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert!(world.thread_texts(thread)[1].contains("Cable checked: wet."));
+    assert!(world.discord.thread(thread).expect("thread").archived);
+}
+
+/// Pending work with an edit: bob's note edited in Redmine, a new note by alice (which makes
+/// the ticket worth a look), and alice's message in the thread.
+async fn pending_work_with_an_edit(world: &World) -> (u64, u64) {
+    let ticket = ticket_with_a_note(world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let journal = journal_saying(world, ticket, "Cable checked: dry.");
+    assert!(world.redmine.edit_journal(journal, "Cable checked: wet."));
+    assert!(world
+        .redmine
+        .change_as("alice", ticket, &json!({ "notes": "Radio swapped." })));
+    world
+        .discord
+        .member_says(thread, ALICE, "alice", "Thanks, loss is gone.");
+    (ticket, thread)
+}
+
+#[track_caller]
+fn assert_edited_exactly_once(world: &World, ticket: u64, thread: u64, context: &str) {
+    let (messages, notes) = ending(world, ticket, thread);
+    for needle in [
+        "Cable checked: wet.",
+        "Radio swapped.",
+        "Thanks, loss is gone.",
+    ] {
+        let n = messages.iter().filter(|text| text.contains(needle)).count();
+        assert_eq!(
+            n, 1,
+            "{context}: '{needle}' in the thread {n} times: {messages:#?}"
+        );
+    }
+    assert!(
+        !messages.iter().any(|text| text.contains("dry")),
+        "{context}: {messages:#?}"
+    );
+    let n = notes
+        .iter()
+        .filter(|text| text.contains("Thanks, loss is gone."))
+        .count();
+    assert_eq!(n, 1, "{context}: {notes:#?}");
+}
+
+#[tokio::test]
+async fn a_pass_with_an_edit_failing_at_any_write_and_run_again_ends_with_everything_once() {
+    let clean = World::new().await;
+    let (ticket, thread) = pending_work_with_an_edit(&clean).await;
+    let redmine_before = clean.redmine.received().await.len();
+    let discord_before = clean.discord.requests().len();
+    clean.pass().await;
+    assert_edited_exactly_once(&clean, ticket, thread, "a clean pass");
+    let redmine_writes = clean.redmine.received().await[redmine_before..]
+        .iter()
+        .filter(|line| !line.starts_with("GET"))
+        .count();
+    let discord_writes = clean.discord.requests()[discord_before..]
+        .iter()
+        .filter(|request| request.method != "GET")
+        .count();
+    assert!(discord_writes >= 2, "a post and an edit: {discord_writes}");
+
+    for (side, writes) in [("redmine", redmine_writes), ("discord", discord_writes)] {
+        for n in 1..=writes {
+            let world = World::new().await;
+            let (ticket, thread) = pending_work_with_an_edit(&world).await;
+            if side == "redmine" {
+                world.redmine.fail_nth_write(n as u64, 500);
+            } else {
+                world.discord.fail_nth_write(n, 500);
+            }
+            let failing = world.pass().await;
+            assert_eq!(failing.failed.len(), 1, "{side} write {n}: {failing:?}");
+            world.pass().await;
+            world.pass().await;
+            assert_edited_exactly_once(&world, ticket, thread, &format!("{side} write {n} failed"));
+            assert_eq!(
+                world.discord.edits().len(),
+                1,
+                "{side} write {n}: edited once"
+            );
+        }
+    }
 }
