@@ -6,6 +6,7 @@ pub mod age;
 pub mod bot;
 pub mod chat;
 pub mod check;
+pub mod files;
 pub mod ids;
 pub mod limits;
 pub mod member_links;

@@ -260,8 +260,11 @@ pub struct ToTicket {
     pub message: MessageId,
     /// Write as this member's tracker login; `None`: as the threader's own user.
     pub as_login: Option<Login>,
-    /// The note.
+    /// The note (files that could not be kept are named in it by
+    /// [`mirror::with_not_kept`](crate::render::mirror::with_not_kept) once known).
     pub text: String,
+    /// The message's files, to attach to the note in the same write.
+    pub files: Vec<crate::chat::message::Attachment>,
 }
 
 /// What one ticket's sync must do, in this order: unarchive, post, write notes, archive,
@@ -399,6 +402,7 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
                     message: message.id,
                     as_login,
                     text,
+                    files: message.attachments.clone(),
                 });
             }
         }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use super::discord::{escape, link};
 use super::sanitize;
 use crate::chat::message::ChatMessage;
+use crate::files::NotKept;
 use crate::ids::{JournalId, MessageId, UserId};
 use crate::sync::{SyncInput, ThreadLink, THREAD_NAME_LIMIT};
 use crate::ticket::{Change, Journal, Status, Ticket, TicketId};
@@ -183,7 +184,8 @@ pub fn description(ticket: &Ticket) -> String {
 }
 
 /// The note mirroring one thread message; `mapped` when it is written as the member's own
-/// tracker user (else it names the author).
+/// tracker user (else it names the author). Its files are not in the text: they are attached
+/// to the note itself.
 #[must_use]
 pub fn message_note(link: &ThreadLink, message: &ChatMessage, mapped: bool) -> String {
     let mut parts = Vec::new();
@@ -194,12 +196,23 @@ pub fn message_note(link: &ThreadLink, message: &ChatMessage, mapped: bool) -> S
     if !content.is_empty() {
         parts.push(content.to_owned());
     }
-    for attachment in &message.attachments {
-        parts.push(format!(
-            "Attachment: {} {}",
-            attachment.name, attachment.url
-        ));
-    }
+    // The message's files travel with the note as the tracker's own attachments (the
+    // executor uploads them); a file that could not be kept is named by [`with_not_kept`].
     parts.push(message_marker(link, message.id));
     parts.join("\n\n")
+}
+
+/// A message's note with the files that were not kept named before its origin line, one a
+/// line: `(not kept: report.pdf, 48 MB, over Redmine's limit)`.
+#[must_use]
+pub fn with_not_kept(note: &str, not_kept: &[NotKept]) -> String {
+    if not_kept.is_empty() {
+        return note.to_owned();
+    }
+    let lines: Vec<String> = not_kept.iter().map(ToString::to_string).collect();
+    let lines = lines.join("\n");
+    match note.rfind("\n\n(from Discord: ") {
+        Some(at) => format!("{}\n\n{lines}{}", &note[..at], &note[at..]),
+        None => format!("{lines}\n\n{note}"),
+    }
 }

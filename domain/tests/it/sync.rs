@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use domain::files::{NotKept, NotKeptReason};
+use domain::render::mirror;
 use domain::sync::{
     self, needs_look, plan, thread_name, SyncInput, SyncPlan, SyncState, ThreadAsk, ThreadLink,
     ToThread, THREAD_NAME_LIMIT,
@@ -769,48 +771,74 @@ fn an_unmapped_members_message_is_written_by_the_bot_with_their_name() {
         "#);
 }
 
+fn file(name: &str, size: u64) -> Attachment {
+    Attachment {
+        name: name.into(),
+        url: format!("https://cdn.discordapp.com/attachments/222/1/{name}"),
+        size,
+        content_type: None,
+    }
+}
+
 #[test]
-fn a_messages_attachments_become_links_in_its_note() {
+fn a_messages_files_travel_with_its_note_and_a_message_of_only_files_is_a_note() {
     let mut photo = said(401, ALICE, "Alice", "Photo:");
-    photo.attachments = vec![
-        Attachment {
-            name: "roof.jpg".into(),
-            url: "https://cdn.discordapp.com/attachments/222/1/roof.jpg".into(),
-        },
-        Attachment {
-            name: "log.txt".into(),
-            url: "https://cdn.discordapp.com/attachments/222/2/log.txt".into(),
-        },
-    ];
+    photo.attachments = vec![file("roof.jpg", 2_000), file("log.txt", 30)];
     let mut only_file = said(402, MALLORY, "Mallory", "");
-    only_file.attachments = vec![Attachment {
-        name: "trace.pcap".into(),
-        url: "https://cdn.discordapp.com/attachments/222/3/trace.pcap".into(),
-    }];
+    only_file.attachments = vec![file("trace.pcap", 4_000_000)];
     let plan = World::new().plan(
         &ticket(Vec::new()),
         state(Some(11), Some(400)),
         false,
-        &[photo, only_file],
+        &[photo.clone(), only_file.clone()],
     );
     assert_eq!(written_messages(&plan), [401, 402]);
+    assert_eq!(plan.to_ticket[0].files, photo.attachments);
+    assert_eq!(plan.to_ticket[1].files, only_file.attachments);
     insta::assert_snapshot!(plan.to_ticket[0].text, @r#"
         Photo:
-
-        Attachment: roof.jpg https://cdn.discordapp.com/attachments/222/1/roof.jpg
-
-        Attachment: log.txt https://cdn.discordapp.com/attachments/222/2/log.txt
 
         (from Discord: https://discord.com/channels/111/222/401)
         "#);
     insta::assert_snapshot!(plan.to_ticket[1].text, @r#"
         Mallory on Discord wrote:
 
-        Attachment: trace.pcap https://cdn.discordapp.com/attachments/222/3/trace.pcap
-
         (from Discord: https://discord.com/channels/111/222/402)
         "#);
+    assert!(
+        !plan.to_ticket[0].text.contains("cdn.discordapp.com"),
+        "no CDN link for a file that travels with the note"
+    );
     assert_eq!(plan.blank, None);
+}
+
+#[track_caller]
+fn check_not_kept(note: &str, not_kept: &[NotKept], expect: &str) {
+    assert_eq!(mirror::with_not_kept(note, not_kept), expect);
+}
+
+#[test]
+fn files_not_kept_are_named_before_the_notes_origin() {
+    let big = NotKept::new(
+        &file("report.pdf", 48_000_000),
+        NotKeptReason::OverTrackerLimit,
+    );
+    let gone = NotKept::new(&file("a.png", 512), NotKeptReason::Unreadable);
+    let origin = "(from Discord: https://discord.com/channels/111/222/401)";
+    check_not_kept(&format!("Hi\n\n{origin}"), &[], &format!("Hi\n\n{origin}"));
+    check_not_kept(
+        &format!("Hi\n\n{origin}"),
+        std::slice::from_ref(&big),
+        &format!("Hi\n\n(not kept: report.pdf, 48 MB, over Redmine's limit)\n\n{origin}"),
+    );
+    check_not_kept(
+        &format!("carol on Discord wrote:\n\n{origin}"),
+        &[big, gone],
+        &format!(
+            "carol on Discord wrote:\n\n(not kept: report.pdf, 48 MB, over Redmine's limit)\n\
+             (not kept: a.png, 512 B, no longer downloadable from Discord)\n\n{origin}"
+        ),
+    );
 }
 
 #[test]
