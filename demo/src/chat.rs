@@ -255,6 +255,11 @@ impl Chat for MemoryChat {
         Ok(self.state().threads.get(&thread.get()).cloned())
     }
 
+    /// The demo's chat holds no files: members of the demo post text only.
+    async fn download(&self, file: &domain::Attachment) -> Result<Vec<u8>, ChatError> {
+        Err(not_found(format_args!("file {}", file.name)))
+    }
+
     async fn set_archived(&self, thread: ChannelId, archived: bool) -> Result<(), ChatError> {
         let mut state = self.state();
         let known = state

@@ -5,10 +5,10 @@
 use std::future::Future;
 use std::time::Duration;
 
-use domain::{ChannelId, ChatMessage, GuildId, Mentions, MessageId, ThreadInfo};
+use domain::{Attachment, ChannelId, ChatMessage, GuildId, Mentions, MessageId, ThreadInfo};
 use thiserror::Error;
 
-pub use domain::limits::{MESSAGE_LIMIT, THREAD_NAME_LIMIT};
+pub use domain::limits::{CARRIED_FILE_LIMIT, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
 
 /// What went wrong talking to the chat, as something a caller can act on.
 #[derive(Debug, Error)]
@@ -118,6 +118,17 @@ pub trait Chat: Send + Sync + 'static {
         &self,
         thread: ChannelId,
     ) -> impl Future<Output = Result<Option<ThreadInfo>, ChatError>> + Send;
+
+    /// The content of a message's file, from the address the chat gave in the message, read
+    /// whole into memory once and at most [`CARRIED_FILE_LIMIT`] bytes.
+    ///
+    /// # Errors
+    /// [`ChatError::NotFound`] when the chat no longer serves it (deleted, its link expired),
+    /// [`ChatError::Rejected`] for a file over the limit, or any other.
+    fn download(
+        &self,
+        file: &Attachment,
+    ) -> impl Future<Output = Result<Vec<u8>, ChatError>> + Send;
 
     /// Archives (`true`) or unarchives (`false`) a thread.
     ///

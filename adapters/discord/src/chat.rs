@@ -12,8 +12,10 @@ mod wire;
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::{split_message, ChannelId, ChatMessage, GuildId, Mentions, MessageId, ThreadInfo};
-use ports::chat::{Chat, ChatError, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
+use domain::{
+    split_message, Attachment, ChannelId, ChatMessage, GuildId, Mentions, MessageId, ThreadInfo,
+};
+use ports::chat::{Chat, ChatError, CARRIED_FILE_LIMIT, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use serenity::all::Http;
@@ -575,6 +577,50 @@ impl Chat for DiscordChat {
             Err(ChatError::NotFound { .. }) => Ok(None),
             Err(other) => Err(other),
         }
+    }
+
+    /// A plain `GET` of the address Discord gave (its CDN signs it; no bot token is sent
+    /// there), read once up to [`CARRIED_FILE_LIMIT`].
+    async fn download(&self, file: &Attachment) -> Result<Vec<u8>, ChatError> {
+        let purpose = Purpose {
+            action: format!("download the file {}", file.name),
+            what: format!("file {}", file.name),
+        };
+        let url = reqwest::Url::parse(&file.url)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https"))
+            .ok_or_else(|| ChatError::Rejected {
+                action: purpose.action.clone(),
+                detail: String::from("the file's address is not an http(s) URL"),
+            })?;
+        let response = self
+            .client()?
+            .get(url)
+            .timeout(self.timeout)
+            .send()
+            .await
+            .map_err(|error| unreachable(&error))?;
+        let status = response.status();
+        // A link that expired or a file deleted reads as gone (the note names it); a server
+        // error or a rate limit is tried again next pass.
+        if status.is_client_error() && status != StatusCode::TOO_MANY_REQUESTS {
+            return Err(ChatError::NotFound { what: purpose.what });
+        }
+        if !status.is_success() {
+            return Err(ChatError::Unreachable {
+                reason: format!("the file's server answered {}", status.as_u16()),
+            });
+        }
+        let limit = usize::try_from(CARRIED_FILE_LIMIT).unwrap_or(usize::MAX);
+        httpkit::body_bytes(response, limit)
+            .await
+            .map_err(|error| match error {
+                httpkit::BodyError::Transport(error) => unreachable(&error),
+                too_large @ httpkit::BodyError::TooLarge => ChatError::Rejected {
+                    action: purpose.action.clone(),
+                    detail: too_large.to_string(),
+                },
+            })
     }
 
     async fn set_archived(&self, thread: ChannelId, archived: bool) -> Result<(), ChatError> {

@@ -50,6 +50,18 @@ pub(crate) struct IssueDto {
     pub custom_fields: Vec<CustomValueDto>,
 }
 
+/// `POST /uploads.json`'s answer.
+#[derive(Debug, Deserialize)]
+pub(crate) struct UploadEnvelope {
+    pub upload: UploadDto,
+}
+
+/// An upload not yet attached: its token is what a note attaches.
+#[derive(Debug, Deserialize)]
+pub(crate) struct UploadDto {
+    pub token: String,
+}
+
 /// One journal entry: a note and/or property changes.
 #[derive(Debug, Deserialize)]
 pub(crate) struct JournalDto {

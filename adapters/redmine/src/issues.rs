@@ -2,13 +2,13 @@
 //! notes and opening them, and the web pages that show a listing.
 
 use domain::{AssigneeChange, Principal, Ticket, TicketId, TicketQuery, TicketUpdate};
-use ports::{SavedFilter, TrackerError};
+use ports::{NewFile, SavedFilter, TrackerError, Uploaded};
 use reqwest::Method;
 use serde_json::json;
 
 use crate::client::{Redmine, PAGE_SIZE};
 use crate::convert;
-use crate::dto::{IssueEnvelope, IssuesPage, SearchPage};
+use crate::dto::{IssueEnvelope, IssuesPage, SearchPage, UploadEnvelope};
 use crate::error::Attempt;
 
 impl Redmine {
@@ -164,6 +164,62 @@ impl Redmine {
         };
         let url = self.url(&format!("issues/{id}.json"), &[]);
         let body = json!({ "issue": { "notes": text } });
+        self.send(Method::PUT, url, Some(&body), &attempt)
+            .await
+            .map(drop)
+    }
+
+    /// `POST /uploads.json?filename=…&content_type=…` with the bytes: Redmine answers
+    /// `{"upload": {"id": N, "token": "N.DIGEST"}}`.
+    pub(crate) async fn upload_file(&self, file: NewFile) -> Result<Uploaded, TrackerError> {
+        let action = format!("upload the file {}", file.name);
+        let attempt = Attempt {
+            action: &action,
+            ticket: None,
+        };
+        let mut query = vec![("filename", file.name.clone())];
+        if let Some(content_type) = &file.content_type {
+            query.push(("content_type", content_type.clone()));
+        }
+        let url = self.url("uploads.json", &query);
+        let text = self.send_bytes(url, file.bytes, &attempt).await?;
+        let envelope: UploadEnvelope =
+            httpkit::decode(&text).map_err(|error| TrackerError::Unexpected {
+                host: self.host.clone(),
+                action: action.clone(),
+                detail: error.to_string(),
+            })?;
+        Ok(Uploaded {
+            token: envelope.upload.token,
+            name: file.name,
+            content_type: file.content_type,
+        })
+    }
+
+    /// `PUT /issues/N.json` with the note and the uploads' tokens: one journal holds both.
+    pub(crate) async fn add_issue_note_with_files(
+        &self,
+        id: TicketId,
+        text: &str,
+        files: &[Uploaded],
+    ) -> Result<(), TrackerError> {
+        let action = format!("add a note with files to ticket {id}");
+        let attempt = Attempt {
+            action: &action,
+            ticket: Some(id),
+        };
+        let uploads: Vec<serde_json::Value> = files
+            .iter()
+            .map(|file| {
+                let mut upload = json!({ "token": file.token, "filename": file.name });
+                if let Some(content_type) = &file.content_type {
+                    upload["content_type"] = json!(content_type);
+                }
+                upload
+            })
+            .collect();
+        let url = self.url(&format!("issues/{id}.json"), &[]);
+        let body = json!({ "issue": { "notes": text, "uploads": uploads } });
         self.send(Method::PUT, url, Some(&body), &attempt)
             .await
             .map(drop)

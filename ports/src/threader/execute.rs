@@ -4,15 +4,17 @@
 
 use std::collections::BTreeSet;
 
+use domain::files::{self, NotKept, NotKeptReason};
+use domain::render::mirror;
 use domain::sync::{
-    is_starter_of, starter_text, thread_name, SyncPlan, SyncState, ThreadLink, ToThread,
+    is_starter_of, starter_text, thread_name, SyncPlan, SyncState, ThreadLink, ToThread, ToTicket,
 };
 use domain::{ChannelId, GuildId, Mentions, MessageId, Ticket, TicketId};
-use tracing::info;
+use tracing::{info, warn};
 
 use super::{PassReport, TicketSyncError};
 use crate::chat::{Chat, ChatError};
-use crate::tracker::{ActAs, SyncFields, SyncStore, Tickets, TrackerError};
+use crate::tracker::{ActAs, NewFile, SyncFields, SyncStore, Tickets, TrackerError};
 
 /// Who carries out the threader's decisions.
 pub(super) enum Executor<'a, T, C> {
@@ -124,9 +126,11 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
             report.to_discord += usize::from(is_last_piece(post));
         }
         for note in &plan.to_ticket {
+            // A member's files are uploaded as the member: the tracker lets only the user who
+            // uploaded a file attach it.
             match &note.as_login {
-                Some(login) => tracker.acting_as(login).add_note(id, &note.text).await?,
-                None => tracker.add_note(id, &note.text).await?,
+                Some(login) => write_note(&tracker.acting_as(login), *chat, id, note).await?,
+                None => write_note(*tracker, *chat, id, note).await?,
             }
             report.to_redmine += 1;
         }
@@ -155,6 +159,61 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
     }
 }
 
+/// Writes one message's note with its files: each file is downloaded from the chat and
+/// uploaded to the tracker, one at a time (a file is held once, and only while it travels),
+/// then the note is written with every kept file attached in the same request. A file the
+/// chat no longer serves or the tracker refuses is named in the note instead, and the note is
+/// still written; any other failure fails the ticket before the note, leaving at most uploads
+/// nothing attaches (the tracker discards them), and the next pass uploads again and writes
+/// the note once.
+async fn write_note<T: Tickets, C: Chat>(
+    tracker: &T,
+    chat: &C,
+    id: TicketId,
+    note: &ToTicket,
+) -> Result<(), TicketSyncError> {
+    if note.files.is_empty() {
+        tracker.add_note(id, &note.text).await?;
+        return Ok(());
+    }
+    let (carry, mut not_kept) = files::to_carry(&note.files);
+    let mut uploaded = Vec::new();
+    for file in carry {
+        let bytes = match chat.download(file).await {
+            Ok(bytes) => bytes,
+            Err(ChatError::NotFound { .. } | ChatError::Rejected { .. }) => {
+                warn!(ticket = %id, file = %file.name, "a message's file could not be downloaded");
+                not_kept.push(NotKept::new(file, NotKeptReason::Unreadable));
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let size = bytes.len() as u64;
+        let upload = NewFile {
+            name: file.name.clone(),
+            content_type: file.content_type.clone(),
+            bytes,
+        };
+        match tracker.upload(upload).await {
+            Ok(token) => uploaded.push(token),
+            Err(TrackerError::Rejected { errors, .. }) => {
+                warn!(ticket = %id, file = %file.name, reason = %errors.join("; "), "the tracker refused a file");
+                let mut refused = NotKept::new(file, NotKeptReason::refused(&errors));
+                refused.size = size;
+                not_kept.push(refused);
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let text = mirror::with_not_kept(&note.text, &not_kept);
+    if uploaded.is_empty() {
+        tracker.add_note(id, &text).await?;
+    } else {
+        tracker.add_note_with_files(id, &text, &uploaded).await?;
+    }
+    Ok(())
+}
+
 /// A long mirror is several pieces: it counts once, at its last piece.
 fn is_last_piece(post: &ToThread) -> bool {
     post.part.0 == post.part.1
@@ -174,8 +233,13 @@ fn record(id: TicketId, plan: &SyncPlan, report: &mut PassReport) {
             .as_login
             .as_ref()
             .map_or_else(String::new, |login| format!(" as {login}"));
+        let files = match note.files.len() {
+            0 => String::new(),
+            1 => String::from(" with 1 file"),
+            n => format!(" with {n} files"),
+        };
         report.planned.push(format!(
-            "#{id}: would write a note{who}: {}",
+            "#{id}: would write a note{who}{files}: {}",
             first_line(&note.text)
         ));
     }

@@ -10,8 +10,8 @@ use domain::{
 };
 
 use super::{
-    ActAs, Catalog, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed, Tickets,
-    TrackerError,
+    ActAs, Catalog, NewFile, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed,
+    Tickets, TrackerError, Uploaded,
 };
 
 mockall::mock! {
@@ -39,6 +39,16 @@ mockall::mock! {
             &self,
             id: TicketId,
             text: &str,
+        ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+        fn upload(
+            &self,
+            file: NewFile,
+        ) -> impl Future<Output = Result<Uploaded, TrackerError>> + Send;
+        fn add_note_with_files(
+            &self,
+            id: TicketId,
+            text: &str,
+            files: &[Uploaded],
         ) -> impl Future<Output = Result<(), TrackerError>> + Send;
         fn list_query(
             &self,
