@@ -14,8 +14,9 @@
 //! `GET`/`PATCH`/`DELETE /channels/{id}`, `GET /guilds/{id}/threads/active`; and for
 //! `netbot check`: `GET /users/@me`, `/applications/@me` (flags), `/guilds/{id}` (with its
 //! roles), `/guilds/{id}/roles`, `/guilds/{id}/members/{bot}`, and channels'
-//! `permission_overwrites`, all settable. Anything else answers 404 and stays in the request
-//! log. With [`FakeDiscord::require_token`], another token answers 401.
+//! `permission_overwrites`, all settable; and, outside `/api/v10`, `GET` of the files members
+//! attached ([`FakeDiscord::member_posts_files`]), as Discord's CDN serves them. Anything else
+//! answers 404 and stays in the request log. With [`FakeDiscord::require_token`], another token answers 401.
 //!
 //! Not emulated: permissions on requests (every request is allowed, whatever the roles say), private threads' membership, the
 //! thread starter message (type 21) inside a thread started from a message, edits, reactions.
@@ -125,6 +126,10 @@ struct State {
     rate_limit: Option<f64>,
     allowed_mentions: Vec<Value>,
     log: Vec<FakeRequest>,
+    /// Files members attached, served from the fake's own address: path → (media type, bytes).
+    files: BTreeMap<String, (String, Vec<u8>)>,
+    /// The files' links expired: messages still name them, nothing serves them.
+    files_expired: bool,
     /// What `netbot check` reads: the guild's roles, the bot's, overwrites, the app's flags.
     setup: Setup,
 }
@@ -226,13 +231,22 @@ impl State {
             "mention_everyone": false,
             "mentions": [],
             "mention_roles": [],
-            "attachments": message.attachments.iter().enumerate().map(|(n, (name, url))| json!({
-                "id": (message.id + n as u64).to_string(),
-                "filename": name,
-                "size": 1024,
-                "url": url,
-                "proxy_url": url,
-            })).collect::<Vec<_>>(),
+            "attachments": message.attachments.iter().enumerate().map(|(n, (name, url))| {
+                let served = reqwest::Url::parse(url)
+                    .ok()
+                    .and_then(|url| self.files.get(url.path()));
+                let mut attachment = json!({
+                    "id": (message.id + n as u64).to_string(),
+                    "filename": name,
+                    "size": served.map_or(1024, |(_, bytes)| bytes.len()),
+                    "url": url,
+                    "proxy_url": url,
+                });
+                if let Some((content_type, _)) = served {
+                    attachment["content_type"] = json!(content_type);
+                }
+                attachment
+            }).collect::<Vec<_>>(),
             "embeds": [],
             "pinned": false,
             "flags": 0,
@@ -636,6 +650,13 @@ impl Respond for Fake {
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned),
         });
+        // The CDN's files: no token, no rate limit, no injected failure (those are the API's).
+        if method == "GET" && !state.files_expired {
+            if let Some((content_type, bytes)) = state.files.get(request.url.path()) {
+                return ResponseTemplate::new(200)
+                    .set_body_raw(bytes.clone(), content_type.as_str());
+            }
+        }
         if let Some(token) = &state.setup.token {
             let sent = request
                 .headers
@@ -710,6 +731,8 @@ impl FakeDiscord {
             rate_limit: None,
             allowed_mentions: Vec::new(),
             log: Vec::new(),
+            files: BTreeMap::new(),
+            files_expired: false,
             setup: Setup {
                 token: None,
                 application_flags: MESSAGE_CONTENT_LIMITED,
@@ -787,6 +810,46 @@ impl FakeDiscord {
                 .collect(),
             thread: None,
         })
+    }
+
+    /// As [`Self::member_says`], with files as (name, media type, bytes): the fake serves
+    /// each from its own address (`/attachments/CHANNEL/N/NAME`, as Discord's CDN would), and
+    /// reports its real size and media type in the message.
+    ///
+    /// # Panics
+    /// When the channel is unknown or the thread deleted or locked: a broken test.
+    pub fn member_posts_files(
+        &self,
+        channel: u64,
+        user: u64,
+        name: &str,
+        content: &str,
+        files: &[(&str, &str, &[u8])],
+    ) -> u64 {
+        let base = self.uri();
+        let mut urls = Vec::new();
+        {
+            let mut state = self.state();
+            for (file, content_type, bytes) in files {
+                let path = format!("/attachments/{channel}/{}/{file}", state.files.len() + 1);
+                urls.push(format!("{base}{path}"));
+                state
+                    .files
+                    .insert(path, ((*content_type).to_owned(), bytes.to_vec()));
+            }
+        }
+        let attached: Vec<(&str, &str)> = files
+            .iter()
+            .zip(&urls)
+            .map(|((file, _, _), url)| (*file, url.as_str()))
+            .collect();
+        self.member_says_with_files(channel, user, name, content, &attached)
+    }
+
+    /// The files members attached stop being served (their links expired, or Discord
+    /// deleted them); messages still name them, with their size.
+    pub fn expire_files(&self) {
+        self.state().files_expired = true;
     }
 
     /// A member opens a thread in `channel` by hand; returns its id.

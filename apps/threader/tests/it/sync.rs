@@ -334,14 +334,30 @@ async fn pending_work(world: &World) -> (u64, u64) {
         ticket,
         &json!({ "notes": "Radio swapped.", "status_id": 2 })
     ));
-    world
-        .discord
-        .member_says(thread, ALICE, "alice", "Thanks, loss is gone.");
-    world
-        .discord
-        .member_says(thread, CAROL, "carol", "Confirmed from my side.");
+    world.discord.member_posts_files(
+        thread,
+        ALICE,
+        "alice",
+        "Thanks, loss is gone.",
+        &[("graph.png", "image/png", PNG)],
+    );
+    world.discord.member_posts_files(
+        thread,
+        CAROL,
+        "carol",
+        "Confirmed from my side.",
+        &[("trace.pcap", "application/vnd.tcpdump.pcap", PCAP)],
+    );
     (ticket, thread)
 }
+
+/// A small image's bytes (not text: every byte value kept matters).
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+/// A capture's bytes.
+const PCAP: &[u8] = b"\xd4\xc3\xb2\xa1\x02\0\x04\0\0\0\0\0\0\0\0\0\xff\xff\0\0\x01\0\0\0";
+/// A PDF's bytes.
+const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
 /// Both sides, as text, after the pending work synced.
 fn ending(world: &World, ticket: u64, thread: u64) -> (Vec<String>, Vec<String>) {
@@ -371,6 +387,22 @@ fn assert_exactly_once(world: &World, ticket: u64, thread: u64, context: &str) {
         let n = messages.iter().filter(|text| text.contains(needle)).count();
         assert_eq!(n, 1, "{context}: '{needle}' echoed back: {messages:#?}");
     }
+    let files = world.redmine.attachments(ticket);
+    for (name, bytes) in [("graph.png", PNG), ("trace.pcap", PCAP)] {
+        let kept: Vec<_> = files.iter().filter(|file| file.0 == name).collect();
+        assert_eq!(
+            kept.len(),
+            1,
+            "{context}: '{name}' attached {} times",
+            kept.len()
+        );
+        assert_eq!(kept[0].2, bytes, "{context}: '{name}' changed on its way");
+    }
+    assert_eq!(
+        world.redmine.attached_by_journal(ticket),
+        [["graph.png"], ["trace.pcap"]],
+        "{context}: each file on its message's note"
+    );
 }
 
 #[tokio::test]
@@ -525,4 +557,121 @@ async fn a_discord_refusal_on_one_thread_fails_that_ticket_and_the_pass_goes_on(
             1
         );
     }
+}
+
+#[tokio::test]
+async fn a_members_image_and_pdf_are_attachments_on_their_note_byte_for_byte() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+
+    world.discord.member_posts_files(
+        thread,
+        ALICE,
+        "alice",
+        "Graph and report attached.",
+        &[
+            ("graph.png", "image/png", PNG),
+            ("report.pdf", "application/pdf", PDF),
+        ],
+    );
+    world.discord.member_posts_files(
+        thread,
+        CAROL,
+        "carol",
+        "",
+        &[("trace.pcap", "application/vnd.tcpdump.pcap", PCAP)],
+    );
+    let report = world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(report.to_redmine, 2, "{report:?}");
+    assert_eq!(
+        world.redmine.attachments(ticket),
+        [
+            ("graph.png".to_owned(), "image/png".to_owned(), PNG.to_vec()),
+            (
+                "report.pdf".to_owned(),
+                "application/pdf".to_owned(),
+                PDF.to_vec()
+            ),
+            (
+                "trace.pcap".to_owned(),
+                "application/vnd.tcpdump.pcap".to_owned(),
+                PCAP.to_vec()
+            ),
+        ]
+    );
+    assert_eq!(
+        world.redmine.attached_by_journal(ticket),
+        [vec!["graph.png", "report.pdf"], vec!["trace.pcap"]],
+        "one journal holds a message's text and its files"
+    );
+    let notes = world.note_texts(ticket);
+    let alice = notes
+        .iter()
+        .find(|text| text.contains("Graph and report"))
+        .expect("alice's note");
+    assert!(!alice.contains("/attachments/"), "no CDN link: {alice}");
+    assert!(
+        notes
+            .iter()
+            .any(|text| text.starts_with("carol on Discord wrote:")),
+        "a message of only files is a note: {notes:#?}"
+    );
+    assert_eq!(world.redmine.unattached_uploads(), 0);
+}
+
+#[tokio::test]
+async fn a_file_redmine_refuses_or_discord_lost_is_named_in_the_note_and_the_pass_goes_on() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world.redmine.set_attachment_limit(1000);
+
+    let big = vec![7_u8; 2500];
+    world.discord.member_posts_files(
+        thread,
+        ALICE,
+        "alice",
+        "Full capture and a graph.",
+        &[
+            ("full.pcap", "application/octet-stream", &big),
+            ("graph.png", "image/png", PNG),
+        ],
+    );
+    let report = world.pass().await;
+    assert!(report.failed.is_empty(), "{report:?}");
+    let notes = world.note_texts(ticket);
+    let note = notes
+        .iter()
+        .find(|text| text.contains("Full capture"))
+        .expect("alice's note");
+    assert!(
+        note.contains("(not kept: full.pcap, 2.5 KB, over Redmine's limit)"),
+        "{note}"
+    );
+    assert_eq!(world.redmine.attached_by_journal(ticket), [["graph.png"]]);
+
+    world.discord.member_posts_files(
+        thread,
+        CAROL,
+        "carol",
+        "Photo of the mast.",
+        &[("mast.png", "image/png", PNG)],
+    );
+    world.discord.expire_files();
+    let report = world.pass().await;
+    assert!(report.failed.is_empty(), "{report:?}");
+    let notes = world.note_texts(ticket);
+    let note = notes
+        .iter()
+        .find(|text| text.contains("Photo of the mast."))
+        .expect("carol's note");
+    assert!(
+        note.contains("(not kept: mast.png, 33 B, no longer downloadable from Discord)"),
+        "{note}"
+    );
 }
