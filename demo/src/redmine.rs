@@ -387,8 +387,8 @@ impl State {
         }
         if request.body.len() > self.attachment_limit {
             let limit = format!(
-                "This file cannot be uploaded because it exceeds the maximum allowed file size ({} KB)",
-                self.attachment_limit / 1024
+                "This file cannot be uploaded because it exceeds the maximum allowed file size ({})",
+                self.attachment_limit
             );
             return error(422, &[limit.as_str()]);
         }
