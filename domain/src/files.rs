@@ -5,7 +5,8 @@
 use std::fmt;
 
 use crate::chat::message::Attachment;
-use crate::limits::CARRIED_FILE_LIMIT;
+use crate::limits::{CARRIED_FILE_LIMIT, FILES_PER_MESSAGE_LIMIT};
+use crate::ticket::TicketFile;
 
 /// Why a file of a message was not kept on the ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +129,27 @@ pub fn to_carry(files: &[Attachment]) -> (Vec<&Attachment>, Vec<NotKept>) {
     (carry, not_kept)
 }
 
+/// Which of a journal's (or the description's) files go into the thread as files with their
+/// message, and which as links to the tracker: files go, in order, while together they stay
+/// within `max_upload` bytes and Discord's [`FILES_PER_MESSAGE_LIMIT`]; the rest are linked.
+#[must_use]
+pub fn to_send(files: &[TicketFile], max_upload: u64) -> (Vec<TicketFile>, Vec<TicketFile>) {
+    let mut send = Vec::new();
+    let mut link = Vec::new();
+    let mut total = 0u64;
+    for file in files {
+        let fits =
+            total.saturating_add(file.size) <= max_upload && send.len() < FILES_PER_MESSAGE_LIMIT;
+        if fits {
+            total += file.size;
+            send.push(file.clone());
+        } else {
+            link.push(file.clone());
+        }
+    }
+    (send, link)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +207,39 @@ mod tests {
             NotKept::new(&file, NotKeptReason::Unreadable).to_string(),
             "(not kept: report.pdf, 48 MB, no longer downloadable from Discord)"
         );
+    }
+
+    #[track_caller]
+    fn check_send(sizes: &[u64], max_upload: u64, sent: &[u64]) {
+        let files: Vec<TicketFile> = sizes
+            .iter()
+            .enumerate()
+            .map(|(n, &size)| TicketFile {
+                id: n as u64 + 1,
+                name: format!("f{n}"),
+                size,
+                content_type: None,
+            })
+            .collect();
+        let (send, link) = to_send(&files, max_upload);
+        let ids: Vec<u64> = send.iter().map(|file| file.id).collect();
+        assert_eq!(ids, sent, "{sizes:?} within {max_upload}");
+        assert_eq!(
+            send.len() + link.len(),
+            files.len(),
+            "every file goes somewhere"
+        );
+    }
+
+    #[test]
+    fn files_go_as_files_while_together_within_the_upload_limit_and_ten_a_message() {
+        check_send(&[], 100, &[]);
+        check_send(&[10, 20], 100, &[1, 2]);
+        check_send(&[100], 100, &[1]);
+        check_send(&[101], 100, &[]);
+        check_send(&[60, 60, 30], 100, &[1, 3]);
+        check_send(&[1; 12], 100, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        check_send(&[0], 0, &[1]);
     }
 
     #[test]

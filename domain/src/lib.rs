@@ -28,5 +28,7 @@ pub use ids::{
 pub use people::{Principal, Team, User};
 pub use query::{Action, QueryError, TicketQuery};
 pub use site::{Site, SiteCounts, SiteDetails, SiteMatch};
-pub use ticket::{AssigneeChange, Change, Journal, Named, Status, Ticket, TicketId, TicketUpdate};
+pub use ticket::{
+    AssigneeChange, Change, Journal, Named, Status, Ticket, TicketFile, TicketId, TicketUpdate,
+};
 pub use tracker_links::TicketLinks;

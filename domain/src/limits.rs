@@ -12,3 +12,10 @@ pub const THREAD_NAME_LIMIT: usize = 100;
 /// is held in memory once on its way, so this bounds what one file may cost (the same as the
 /// HTTP adapters' cap on an answer's body, 32 MiB).
 pub const CARRIED_FILE_LIMIT: u64 = 32 * 1024 * 1024;
+
+/// Discord's limit on the files of one message.
+pub const FILES_PER_MESSAGE_LIMIT: usize = 10;
+
+/// How many bytes of files one message the threader posts may carry unless `[threader]
+/// max_upload` says otherwise: Discord's upload limit for a server without boosts, 8 MiB.
+pub const DEFAULT_MAX_UPLOAD: u64 = 8 * 1024 * 1024;

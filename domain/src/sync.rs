@@ -18,9 +18,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::chat::message::ChatMessage;
+use crate::files;
 use crate::ids::{ChannelId, DiscordUserId, GuildId, JournalId, Login, MessageId, UserId};
 use crate::render::mirror;
-use crate::ticket::{Change, Journal, Status, Ticket};
+use crate::ticket::{Change, Journal, Status, Ticket, TicketFile};
 use crate::tracker_links::TicketLinks;
 
 pub use crate::render::mirror::{starter_text, thread_name};
@@ -194,6 +195,9 @@ pub struct SyncInput<'a> {
     pub people: &'a BTreeMap<UserId, String>,
     /// How the tracker's pages are addressed (journals' origins, attachments).
     pub links: &'a TicketLinks,
+    /// The most bytes of files one message may carry into the thread (`[threader]
+    /// max_upload`); files beyond it are linked to the tracker instead.
+    pub max_upload: u64,
 }
 
 /// A message to post in the thread, mirroring one journal (or the description).
@@ -207,6 +211,8 @@ pub struct ToThread {
     pub part: (usize, usize),
     /// The text of one message (at most [`PIECE_LIMIT`] characters).
     pub text: String,
+    /// The tracker's files to send with it, as files (on the last piece of a long mirror).
+    pub files: Vec<TicketFile>,
 }
 
 /// The longest piece of a mirror: Discord's 2000 characters less room for the piece's mark.
@@ -219,6 +225,7 @@ fn pieces(
     journal: Option<JournalId>,
     origin: &str,
     text: &str,
+    files: &[TicketFile],
 ) -> Vec<ToThread> {
     let marker = mirror::origin_marker(origin);
     let posted_by_bot = |needle: &str| {
@@ -238,6 +245,7 @@ fn pieces(
             journal,
             part: (1, 1),
             text: text.to_owned(),
+            files: files.to_vec(),
         }];
     }
     split
@@ -249,6 +257,11 @@ fn pieces(
             journal,
             part: (part, n),
             text: mirror::piece(input.ticket.id, &piece, (part, n), origin),
+            files: if part == n {
+                files.to_vec()
+            } else {
+                Vec::new()
+            },
         })
         .collect()
 }
@@ -330,6 +343,39 @@ fn closing(statuses: &[Status], journal: &Journal) -> Option<bool> {
         })
 }
 
+/// The files a journal attached, as the ticket lists them (a file deleted since is not
+/// there: its mirror keeps a link).
+fn journal_files(ticket: &Ticket, journal: &Journal) -> Vec<TicketFile> {
+    journal
+        .changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::Attachment { id, .. } => ticket.attachments.iter().find(|file| file.id == *id),
+            _ => None,
+        })
+        .cloned()
+        .collect()
+}
+
+/// The files of the description: those no journal attached (they came with the ticket).
+fn description_files(ticket: &Ticket) -> Vec<TicketFile> {
+    let by_journals: BTreeSet<u64> = ticket
+        .journals
+        .iter()
+        .flat_map(|journal| &journal.changes)
+        .filter_map(|change| match change {
+            Change::Attachment { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    ticket
+        .attachments
+        .iter()
+        .filter(|file| !by_journals.contains(&file.id))
+        .cloned()
+        .collect()
+}
+
 /// Decides one ticket's sync. Pure: the same inputs always give the same plan.
 #[must_use]
 pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
@@ -340,11 +386,13 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
     let mut archive = false;
     let mut reopen = false;
     if input.state.journal.is_none() && input.state.message.is_none() {
+        let (send, link) = files::to_send(&description_files(ticket), input.max_upload);
         to_thread.extend(pieces(
             input,
             None,
             &ticket.url,
-            &mirror::description(ticket),
+            &mirror::description(ticket, &link, input.links),
+            &send,
         ));
     }
     for journal in &ticket.journals {
@@ -355,7 +403,9 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
             continue;
         }
         let closing = closing(input.statuses, journal);
-        let Some(text) = mirror::journal(input, journal, closing) else {
+        let (send, _) = files::to_send(&journal_files(ticket, journal), input.max_upload);
+        let sent: BTreeSet<u64> = send.iter().map(|file| file.id).collect();
+        let Some(text) = mirror::journal(input, journal, closing, &sent) else {
             continue;
         };
         match closing {
@@ -374,6 +424,7 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
             Some(journal.id),
             &mirror::journal_origin(input, journal.id),
             &text,
+            &send,
         ));
     }
 

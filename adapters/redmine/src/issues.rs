@@ -114,7 +114,7 @@ impl Redmine {
         let envelope: IssueEnvelope = self
             .get(
                 &format!("issues/{id}.json"),
-                &[("include", String::from("journals"))],
+                &[("include", String::from("attachments,journals"))],
                 &attempt,
             )
             .await?;

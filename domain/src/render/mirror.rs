@@ -6,7 +6,7 @@
 //! mirror carries `(<JOURNAL_LINK>)` (as the tracker's `TicketLinks` shape it), a message's
 //! note `(from Discord: https://discord.com/channels/GUILD/THREAD/MESSAGE)`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::discord::{escape, link};
 use super::sanitize;
@@ -14,7 +14,8 @@ use crate::chat::message::ChatMessage;
 use crate::files::NotKept;
 use crate::ids::{JournalId, MessageId, UserId};
 use crate::sync::{SyncInput, ThreadLink, THREAD_NAME_LIMIT};
-use crate::ticket::{Change, Journal, Status, Ticket, TicketId};
+use crate::ticket::{Change, Journal, Status, Ticket, TicketFile, TicketId};
+use crate::tracker_links::TicketLinks;
 
 /// A thread's name for a ticket: `#42 Subject`, clamped to Discord's 100 characters.
 #[must_use]
@@ -118,9 +119,15 @@ fn person_name(people: &BTreeMap<UserId, String>, id: Option<u64>) -> String {
 /// to another field, the threader's own state). `closing` says whether the journal closed
 /// (`Some(true)`) or reopened (`Some(false)`) the ticket, as the planner decided.
 #[must_use]
-pub fn journal(input: &SyncInput<'_>, journal: &Journal, closing: Option<bool>) -> Option<String> {
+pub fn journal(
+    input: &SyncInput<'_>,
+    journal: &Journal,
+    closing: Option<bool>,
+    sent: &BTreeSet<u64>,
+) -> Option<String> {
     let mut changes = Vec::new();
     let mut attachments = Vec::new();
+    let mut has_files = false;
     for change in &journal.changes {
         match change {
             Change::Status { from, to } => changes.push(format!(
@@ -133,13 +140,15 @@ pub fn journal(input: &SyncInput<'_>, journal: &Journal, closing: Option<bool>) 
                 escape(&person_name(input.people, *from)),
                 escape(&person_name(input.people, *to))
             )),
+            // A file sent with the message needs no link; any other is linked.
+            Change::Attachment { id, .. } if sent.contains(id) => has_files = true,
             Change::Attachment { id, name } => {
-                attachments.push(format!("📎 {}", link(name, &input.links.attachment(*id))));
+                attachments.push(file_link(*id, name, input.links));
             }
             Change::Other => {}
         }
     }
-    if !journal.has_note() && changes.is_empty() && attachments.is_empty() {
+    if !journal.has_note() && changes.is_empty() && attachments.is_empty() && !has_files {
         return None;
     }
     let origin = link(
@@ -167,9 +176,28 @@ pub fn journal(input: &SyncInput<'_>, journal: &Journal, closing: Option<bool>) 
     Some(text)
 }
 
-/// The description's message, posted first in a new thread.
+/// A link to one of the tracker's files: `📎 [name](<LINK>)`.
 #[must_use]
-pub fn description(ticket: &Ticket) -> String {
+pub fn file_link(id: u64, name: &str, links: &TicketLinks) -> String {
+    format!("📎 {}", link(name, &links.attachment(id)))
+}
+
+/// A mirror's text with links to the tracker's files that could not go as files (Discord
+/// refused them), one a line at the end.
+#[must_use]
+pub fn with_file_links(text: &str, files: &[TicketFile], links: &TicketLinks) -> String {
+    let mut text = text.to_owned();
+    for file in files {
+        text.push('\n');
+        text.push_str(&file_link(file.id, &file.name, links));
+    }
+    text
+}
+
+/// The description's message, posted first in a new thread; `linked` are its files that go
+/// as links (the others go with it as files).
+#[must_use]
+pub fn description(ticket: &Ticket, linked: &[TicketFile], links: &TicketLinks) -> String {
     let mut text = format!(
         "**{}** {}",
         link(&format!("#{}", ticket.id), &ticket.url),
@@ -180,7 +208,7 @@ pub fn description(ticket: &Ticket) -> String {
         text.push('\n');
         text.push_str(&defuse_mentions(description.trim()));
     }
-    text
+    with_file_links(&text, linked, links)
 }
 
 /// The note mirroring one thread message; `mapped` when it is written as the member's own

@@ -12,7 +12,7 @@ use domain::sync::{
 };
 use domain::{
     Attachment, Change, ChannelId, ChatMessage, DiscordUserId, GuildId, Journal, JournalId, Login,
-    MessageId, Named, Status, Ticket, TicketId, TicketLinks, UserId,
+    MessageId, Named, Status, Ticket, TicketFile, TicketId, TicketLinks, UserId,
 };
 
 const URL: &str = "https://redmine.example.org/issues/42";
@@ -51,6 +51,7 @@ fn ticket(journals: Vec<Journal>) -> Ticket {
         journals,
         thread_field: Some(link().to_string()),
         sync_state: None,
+        attachments: Vec::new(),
     }
 }
 
@@ -166,6 +167,7 @@ impl World {
             statuses: &self.statuses,
             people: &self.people,
             links: &self.links,
+            max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
         })
     }
 }
@@ -559,6 +561,67 @@ fn attachments_become_links() {
         📎 [rooftop\_\[1\].jpg](<https://redmine.example.org/attachments/31>)
         📎 [log.txt](<https://redmine.example.org/attachments/32>)
         "#);
+}
+
+fn ticket_file(id: u64, name: &str, size: u64) -> TicketFile {
+    TicketFile {
+        id,
+        name: name.into(),
+        size,
+        content_type: Some("image/jpeg".into()),
+    }
+}
+
+#[test]
+fn a_journals_files_go_with_its_message_and_one_over_the_limit_is_linked() {
+    let mut ticket = ticket(vec![Journal {
+        changes: vec![
+            Change::Attachment {
+                id: 31,
+                name: "roof.jpg".into(),
+            },
+            Change::Attachment {
+                id: 32,
+                name: "capture.pcap".into(),
+            },
+        ],
+        ..note(12, "Bob Builder", "Photos attached.")
+    }]);
+    ticket.attachments = vec![
+        ticket_file(31, "roof.jpg", 2_000),
+        ticket_file(32, "capture.pcap", domain::limits::DEFAULT_MAX_UPLOAD),
+    ];
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    let post = only_post(&plan);
+    assert_eq!(post.files, [ticket_file(31, "roof.jpg", 2_000)]);
+    insta::assert_snapshot!(post.text, @r#"
+        **Bob Builder** on [#42](<https://redmine.example.org/issues/42#change-12>)
+        Photos attached.
+        📎 [capture.pcap](<https://redmine.example.org/attachments/32>)
+        "#);
+}
+
+#[test]
+fn the_descriptions_files_go_with_the_first_message_of_a_new_thread() {
+    let mut ticket = ticket(vec![Journal {
+        changes: vec![Change::Attachment {
+            id: 31,
+            name: "later.jpg".into(),
+        }],
+        ..note(12, "Bob Builder", "")
+    }]);
+    ticket.attachments = vec![
+        ticket_file(30, "at_start.jpg", 100),
+        ticket_file(31, "later.jpg", 100),
+    ];
+    let plan = World::new().plan(&ticket, SyncState::default(), false, &[]);
+    assert_eq!(posted_journals(&plan), [0, 12]);
+    assert_eq!(
+        plan.to_thread[0].files,
+        [ticket_file(30, "at_start.jpg", 100)]
+    );
+    assert_eq!(plan.to_thread[1].files, [ticket_file(31, "later.jpg", 100)]);
+    assert!(!plan.to_thread[1].text.contains("attachments/31"));
 }
 
 #[test]

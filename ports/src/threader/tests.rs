@@ -57,6 +57,7 @@ fn ticket(n: u64, thread_field: &str, state: Option<&str>, journals: Vec<Journal
         journals,
         thread_field: Some(thread_field.into()),
         sync_state: state.map(str::to_owned),
+        attachments: Vec::new(),
     }
 }
 
@@ -102,6 +103,7 @@ fn settings(dry_run: bool) -> ThreaderSettings {
         dry_run,
         only: None,
         stop: CancellationToken::new(),
+        max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
     }
 }
 

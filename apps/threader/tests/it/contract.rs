@@ -57,6 +57,7 @@ impl RealWorld {
                 dry_run: false,
                 only: Some(TicketId::new(self.ticket).expect("ticket id")),
                 stop: ports::threader::CancellationToken::new(),
+                max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
             },
         );
         let report = threader.pass(people).await.expect("a pass");

@@ -77,6 +77,7 @@ impl World {
                 dry_run,
                 only: None,
                 stop: ports::threader::CancellationToken::new(),
+                max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
             },
         )
     }
