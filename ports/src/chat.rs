@@ -8,6 +8,8 @@ use std::time::Duration;
 use domain::{Attachment, ChannelId, ChatMessage, GuildId, Mentions, MessageId, ThreadInfo};
 use thiserror::Error;
 
+use crate::tracker::NewFile;
+
 pub use domain::limits::{CARRIED_FILE_LIMIT, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
 
 /// What went wrong talking to the chat, as something a caller can act on.
@@ -64,6 +66,21 @@ pub trait Chat: Send + Sync + 'static {
         &self,
         channel: ChannelId,
         text: &str,
+        mentions: &Mentions,
+    ) -> impl Future<Output = Result<Vec<MessageId>, ChatError>> + Send;
+
+    /// Posts `text` with files attached to its (last) message, as [`Chat::post`] otherwise;
+    /// the files' bytes are moved into the request.
+    ///
+    /// # Errors
+    /// [`ChatError::Rejected`] when the chat refuses the files (too large, too many): the
+    /// caller may post the text alone; [`ChatError::NotFound`], [`ChatError::Forbidden`], or
+    /// any other.
+    fn post_with_files(
+        &self,
+        channel: ChannelId,
+        text: &str,
+        files: Vec<NewFile>,
         mentions: &Mentions,
     ) -> impl Future<Output = Result<Vec<MessageId>, ChatError>> + Send;
 

@@ -4,8 +4,8 @@
 use std::future::Future;
 
 use domain::{
-    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketLinks,
-    TicketUpdate, User,
+    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
+    TicketLinks, TicketUpdate, User,
 };
 use thiserror::Error;
 
@@ -288,6 +288,18 @@ pub trait Tickets: Send + Sync + 'static {
         text: &str,
         files: &[Uploaded],
     ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+
+    /// The content of one of a ticket's files, read whole into memory once and at most
+    /// `max_bytes` bytes.
+    ///
+    /// # Errors
+    /// [`TrackerError::Rejected`] when the file is gone or larger than `max_bytes`; any other
+    /// [`TrackerError`].
+    fn download(
+        &self,
+        file: &TicketFile,
+        max_bytes: u64,
+    ) -> impl Future<Output = Result<Vec<u8>, TrackerError>> + Send;
 
     /// Every ticket a saved filter matches, paged to the end.
     ///

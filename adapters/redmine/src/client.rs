@@ -236,6 +236,57 @@ impl Redmine {
         }
     }
 
+    /// `GET` of a file's bytes, read once up to `max_bytes`: a file gone (404) or larger
+    /// reads as a refusal, so that the caller links it instead.
+    pub(crate) async fn get_bytes(
+        &self,
+        url: Url,
+        max_bytes: u64,
+        attempt: &Attempt<'_>,
+    ) -> Result<Vec<u8>, TrackerError> {
+        let refused = |why: &str| TrackerError::Rejected {
+            action: attempt.action.to_owned(),
+            errors: vec![why.to_owned()],
+        };
+        let response = self
+            .request(Method::GET, url)
+            .send()
+            .await
+            .map_err(|error| {
+                from_failure(
+                    httpkit::Failure::of(error),
+                    attempt,
+                    &self.host,
+                    self.timeout.as_secs(),
+                )
+            })?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Err(refused("the file is gone"));
+        }
+        if !status.is_success() {
+            return Err(from_status(
+                status,
+                "",
+                attempt,
+                &self.host,
+                self.act_as.as_deref(),
+            ));
+        }
+        let max_bytes = usize::try_from(max_bytes).unwrap_or(usize::MAX);
+        httpkit::body_bytes(response, max_bytes)
+            .await
+            .map_err(|error| match error {
+                httpkit::BodyError::TooLarge => refused("the file is over the size carried"),
+                httpkit::BodyError::Transport(error) => from_failure(
+                    httpkit::Failure::of(error),
+                    attempt,
+                    &self.host,
+                    self.timeout.as_secs(),
+                ),
+            })
+    }
+
     /// A request with the key (and the login acted as).
     fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
         debug!(method = %method, path = url.path(), query = url.query().unwrap_or(""), "redmine request");

@@ -1,7 +1,7 @@
 //! Issues: listing (open, assigned, searched, by a saved filter), reading, changing, adding
 //! notes and opening them, and the web pages that show a listing.
 
-use domain::{AssigneeChange, Principal, Ticket, TicketId, TicketQuery, TicketUpdate};
+use domain::{AssigneeChange, Principal, Ticket, TicketFile, TicketId, TicketQuery, TicketUpdate};
 use ports::{NewFile, SavedFilter, TrackerError, Uploaded};
 use reqwest::Method;
 use serde_json::json;
@@ -196,6 +196,29 @@ impl Redmine {
         })
     }
 
+    /// `GET /attachments/download/ID/NAME` with the key, from the configured URL (not the
+    /// `content_url` Redmine writes, whose host is Redmine's own setting).
+    pub(crate) async fn download_file(
+        &self,
+        file: &TicketFile,
+        max_bytes: u64,
+    ) -> Result<Vec<u8>, TrackerError> {
+        let action = format!("download the file {}", file.name);
+        let attempt = Attempt {
+            action: &action,
+            ticket: None,
+        };
+        let url = self.url(
+            &format!(
+                "attachments/download/{}/{}",
+                file.id,
+                encoded_segment(&file.name)
+            ),
+            &[],
+        );
+        self.get_bytes(url, max_bytes, &attempt).await
+    }
+
     /// `PUT /issues/N.json` with the note and the uploads' tokens: one journal holds both.
     pub(crate) async fn add_issue_note_with_files(
         &self,
@@ -302,4 +325,18 @@ impl Redmine {
         };
         httpkit::shown(&self.url(path, &pairs))
     }
+}
+
+/// A file name as one path segment: everything but unreserved characters percent-encoded.
+fn encoded_segment(name: &str) -> String {
+    let name = if name.trim().is_empty() { "file" } else { name };
+    name.bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+                char::from(byte).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
 }

@@ -2,8 +2,8 @@
 //! (`issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`).
 
 use domain::{
-    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketLinks,
-    TicketQuery, TicketUpdate, User,
+    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
+    TicketLinks, TicketQuery, TicketUpdate, User,
 };
 use ports::{
     ActAs, Catalog, NewFile, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed,
@@ -48,6 +48,10 @@ impl Tickets for Redmine {
         files: &[Uploaded],
     ) -> Result<(), TrackerError> {
         self.add_issue_note_with_files(id, text, files).await
+    }
+
+    async fn download(&self, file: &TicketFile, max_bytes: u64) -> Result<Vec<u8>, TrackerError> {
+        self.download_file(file, max_bytes).await
     }
 
     async fn list_query(&self, filter: &SavedFilter) -> Result<Vec<Ticket>, TrackerError> {

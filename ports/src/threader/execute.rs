@@ -13,7 +13,7 @@ use domain::{ChannelId, GuildId, Mentions, MessageId, Ticket, TicketId};
 use tracing::{info, warn};
 
 use super::{PassReport, TicketSyncError};
-use crate::chat::{Chat, ChatError};
+use crate::chat::{Chat, ChatError, CARRIED_FILE_LIMIT};
 use crate::tracker::{ActAs, NewFile, SyncFields, SyncStore, Tickets, TrackerError};
 
 /// Who carries out the threader's decisions.
@@ -119,10 +119,13 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
         }
         let mut posted = BTreeSet::new();
         for post in &plan.to_thread {
-            posted.extend(
+            let ids = if post.files.is_empty() {
                 chat.post(link.thread, &post.text, &Mentions::none())
-                    .await?,
-            );
+                    .await?
+            } else {
+                post_with_files(*tracker, *chat, link.thread, post).await?
+            };
+            posted.extend(ids);
             report.to_discord += usize::from(is_last_piece(post));
         }
         for note in &plan.to_ticket {
@@ -212,6 +215,49 @@ async fn write_note<T: Tickets, C: Chat>(
         tracker.add_note_with_files(id, &text, &uploaded).await?;
     }
     Ok(())
+}
+
+/// Posts one mirror with the tracker's files: each is downloaded (one message's files are
+/// within `max_upload` together, so that is what is held at once) and sent with the message.
+/// A file the tracker no longer has is linked instead; when the chat refuses the files, the
+/// text is posted alone with a link to each. The message carries its origin either way, so
+/// a pass that fails before it posts again, and one that fails after finds it.
+async fn post_with_files<T: Tickets, C: Chat>(
+    tracker: &T,
+    chat: &C,
+    thread: ChannelId,
+    post: &ToThread,
+) -> Result<Vec<MessageId>, TicketSyncError> {
+    let links = tracker.ticket_links();
+    let mut files = Vec::new();
+    let mut linked = Vec::new();
+    for file in &post.files {
+        match tracker.download(file, CARRIED_FILE_LIMIT).await {
+            Ok(bytes) => files.push(NewFile {
+                name: file.name.clone(),
+                content_type: file.content_type.clone(),
+                bytes,
+            }),
+            Err(TrackerError::Rejected { .. }) => linked.push(file.clone()),
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let text = mirror::with_file_links(&post.text, &linked, &links);
+    if files.is_empty() {
+        return Ok(chat.post(thread, &text, &Mentions::none()).await?);
+    }
+    match chat
+        .post_with_files(thread, &text, files, &Mentions::none())
+        .await
+    {
+        Ok(ids) => Ok(ids),
+        Err(ChatError::Rejected { detail, .. }) => {
+            warn!(%thread, reason = %detail, "the chat refused a message's files; linking them");
+            let text = mirror::with_file_links(&post.text, &post.files, &links);
+            Ok(chat.post(thread, &text, &Mentions::none()).await?)
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// A long mirror is several pieces: it counts once, at its last piece.

@@ -5,8 +5,8 @@
 use std::future::Future;
 
 use domain::{
-    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketLinks,
-    TicketQuery, TicketUpdate, User,
+    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
+    TicketLinks, TicketQuery, TicketUpdate, User,
 };
 
 use super::{
@@ -50,6 +50,11 @@ mockall::mock! {
             text: &str,
             files: &[Uploaded],
         ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+        fn download(
+            &self,
+            file: &TicketFile,
+            max_bytes: u64,
+        ) -> impl Future<Output = Result<Vec<u8>, TrackerError>> + Send;
         fn list_query(
             &self,
             filter: &SavedFilter,
