@@ -393,23 +393,42 @@ impl State {
             return error(422, &[limit.as_str()]);
         }
         let query = request.query();
+        let name = query.get("filename").cloned().unwrap_or_default();
+        let kind = query
+            .get("content_type")
+            .cloned()
+            .unwrap_or_else(|| String::from("application/octet-stream"));
+        let token = self.store_file(me, &name, &kind, &request.body, None);
+        let id = token.split('.').next().unwrap_or_default().to_owned();
+        Response::json(
+            201,
+            json!({ "upload": { "id": id.parse::<u64>().unwrap_or_default(), "token": token } }),
+        )
+    }
+
+    /// Keeps a file (attached to `issue`, or an upload waiting to be), returns its token.
+    fn store_file(
+        &mut self,
+        author: &Value,
+        name: &str,
+        kind: &str,
+        bytes: &[u8],
+        issue: Option<u64>,
+    ) -> String {
         let id = self.files.keys().max().copied().unwrap_or(100) + 1;
-        let token = format!("{id}.{:x}", request.body.len() * 7919 + 17);
+        let token = format!("{id}.{:x}", bytes.len() * 7919 + 17);
         self.files.insert(
             id,
             StoredFile {
                 token: token.clone(),
-                author: me["id"].as_u64().unwrap_or_default(),
-                name: query.get("filename").cloned().unwrap_or_default(),
-                content_type: query
-                    .get("content_type")
-                    .cloned()
-                    .unwrap_or_else(|| String::from("application/octet-stream")),
-                bytes: request.body.clone(),
-                issue: None,
+                author: author["id"].as_u64().unwrap_or_default(),
+                name: name.to_owned(),
+                content_type: kind.to_owned(),
+                bytes: bytes.to_vec(),
+                issue,
             },
         );
-        Response::json(201, json!({ "upload": { "id": id, "token": token } }))
+        token
     }
 
     /// The files of an issue as Redmine's `attachments` list, linked from `base`.
@@ -864,6 +883,42 @@ impl FakeRedmine {
     #[must_use]
     pub fn issue(&self, id: u64) -> Value {
         self.with_state(|state| state.issues.get(&id).cloned().unwrap_or(Value::Null))
+    }
+
+    /// A person attaches files to a ticket in Redmine's web UI, as `login`, with a note
+    /// (possibly empty): one journal records the note and the files. Returns whether the fake
+    /// accepted the change.
+    pub fn attach_as(
+        &self,
+        login: &str,
+        id: u64,
+        notes: &str,
+        files: &[(&str, &str, &[u8])],
+    ) -> bool {
+        self.with_state(|state| {
+            let me = state.accounts.get(login).cloned().unwrap_or(Value::Null);
+            let uploads: Vec<Value> = files
+                .iter()
+                .map(|(name, kind, bytes)| {
+                    let token = state.store_file(&me, name, kind, bytes, None);
+                    json!({ "token": token })
+                })
+                .collect();
+            let body = json!({ "issue": { "notes": notes, "uploads": uploads } });
+            state.update(&me, id, &body).is_ok()
+        })
+    }
+
+    /// A file that came with the ticket when it was opened (the description's), recorded in
+    /// no journal.
+    pub fn attach_to_description(&self, id: u64, name: &str, kind: &str, bytes: &[u8]) {
+        self.with_state(|state| {
+            let author = state
+                .issues
+                .get(&id)
+                .map_or(Value::Null, |issue| issue["author"].clone());
+            state.store_file(&author, name, kind, bytes, Some(id));
+        });
     }
 
     /// Sets Redmine's attachment size limit, in bytes (default [`DEFAULT_ATTACHMENT_LIMIT`]).

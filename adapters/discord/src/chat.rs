@@ -554,6 +554,13 @@ impl Chat for DiscordChat {
                 tokio::time::sleep(wait).await;
                 continue;
             }
+            // A server error is no refusal of the files: the message is tried again next
+            // pass, files and all, rather than posted with links.
+            if status.is_server_error() {
+                return Err(ChatError::Unreachable {
+                    reason: format!("Discord answered {}", status.as_u16()),
+                });
+            }
             let body = refusal(&purpose, answer)?;
             let message: wire::MessageDto =
                 serde_json::from_str(&body).map_err(|error| ChatError::Rejected {

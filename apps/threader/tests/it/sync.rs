@@ -334,6 +334,12 @@ async fn pending_work(world: &World) -> (u64, u64) {
         ticket,
         &json!({ "notes": "Radio swapped.", "status_id": 2 })
     ));
+    assert!(world.redmine.attach_as(
+        "bob",
+        ticket,
+        "Spectrum plot.",
+        &[("plot.png", "image/png", PNG)]
+    ));
     world.discord.member_posts_files(
         thread,
         ALICE,
@@ -371,6 +377,7 @@ fn assert_exactly_once(world: &World, ticket: u64, thread: u64, context: &str) {
         "Radio swapped.",
         "Cable checked: dry.",
         "Loss starts around 22:00.",
+        "Spectrum plot.",
     ] {
         let n = messages.iter().filter(|text| text.contains(needle)).count();
         assert_eq!(
@@ -400,8 +407,20 @@ fn assert_exactly_once(world: &World, ticket: u64, thread: u64, context: &str) {
     }
     assert_eq!(
         world.redmine.attached_by_journal(ticket),
-        [["graph.png"], ["trace.pcap"]],
+        [["plot.png"], ["graph.png"], ["trace.pcap"]],
         "{context}: each file on its message's note"
+    );
+    let sent: Vec<_> = world
+        .discord
+        .messages(thread)
+        .iter()
+        .filter(|message| message.bot)
+        .flat_map(|message| world.discord.files_of(message))
+        .collect();
+    assert_eq!(
+        sent,
+        [("plot.png".to_owned(), "image/png".to_owned(), PNG.to_vec())],
+        "{context}: the journal's file in the thread once"
     );
 }
 
@@ -674,4 +693,109 @@ async fn a_file_redmine_refuses_or_discord_lost_is_named_in_the_note_and_the_pas
         note.contains("(not kept: mast.png, 33 B, no longer downloadable from Discord)"),
         "{note}"
     );
+}
+
+/// The thread's message that contains `needle`, with its files.
+fn message_with(
+    world: &World,
+    thread: u64,
+    needle: &str,
+) -> (String, Vec<(String, String, Vec<u8>)>) {
+    let message = world
+        .discord
+        .messages(thread)
+        .into_iter()
+        .find(|message| message.content.contains(needle))
+        .unwrap_or_else(|| panic!("no message with '{needle}'"));
+    let files = world.discord.files_of(&message);
+    (message.content, files)
+}
+
+#[tokio::test]
+async fn a_redmine_notes_file_arrives_in_the_thread_as_a_file_and_one_over_the_limit_as_a_link() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+
+    let big = vec![1_u8; usize::try_from(domain::limits::DEFAULT_MAX_UPLOAD).unwrap() + 1];
+    assert!(world.redmine.attach_as(
+        "bob",
+        ticket,
+        "Mast photo and the full capture.",
+        &[
+            ("mast.png", "image/png", PNG),
+            ("full.pcap", "application/octet-stream", &big)
+        ]
+    ));
+    let report = world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    let (text, files) = message_with(&world, thread, "Mast photo");
+    assert_eq!(
+        files,
+        [("mast.png".to_owned(), "image/png".to_owned(), PNG.to_vec())]
+    );
+    assert!(
+        !text.contains("mast.png"),
+        "a file sent needs no link: {text}"
+    );
+    let link = format!("📎 [full.pcap](<{}/attachments/", world.redmine.url());
+    assert!(
+        text.contains(&link),
+        "a file over max_upload is a link: {text}"
+    );
+}
+
+#[tokio::test]
+async fn the_descriptions_files_open_the_thread_with_it() {
+    let world = World::new().await;
+    let ticket = world.redmine.open_ticket(
+        "alice",
+        "Othello rooftop node drops packets",
+        "Loss starts around 22:00.",
+        Some("yes"),
+    );
+    world
+        .redmine
+        .attach_to_description(ticket, "report.pdf", "application/pdf", PDF);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let (_, files) = message_with(&world, thread, "Loss starts around 22:00.");
+    assert_eq!(
+        files,
+        [(
+            "report.pdf".to_owned(),
+            "application/pdf".to_owned(),
+            PDF.to_vec()
+        )]
+    );
+}
+
+#[tokio::test]
+async fn files_discord_refuses_become_links_and_the_message_is_posted_once() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world.discord.set_upload_limit(10);
+
+    assert!(world.redmine.attach_as(
+        "bob",
+        ticket,
+        "Mast photo.",
+        &[("mast.png", "image/png", PNG)]
+    ));
+    let report = world.pass().await;
+    world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    let posted: Vec<String> = world
+        .thread_texts(thread)
+        .into_iter()
+        .filter(|text| text.contains("Mast photo."))
+        .collect();
+    assert_eq!(posted.len(), 1, "{posted:#?}");
+    let link = format!("📎 [mast.png](<{}/attachments/", world.redmine.url());
+    assert!(posted[0].contains(&link), "{}", posted[0]);
 }
