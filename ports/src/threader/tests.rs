@@ -432,3 +432,126 @@ async fn a_member_linked_to_two_logins_is_written_for_by_the_threader_and_one_lo
         )])
     );
 }
+
+/// Alice's message 150 with two files, for ticket 42 whose thread is synced up to 100.
+fn message_with_files() -> ChatMessage {
+    let file = |name: &str| domain::Attachment {
+        name: name.into(),
+        url: format!("https://cdn.example/{name}"),
+        size: 3,
+        content_type: Some("image/png".into()),
+    };
+    let mut said = message(150, ALICE_MEMBER, false, "Photos.");
+    said.attachments = vec![file("a.png"), file("b.png")];
+    said
+}
+
+#[tokio::test]
+async fn a_failed_upload_writes_no_note_and_uploads_each_file_at_most_once_per_pass() {
+    let tickets = [ticket(
+        42,
+        &link(THREAD).to_string(),
+        Some("v1 j=10 m=100"),
+        Vec::new(),
+    )];
+    let mut tracker = tracker(&tickets);
+    let states = record_states(&mut tracker);
+    let uploads = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&uploads);
+    tracker.expect_acting_as().returning(move |_| {
+        let counted = Arc::clone(&counted);
+        let mut alice = MockTracker::new();
+        alice.expect_upload().returning(move |file| {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async move {
+                if n == 0 {
+                    Ok(crate::tracker::Uploaded {
+                        token: String::from("1.a"),
+                        name: file.name,
+                        content_type: file.content_type,
+                    })
+                } else {
+                    Err(TrackerError::Timeout {
+                        host: String::from("tracker"),
+                        seconds: 1,
+                    })
+                }
+            })
+        });
+        alice.expect_add_note().never();
+        alice.expect_add_note_with_files().never();
+        alice
+    });
+    let mut chat = chat(vec![thread(THREAD, 150)]);
+    chat.expect_messages_after()
+        .returning(|_, _| Box::pin(async { Ok(vec![message_with_files()]) }));
+    chat.expect_download()
+        .times(2)
+        .returning(|_| Box::pin(async { Ok(b"png".to_vec()) }));
+
+    let report = pass(tracker, chat, false).await;
+
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert_eq!(report.to_redmine, 0);
+    assert_eq!(uploads.load(Ordering::SeqCst), 2, "each file once");
+    assert!(
+        states.lock().unwrap().is_empty(),
+        "the mark stays: the next pass redoes it"
+    );
+}
+
+#[tokio::test]
+async fn a_file_the_tracker_refuses_is_named_and_the_others_are_attached_with_the_note() {
+    let tickets = [ticket(
+        42,
+        &link(THREAD).to_string(),
+        Some("v1 j=10 m=100"),
+        Vec::new(),
+    )];
+    let mut tracker = tracker(&tickets);
+    let states = record_states(&mut tracker);
+    tracker.expect_acting_as().returning(|_| {
+        let mut alice = MockTracker::new();
+        alice.expect_upload().returning(|file| {
+            Box::pin(async move {
+                if file.name == "a.png" {
+                    Err(TrackerError::Rejected {
+                        action: String::from("upload"),
+                        errors: Vec::new(),
+                    })
+                } else {
+                    Ok(crate::tracker::Uploaded {
+                        token: String::from("2.b"),
+                        name: file.name,
+                        content_type: file.content_type,
+                    })
+                }
+            })
+        });
+        alice
+            .expect_add_note_with_files()
+            .withf(|id, text, files| {
+                id.get() == 42
+                    && text.contains("(not kept: a.png, 3 B, over Redmine's limit)")
+                    && files.len() == 1
+                    && files[0].token == "2.b"
+            })
+            .times(1)
+            .returning(|_, _, _| Box::pin(async { Ok(()) }));
+        alice
+    });
+    let mut chat = chat(vec![thread(THREAD, 150)]);
+    chat.expect_messages_after()
+        .returning(|_, _| Box::pin(async { Ok(vec![message_with_files()]) }));
+    chat.expect_download()
+        .returning(|_| Box::pin(async { Ok(b"png".to_vec()) }));
+
+    let report = pass(tracker, chat, false).await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(report.to_redmine, 1);
+    assert_eq!(
+        *states.lock().unwrap(),
+        [(42, String::from("v1 j=10 m=150"))]
+    );
+}
