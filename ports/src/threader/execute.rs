@@ -269,8 +269,16 @@ fn is_last_piece(post: &ToThread) -> bool {
 /// counts.
 fn record(id: TicketId, plan: &SyncPlan, report: &mut PassReport) {
     for post in plan.to_thread.iter().filter(|post| post.part.0 == 1) {
+        // A long mirror's files ride on its last piece.
+        let n_files = plan
+            .to_thread
+            .iter()
+            .filter(|piece| piece.journal == post.journal)
+            .map(|piece| piece.files.len())
+            .sum::<usize>();
         report.planned.push(format!(
-            "#{id}: would post to Discord: {}",
+            "#{id}: would post to Discord{}: {}",
+            files_said(n_files),
             first_line(&post.text)
         ));
     }
@@ -279,13 +287,9 @@ fn record(id: TicketId, plan: &SyncPlan, report: &mut PassReport) {
             .as_login
             .as_ref()
             .map_or_else(String::new, |login| format!(" as {login}"));
-        let files = match note.files.len() {
-            0 => String::new(),
-            1 => String::from(" with 1 file"),
-            n => format!(" with {n} files"),
-        };
         report.planned.push(format!(
-            "#{id}: would write a note{who}{files}: {}",
+            "#{id}: would write a note{who}{}: {}",
+            files_said(note.files.len()),
             first_line(&note.text)
         ));
     }
@@ -295,6 +299,15 @@ fn record(id: TicketId, plan: &SyncPlan, report: &mut PassReport) {
         .filter(|post| is_last_piece(post))
         .count();
     report.to_redmine += plan.to_ticket.len();
+}
+
+/// ` with N files` for a dry run's line, nothing without files.
+fn files_said(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => String::from(" with 1 file"),
+        n => format!(" with {n} files"),
+    }
 }
 
 fn first_line(text: &str) -> String {

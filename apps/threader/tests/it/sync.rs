@@ -799,3 +799,52 @@ async fn files_discord_refuses_become_links_and_the_message_is_posted_once() {
     let link = format!("📎 [mast.png](<{}/attachments/", world.redmine.url());
     assert!(posted[0].contains(&link), "{}", posted[0]);
 }
+
+#[tokio::test]
+async fn a_dry_run_says_which_messages_carry_files_and_uploads_nothing() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world.discord.member_posts_files(
+        thread,
+        ALICE,
+        "alice",
+        "Graph and report.",
+        &[
+            ("graph.png", "image/png", PNG),
+            ("report.pdf", "application/pdf", PDF),
+        ],
+    );
+    assert!(world.redmine.attach_as(
+        "bob",
+        ticket,
+        "Mast photo.",
+        &[("mast.png", "image/png", PNG)]
+    ));
+    let people = ports::threader::WhoIsWho::from_directory(&redmine::RedmineDirectory::new(
+        &world.tracker(),
+        "Discord ID",
+    ))
+    .await
+    .expect("who is who");
+    let before = world.redmine.received().await.len();
+
+    let report = world.threader(true).pass(people).await.expect("a pass");
+
+    let planned = report.planned.join("\n");
+    assert!(
+        planned.contains("would write a note as alice with 2 files: Graph and report."),
+        "{planned}"
+    );
+    assert!(
+        planned.contains("would post to Discord with 1 file:"),
+        "{planned}"
+    );
+    let writes = world.redmine.received().await[before..]
+        .iter()
+        .filter(|line| !line.starts_with("GET"))
+        .count();
+    assert_eq!(writes, 0);
+    assert_eq!(world.redmine.attachments(ticket).len(), 1, "only bob's");
+}
