@@ -282,6 +282,15 @@ impl Failure {
     }
 }
 
+/// Sends the request and hands back the answer unread, for a body that is not text (a file,
+/// read by [`body_bytes`] under its own cap).
+///
+/// # Errors
+/// A [`Failure`] when no answer came.
+pub async fn send(request: reqwest::RequestBuilder) -> Result<reqwest::Response, Failure> {
+    request.send().await.map_err(Failure::of)
+}
+
 /// Sends the request and reads its answer: the status and the body (capped at
 /// [`MAX_BODY_BYTES`]), whatever the status.
 ///

@@ -248,17 +248,10 @@ impl Redmine {
             action: attempt.action.to_owned(),
             errors: vec![why.to_owned()],
         };
-        let response = self
-            .request(Method::GET, url)
-            .send()
+        let response = httpkit::send(self.request(Method::GET, url))
             .await
-            .map_err(|error| {
-                from_failure(
-                    httpkit::Failure::of(error),
-                    attempt,
-                    &self.host,
-                    self.timeout.as_secs(),
-                )
+            .map_err(|failure| {
+                from_failure(failure, attempt, &self.host, self.timeout.as_secs())
             })?;
         let status = response.status();
         if status == reqwest::StatusCode::NOT_FOUND {
