@@ -330,8 +330,9 @@ impl Redmine {
 /// A file name as one path segment: everything but unreserved characters percent-encoded.
 fn encoded_segment(name: &str) -> String {
     let name = if name.trim().is_empty() { "file" } else { name };
-    name.bytes()
-        .map(|byte| {
+    name.as_bytes()
+        .iter()
+        .map(|&byte| {
             if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
                 char::from(byte).to_string()
             } else {
