@@ -602,6 +602,24 @@ fn a_journals_files_go_with_its_message_and_one_over_the_limit_is_linked() {
 }
 
 #[test]
+fn a_long_mirrors_files_ride_on_its_last_piece_only() {
+    let long = "A line of the long report.\n".repeat(200);
+    let mut ticket = ticket(vec![Journal {
+        changes: vec![Change::Attachment {
+            id: 31,
+            name: "roof.jpg".into(),
+        }],
+        ..note(12, "Bob Builder", &long)
+    }]);
+    ticket.attachments = vec![ticket_file(31, "roof.jpg", 2_000)];
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    assert!(plan.to_thread.len() > 1, "{plan:#?}");
+    let (last, earlier) = plan.to_thread.split_last().unwrap();
+    assert_eq!(last.files, [ticket_file(31, "roof.jpg", 2_000)]);
+    assert!(earlier.iter().all(|piece| piece.files.is_empty()));
+}
+
+#[test]
 fn the_descriptions_files_go_with_the_first_message_of_a_new_thread() {
     let mut ticket = ticket(vec![Journal {
         changes: vec![Change::Attachment {
