@@ -449,9 +449,10 @@ impl State {
             .collect()
     }
 
-    /// Attaches the uploads a `PUT` names (by token, uploaded by the same user, not yet
-    /// attached) to issue `id`: the details of the journal that records them. An unknown
-    /// token is skipped, as Redmine does.
+    /// Attaches the uploads a `PUT` names (by token, not yet attached) to issue `id`: the
+    /// details of the journal that records them. An unknown token is skipped, as Redmine does;
+    /// stricter than Redmine 5, an upload by another user is skipped too, so that a file
+    /// uploaded as the wrong user shows in the tests.
     fn attach(&mut self, me: &Value, id: u64, uploads: &Value) -> Vec<Value> {
         let mut details = Vec::new();
         let author = me["id"].as_u64().unwrap_or_default();

@@ -129,8 +129,8 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
             report.to_discord += usize::from(is_last_piece(post));
         }
         for note in &plan.to_ticket {
-            // A member's files are uploaded as the member: the tracker lets only the user who
-            // uploaded a file attach it.
+            // A member's files are uploaded as the member, so that the files, like the note,
+            // are theirs in the tracker.
             match &note.as_login {
                 Some(login) => write_note(&tracker.acting_as(login), *chat, id, note).await?,
                 None => write_note(*tracker, *chat, id, note).await?,
