@@ -281,6 +281,22 @@ impl Chat for MemoryChat {
         Ok(self.state().threads.get(&thread.get()).cloned())
     }
 
+    /// The demo's chat keeps no files: the text is posted, the files dropped.
+    async fn post_with_files(
+        &self,
+        channel: ChannelId,
+        text: &str,
+        _files: Vec<ports::NewFile>,
+        mentions: &Mentions,
+    ) -> Result<Vec<MessageId>, ChatError> {
+        self.post(channel, text, mentions).await
+    }
+
+    /// The demo's chat holds no files: members of the demo post text only.
+    async fn download(&self, file: &domain::Attachment) -> Result<Vec<u8>, ChatError> {
+        Err(not_found(format_args!("file {}", file.name)))
+    }
+
     async fn set_archived(&self, thread: ChannelId, archived: bool) -> Result<(), ChatError> {
         let mut state = self.state();
         let known = state

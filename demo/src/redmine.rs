@@ -49,7 +49,26 @@ struct State {
     fail_write: Option<(u64, u16)>,
     /// Logins whose role may not add notes: a change with notes made as them answers 403.
     no_notes: std::collections::BTreeSet<String>,
+    /// Every file uploaded, attached or not, by id (one id sequence, as Redmine's).
+    files: BTreeMap<u64, StoredFile>,
+    /// Redmine's attachment size limit (Administration » Settings » Files), in bytes.
+    attachment_limit: usize,
 }
+
+/// A file uploaded to the fake: who uploaded it, its name, media type and bytes, and the
+/// issue it was attached to, if any.
+#[derive(Debug, Clone)]
+struct StoredFile {
+    token: String,
+    author: u64,
+    name: String,
+    content_type: String,
+    bytes: Vec<u8>,
+    issue: Option<u64>,
+}
+
+/// Redmine 5's default attachment size limit: 5120 KB.
+pub const DEFAULT_ATTACHMENT_LIMIT: usize = 5120 * 1024;
 
 /// The id of the issue custom field "Discord thread" in the fake.
 pub const THREAD_FIELD_ID: u64 = 2;
@@ -139,6 +158,8 @@ impl State {
             writes_seen: 0,
             fail_write: None,
             no_notes: std::collections::BTreeSet::new(),
+            files: BTreeMap::new(),
+            attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
             key_owner: String::from("alice"),
             groups,
             statuses: fixture("redmine/issue_statuses.json")["issue_statuses"]
@@ -361,7 +382,110 @@ impl State {
         json!({ "results": page, "total_count": hits.len(), "offset": offset, "limit": limit })
     }
 
+    /// `POST /uploads.json`: the body is the file (`application/octet-stream` only, else
+    /// 406, as Redmine); over the attachment limit it answers 422 with Redmine's words.
+    fn upload(&mut self, me: &Value, request: &Request) -> Response {
+        if request.header("content-type") != Some("application/octet-stream") {
+            return Response::empty(406);
+        }
+        if request.body.len() > self.attachment_limit {
+            let limit = format!(
+                "This file cannot be uploaded because it exceeds the maximum allowed file size ({})",
+                self.attachment_limit
+            );
+            return error(422, &[limit.as_str()]);
+        }
+        let query = request.query();
+        let name = query.get("filename").cloned().unwrap_or_default();
+        let kind = query
+            .get("content_type")
+            .cloned()
+            .unwrap_or_else(|| String::from("application/octet-stream"));
+        let token = self.store_file(me, &name, &kind, &request.body, None);
+        let id = token.split('.').next().unwrap_or_default().to_owned();
+        Response::json(
+            201,
+            json!({ "upload": { "id": id.parse::<u64>().unwrap_or_default(), "token": token } }),
+        )
+    }
+
+    /// Keeps a file (attached to `issue`, or an upload waiting to be), returns its token.
+    fn store_file(
+        &mut self,
+        author: &Value,
+        name: &str,
+        kind: &str,
+        bytes: &[u8],
+        issue: Option<u64>,
+    ) -> String {
+        let id = self.files.keys().max().copied().unwrap_or(100) + 1;
+        let token = format!("{id}.{:x}", bytes.len() * 7919 + 17);
+        self.files.insert(
+            id,
+            StoredFile {
+                token: token.clone(),
+                author: author["id"].as_u64().unwrap_or_default(),
+                name: name.to_owned(),
+                content_type: kind.to_owned(),
+                bytes: bytes.to_vec(),
+                issue,
+            },
+        );
+        token
+    }
+
+    /// The files of an issue as Redmine's `attachments` list, linked from `base`.
+    fn attachments_of(&self, issue: u64, base: &str) -> Value {
+        let base = base.trim_end_matches('/');
+        self.files
+            .iter()
+            .filter(|(_, file)| file.issue == Some(issue))
+            .map(|(id, file)| {
+                json!({
+                    "id": id, "filename": file.name, "filesize": file.bytes.len(),
+                    "content_type": file.content_type, "description": "",
+                    "content_url": format!("{base}/attachments/download/{id}/{}", file.name),
+                    "author": { "id": file.author, "name": "" },
+                    "created_on": self.now.to_rfc3339_opts(SecondsFormat::Secs, true),
+                })
+            })
+            .collect()
+    }
+
+    /// Attaches the uploads a `PUT` names (by token, not yet attached) to issue `id`: the
+    /// details of the journal that records them. An unknown token is skipped, as Redmine does;
+    /// stricter than Redmine 5, an upload by another user is skipped too, so that a file
+    /// uploaded as the wrong user shows in the tests.
+    fn attach(&mut self, me: &Value, id: u64, uploads: &Value) -> Vec<Value> {
+        let mut details = Vec::new();
+        let author = me["id"].as_u64().unwrap_or_default();
+        for upload in uploads.as_array().into_iter().flatten() {
+            let token = upload["token"].as_str().unwrap_or_default();
+            let found = self.files.iter_mut().find(|(_, file)| {
+                file.token == token && file.author == author && file.issue.is_none()
+            });
+            if let Some((file_id, file)) = found {
+                file.issue = Some(id);
+                if let Some(name) = upload["filename"].as_str() {
+                    name.clone_into(&mut file.name);
+                }
+                if let Some(content_type) = upload["content_type"].as_str() {
+                    content_type.clone_into(&mut file.content_type);
+                }
+                details.push(json!({
+                    "property": "attachment", "name": file_id.to_string(),
+                    "old_value": null, "new_value": file.name
+                }));
+            }
+        }
+        details
+    }
+
     fn update(&mut self, me: &Value, id: u64, body: &Value) -> Result<(), Response> {
+        if !self.issues.contains_key(&id) {
+            return Err(Response::empty(404));
+        }
+        let attached = self.attach(me, id, &body["issue"]["uploads"]);
         let changes = &body["issue"];
         let assignee = match &changes["assigned_to_id"] {
             Value::Null => None,
@@ -420,7 +544,7 @@ impl State {
         let Some(issue) = self.issues.get_mut(&id) else {
             return Err(Response::empty(404));
         };
-        let mut details = Vec::new();
+        let mut details = attached;
         let attr = |name: &str, old: &Value, new: &Value| {
             let text = |value: &Value| value["id"].as_u64().map(|id| id.to_string());
             json!({ "property": "attr", "name": name, "old_value": text(old), "new_value": text(new) })
@@ -597,11 +721,30 @@ impl Serve for FakeRedmine {
                 Err(_) => Response::empty(400),
             },
             ("GET", "/search.json", _) => Response::json(200, state.search(&query)),
+            ("POST", "/uploads.json", _) => state.upload(&me, request),
+            ("GET", path, _) if path.starts_with("/attachments/download/") => {
+                let file = path
+                    .trim_start_matches("/attachments/download/")
+                    .split('/')
+                    .next()
+                    .and_then(|id| id.parse::<u64>().ok())
+                    .and_then(|id| state.files.get(&id))
+                    .filter(|file| file.issue.is_some());
+                match file {
+                    Some(file) => Response::file(&file.content_type, file.bytes.clone()),
+                    None => Response::empty(404),
+                }
+            }
             ("GET", _, Some(id)) => match state.issues.get(&id) {
                 Some(issue) => {
                     let mut issue = issue.clone();
                     if issue.get("journals").is_none() {
                         issue["journals"] = json!([]);
+                    }
+                    let include = query.get("include").cloned().unwrap_or_default();
+                    if include.split(',').any(|part| part == "attachments") {
+                        let base = request.url.origin().ascii_serialization();
+                        issue["attachments"] = state.attachments_of(id, &base);
                     }
                     Response::json(200, json!({ "issue": issue }))
                 }
@@ -823,6 +966,99 @@ impl FakeRedmine {
     #[must_use]
     pub fn issue(&self, id: u64) -> Value {
         self.with_state(|state| state.issues.get(&id).cloned().unwrap_or(Value::Null))
+    }
+
+    /// A person attaches files to a ticket in Redmine's web UI, as `login`, with a note
+    /// (possibly empty): one journal records the note and the files. Returns whether the fake
+    /// accepted the change.
+    pub fn attach_as(
+        &self,
+        login: &str,
+        id: u64,
+        notes: &str,
+        files: &[(&str, &str, &[u8])],
+    ) -> bool {
+        self.with_state(|state| {
+            let me = state.accounts.get(login).cloned().unwrap_or(Value::Null);
+            let uploads: Vec<Value> = files
+                .iter()
+                .map(|(name, kind, bytes)| {
+                    let token = state.store_file(&me, name, kind, bytes, None);
+                    json!({ "token": token })
+                })
+                .collect();
+            let body = json!({ "issue": { "notes": notes, "uploads": uploads } });
+            state.update(&me, id, &body).is_ok()
+        })
+    }
+
+    /// A file that came with the ticket when it was opened (the description's), recorded in
+    /// no journal.
+    pub fn attach_to_description(&self, id: u64, name: &str, kind: &str, bytes: &[u8]) {
+        self.with_state(|state| {
+            let author = state
+                .issues
+                .get(&id)
+                .map_or(Value::Null, |issue| issue["author"].clone());
+            state.store_file(&author, name, kind, bytes, Some(id));
+        });
+    }
+
+    /// Sets Redmine's attachment size limit, in bytes (default [`DEFAULT_ATTACHMENT_LIMIT`]).
+    pub fn set_attachment_limit(&self, bytes: usize) {
+        self.with_state(|state| state.attachment_limit = bytes);
+    }
+
+    /// The files attached to a ticket, by id: `(name, media type, bytes)`.
+    #[must_use]
+    pub fn attachments(&self, id: u64) -> Vec<(String, String, Vec<u8>)> {
+        self.with_state(|state| {
+            state
+                .files
+                .values()
+                .filter(|file| file.issue == Some(id))
+                .map(|file| {
+                    (
+                        file.name.clone(),
+                        file.content_type.clone(),
+                        file.bytes.clone(),
+                    )
+                })
+                .collect()
+        })
+    }
+
+    /// How many uploads nothing attached (Redmine discards them after a while).
+    #[must_use]
+    pub fn unattached_uploads(&self) -> usize {
+        self.with_state(|state| {
+            state
+                .files
+                .values()
+                .filter(|file| file.issue.is_none())
+                .count()
+        })
+    }
+
+    /// The ids of the files each journal of a ticket attached, oldest journal first (only
+    /// journals that attached any).
+    #[must_use]
+    pub fn attached_by_journal(&self, id: u64) -> Vec<Vec<String>> {
+        self.issue(id)["journals"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|journal| {
+                journal["details"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|detail| detail["property"] == "attachment")
+                    .filter_map(|detail| detail["new_value"].as_str().map(str::to_owned))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|names| !names.is_empty())
+            .collect()
     }
 
     /// The notes of a ticket, oldest first, as `(author name, text)`.

@@ -58,6 +58,8 @@ pub struct Response {
     pub status: u16,
     /// The JSON body, if any.
     pub body: Option<Value>,
+    /// A file's body instead, as (media type, bytes).
+    pub file: Option<(String, Vec<u8>)>,
 }
 
 impl Response {
@@ -67,13 +69,28 @@ impl Response {
         Self {
             status,
             body: Some(body),
+            file: None,
+        }
+    }
+
+    /// `200` with a file's bytes as the body.
+    #[must_use]
+    pub fn file(content_type: &str, bytes: Vec<u8>) -> Self {
+        Self {
+            status: 200,
+            body: None,
+            file: Some((content_type.to_owned(), bytes)),
         }
     }
 
     /// `status` with an empty body.
     #[must_use]
     pub fn empty(status: u16) -> Self {
-        Self { status, body: None }
+        Self {
+            status,
+            body: None,
+            file: None,
+        }
     }
 }
 
@@ -173,7 +190,13 @@ fn reply(response: &Response) -> hyper::Response<Full<Bytes>> {
             builder = builder.header("content-type", "application/json");
             Bytes::from(json.to_string())
         }
-        None => Bytes::new(),
+        None => match &response.file {
+            Some((content_type, bytes)) => {
+                builder = builder.header("content-type", content_type.as_str());
+                Bytes::from(bytes.clone())
+            }
+            None => Bytes::new(),
+        },
     };
     builder
         .body(Full::new(body))

@@ -96,8 +96,12 @@ pub mod message {
     pub struct Attachment {
         /// The file's name.
         pub name: String,
-        /// Where it can be downloaded.
+        /// Where it can be downloaded (the address the chat gives in the message).
         pub url: String,
+        /// Its size in bytes, as the chat reports it.
+        pub size: u64,
+        /// Its media type, as the chat reports it (`image/png`), when it says one.
+        pub content_type: Option<String>,
     }
 
     /// A message read from a channel or thread.

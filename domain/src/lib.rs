@@ -6,6 +6,7 @@ pub mod age;
 pub mod bot;
 pub mod chat;
 pub mod check;
+pub mod files;
 pub mod ids;
 pub mod limits;
 pub mod member_links;
@@ -28,5 +29,7 @@ pub use ids::{
 pub use people::{Principal, Team, User};
 pub use query::{Action, QueryError, TicketQuery};
 pub use site::{Site, SiteCounts, SiteDetails, SiteMatch};
-pub use ticket::{AssigneeChange, Change, Journal, Named, Status, Ticket, TicketId, TicketUpdate};
+pub use ticket::{
+    AssigneeChange, Change, Journal, Named, Status, Ticket, TicketFile, TicketId, TicketUpdate,
+};
 pub use tracker_links::TicketLinks;

@@ -22,9 +22,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::chat::message::{ChatMessage, GuildNames};
+use crate::files;
 use crate::ids::{ChannelId, DiscordUserId, GuildId, JournalId, Login, MessageId, UserId};
 use crate::render::mirror;
-use crate::ticket::{Change, Journal, Status, Ticket};
+use crate::ticket::{Change, Journal, Status, Ticket, TicketFile};
 use crate::tracker_links::TicketLinks;
 
 pub use crate::render::mirror::{starter_text, thread_name};
@@ -206,6 +207,9 @@ pub struct SyncInput<'a> {
     pub guild: &'a GuildNames,
     /// How the tracker's pages are addressed (journals' origins, attachments).
     pub links: &'a TicketLinks,
+    /// The most bytes of files one message may carry into the thread (`[threader]
+    /// max_upload`); files beyond it are linked to the tracker instead.
+    pub max_upload: u64,
 }
 
 /// A message to post in the thread, mirroring one journal (or the description).
@@ -219,6 +223,8 @@ pub struct ToThread {
     pub part: (usize, usize),
     /// The text of one message (at most [`PIECE_LIMIT`] characters).
     pub text: String,
+    /// The tracker's files to send with it, as files (on the last piece of a long mirror).
+    pub files: Vec<TicketFile>,
 }
 
 /// The longest piece of a mirror: Discord's 2000 characters less room for the piece's mark.
@@ -231,6 +237,7 @@ fn pieces(
     journal: Option<JournalId>,
     origin: &str,
     text: &str,
+    files: &[TicketFile],
 ) -> Vec<ToThread> {
     let marker = mirror::origin_marker(origin);
     let posted_by_bot = |needle: &str| {
@@ -250,6 +257,7 @@ fn pieces(
             journal,
             part: (1, 1),
             text: text.to_owned(),
+            files: files.to_vec(),
         }];
     }
     split
@@ -261,6 +269,11 @@ fn pieces(
             journal,
             part: (part, n),
             text: mirror::piece(input.ticket.id, &piece, (part, n), origin),
+            files: if part == n {
+                files.to_vec()
+            } else {
+                Vec::new()
+            },
         })
         .collect()
 }
@@ -272,12 +285,15 @@ pub struct ToTicket {
     pub message: MessageId,
     /// Write as this member's tracker login; `None`: as the threader's own user.
     pub as_login: Option<Login>,
-    /// The note.
+    /// The note (files that could not be kept are named in it by
+    /// [`mirror::with_not_kept`](crate::render::mirror::with_not_kept) once known).
     pub text: String,
     /// The note as the threader's own user writes it (`NAME on Discord wrote:`) when the
     /// tracker refuses to let the member write (they may not add notes there); `None` when
     /// the note is the threader's already. One person's permissions never stop a thread.
     pub fallback: Option<String>,
+    /// The message's files, to attach to the note in the same write (by whoever writes it).
+    pub files: Vec<crate::chat::message::Attachment>,
 }
 
 /// Why a mirror in the thread is rewritten.
@@ -371,6 +387,57 @@ fn closing(statuses: &[Status], journal: &Journal) -> Option<bool> {
         })
 }
 
+/// The files a journal attached, as the ticket lists them (a file deleted since is not
+/// there: its mirror keeps a link).
+fn journal_files(ticket: &Ticket, journal: &Journal) -> Vec<TicketFile> {
+    journal
+        .changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::Attachment { id, .. } => ticket.attachments.iter().find(|file| file.id == *id),
+            _ => None,
+        })
+        .cloned()
+        .collect()
+}
+
+/// The files of the description: those no journal attached (they came with the ticket).
+fn description_files(ticket: &Ticket) -> Vec<TicketFile> {
+    let by_journals: BTreeSet<u64> = ticket
+        .journals
+        .iter()
+        .flat_map(|journal| &journal.changes)
+        .filter_map(|change| match change {
+            Change::Attachment { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    ticket
+        .attachments
+        .iter()
+        .filter(|file| !by_journals.contains(&file.id))
+        .cloned()
+        .collect()
+}
+
+/// The files of a journal that go with its mirror as files (within `max_upload`); the
+/// others are linked in its text. The same for posting and for comparing a found mirror.
+fn journal_send(input: &SyncInput<'_>, journal: &Journal) -> (Vec<TicketFile>, Vec<TicketFile>) {
+    files::to_send(&journal_files(input.ticket, journal), input.max_upload)
+}
+
+/// A journal's mirror as the plan posts it now, with `send` going as files: one rendering,
+/// for posting and for telling whether a mirror found in the thread says something else.
+fn rendered(
+    input: &SyncInput<'_>,
+    journal: &Journal,
+    closing: Option<bool>,
+    send: &[TicketFile],
+) -> Option<String> {
+    let sent: BTreeSet<u64> = send.iter().map(|file| file.id).collect();
+    mirror::journal(input, journal, closing, &sent)
+}
+
 /// Decides one ticket's sync. Pure: the same inputs always give the same plan.
 #[must_use]
 pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
@@ -382,11 +449,13 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
     let mut archive = false;
     let mut reopen = false;
     if input.state.journal.is_none() && input.state.message.is_none() {
+        let (send, link) = files::to_send(&description_files(ticket), input.max_upload);
         to_thread.extend(pieces(
             input,
             None,
             &ticket.url,
-            &mirror::description(input),
+            &mirror::description(input, &link),
+            &send,
         ));
     }
     for journal in &ticket.journals {
@@ -397,7 +466,8 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
             continue;
         }
         let closing = closing(input.statuses, journal);
-        let Some(text) = mirror::journal(input, journal, closing) else {
+        let (send, _) = journal_send(input, journal);
+        let Some(text) = rendered(input, journal, closing, &send) else {
             continue;
         };
         match closing {
@@ -422,6 +492,7 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
             Some(journal.id),
             &mirror::journal_origin(input, journal.id),
             &text,
+            &send,
         ));
     }
 
@@ -456,6 +527,7 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
                     as_login,
                     text,
                     fallback,
+                    files: message.attachments.clone(),
                 });
             }
         }
@@ -545,8 +617,8 @@ fn fitted(text: &str, n: Option<usize>) -> Vec<String> {
 }
 
 /// Whether a message already says `text` (the chat may trim and normalise line ends).
-fn says(message: &ChatMessage, text: &str) -> bool {
-    message.content.replace("\r\n", "\n").trim() == text.replace("\r\n", "\n").trim()
+fn says_text(content: &str, text: &str) -> bool {
+    content.replace("\r\n", "\n").trim() == text.replace("\r\n", "\n").trim()
 }
 
 /// The mirrors in the thread that no longer say what their journal says: a note edited in
@@ -562,8 +634,11 @@ fn edits(input: &SyncInput<'_>, mirrors: &Mirrors<'_>) -> Vec<Edit> {
         }) {
             continue;
         }
+        let send = journal
+            .map(|journal| journal_send(input, journal).0)
+            .unwrap_or_default();
         let text = journal
-            .and_then(|journal| mirror::journal(input, journal, closing(input.statuses, journal)));
+            .and_then(|journal| rendered(input, journal, closing(input.statuses, journal), &send));
         let origin = mirror::journal_origin(input, id);
         let kind = if text.is_some() {
             EditKind::Edited
@@ -585,13 +660,21 @@ fn edits(input: &SyncInput<'_>, mirrors: &Mirrors<'_>) -> Vec<Edit> {
                     mirror::piece(ticket.id, mirror::DELETED_PIECE, (p, n), &origin)
                 }
             };
-            if !says(message, &wanted) {
+            // Files that went as files but were linked instead (the tracker no longer had
+            // one, or the chat refused them) are not an edit, and stay linked in a rewrite.
+            let (found, linked) = mirror::without_file_links(&message.content, &send, input.links);
+            if !says_text(&found, &wanted) {
+                let text = if text.is_some() {
+                    mirror::with_file_links(&wanted, &linked, input.links)
+                } else {
+                    wanted
+                };
                 edits.push(Edit {
                     journal: id,
                     message: message.id,
                     part: part.unwrap_or((1, 1)),
                     kind,
-                    text: wanted,
+                    text,
                 });
             }
         }

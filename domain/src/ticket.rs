@@ -154,6 +154,19 @@ pub enum Change {
     Other,
 }
 
+/// A file attached to a ticket (by its description or by a journal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketFile {
+    /// The tracker's id for the file.
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its media type, when the tracker knows it.
+    pub content_type: Option<String>,
+}
+
 /// One trouble ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
@@ -185,6 +198,8 @@ pub struct Ticket {
     pub url: String,
     /// Its history, oldest first; empty in listings, filled in by a single-ticket read.
     pub journals: Vec<Journal>,
+    /// Its files; empty in listings, filled in by a single-ticket read.
+    pub attachments: Vec<TicketFile>,
     /// The value of the issue field that asks for a Discord thread and then holds its link.
     pub thread_field: Option<String>,
     /// The value of the issue field that holds the threader's own state.

@@ -5,10 +5,14 @@
 use std::future::Future;
 use std::time::Duration;
 
-use domain::{ChannelId, ChatMessage, GuildId, GuildNames, Mentions, MessageId, ThreadInfo};
+use domain::{
+    Attachment, ChannelId, ChatMessage, GuildId, GuildNames, Mentions, MessageId, ThreadInfo,
+};
 use thiserror::Error;
 
-pub use domain::limits::{MESSAGE_LIMIT, THREAD_NAME_LIMIT};
+use crate::tracker::NewFile;
+
+pub use domain::limits::{CARRIED_FILE_LIMIT, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
 
 /// What went wrong talking to the chat, as something a caller can act on.
 #[derive(Debug, Error)]
@@ -79,6 +83,20 @@ pub trait Chat: Send + Sync + 'static {
         message: MessageId,
         text: &str,
     ) -> impl Future<Output = Result<(), ChatError>> + Send;
+    /// Posts `text` with files attached to its (last) message, as [`Chat::post`] otherwise;
+    /// the files' bytes are moved into the request.
+    ///
+    /// # Errors
+    /// [`ChatError::Rejected`] when the chat refuses the files (too large, too many): the
+    /// caller may post the text alone; [`ChatError::NotFound`], [`ChatError::Forbidden`], or
+    /// any other.
+    fn post_with_files(
+        &self,
+        channel: ChannelId,
+        text: &str,
+        files: Vec<NewFile>,
+        mentions: &Mentions,
+    ) -> impl Future<Output = Result<Vec<MessageId>, ChatError>> + Send;
 
     /// Starts a public thread named `name` (clamped to [`THREAD_NAME_LIMIT`]) from a message
     /// already in `channel`: the thread's id is the message's id, which makes it findable
@@ -131,6 +149,17 @@ pub trait Chat: Send + Sync + 'static {
         &self,
         thread: ChannelId,
     ) -> impl Future<Output = Result<Option<ThreadInfo>, ChatError>> + Send;
+
+    /// The content of a message's file, from the address the chat gave in the message, read
+    /// whole into memory once and at most [`CARRIED_FILE_LIMIT`] bytes.
+    ///
+    /// # Errors
+    /// [`ChatError::NotFound`] when the chat no longer serves it (deleted, its link expired),
+    /// [`ChatError::Rejected`] for a file over the limit, or any other.
+    fn download(
+        &self,
+        file: &Attachment,
+    ) -> impl Future<Output = Result<Vec<u8>, ChatError>> + Send;
 
     /// Archives (`true`) or unarchives (`false`) a thread.
     ///

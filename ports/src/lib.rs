@@ -51,8 +51,8 @@ pub use chat::{Chat, ChatError};
 pub use directory::{Directory, DirectoryError};
 pub use inventory::{Inventory, InventoryError};
 pub use tracker::{
-    ActAs, Catalog, People, SavedFilter, StatusNames, StatusRole, SyncFields, SyncStore,
-    ThreadedScope, TicketFeed, Tickets, TrackerError,
+    ActAs, Catalog, NewFile, People, SavedFilter, StatusNames, StatusRole, SyncFields, SyncStore,
+    ThreadedScope, TicketFeed, Tickets, TrackerError, Uploaded,
 };
 
 #[cfg(any(test, feature = "mocks"))]

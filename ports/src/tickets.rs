@@ -212,6 +212,7 @@ mod tests {
             thread_field: None,
             category: None,
             sync_state: None,
+            attachments: Vec::new(),
         }
     }
 

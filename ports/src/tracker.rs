@@ -4,8 +4,8 @@
 use std::future::Future;
 
 use domain::{
-    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketLinks,
-    TicketUpdate, User,
+    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
+    TicketLinks, TicketUpdate, User,
 };
 use thiserror::Error;
 
@@ -190,6 +190,29 @@ pub struct SyncFields {
     pub state: Option<String>,
 }
 
+/// A file to upload: its name, media type and bytes (held once, moved into the request).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFile {
+    /// The file's name, kept as it was.
+    pub name: String,
+    /// Its media type, when known.
+    pub content_type: Option<String>,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
+/// A file the tracker holds, not yet attached: its token (the tracker's handle on it), name
+/// and media type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploaded {
+    /// The tracker's handle on the upload.
+    pub token: String,
+    /// The file's name.
+    pub name: String,
+    /// Its media type, when known.
+    pub content_type: Option<String>,
+}
+
 /// Tickets: list, search, read, change, note and open them, as the acting user.
 ///
 /// Every list is complete (the adapter pages until the end), and lists hold open tickets only.
@@ -244,6 +267,39 @@ pub trait Tickets: Send + Sync + 'static {
         id: TicketId,
         text: &str,
     ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+
+    /// Uploads a file to the tracker, not yet attached to anything: the answer is what
+    /// [`Tickets::add_note_with_files`] attaches. An upload nothing attaches is discarded by
+    /// the tracker. The bytes are moved into the request, never copied.
+    ///
+    /// # Errors
+    /// [`TrackerError::Rejected`] when the tracker refuses the file (its size limit, its
+    /// allowed extensions), with its reasons; any other [`TrackerError`].
+    fn upload(&self, file: NewFile) -> impl Future<Output = Result<Uploaded, TrackerError>> + Send;
+
+    /// Adds a note to a ticket with uploaded files attached, in one write: one entry of the
+    /// ticket's history holds the text and its files.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the note is refused or the tracker cannot be reached.
+    fn add_note_with_files(
+        &self,
+        id: TicketId,
+        text: &str,
+        files: &[Uploaded],
+    ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+
+    /// The content of one of a ticket's files, read whole into memory once and at most
+    /// `max_bytes` bytes.
+    ///
+    /// # Errors
+    /// [`TrackerError::Rejected`] when the file is gone or larger than `max_bytes`; any other
+    /// [`TrackerError`].
+    fn download(
+        &self,
+        file: &TicketFile,
+        max_bytes: u64,
+    ) -> impl Future<Output = Result<Vec<u8>, TrackerError>> + Send;
 
     /// Every ticket a saved filter matches, paged to the end.
     ///

@@ -19,8 +19,10 @@
 //! roles), `/guilds/{id}/roles`, `/guilds/{id}/members/{bot}`, and channels'
 //! `permission_overwrites`, all settable; `GET /guilds/{id}/channels` (text channels are
 //! named `channel-ID`). A message's `mentions` lists the guild's members its text mentions, as
-//! Discord fills it in. Anything else answers 404 and stays in the request
-//! log. With [`FakeDiscord::require_token`], another token answers 401.
+//! Discord fills it in. Outside `/api/v10`, `GET` of the files members attached
+//! ([`FakeDiscord::member_posts_files`]), as Discord's CDN serves them. Anything else answers
+//! 404 and stays in the request log. With [`FakeDiscord::require_token`], another token
+//! answers 401.
 //!
 //! Not emulated: permissions on requests (every request is allowed, whatever the roles say), private threads' membership, the
 //! thread starter message (type 21) inside a thread started from a message, members' edits,
@@ -42,6 +44,9 @@ const MESSAGE_LIMIT: usize = 2000;
 
 /// Discord's limit on a thread's name, in characters.
 const THREAD_NAME_LIMIT: usize = 100;
+
+/// Discord's upload limit for a server without boosts: 10 MiB for one message's files.
+pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
 
 /// A timestamp for every message: the fake keeps no clock.
 const TIMESTAMP: &str = "2026-11-26T21:00:00.000000+00:00";
@@ -137,6 +142,12 @@ struct State {
     log: Vec<FakeRequest>,
     /// The guild's members by id: their display name (learnt when they write, or added).
     members: BTreeMap<u64, String>,
+    /// Files members attached, served from the fake's own address: path → (media type, bytes).
+    files: BTreeMap<String, (String, Vec<u8>)>,
+    /// The files' links expired: messages still name them, nothing serves them.
+    files_expired: bool,
+    /// The most bytes of files one message may carry (Discord's upload limit).
+    upload_limit: usize,
     /// What `netbot check` reads: the guild's roles, the bot's, overwrites, the app's flags.
     setup: Setup,
 }
@@ -240,13 +251,22 @@ impl State {
             "mention_everyone": false,
             "mentions": self.mentions_json(&message.content),
             "mention_roles": [],
-            "attachments": message.attachments.iter().enumerate().map(|(n, (name, url))| json!({
-                "id": (message.id + n as u64).to_string(),
-                "filename": name,
-                "size": 1024,
-                "url": url,
-                "proxy_url": url,
-            })).collect::<Vec<_>>(),
+            "attachments": message.attachments.iter().enumerate().map(|(n, (name, url))| {
+                let served = reqwest::Url::parse(url)
+                    .ok()
+                    .and_then(|url| self.files.get(url.path()));
+                let mut attachment = json!({
+                    "id": (message.id + n as u64).to_string(),
+                    "filename": name,
+                    "size": served.map_or(1024, |(_, bytes)| bytes.len()),
+                    "url": url,
+                    "proxy_url": url,
+                });
+                if let Some((content_type, _)) = served {
+                    attachment["content_type"] = json!(content_type);
+                }
+                attachment
+            }).collect::<Vec<_>>(),
             "embeds": [],
             "pinned": false,
             "flags": 0,
@@ -447,6 +467,49 @@ impl State {
                 discord_error(404, 10004, "Unknown Guild")
             }
             _ => discord_error(404, 0, "404: Not Found"),
+        }
+    }
+
+    /// `POST /channels/{id}/messages` as a form with files: the message, its files kept
+    /// and served from the fake's own address, and over [`UPLOAD_LIMIT`] together a 413
+    /// as Discord answers.
+    fn post_message_with_files(
+        &mut self,
+        segments: &[&str],
+        body: &Value,
+        files: Vec<(String, String, Vec<u8>)>,
+        origin: &str,
+    ) -> ResponseTemplate {
+        let ["channels", channel, "messages"] = segments else {
+            return discord_error(404, 0, "404: Not Found");
+        };
+        let total: usize = files.iter().map(|(_, _, bytes)| bytes.len()).sum();
+        if total > self.upload_limit {
+            return discord_error(413, 40005, "Request entity too large");
+        }
+        let channel = id(channel);
+        let answer = self.post_message(channel, body);
+        let Some(id) = self
+            .messages
+            .get(&channel)
+            .and_then(|messages| messages.last())
+            .filter(|message| message.bot)
+            .map(|message| message.id)
+        else {
+            return answer;
+        };
+        let mut attached = Vec::new();
+        for (name, kind, bytes) in files {
+            let path = format!("/attachments/{channel}/{}/{name}", self.files.len() + 1);
+            attached.push((name, format!("{origin}{path}")));
+            self.files.insert(path, (kind, bytes));
+        }
+        if let Some(message) = self.find_message_mut(channel, id) {
+            message.attachments = attached;
+        }
+        match self.find_message(channel, id).cloned() {
+            Some(message) => ResponseTemplate::new(200).set_body_json(self.message_json(&message)),
+            None => answer,
         }
     }
 
@@ -735,7 +798,13 @@ impl Respond for Fake {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let mut state = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let method = request.method.to_string();
-        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let (body, files) = match multipart_boundary(request) {
+            Some(boundary) => read_multipart(&request.body, &boundary),
+            None => (
+                serde_json::from_slice(&request.body).unwrap_or(Value::Null),
+                Vec::new(),
+            ),
+        };
         state.log.push(FakeRequest {
             method: method.clone(),
             path: request.url.path().to_owned(),
@@ -747,6 +816,13 @@ impl Respond for Fake {
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned),
         });
+        // The CDN's files: no token, no rate limit, no injected failure (those are the API's).
+        if method == "GET" && !state.files_expired {
+            if let Some((content_type, bytes)) = state.files.get(request.url.path()) {
+                return ResponseTemplate::new(200)
+                    .set_body_raw(bytes.clone(), content_type.as_str());
+            }
+        }
         if let Some(token) = &state.setup.token {
             let sent = request
                 .headers
@@ -790,8 +866,78 @@ impl Respond for Fake {
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
         );
+        if !files.is_empty() {
+            let origin = request.url.origin().ascii_serialization();
+            return state.post_message_with_files(&segments, &body, files, &origin);
+        }
         state.respond(&method, &segments, &query, &body)
     }
+}
+
+/// The boundary of a `multipart/form-data` request.
+fn multipart_boundary(request: &Request) -> Option<String> {
+    let kind = request.headers.get("content-type")?.to_str().ok()?;
+    if !kind.starts_with("multipart/form-data") {
+        return None;
+    }
+    let boundary = kind.split("boundary=").nth(1)?.trim_matches('"');
+    Some(boundary.to_owned())
+}
+
+/// A form's `payload_json` and its files as (name, media type, bytes).
+fn read_multipart(body: &[u8], boundary: &str) -> (Value, Vec<(String, String, Vec<u8>)>) {
+    let delimiter = format!("--{boundary}");
+    let mut payload = Value::Null;
+    let mut files = Vec::new();
+    for part in split_bytes(body, delimiter.as_bytes()) {
+        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
+        let Some(split) = find_bytes(part, b"\r\n\r\n") else {
+            continue;
+        };
+        let headers = String::from_utf8_lossy(&part[..split]).to_string();
+        let content = &part[split + 4..];
+        let content = content.strip_suffix(b"\r\n").unwrap_or(content);
+        let field = |name: &str| {
+            headers
+                .split(';')
+                .map(str::trim)
+                .find_map(|pair| pair.strip_prefix(&format!("{name}=\"")))
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_owned)
+        };
+        let kind = headers
+            .lines()
+            .find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.eq_ignore_ascii_case("content-type")
+                    .then(|| value.trim().to_owned())
+            })
+            .unwrap_or_else(|| String::from("application/octet-stream"));
+        match (field("name").as_deref(), field("filename")) {
+            (Some("payload_json"), _) => {
+                payload = serde_json::from_slice(content).unwrap_or(Value::Null);
+            }
+            (Some(_), Some(filename)) => files.push((filename, kind, content.to_vec())),
+            _ => {}
+        }
+    }
+    (payload, files)
+}
+
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+fn split_bytes<'a>(mut body: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::new();
+    while let Some(at) = find_bytes(body, delimiter) {
+        parts.push(&body[..at]);
+        body = &body[at + delimiter.len()..];
+    }
+    parts.push(body);
+    parts
 }
 
 /// A running fixture Discord with one guild, its text channels, and the bot's user.
@@ -824,6 +970,9 @@ impl FakeDiscord {
             deleted_messages: Vec::new(),
             log: Vec::new(),
             members: BTreeMap::new(),
+            files: BTreeMap::new(),
+            files_expired: false,
+            upload_limit: UPLOAD_LIMIT,
             setup: Setup {
                 token: None,
                 application_flags: MESSAGE_CONTENT_LIMITED,
@@ -903,6 +1052,66 @@ impl FakeDiscord {
                 .collect(),
             thread: None,
         })
+    }
+
+    /// As [`Self::member_says`], with files as (name, media type, bytes): the fake serves
+    /// each from its own address (`/attachments/CHANNEL/N/NAME`, as Discord's CDN would), and
+    /// reports its real size and media type in the message.
+    ///
+    /// # Panics
+    /// When the channel is unknown or the thread deleted or locked: a broken test.
+    pub fn member_posts_files(
+        &self,
+        channel: u64,
+        user: u64,
+        name: &str,
+        content: &str,
+        files: &[(&str, &str, &[u8])],
+    ) -> u64 {
+        let base = self.uri();
+        let mut urls = Vec::new();
+        {
+            let mut state = self.state();
+            for (file, content_type, bytes) in files {
+                let path = format!("/attachments/{channel}/{}/{file}", state.files.len() + 1);
+                urls.push(format!("{base}{path}"));
+                state
+                    .files
+                    .insert(path, ((*content_type).to_owned(), bytes.to_vec()));
+            }
+        }
+        let attached: Vec<(&str, &str)> = files
+            .iter()
+            .zip(&urls)
+            .map(|((file, _, _), url)| (*file, url.as_str()))
+            .collect();
+        self.member_says_with_files(channel, user, name, content, &attached)
+    }
+
+    /// The files members attached stop being served (their links expired, or Discord
+    /// deleted them); messages still name them, with their size.
+    pub fn expire_files(&self) {
+        self.state().files_expired = true;
+    }
+
+    /// Sets the most bytes of files one message may carry (default [`UPLOAD_LIMIT`]).
+    pub fn set_upload_limit(&self, bytes: usize) {
+        self.state().upload_limit = bytes;
+    }
+
+    /// The files of a message as the fake serves them: (name, media type, bytes).
+    #[must_use]
+    pub fn files_of(&self, message: &FakeMessage) -> Vec<(String, String, Vec<u8>)> {
+        let state = self.state();
+        message
+            .attachments
+            .iter()
+            .filter_map(|(name, url)| {
+                let path = reqwest::Url::parse(url).ok()?.path().to_owned();
+                let (kind, bytes) = state.files.get(&path)?;
+                Some((name.clone(), kind.clone(), bytes.clone()))
+            })
+            .collect()
     }
 
     /// A member opens a thread in `channel` by hand; returns its id.

@@ -38,9 +38,10 @@ impl<F: demo::server::Fake> wiremock::Respond for Served<F> {
         };
         let answer = self.0.respond(&request);
         let template = wiremock::ResponseTemplate::new(answer.status);
-        match answer.body {
-            Some(body) => template.set_body_json(body),
-            None => template,
+        match (answer.body, answer.file) {
+            (Some(body), _) => template.set_body_json(body),
+            (None, Some((content_type, bytes))) => template.set_body_raw(bytes, &content_type),
+            (None, None) => template,
         }
     }
 }

@@ -513,15 +513,70 @@ impl RealRedmine {
             .map(drop)
     }
 
-    /// A ticket with its journals, as Redmine's JSON.
+    /// A ticket with its journals and files, as Redmine's JSON.
     ///
     /// # Errors
     /// When Redmine refuses.
     pub async fn issue(&self, ticket: u64) -> Result<Value, String> {
         Ok(self
             .0
-            .get(&format!("issues/{ticket}.json?include=journals"))
+            .get(&format!(
+                "issues/{ticket}.json?include=attachments,journals"
+            ))
             .await?["issue"]
             .clone())
+    }
+
+    /// Uploads a file as the acting user, the way the web UI does before a note attaches it;
+    /// returns its token.
+    ///
+    /// # Errors
+    /// When Redmine refuses.
+    pub async fn upload(&self, name: &str, kind: &str, bytes: &[u8]) -> Result<String, String> {
+        let mut request = self
+            .0
+            .http
+            .post(format!("{}/uploads.json", self.0.url))
+            .query(&[("filename", name), ("content_type", kind)])
+            .header("X-Redmine-API-Key", &self.0.key)
+            .header("Content-Type", "application/octet-stream")
+            .body(bytes.to_vec());
+        if let Some(login) = &self.0.act_as {
+            request = request.header("X-Redmine-Switch-User", login);
+        }
+        let answer: Value = request
+            .send()
+            .await
+            .map_err(|error| format!("upload {name}: {error}"))?
+            .error_for_status()
+            .map_err(|error| format!("upload {name}: {error}"))?
+            .json()
+            .await
+            .map_err(|error| format!("upload {name}: {error}"))?;
+        answer["upload"]["token"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("upload {name}: no token in {answer}"))
+    }
+
+    /// A file's bytes, by its id.
+    ///
+    /// # Errors
+    /// When Redmine refuses.
+    pub async fn attachment_bytes(&self, id: u64) -> Result<Vec<u8>, String> {
+        let bytes = self
+            .0
+            .http
+            .get(format!("{}/attachments/download/{id}", self.0.url))
+            .header("X-Redmine-API-Key", &self.0.key)
+            .send()
+            .await
+            .map_err(|error| format!("attachment {id}: {error}"))?
+            .error_for_status()
+            .map_err(|error| format!("attachment {id}: {error}"))?
+            .bytes()
+            .await
+            .map_err(|error| format!("attachment {id}: {error}"))?;
+        Ok(bytes.to_vec())
     }
 }

@@ -13,9 +13,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use domain::{
-    split_message, ChannelId, ChatMessage, GuildId, GuildNames, Mentions, MessageId, ThreadInfo,
+    split_message, Attachment, ChannelId, ChatMessage, GuildId, GuildNames, Mentions, MessageId,
+    ThreadInfo,
 };
-use ports::chat::{Chat, ChatError, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
+use ports::chat::{Chat, ChatError, CARRIED_FILE_LIMIT, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
+use ports::NewFile;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use serenity::all::Http;
@@ -483,6 +485,122 @@ impl Chat for DiscordChat {
         self.send(&purpose, request).await.map(drop)
     }
 
+    /// The text's earlier pieces as [`Chat::post`]; the last with the files, as Discord's
+    /// multipart form (`payload_json` and `files[N]`), straight to the (proxied) base URL
+    /// like [`DiscordChat::probe`]. The bytes are held once (shared, not copied, by a retry
+    /// after a 429).
+    async fn post_with_files(
+        &self,
+        channel: ChannelId,
+        text: &str,
+        files: Vec<NewFile>,
+        mentions: &Mentions,
+    ) -> Result<Vec<MessageId>, ChatError> {
+        let purpose = Purpose {
+            action: format!("post files in channel {channel}"),
+            what: format!("channel {channel}"),
+        };
+        let mut pieces = split_message(text, MESSAGE_LIMIT);
+        let last = pieces.pop().unwrap_or_default();
+        let mut sent = Vec::new();
+        if !pieces.is_empty() {
+            sent.extend(self.post(channel, &pieces.join("\n"), mentions).await?);
+        }
+        let files: Vec<(String, String, bytes::Bytes)> = files
+            .into_iter()
+            .map(|file| {
+                let kind = file
+                    .content_type
+                    .unwrap_or_else(|| String::from("application/octet-stream"));
+                (file.name, kind, bytes::Bytes::from(file.bytes))
+            })
+            .collect();
+        let attachments: Vec<Value> = files
+            .iter()
+            .enumerate()
+            .map(|(n, (name, _, _))| json!({ "id": n, "filename": name }))
+            .collect();
+        let payload = json!({
+            "content": last,
+            "allowed_mentions": allowed_mentions(mentions),
+            "attachments": attachments,
+        })
+        .to_string();
+        let base = self
+            .http
+            .proxy
+            .as_deref()
+            .unwrap_or("https://discord.com")
+            .trim_end_matches('/');
+        let url = format!("{base}/api/v10/channels/{channel}/messages");
+        let mut retries = 0;
+        loop {
+            let mut form = reqwest::multipart::Form::new().text("payload_json", payload.clone());
+            for (n, (name, kind, bytes)) in files.iter().enumerate() {
+                let part = reqwest::multipart::Part::stream(reqwest::Body::from(bytes.clone()))
+                    .file_name(name.clone())
+                    .mime_str(kind)
+                    .or_else(|_| {
+                        reqwest::multipart::Part::stream(reqwest::Body::from(bytes.clone()))
+                            .file_name(name.clone())
+                            .mime_str("application/octet-stream")
+                    })
+                    .map_err(|error| unreachable(&error))?;
+                form = form.part(format!("files[{n}]"), part);
+            }
+            let response = self
+                .client()?
+                .post(&url)
+                .header(reqwest::header::AUTHORIZATION, self.http.token())
+                .multipart(form)
+                .timeout(self.timeout)
+                .send()
+                .await
+                .map_err(|error| unreachable(&error))?;
+            let status = response.status();
+            let retry_after_header = response
+                .headers()
+                .get("retry-after")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.trim().parse::<f64>().ok());
+            let body = read_body(&purpose, response).await?;
+            let answer = Answer {
+                status,
+                retry_after_header,
+                body,
+            };
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                let wait = retry_after(&answer);
+                if retries >= self.rate_limits.retries || wait > self.rate_limits.longest_wait {
+                    return Err(ChatError::RateLimited {
+                        action: purpose.action,
+                        retry_after: wait,
+                    });
+                }
+                retries += 1;
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            // A server error is no refusal of the files: the message is tried again next
+            // pass, files and all, rather than posted with links.
+            if status.is_server_error() {
+                return Err(ChatError::Unreachable {
+                    reason: format!("Discord answered {}", status.as_u16()),
+                });
+            }
+            let body = refusal(&purpose, answer)?;
+            let message: wire::MessageDto =
+                serde_json::from_str(&body).map_err(|error| ChatError::Rejected {
+                    action: purpose.action.clone(),
+                    detail: format!("unexpected answer from Discord: {error}"),
+                })?;
+            let id = MessageId::new(message.id.0)
+                .map_err(|_| bad_answer(&purpose, &wire::BadId("message id")))?;
+            sent.push(id);
+            return Ok(sent);
+        }
+    }
+
     async fn start_thread(
         &self,
         channel: ChannelId,
@@ -603,6 +721,50 @@ impl Chat for DiscordChat {
             Err(ChatError::NotFound { .. }) => Ok(None),
             Err(other) => Err(other),
         }
+    }
+
+    /// A plain `GET` of the address Discord gave (its CDN signs it; no bot token is sent
+    /// there), read once up to [`CARRIED_FILE_LIMIT`].
+    async fn download(&self, file: &Attachment) -> Result<Vec<u8>, ChatError> {
+        let purpose = Purpose {
+            action: format!("download the file {}", file.name),
+            what: format!("file {}", file.name),
+        };
+        let url = reqwest::Url::parse(&file.url)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https"))
+            .ok_or_else(|| ChatError::Rejected {
+                action: purpose.action.clone(),
+                detail: String::from("the file's address is not an http(s) URL"),
+            })?;
+        let response = self
+            .client()?
+            .get(url)
+            .timeout(self.timeout)
+            .send()
+            .await
+            .map_err(|error| unreachable(&error))?;
+        let status = response.status();
+        // A link that expired or a file deleted reads as gone (the note names it); a server
+        // error or a rate limit is tried again next pass.
+        if status.is_client_error() && status != StatusCode::TOO_MANY_REQUESTS {
+            return Err(ChatError::NotFound { what: purpose.what });
+        }
+        if !status.is_success() {
+            return Err(ChatError::Unreachable {
+                reason: format!("the file's server answered {}", status.as_u16()),
+            });
+        }
+        let limit = usize::try_from(CARRIED_FILE_LIMIT).unwrap_or(usize::MAX);
+        httpkit::body_bytes(response, limit)
+            .await
+            .map_err(|error| match error {
+                httpkit::BodyError::Transport(error) => unreachable(&error),
+                too_large @ httpkit::BodyError::TooLarge => ChatError::Rejected {
+                    action: purpose.action.clone(),
+                    detail: too_large.to_string(),
+                },
+            })
     }
 
     async fn set_archived(&self, thread: ChannelId, archived: bool) -> Result<(), ChatError> {

@@ -168,6 +168,30 @@ async fn body_text_capped(
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// The body as bytes, read once up to `max_bytes` (a body announced larger is refused before
+/// reading): a file held once, under a cap.
+///
+/// # Errors
+/// [`BodyError::TooLarge`] past the cap, [`BodyError::Transport`] when reading fails.
+pub async fn body_bytes(
+    mut response: reqwest::Response,
+    max_bytes: usize,
+) -> Result<Vec<u8>, BodyError> {
+    let announced = response.content_length().unwrap_or(0);
+    let announced = usize::try_from(announced).map_err(|_| BodyError::TooLarge)?;
+    if announced > max_bytes {
+        return Err(BodyError::TooLarge);
+    }
+    let mut bytes = Vec::with_capacity(announced);
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if bytes.len() + chunk.len() > max_bytes {
+            return Err(BodyError::TooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
 /// `path` joined onto `base` (a directory URL, ending in `/`), with `query` appended, its
 /// values encoded. A path that cannot be joined leaves the base.
 #[must_use]
@@ -256,6 +280,15 @@ impl Failure {
             too_large @ BodyError::TooLarge => Self::TooLarge(too_large),
         }
     }
+}
+
+/// Sends the request and hands back the answer unread, for a body that is not text (a file,
+/// read by [`body_bytes`] under its own cap).
+///
+/// # Errors
+/// A [`Failure`] when no answer came.
+pub async fn send(request: reqwest::RequestBuilder) -> Result<reqwest::Response, Failure> {
+    request.send().await.map_err(Failure::of)
 }
 
 /// Sends the request and reads its answer: the status and the body (capped at

@@ -205,6 +205,83 @@ impl Redmine {
         body: Option<&Value>,
         attempt: &Attempt<'_>,
     ) -> Result<String, TrackerError> {
+        let mut request = self.request(method, url);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.answer(request, attempt).await
+    }
+
+    /// `POST` of raw bytes (`application/octet-stream`, as `/uploads.json` wants them): the
+    /// bytes are moved into the request, not copied. A `413` (a proxy's or Redmine's own size
+    /// limit) reads as a refusal without reasons.
+    pub(crate) async fn send_bytes(
+        &self,
+        url: Url,
+        bytes: Vec<u8>,
+        attempt: &Attempt<'_>,
+    ) -> Result<String, TrackerError> {
+        let request = self
+            .request(Method::POST, url)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(bytes);
+        match self.answer(request, attempt).await {
+            Err(TrackerError::Unexpected { detail, .. }) if detail == "HTTP 413" => {
+                Err(TrackerError::Rejected {
+                    action: attempt.action.to_owned(),
+                    errors: Vec::new(),
+                })
+            }
+            answer => answer,
+        }
+    }
+
+    /// `GET` of a file's bytes, read once up to `max_bytes`: a file gone (404) or larger
+    /// reads as a refusal, so that the caller links it instead.
+    pub(crate) async fn get_bytes(
+        &self,
+        url: Url,
+        max_bytes: u64,
+        attempt: &Attempt<'_>,
+    ) -> Result<Vec<u8>, TrackerError> {
+        let refused = |why: &str| TrackerError::Rejected {
+            action: attempt.action.to_owned(),
+            errors: vec![why.to_owned()],
+        };
+        let response = httpkit::send(self.request(Method::GET, url))
+            .await
+            .map_err(|failure| {
+                from_failure(failure, attempt, &self.host, self.timeout.as_secs())
+            })?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Err(refused("the file is gone"));
+        }
+        if !status.is_success() {
+            return Err(from_status(
+                status,
+                "",
+                attempt,
+                &self.host,
+                self.act_as.as_deref(),
+            ));
+        }
+        let max_bytes = usize::try_from(max_bytes).unwrap_or(usize::MAX);
+        httpkit::body_bytes(response, max_bytes)
+            .await
+            .map_err(|error| match error {
+                httpkit::BodyError::TooLarge => refused("the file is over the size carried"),
+                httpkit::BodyError::Transport(error) => from_failure(
+                    httpkit::Failure::of(error),
+                    attempt,
+                    &self.host,
+                    self.timeout.as_secs(),
+                ),
+            })
+    }
+
+    /// A request with the key (and the login acted as).
+    fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
         debug!(method = %method, path = url.path(), query = url.query().unwrap_or(""), "redmine request");
         let mut request = self
             .http
@@ -214,9 +291,16 @@ impl Redmine {
         if let Some(login) = &self.act_as {
             request = request.header("X-Redmine-Switch-User", login);
         }
-        if let Some(body) = body {
-            request = request.json(body);
-        }
+        request
+    }
+
+    /// Sends a request and reads its answer: the body of a success, else the error its
+    /// status means.
+    async fn answer(
+        &self,
+        request: reqwest::RequestBuilder,
+        attempt: &Attempt<'_>,
+    ) -> Result<String, TrackerError> {
         let (status, text) = httpkit::exchange(request).await.map_err(|failure| {
             from_failure(failure, attempt, &self.host, self.timeout.as_secs())
         })?;

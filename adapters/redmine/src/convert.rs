@@ -2,7 +2,7 @@
 
 use domain::{
     Change, Journal, JournalId, Named, Principal, ProjectId, Status, StatusId, Team, Ticket,
-    TicketId, User, UserId,
+    TicketFile, TicketId, User, UserId,
 };
 use url::Url;
 
@@ -135,6 +135,17 @@ pub(crate) fn ticket_with_fields(
         updated_on: dto.updated_on,
         url: ticket_url(web_base, id),
         journals,
+        attachments: dto
+            .attachments
+            .into_iter()
+            .filter(|file| file.id != 0)
+            .map(|file| TicketFile {
+                id: file.id,
+                name: file.filename,
+                size: file.filesize,
+                content_type: file.content_type.filter(|kind| !kind.trim().is_empty()),
+            })
+            .collect(),
         thread_field,
         sync_state,
     })

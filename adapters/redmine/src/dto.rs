@@ -45,9 +45,36 @@ pub(crate) struct IssueDto {
     pub updated_on: DateTime<Utc>,
     #[serde(default)]
     pub journals: Vec<JournalDto>,
+    /// With `include=attachments`.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentDto>,
     /// Issue custom fields the key may see.
     #[serde(default)]
     pub custom_fields: Vec<CustomValueDto>,
+}
+
+/// A file attached to an issue.
+#[derive(Debug, Deserialize)]
+pub(crate) struct AttachmentDto {
+    pub id: u64,
+    #[serde(default)]
+    pub filename: String,
+    #[serde(default)]
+    pub filesize: u64,
+    #[serde(default)]
+    pub content_type: Option<String>,
+}
+
+/// `POST /uploads.json`'s answer.
+#[derive(Debug, Deserialize)]
+pub(crate) struct UploadEnvelope {
+    pub upload: UploadDto,
+}
+
+/// An upload not yet attached: its token is what a note attaches.
+#[derive(Debug, Deserialize)]
+pub(crate) struct UploadDto {
+    pub token: String,
 }
 
 /// One journal entry: a note and/or property changes.

@@ -1,14 +1,14 @@
 //! Issues: listing (open, assigned, searched, by a saved filter), reading, changing, adding
 //! notes and opening them, and the web pages that show a listing.
 
-use domain::{AssigneeChange, Principal, Ticket, TicketId, TicketQuery, TicketUpdate};
-use ports::{SavedFilter, TrackerError};
+use domain::{AssigneeChange, Principal, Ticket, TicketFile, TicketId, TicketQuery, TicketUpdate};
+use ports::{NewFile, SavedFilter, TrackerError, Uploaded};
 use reqwest::Method;
 use serde_json::json;
 
 use crate::client::{Redmine, PAGE_SIZE};
 use crate::convert;
-use crate::dto::{IssueEnvelope, IssuesPage, SearchPage};
+use crate::dto::{IssueEnvelope, IssuesPage, SearchPage, UploadEnvelope};
 use crate::error::Attempt;
 
 impl Redmine {
@@ -114,7 +114,7 @@ impl Redmine {
         let envelope: IssueEnvelope = self
             .get(
                 &format!("issues/{id}.json"),
-                &[("include", String::from("journals"))],
+                &[("include", String::from("attachments,journals"))],
                 &attempt,
             )
             .await?;
@@ -164,6 +164,85 @@ impl Redmine {
         };
         let url = self.url(&format!("issues/{id}.json"), &[]);
         let body = json!({ "issue": { "notes": text } });
+        self.send(Method::PUT, url, Some(&body), &attempt)
+            .await
+            .map(drop)
+    }
+
+    /// `POST /uploads.json?filename=…&content_type=…` with the bytes: Redmine answers
+    /// `{"upload": {"id": N, "token": "N.DIGEST"}}`.
+    pub(crate) async fn upload_file(&self, file: NewFile) -> Result<Uploaded, TrackerError> {
+        let action = format!("upload the file {}", file.name);
+        let attempt = Attempt {
+            action: &action,
+            ticket: None,
+        };
+        let mut query = vec![("filename", file.name.clone())];
+        if let Some(content_type) = &file.content_type {
+            query.push(("content_type", content_type.clone()));
+        }
+        let url = self.url("uploads.json", &query);
+        let text = self.send_bytes(url, file.bytes, &attempt).await?;
+        let envelope: UploadEnvelope =
+            httpkit::decode(&text).map_err(|error| TrackerError::Unexpected {
+                host: self.host.clone(),
+                action: action.clone(),
+                detail: error.to_string(),
+            })?;
+        Ok(Uploaded {
+            token: envelope.upload.token,
+            name: file.name,
+            content_type: file.content_type,
+        })
+    }
+
+    /// `GET /attachments/download/ID/NAME` with the key, from the configured URL (not the
+    /// `content_url` Redmine writes, whose host is Redmine's own setting).
+    pub(crate) async fn download_file(
+        &self,
+        file: &TicketFile,
+        max_bytes: u64,
+    ) -> Result<Vec<u8>, TrackerError> {
+        let action = format!("download the file {}", file.name);
+        let attempt = Attempt {
+            action: &action,
+            ticket: None,
+        };
+        let url = self.url(
+            &format!(
+                "attachments/download/{}/{}",
+                file.id,
+                encoded_segment(&file.name)
+            ),
+            &[],
+        );
+        self.get_bytes(url, max_bytes, &attempt).await
+    }
+
+    /// `PUT /issues/N.json` with the note and the uploads' tokens: one journal holds both.
+    pub(crate) async fn add_issue_note_with_files(
+        &self,
+        id: TicketId,
+        text: &str,
+        files: &[Uploaded],
+    ) -> Result<(), TrackerError> {
+        let action = format!("add a note with files to ticket {id}");
+        let attempt = Attempt {
+            action: &action,
+            ticket: Some(id),
+        };
+        let uploads: Vec<serde_json::Value> = files
+            .iter()
+            .map(|file| {
+                let mut upload = json!({ "token": file.token, "filename": file.name });
+                if let Some(content_type) = &file.content_type {
+                    upload["content_type"] = json!(content_type);
+                }
+                upload
+            })
+            .collect();
+        let url = self.url(&format!("issues/{id}.json"), &[]);
+        let body = json!({ "issue": { "notes": text, "uploads": uploads } });
         self.send(Method::PUT, url, Some(&body), &attempt)
             .await
             .map(drop)
@@ -246,4 +325,19 @@ impl Redmine {
         };
         httpkit::shown(&self.url(path, &pairs))
     }
+}
+
+/// A file name as one path segment: everything but unreserved characters percent-encoded.
+fn encoded_segment(name: &str) -> String {
+    let name = if name.trim().is_empty() { "file" } else { name };
+    name.as_bytes()
+        .iter()
+        .map(|&byte| {
+            if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+                char::from(byte).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
 }

@@ -2,12 +2,12 @@
 //! (`issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`).
 
 use domain::{
-    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketLinks,
-    TicketQuery, TicketUpdate, User,
+    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
+    TicketLinks, TicketQuery, TicketUpdate, User,
 };
 use ports::{
-    ActAs, Catalog, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed, Tickets,
-    TrackerError,
+    ActAs, Catalog, NewFile, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed,
+    Tickets, TrackerError, Uploaded,
 };
 
 use crate::client::Redmine;
@@ -35,6 +35,23 @@ impl Tickets for Redmine {
 
     async fn add_note(&self, id: TicketId, text: &str) -> Result<(), TrackerError> {
         self.add_issue_note(id, text).await
+    }
+
+    async fn upload(&self, file: NewFile) -> Result<Uploaded, TrackerError> {
+        self.upload_file(file).await
+    }
+
+    async fn add_note_with_files(
+        &self,
+        id: TicketId,
+        text: &str,
+        files: &[Uploaded],
+    ) -> Result<(), TrackerError> {
+        self.add_issue_note_with_files(id, text, files).await
+    }
+
+    async fn download(&self, file: &TicketFile, max_bytes: u64) -> Result<Vec<u8>, TrackerError> {
+        self.download_file(file, max_bytes).await
     }
 
     async fn list_query(&self, filter: &SavedFilter) -> Result<Vec<Ticket>, TrackerError> {

@@ -149,6 +149,7 @@ async fn in_process_pass(
             dry_run: false,
             only: None,
             stop: ports::threader::CancellationToken::new(),
+            max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
         },
     );
     Ok(threader.pass(people).await?)

@@ -62,6 +62,7 @@ pub async fn demo(dry_run: bool, only: Option<TicketId>) -> Result<(), Failure> 
         dry_run,
         only,
         stop: ports::threader::CancellationToken::new(),
+        max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
     };
     let threader = Threader::new(tracker, discord.clone(), settings);
     let first = threader.pass(WhoIsWho::default()).await.map_err(failed)?;

@@ -83,6 +83,7 @@ pub async fn setup(
         dry_run,
         only,
         stop,
+        max_upload: threader_settings.max_upload,
     };
     Ok(Setup {
         threader: Threader::new(tracker.clone(), chat.clone(), threader_settings),

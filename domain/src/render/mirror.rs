@@ -8,15 +8,17 @@
 //! is read back from its own lines by [`mirrored_origin`]; a deleted note's mirror becomes
 //! [`deleted`]'s one line.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::discord::{escape, link};
 use super::sanitize;
 use crate::chat::message::ChatMessage;
+use crate::files::NotKept;
 use crate::ids::{JournalId, MessageId, UserId};
 use crate::mentions::{self, ChatNames, TrackerNames};
 use crate::sync::{SyncInput, ThreadLink, THREAD_NAME_LIMIT};
-use crate::ticket::{Change, Journal, Status, Ticket, TicketId};
+use crate::ticket::{Change, Journal, Status, Ticket, TicketFile, TicketId};
+use crate::tracker_links::TicketLinks;
 
 /// A thread's name for a ticket: `#42 Subject`, clamped to Discord's 100 characters.
 #[must_use]
@@ -163,9 +165,15 @@ fn person_name(people: &BTreeMap<UserId, String>, id: Option<u64>) -> String {
 /// to another field, the threader's own state). `closing` says whether the journal closed
 /// (`Some(true)`) or reopened (`Some(false)`) the ticket, as the planner decided.
 #[must_use]
-pub fn journal(input: &SyncInput<'_>, journal: &Journal, closing: Option<bool>) -> Option<String> {
+pub fn journal(
+    input: &SyncInput<'_>,
+    journal: &Journal,
+    closing: Option<bool>,
+    sent: &BTreeSet<u64>,
+) -> Option<String> {
     let mut changes = Vec::new();
     let mut attachments = Vec::new();
+    let mut has_files = false;
     for change in &journal.changes {
         match change {
             Change::Status { from, to } => changes.push(format!(
@@ -178,13 +186,15 @@ pub fn journal(input: &SyncInput<'_>, journal: &Journal, closing: Option<bool>) 
                 escape(&person_name(input.people, *from)),
                 escape(&person_name(input.people, *to))
             )),
+            // A file sent with the message needs no link; any other is linked.
+            Change::Attachment { id, .. } if sent.contains(id) => has_files = true,
             Change::Attachment { id, name } => {
-                attachments.push(format!("📎 {}", link(name, &input.links.attachment(*id))));
+                attachments.push(file_link(*id, name, input.links));
             }
             Change::Other => {}
         }
     }
-    if !journal.has_note() && changes.is_empty() && attachments.is_empty() {
+    if !journal.has_note() && changes.is_empty() && attachments.is_empty() && !has_files {
         return None;
     }
     let origin = link(
@@ -213,9 +223,67 @@ pub fn journal(input: &SyncInput<'_>, journal: &Journal, closing: Option<bool>) 
     Some(text)
 }
 
-/// The description's message, posted first in a new thread.
+/// A link to one of the tracker's files: `📎 [name](<LINK>)`.
 #[must_use]
-pub fn description(input: &SyncInput<'_>) -> String {
+pub fn file_link(id: u64, name: &str, links: &TicketLinks) -> String {
+    format!("📎 {}", link(name, &links.attachment(id)))
+}
+
+/// A mirror's text with links to the tracker's files that could not go as files (Discord
+/// refused them), one a line at the end (before a piece's mark, which stays last so the
+/// piece's origin is still read back from it).
+#[must_use]
+pub fn with_file_links(text: &str, files: &[TicketFile], links: &TicketLinks) -> String {
+    let lines: Vec<String> = files
+        .iter()
+        .map(|file| file_link(file.id, &file.name, links))
+        .collect();
+    if lines.is_empty() {
+        return text.to_owned();
+    }
+    let lines = lines.join("\n");
+    match text.rsplit_once('\n') {
+        Some((body, last)) if is_piece_mark(last) => format!("{body}\n{lines}\n{last}"),
+        _ => format!("{text}\n{lines}"),
+    }
+}
+
+/// Whether a line is a piece's mark: `-# [#ID part P/N](<ORIGIN>)`.
+fn is_piece_mark(line: &str) -> bool {
+    let line = line.trim();
+    line.starts_with("-# [#") && line.contains(" part ") && line.ends_with(">)")
+}
+
+/// A found mirror's text without the links to `files` that the executor added when they
+/// could not go as files (the tracker no longer had one, or the chat refused them), and
+/// those files: what is left is what the plan rendered, so comparing it with what the plan
+/// renders now tells an edit from a fallback.
+#[must_use]
+pub fn without_file_links(
+    text: &str,
+    files: &[TicketFile],
+    links: &TicketLinks,
+) -> (String, Vec<TicketFile>) {
+    let mut linked = Vec::new();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            let file = files
+                .iter()
+                .find(|file| line.trim() == file_link(file.id, &file.name, links));
+            if let Some(file) = file {
+                linked.push(file.clone());
+            }
+            file.is_none()
+        })
+        .collect();
+    (kept.join("\n"), linked)
+}
+
+/// The description's message, posted first in a new thread; `linked` are its files that go
+/// as links (the others go with it as files).
+#[must_use]
+pub fn description(input: &SyncInput<'_>, linked: &[TicketFile]) -> String {
     let ticket = input.ticket;
     let mut text = format!(
         "**{}** {}",
@@ -230,12 +298,13 @@ pub fn description(input: &SyncInput<'_>) -> String {
             &tracker_names(input),
         ));
     }
-    text
+    with_file_links(&text, linked, input.links)
 }
 
 /// The note mirroring one thread message; `mapped` when it is written as the member's own
 /// tracker user (else it names the author). Discord's markup reads as people and names
-/// (`domain::mentions::to_tracker`).
+/// (`domain::mentions::to_tracker`). Its files are not in the text: they are attached to the
+/// note itself.
 #[must_use]
 pub fn message_note(input: &SyncInput<'_>, message: &ChatMessage, mapped: bool) -> String {
     let mut parts = Vec::new();
@@ -251,12 +320,23 @@ pub fn message_note(input: &SyncInput<'_>, message: &ChatMessage, mapped: bool) 
         };
         parts.push(mentions::to_tracker(content, &names));
     }
-    for attachment in &message.attachments {
-        parts.push(format!(
-            "Attachment: {} {}",
-            attachment.name, attachment.url
-        ));
-    }
+    // The message's files travel with the note as the tracker's own attachments (the
+    // executor uploads them); a file that could not be kept is named by [`with_not_kept`].
     parts.push(message_marker(&input.link, message.id));
     parts.join("\n\n")
+}
+
+/// A message's note with the files that were not kept named before its origin line, one a
+/// line: `(not kept: report.pdf, 48 MB, over Redmine's limit)`.
+#[must_use]
+pub fn with_not_kept(note: &str, not_kept: &[NotKept]) -> String {
+    if not_kept.is_empty() {
+        return note.to_owned();
+    }
+    let lines: Vec<String> = not_kept.iter().map(ToString::to_string).collect();
+    let lines = lines.join("\n");
+    match note.rfind("\n\n(from Discord: ") {
+        Some(at) => format!("{}\n\n{lines}{}", &note[..at], &note[at..]),
+        None => format!("{lines}\n\n{note}"),
+    }
 }

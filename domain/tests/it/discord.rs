@@ -33,6 +33,7 @@ fn ticket(id: u64, subject: &str) -> Ticket {
         thread_field: None,
         category: None,
         sync_state: None,
+        attachments: Vec::new(),
         journals: vec![
             Journal {
                 id: JournalId::new(1).unwrap(),

@@ -4,13 +4,15 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use domain::files::{NotKept, NotKeptReason};
+use domain::render::mirror;
 use domain::sync::{
     self, needs_look, plan, thread_name, SyncInput, SyncPlan, SyncState, ThreadAsk, ThreadLink,
     ToThread, THREAD_NAME_LIMIT,
 };
 use domain::{
     Attachment, Change, ChannelId, ChatMessage, DiscordUserId, GuildId, GuildNames, Journal,
-    JournalId, Login, MessageId, Named, Status, Ticket, TicketId, TicketLinks, UserId,
+    JournalId, Login, MessageId, Named, Status, Ticket, TicketFile, TicketId, TicketLinks, UserId,
 };
 
 const URL: &str = "https://redmine.example.org/issues/42";
@@ -49,6 +51,7 @@ fn ticket(journals: Vec<Journal>) -> Ticket {
         journals,
         thread_field: Some(link().to_string()),
         sync_state: None,
+        attachments: Vec::new(),
     }
 }
 
@@ -175,6 +178,7 @@ impl World {
             users: &self.users,
             guild: &self.guild,
             links: &self.links,
+            max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
         })
     }
 }
@@ -570,6 +574,85 @@ fn attachments_become_links() {
         "#);
 }
 
+fn ticket_file(id: u64, name: &str, size: u64) -> TicketFile {
+    TicketFile {
+        id,
+        name: name.into(),
+        size,
+        content_type: Some("image/jpeg".into()),
+    }
+}
+
+#[test]
+fn a_journals_files_go_with_its_message_and_one_over_the_limit_is_linked() {
+    let mut ticket = ticket(vec![Journal {
+        changes: vec![
+            Change::Attachment {
+                id: 31,
+                name: "roof.jpg".into(),
+            },
+            Change::Attachment {
+                id: 32,
+                name: "capture.pcap".into(),
+            },
+        ],
+        ..note(12, "Bob Builder", "Photos attached.")
+    }]);
+    ticket.attachments = vec![
+        ticket_file(31, "roof.jpg", 2_000),
+        ticket_file(32, "capture.pcap", domain::limits::DEFAULT_MAX_UPLOAD),
+    ];
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    let post = only_post(&plan);
+    assert_eq!(post.files, [ticket_file(31, "roof.jpg", 2_000)]);
+    insta::assert_snapshot!(post.text, @r#"
+        **Bob Builder** on [#42](<https://redmine.example.org/issues/42#change-12>)
+        Photos attached.
+        📎 [capture.pcap](<https://redmine.example.org/attachments/32>)
+        "#);
+}
+
+#[test]
+fn a_long_mirrors_files_ride_on_its_last_piece_only() {
+    let long = "A line of the long report.\n".repeat(200);
+    let mut ticket = ticket(vec![Journal {
+        changes: vec![Change::Attachment {
+            id: 31,
+            name: "roof.jpg".into(),
+        }],
+        ..note(12, "Bob Builder", &long)
+    }]);
+    ticket.attachments = vec![ticket_file(31, "roof.jpg", 2_000)];
+    let plan = World::new().plan(&ticket, state(Some(11), Some(400)), false, &[]);
+    assert!(plan.to_thread.len() > 1, "{plan:#?}");
+    let (last, earlier) = plan.to_thread.split_last().unwrap();
+    assert_eq!(last.files, [ticket_file(31, "roof.jpg", 2_000)]);
+    assert!(earlier.iter().all(|piece| piece.files.is_empty()));
+}
+
+#[test]
+fn the_descriptions_files_go_with_the_first_message_of_a_new_thread() {
+    let mut ticket = ticket(vec![Journal {
+        changes: vec![Change::Attachment {
+            id: 31,
+            name: "later.jpg".into(),
+        }],
+        ..note(12, "Bob Builder", "")
+    }]);
+    ticket.attachments = vec![
+        ticket_file(30, "at_start.jpg", 100),
+        ticket_file(31, "later.jpg", 100),
+    ];
+    let plan = World::new().plan(&ticket, SyncState::default(), false, &[]);
+    assert_eq!(posted_journals(&plan), [0, 12]);
+    assert_eq!(
+        plan.to_thread[0].files,
+        [ticket_file(30, "at_start.jpg", 100)]
+    );
+    assert_eq!(plan.to_thread[1].files, [ticket_file(31, "later.jpg", 100)]);
+    assert!(!plan.to_thread[1].text.contains("attachments/31"));
+}
+
 #[test]
 fn a_change_nobody_reads_is_not_posted_but_is_recorded() {
     let ticket = ticket(vec![change(12, "Bob", vec![Change::Other])]);
@@ -780,6 +863,15 @@ fn an_unmapped_members_message_is_written_by_the_bot_with_their_name() {
         "#);
 }
 
+fn file(name: &str, size: u64) -> Attachment {
+    Attachment {
+        name: name.into(),
+        url: format!("https://cdn.discordapp.com/attachments/222/1/{name}"),
+        size,
+        content_type: None,
+    }
+}
+
 #[test]
 fn a_mapped_members_note_carries_the_threaders_version_for_when_they_may_not_write() {
     let messages = [
@@ -839,47 +931,64 @@ fn mentions_read_as_people_on_both_sides() {
 }
 
 #[test]
-fn a_messages_attachments_become_links_in_its_note() {
+fn a_messages_files_travel_with_its_note_and_a_message_of_only_files_is_a_note() {
     let mut photo = said(401, ALICE, "Alice", "Photo:");
-    photo.attachments = vec![
-        Attachment {
-            name: "roof.jpg".into(),
-            url: "https://cdn.discordapp.com/attachments/222/1/roof.jpg".into(),
-        },
-        Attachment {
-            name: "log.txt".into(),
-            url: "https://cdn.discordapp.com/attachments/222/2/log.txt".into(),
-        },
-    ];
+    photo.attachments = vec![file("roof.jpg", 2_000), file("log.txt", 30)];
     let mut only_file = said(402, MALLORY, "Mallory", "");
-    only_file.attachments = vec![Attachment {
-        name: "trace.pcap".into(),
-        url: "https://cdn.discordapp.com/attachments/222/3/trace.pcap".into(),
-    }];
+    only_file.attachments = vec![file("trace.pcap", 4_000_000)];
     let plan = World::new().plan(
         &ticket(Vec::new()),
         state(Some(11), Some(400)),
         false,
-        &[photo, only_file],
+        &[photo.clone(), only_file.clone()],
     );
     assert_eq!(written_messages(&plan), [401, 402]);
+    assert_eq!(plan.to_ticket[0].files, photo.attachments);
+    assert_eq!(plan.to_ticket[1].files, only_file.attachments);
     insta::assert_snapshot!(plan.to_ticket[0].text, @r#"
         Photo:
-
-        Attachment: roof.jpg https://cdn.discordapp.com/attachments/222/1/roof.jpg
-
-        Attachment: log.txt https://cdn.discordapp.com/attachments/222/2/log.txt
 
         (from Discord: https://discord.com/channels/111/222/401)
         "#);
     insta::assert_snapshot!(plan.to_ticket[1].text, @r#"
         Mallory on Discord wrote:
 
-        Attachment: trace.pcap https://cdn.discordapp.com/attachments/222/3/trace.pcap
-
         (from Discord: https://discord.com/channels/111/222/402)
         "#);
+    assert!(
+        !plan.to_ticket[0].text.contains("cdn.discordapp.com"),
+        "no CDN link for a file that travels with the note"
+    );
     assert_eq!(plan.blank, None);
+}
+
+#[track_caller]
+fn check_not_kept(note: &str, not_kept: &[NotKept], expect: &str) {
+    assert_eq!(mirror::with_not_kept(note, not_kept), expect);
+}
+
+#[test]
+fn files_not_kept_are_named_before_the_notes_origin() {
+    let big = NotKept::new(
+        &file("report.pdf", 48_000_000),
+        NotKeptReason::OverTrackerLimit,
+    );
+    let gone = NotKept::new(&file("a.png", 512), NotKeptReason::Unreadable);
+    let origin = "(from Discord: https://discord.com/channels/111/222/401)";
+    check_not_kept(&format!("Hi\n\n{origin}"), &[], &format!("Hi\n\n{origin}"));
+    check_not_kept(
+        &format!("Hi\n\n{origin}"),
+        std::slice::from_ref(&big),
+        &format!("Hi\n\n(not kept: report.pdf, 48 MB, over Redmine's limit)\n\n{origin}"),
+    );
+    check_not_kept(
+        &format!("carol on Discord wrote:\n\n{origin}"),
+        &[big, gone],
+        &format!(
+            "carol on Discord wrote:\n\n(not kept: report.pdf, 48 MB, over Redmine's limit)\n\
+             (not kept: a.png, 512 B, no longer downloadable from Discord)\n\n{origin}"
+        ),
+    );
 }
 
 #[test]
@@ -1543,4 +1652,117 @@ fn a_mirror_names_its_origin_in_its_first_line_or_as_a_piece_in_its_last() {
         ),
         Some((change_9.as_str(), None))
     );
+}
+
+/// Ticket 42 with journal 12 (a note, a file sent as a file and one over `max_upload`) and
+/// journal 13 (a long note in pieces, with a file on its last piece).
+fn ticket_with_files(note_12: &str) -> Ticket {
+    let attached = |id: u64, name: &str| Change::Attachment {
+        id,
+        name: name.into(),
+    };
+    let mut ticket = ticket(vec![
+        Journal {
+            changes: vec![attached(31, "roof.jpg"), attached(32, "capture.pcap")],
+            ..note(12, "Bob", note_12)
+        },
+        Journal {
+            changes: vec![attached(33, "plot.png")],
+            ..note(13, "Bob", &"A line of the long report.\n".repeat(200))
+        },
+    ]);
+    ticket.attachments = vec![
+        ticket_file(31, "roof.jpg", 2_000),
+        ticket_file(32, "capture.pcap", domain::limits::DEFAULT_MAX_UPLOAD + 1),
+        ticket_file(33, "plot.png", 3_000),
+    ];
+    ticket
+}
+
+#[test]
+fn a_pass_after_a_pass_rewrites_no_mirror_with_files_sent_linked_or_fallen_back_to_links() {
+    let world = World::new();
+    let first = world.plan(
+        &ticket_with_files("Photos attached."),
+        state(Some(1), Some(400)),
+        false,
+        &[],
+    );
+    assert!(first.to_thread.len() > 2, "{first:#?}");
+    let links = &world.links;
+    // As the executor posted them: files that Discord refused (on journal 12's message and on
+    // journal 13's last piece) were linked instead, before a piece's mark.
+    let thread: Vec<ChatMessage> = first
+        .to_thread
+        .iter()
+        .zip(501..)
+        .map(|(post, id)| posted(id, &mirror::with_file_links(&post.text, &post.files, links)))
+        .collect();
+    let last = thread.last().unwrap();
+    assert!(
+        last.content
+            .lines()
+            .last()
+            .is_some_and(|line| line.contains("part ")),
+        "the piece's mark stays last: {}",
+        last.content
+    );
+    assert!(last.content.contains("📎 [plot.png]"), "{}", last.content);
+
+    let again = world.plan(
+        &ticket_with_files("Photos attached."),
+        state(Some(99), Some(last.id.get())),
+        false,
+        &thread,
+    );
+    assert!(again.to_edit.is_empty(), "{again:#?}");
+    assert!(again.to_thread.is_empty(), "{again:#?}");
+
+    // The same files sent as files (nothing linked by the executor): quiet too.
+    let sent: Vec<ChatMessage> = first
+        .to_thread
+        .iter()
+        .zip(501..)
+        .map(|(post, id)| posted(id, &post.text))
+        .collect();
+    let quiet = world.plan(
+        &ticket_with_files("Photos attached."),
+        state(Some(99), Some(sent.last().unwrap().id.get())),
+        false,
+        &sent,
+    );
+    assert!(quiet.to_edit.is_empty(), "{quiet:#?}");
+
+    // The note edited: its mirror is rewritten once, keeping the link it fell back to and the
+    // link to the file over the limit, and the rewrite reads as unchanged afterwards.
+    let edited = ticket_with_files("Photos attached, roof is wet.");
+    let plan = world.plan(
+        &edited,
+        state(Some(99), Some(last.id.get())),
+        false,
+        &thread,
+    );
+    assert_eq!(plan.to_edit.len(), 1, "{plan:#?}");
+    insta::assert_snapshot!(plan.to_edit[0].text, @r"
+    **Bob** on [#42](<https://redmine.example.org/issues/42#change-12>)
+    Photos attached, roof is wet.
+    📎 [capture.pcap](<https://redmine.example.org/attachments/32>)
+    📎 [roof.jpg](<https://redmine.example.org/attachments/31>)
+    ");
+    let rewritten: Vec<ChatMessage> = thread
+        .iter()
+        .map(
+            |message| match plan.to_edit.iter().find(|edit| edit.message == message.id) {
+                Some(edit) => posted(message.id.get(), &edit.text),
+                None => message.clone(),
+            },
+        )
+        .collect();
+    let after = world.plan(
+        &edited,
+        state(Some(99), Some(last.id.get())),
+        false,
+        &rewritten,
+    );
+    assert!(after.to_edit.is_empty(), "{after:#?}");
 }

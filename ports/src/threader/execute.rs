@@ -5,16 +5,18 @@
 use std::collections::BTreeSet;
 use std::sync::{Mutex, PoisonError};
 
-use domain::sync::ToTicket;
+use domain::files::{self, NotKept, NotKeptReason};
+use domain::render::mirror;
 use domain::sync::{
     is_starter_of, starter_text, thread_name, EditKind, SyncPlan, SyncState, ThreadLink, ToThread,
+    ToTicket,
 };
-use domain::{ChannelId, GuildId, Login, Mentions, MessageId, Ticket, TicketId};
+use domain::{Attachment, ChannelId, GuildId, Login, Mentions, MessageId, Ticket, TicketId};
 use tracing::{info, warn};
 
 use super::{PassReport, TicketSyncError};
-use crate::chat::{Chat, ChatError};
-use crate::tracker::{ActAs, SyncFields, SyncStore, Tickets, TrackerError};
+use crate::chat::{Chat, ChatError, CARRIED_FILE_LIMIT};
+use crate::tracker::{ActAs, NewFile, SyncFields, SyncStore, Tickets, TrackerError};
 
 /// Who carries out the threader's decisions.
 pub(super) enum Executor<'a, T, C> {
@@ -127,10 +129,13 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
         }
         let mut posted = BTreeSet::new();
         for post in &plan.to_thread {
-            posted.extend(
+            let ids = if post.files.is_empty() {
                 chat.post(link.thread, &post.text, &Mentions::none())
-                    .await?,
-            );
+                    .await?
+            } else {
+                post_with_files(*tracker, *chat, link.thread, post).await?
+            };
+            posted.extend(ids);
             report.to_discord += usize::from(is_last_piece(post));
         }
         for edit in &plan.to_edit {
@@ -146,7 +151,7 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
             }
         }
         for note in &plan.to_ticket {
-            write_note(*tracker, refused, id, note).await?;
+            write_note(*tracker, *chat, refused, id, note).await?;
             report.to_redmine += 1;
         }
         if plan.archive {
@@ -174,20 +179,26 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
     }
 }
 
-/// Writes one note: a member's as the member; when the tracker refuses the member (their
-/// user may not add notes there), as the threader's own user with their name, once, and the
-/// reason is logged the first time for that member.
-async fn write_note<T: Tickets + ActAs>(
+/// Writes one message's note with its files: a member's as the member, files included, so
+/// that the files, like the note, are theirs in the tracker. When the tracker refuses the
+/// member (their user may not add notes or files there), the note is written once as the
+/// threader's own user with their name, its files uploaded again by the threader (the
+/// member's uploads, attached to nothing, are discarded by the tracker, so no file is
+/// attached twice); the reason is logged the first time for that member.
+async fn write_note<T: Tickets + ActAs, C: Chat>(
     tracker: &T,
+    chat: &C,
     refused: &Mutex<BTreeSet<Login>>,
     id: TicketId,
     note: &ToTicket,
-) -> Result<(), TrackerError> {
+) -> Result<(), TicketSyncError> {
     let Some(login) = &note.as_login else {
-        return tracker.add_note(id, &note.text).await;
+        return write_with_files(tracker, chat, id, &note.text, &note.files).await;
     };
-    let written = tracker.acting_as(login).add_note(id, &note.text).await;
-    let (Err(TrackerError::Forbidden { action }), Some(fallback)) = (&written, &note.fallback)
+    let written =
+        write_with_files(&tracker.acting_as(login), chat, id, &note.text, &note.files).await;
+    let (Err(TicketSyncError::Tracker(TrackerError::Forbidden { action })), Some(fallback)) =
+        (&written, &note.fallback)
     else {
         return written;
     };
@@ -199,7 +210,106 @@ async fn write_note<T: Tickets + ActAs>(
         warn!(%login, ticket = %id, %action,
             "the tracker does not let this member write notes; writing their messages as the threader with their name");
     }
-    tracker.add_note(id, fallback).await
+    write_with_files(tracker, chat, id, fallback, &note.files).await
+}
+
+/// Writes one note with its files, as whoever `tracker` acts for: each file is downloaded
+/// from the chat and uploaded to the tracker, one at a time (a file is held once, and only
+/// while it travels), then the note is written with every kept file attached in the same
+/// request. A file the chat no longer serves or the tracker refuses is named in the note
+/// instead, and the note is still written; any other failure fails the write before the
+/// note, leaving at most uploads nothing attaches (the tracker discards them), and the next
+/// pass (or the fallback) uploads again and writes the note once.
+async fn write_with_files<T: Tickets, C: Chat>(
+    tracker: &T,
+    chat: &C,
+    id: TicketId,
+    text: &str,
+    files: &[Attachment],
+) -> Result<(), TicketSyncError> {
+    if files.is_empty() {
+        tracker.add_note(id, text).await?;
+        return Ok(());
+    }
+    let (carry, mut not_kept) = files::to_carry(files);
+    let mut uploaded = Vec::new();
+    for file in carry {
+        let bytes = match chat.download(file).await {
+            Ok(bytes) => bytes,
+            Err(ChatError::NotFound { .. } | ChatError::Rejected { .. }) => {
+                warn!(ticket = %id, file = %file.name, "a message's file could not be downloaded");
+                not_kept.push(NotKept::new(file, NotKeptReason::Unreadable));
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let size = bytes.len() as u64;
+        let upload = NewFile {
+            name: file.name.clone(),
+            content_type: file.content_type.clone(),
+            bytes,
+        };
+        match tracker.upload(upload).await {
+            Ok(token) => uploaded.push(token),
+            Err(TrackerError::Rejected { errors, .. }) => {
+                warn!(ticket = %id, file = %file.name, reason = %errors.join("; "), "the tracker refused a file");
+                let mut refused = NotKept::new(file, NotKeptReason::refused(&errors));
+                refused.size = size;
+                not_kept.push(refused);
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let text = mirror::with_not_kept(text, &not_kept);
+    if uploaded.is_empty() {
+        tracker.add_note(id, &text).await?;
+    } else {
+        tracker.add_note_with_files(id, &text, &uploaded).await?;
+    }
+    Ok(())
+}
+
+/// Posts one mirror with the tracker's files: each is downloaded (one message's files are
+/// within `max_upload` together, so that is what is held at once) and sent with the message.
+/// A file the tracker no longer has is linked instead; when the chat refuses the files, the
+/// text is posted alone with a link to each. The message carries its origin either way, so
+/// a pass that fails before it posts again, and one that fails after finds it.
+async fn post_with_files<T: Tickets, C: Chat>(
+    tracker: &T,
+    chat: &C,
+    thread: ChannelId,
+    post: &ToThread,
+) -> Result<Vec<MessageId>, TicketSyncError> {
+    let links = tracker.ticket_links();
+    let mut files = Vec::new();
+    let mut linked = Vec::new();
+    for file in &post.files {
+        match tracker.download(file, CARRIED_FILE_LIMIT).await {
+            Ok(bytes) => files.push(NewFile {
+                name: file.name.clone(),
+                content_type: file.content_type.clone(),
+                bytes,
+            }),
+            Err(TrackerError::Rejected { .. }) => linked.push(file.clone()),
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let text = mirror::with_file_links(&post.text, &linked, &links);
+    if files.is_empty() {
+        return Ok(chat.post(thread, &text, &Mentions::none()).await?);
+    }
+    match chat
+        .post_with_files(thread, &text, files, &Mentions::none())
+        .await
+    {
+        Ok(ids) => Ok(ids),
+        Err(ChatError::Rejected { detail, .. }) => {
+            warn!(%thread, reason = %detail, "the chat refused a message's files; linking them");
+            let text = mirror::with_file_links(&post.text, &post.files, &links);
+            Ok(chat.post(thread, &text, &Mentions::none()).await?)
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// A long mirror is several pieces: it counts once, at its last piece.
@@ -211,8 +321,16 @@ fn is_last_piece(post: &ToThread) -> bool {
 /// counts.
 fn record(id: TicketId, plan: &SyncPlan, report: &mut PassReport) {
     for post in plan.to_thread.iter().filter(|post| post.part.0 == 1) {
+        // A long mirror's files ride on its last piece.
+        let n_files = plan
+            .to_thread
+            .iter()
+            .filter(|piece| piece.journal == post.journal)
+            .map(|piece| piece.files.len())
+            .sum::<usize>();
         report.planned.push(format!(
-            "#{id}: would post to Discord: {}",
+            "#{id}: would post to Discord{}: {}",
+            files_said(n_files),
             first_line(&post.text)
         ));
     }
@@ -235,7 +353,8 @@ fn record(id: TicketId, plan: &SyncPlan, report: &mut PassReport) {
             .as_ref()
             .map_or_else(String::new, |login| format!(" as {login}"));
         report.planned.push(format!(
-            "#{id}: would write a note{who}: {}",
+            "#{id}: would write a note{who}{}: {}",
+            files_said(note.files.len()),
             first_line(&note.text)
         ));
     }
@@ -245,6 +364,15 @@ fn record(id: TicketId, plan: &SyncPlan, report: &mut PassReport) {
         .filter(|post| is_last_piece(post))
         .count();
     report.to_redmine += plan.to_ticket.len();
+}
+
+/// ` with N files` for a dry run's line, nothing without files.
+fn files_said(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => String::from(" with 1 file"),
+        n => format!(" with {n} files"),
+    }
 }
 
 fn first_line(text: &str) -> String {

@@ -62,6 +62,9 @@ pub struct ThreaderSettings {
     pub only: Option<TicketId>,
     /// Cancelled (by a signal handler) to stop after the ticket at hand.
     pub stop: CancellationToken,
+    /// The most bytes of files one message posted in a thread carries (`[threader]
+    /// max_upload`); larger files are linked to the tracker.
+    pub max_upload: u64,
 }
 
 /// Who is who, for writing members' messages as their own tracker users.
@@ -514,6 +517,7 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
                 logins: &pass.people.logins,
                 users: &pass.people.users,
                 guild,
+                max_upload: self.settings.max_upload,
                 links: &pass.links,
             });
             if forced && writes_nothing(&decided) {

@@ -57,6 +57,7 @@ fn ticket(n: u64, thread_field: &str, state: Option<&str>, journals: Vec<Journal
         journals,
         thread_field: Some(thread_field.into()),
         sync_state: state.map(str::to_owned),
+        attachments: Vec::new(),
     }
 }
 
@@ -104,6 +105,7 @@ fn settings(dry_run: bool) -> ThreaderSettings {
         dry_run,
         only: None,
         stop: CancellationToken::new(),
+        max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
     }
 }
 
@@ -759,4 +761,203 @@ async fn a_mirror_that_cannot_be_edited_is_left_and_the_ticket_still_syncs() {
 
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     assert_eq!(report.rewritten, 0);
+}
+
+/// Alice's message 150 with two files, for ticket 42 whose thread is synced up to 100.
+fn message_with_files() -> ChatMessage {
+    let file = |name: &str| domain::Attachment {
+        name: name.into(),
+        url: format!("https://cdn.example/{name}"),
+        size: 3,
+        content_type: Some("image/png".into()),
+    };
+    let mut said = message(150, ALICE_MEMBER, false, "Photos.");
+    said.attachments = vec![file("a.png"), file("b.png")];
+    said
+}
+
+#[tokio::test]
+async fn a_failed_upload_writes_no_note_and_uploads_each_file_at_most_once_per_pass() {
+    let tickets = [ticket(
+        42,
+        &link(THREAD).to_string(),
+        Some("v1 j=10 m=100"),
+        Vec::new(),
+    )];
+    let mut tracker = tracker(&tickets);
+    let states = record_states(&mut tracker);
+    let uploads = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&uploads);
+    tracker.expect_acting_as().returning(move |_| {
+        let counted = Arc::clone(&counted);
+        let mut alice = MockTracker::new();
+        alice.expect_upload().returning(move |file| {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async move {
+                if n == 0 {
+                    Ok(crate::tracker::Uploaded {
+                        token: String::from("1.a"),
+                        name: file.name,
+                        content_type: file.content_type,
+                    })
+                } else {
+                    Err(TrackerError::Timeout {
+                        host: String::from("tracker"),
+                        seconds: 1,
+                    })
+                }
+            })
+        });
+        alice.expect_add_note().never();
+        alice.expect_add_note_with_files().never();
+        alice
+    });
+    let mut chat = chat(vec![thread(THREAD, 150)]);
+    chat.expect_messages_after()
+        .returning(|_, _| Box::pin(async { Ok(vec![message_with_files()]) }));
+    chat.expect_download()
+        .times(2)
+        .returning(|_| Box::pin(async { Ok(b"png".to_vec()) }));
+
+    let report = pass(tracker, chat, false).await;
+
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert_eq!(report.to_redmine, 0);
+    assert_eq!(uploads.load(Ordering::SeqCst), 2, "each file once");
+    assert!(
+        states.lock().unwrap().is_empty(),
+        "the mark stays: the next pass redoes it"
+    );
+}
+
+#[tokio::test]
+async fn a_file_the_tracker_refuses_is_named_and_the_others_are_attached_with_the_note() {
+    let tickets = [ticket(
+        42,
+        &link(THREAD).to_string(),
+        Some("v1 j=10 m=100"),
+        Vec::new(),
+    )];
+    let mut tracker = tracker(&tickets);
+    let states = record_states(&mut tracker);
+    tracker.expect_acting_as().returning(|_| {
+        let mut alice = MockTracker::new();
+        alice.expect_upload().returning(|file| {
+            Box::pin(async move {
+                if file.name == "a.png" {
+                    Err(TrackerError::Rejected {
+                        action: String::from("upload"),
+                        errors: Vec::new(),
+                    })
+                } else {
+                    Ok(crate::tracker::Uploaded {
+                        token: String::from("2.b"),
+                        name: file.name,
+                        content_type: file.content_type,
+                    })
+                }
+            })
+        });
+        alice
+            .expect_add_note_with_files()
+            .withf(|id, text, files| {
+                id.get() == 42
+                    && text.contains("(not kept: a.png, 3 B, over Redmine's limit)")
+                    && files.len() == 1
+                    && files[0].token == "2.b"
+            })
+            .times(1)
+            .returning(|_, _, _| Box::pin(async { Ok(()) }));
+        alice
+    });
+    let mut chat = chat(vec![thread(THREAD, 150)]);
+    chat.expect_messages_after()
+        .returning(|_, _| Box::pin(async { Ok(vec![message_with_files()]) }));
+    chat.expect_download()
+        .returning(|_| Box::pin(async { Ok(b"png".to_vec()) }));
+
+    let report = pass(tracker, chat, false).await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(report.to_redmine, 1);
+    assert_eq!(
+        *states.lock().unwrap(),
+        [(42, String::from("v1 j=10 m=150"))]
+    );
+}
+
+#[tokio::test]
+async fn a_member_the_tracker_will_not_let_write_has_their_files_uploaded_and_attached_by_the_threader_once(
+) {
+    let tickets = [ticket(
+        42,
+        &link(THREAD).to_string(),
+        Some("v1 j=10 m=100"),
+        Vec::new(),
+    )];
+    let mut tracker = tracker(&tickets);
+    let states = record_states(&mut tracker);
+    tracker
+        .expect_acting_as()
+        .withf(|login| login.as_str() == "alice")
+        .times(1)
+        .returning(|_| {
+            let mut alice = MockTracker::new();
+            alice.expect_upload().times(2).returning(|file| {
+                Box::pin(async move {
+                    Ok(crate::tracker::Uploaded {
+                        token: format!("alice.{}", file.name),
+                        name: file.name,
+                        content_type: file.content_type,
+                    })
+                })
+            });
+            alice
+                .expect_add_note_with_files()
+                .times(1)
+                .returning(|_, _, _| {
+                    Box::pin(async {
+                        Err(TrackerError::Forbidden {
+                            action: "add a note to ticket 42".into(),
+                        })
+                    })
+                });
+            alice.expect_add_note().never();
+            alice
+        });
+    tracker.expect_upload().times(2).returning(|file| {
+        Box::pin(async move {
+            Ok(crate::tracker::Uploaded {
+                token: format!("threader.{}", file.name),
+                name: file.name,
+                content_type: file.content_type,
+            })
+        })
+    });
+    tracker
+        .expect_add_note_with_files()
+        .withf(|id, text, files| {
+            let tokens: Vec<&str> = files.iter().map(|file| file.token.as_str()).collect();
+            id.get() == 42
+                && text.starts_with("alice on Discord wrote:\n\nPhotos.")
+                && tokens == ["threader.a.png", "threader.b.png"]
+        })
+        .times(1)
+        .returning(|_, _, _| Box::pin(async { Ok(()) }));
+    tracker.expect_add_note().never();
+    let mut chat = chat(vec![thread(THREAD, 150)]);
+    chat.expect_messages_after()
+        .returning(|_, _| Box::pin(async { Ok(vec![message_with_files()]) }));
+    chat.expect_download()
+        .times(4)
+        .returning(|_| Box::pin(async { Ok(b"png".to_vec()) }));
+
+    let report = pass(tracker, chat, false).await;
+
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.to_redmine, 1);
+    assert_eq!(
+        *states.lock().unwrap(),
+        [(42, String::from("v1 j=10 m=150"))]
+    );
 }

@@ -5,13 +5,13 @@
 use std::future::Future;
 
 use domain::{
-    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketLinks,
-    TicketQuery, TicketUpdate, User,
+    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
+    TicketLinks, TicketQuery, TicketUpdate, User,
 };
 
 use super::{
-    ActAs, Catalog, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed, Tickets,
-    TrackerError,
+    ActAs, Catalog, NewFile, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed,
+    Tickets, TrackerError, Uploaded,
 };
 
 mockall::mock! {
@@ -40,6 +40,21 @@ mockall::mock! {
             id: TicketId,
             text: &str,
         ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+        fn upload(
+            &self,
+            file: NewFile,
+        ) -> impl Future<Output = Result<Uploaded, TrackerError>> + Send;
+        fn add_note_with_files(
+            &self,
+            id: TicketId,
+            text: &str,
+            files: &[Uploaded],
+        ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+        fn download(
+            &self,
+            file: &TicketFile,
+            max_bytes: u64,
+        ) -> impl Future<Output = Result<Vec<u8>, TrackerError>> + Send;
         fn list_query(
             &self,
             filter: &SavedFilter,

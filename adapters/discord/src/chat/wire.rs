@@ -120,6 +120,10 @@ struct MemberDto {
 struct AttachmentDto {
     filename: String,
     url: String,
+    #[serde(default)]
+    size: u64,
+    #[serde(default)]
+    content_type: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -240,6 +244,8 @@ pub(super) fn message(dto: MessageDto) -> Result<ChatMessage, BadId> {
             .map(|attachment| Attachment {
                 name: attachment.filename,
                 url: attachment.url,
+                size: attachment.size,
+                content_type: attachment.content_type,
             })
             .collect(),
         thread: dto.thread.map(|thread| channel_id(thread.id)).transpose()?,

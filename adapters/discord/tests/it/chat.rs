@@ -771,3 +771,115 @@ async fn the_bots_own_message_is_edited_in_place_pinging_nobody_and_anothers_is_
         .unwrap_err();
     assert!(matches!(gone, ChatError::NotFound { .. }), "{gone:?}");
 }
+
+/// Bytes no text encoding would keep as they are.
+const PNG: &[u8] = &[
+    0x89, b'P', b'N', b'G', 0, 0xff, 0xfe, b'\r', b'\n', b'-', b'-',
+];
+
+#[tokio::test]
+async fn a_members_file_is_downloaded_from_the_address_discord_gave_without_the_bot_token() {
+    let (fake, chat) = fake().await;
+    let thread = fake.member_opens_thread(CHANNEL, MEMBER, "the roof at Othello");
+    fake.member_posts_files(
+        thread,
+        MEMBER,
+        "Alice",
+        "see the photo",
+        &[("roof.png", "image/png", PNG)],
+    );
+    let messages = chat.messages_after(channel(thread), None).await.unwrap();
+    let file = &messages[0].attachments[0];
+    assert_eq!(file.size, PNG.len() as u64);
+    assert_eq!(file.content_type.as_deref(), Some("image/png"));
+    assert!(file.url.starts_with(&fake.uri()), "{}", file.url);
+
+    let bytes = chat.download(file).await.unwrap();
+
+    assert_eq!(bytes, PNG);
+    let download = fake
+        .requests()
+        .into_iter()
+        .find(|request| request.path.starts_with("/attachments/"))
+        .expect("the download");
+    assert_eq!(
+        download.authorization, None,
+        "no bot token to a file's host"
+    );
+    fake.expire_files();
+    let gone = chat.download(file).await.unwrap_err();
+    assert!(matches!(gone, ChatError::NotFound { .. }), "{gone:?}");
+}
+
+#[tokio::test]
+async fn files_are_posted_with_their_message_as_a_form_that_pings_nobody() {
+    let (fake, chat) = fake().await;
+    let thread = open(&chat, "#42").await;
+    let files = vec![
+        ports::NewFile {
+            name: "mast.png".into(),
+            content_type: Some("image/png".into()),
+            bytes: PNG.to_vec(),
+        },
+        ports::NewFile {
+            name: "notes.txt".into(),
+            content_type: None,
+            bytes: b"a\r\nb".to_vec(),
+        },
+    ];
+
+    let sent = chat
+        .post_with_files(thread.id, "Photo <@1234>", files, &Mentions::none())
+        .await
+        .unwrap();
+
+    assert_eq!(sent.len(), 1);
+    let posted = fake.messages(thread.id.get()).pop().expect("the message");
+    assert_eq!(posted.content, "Photo <@1234>");
+    assert_eq!(
+        fake.files_of(&posted),
+        [
+            ("mast.png".to_owned(), "image/png".to_owned(), PNG.to_vec()),
+            (
+                "notes.txt".to_owned(),
+                "application/octet-stream".to_owned(),
+                b"a\r\nb".to_vec()
+            ),
+        ]
+    );
+    assert_eq!(
+        fake.allowed_mentions_seen().last(),
+        Some(&json!({ "parse": [] }))
+    );
+}
+
+#[tokio::test]
+async fn files_discord_refuses_are_a_rejection_and_a_server_error_is_not() {
+    let (fake, chat) = fake().await;
+    let thread = open(&chat, "#42").await;
+    let file = || {
+        vec![ports::NewFile {
+            name: "mast.png".into(),
+            content_type: Some("image/png".into()),
+            bytes: PNG.to_vec(),
+        }]
+    };
+    fake.set_upload_limit(4);
+    let refused = chat
+        .post_with_files(thread.id, "Photo", file(), &Mentions::none())
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, ChatError::Rejected { .. }), "{refused:?}");
+
+    fake.set_upload_limit(1024);
+    fake.fail_nth_write(1, 502);
+    let failed = chat
+        .post_with_files(thread.id, "Photo", file(), &Mentions::none())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(failed, ChatError::Unreachable { .. }),
+        "{failed:?}"
+    );
+    assert_eq!(fake.messages(thread.id.get()).len(), 0);
+}

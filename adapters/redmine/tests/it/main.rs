@@ -6,6 +6,7 @@ mod changing;
 mod contract;
 mod directory;
 mod errors;
+mod files;
 mod hostile;
 mod listing;
 mod people;

@@ -14,7 +14,7 @@ async fn a_ticket_is_read_with_its_journals_and_only_notes_become_notes() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(format!("/issues/{NOTED_TICKET}.json")))
-        .and(query_param("include", "journals"))
+        .and(query_param("include", "attachments,journals"))
         .respond_with(ok(&format!("issue__{NOTED_TICKET}.json")))
         .expect(1)
         .mount(&server)
@@ -44,7 +44,7 @@ async fn a_ticket_is_read_with_its_journals_and_only_notes_become_notes() {
     );
     insta::assert_debug_snapshot!(received(&server).await, @r#"
     [
-        "GET /issues/42.json?include=journals",
+        "GET /issues/42.json?include=attachments,journals",
     ]
     "#);
 }

@@ -51,6 +51,7 @@ pub(super) struct Threader {
     pub channel: u64,
     pub thread_field: Option<String>,
     pub state_field: Option<String>,
+    pub max_upload: Option<String>,
     #[serde(default)]
     pub projects: BTreeMap<String, u64>,
 }

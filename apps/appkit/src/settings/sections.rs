@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{bail, Context as _, Result};
 use chrono::TimeDelta;
+use domain::limits::DEFAULT_MAX_UPLOAD;
 use domain::notify::{DigestRule, Ping};
 use domain::{ChannelId, RoleId};
 
@@ -21,6 +22,9 @@ pub struct ThreaderSection {
     pub state_field: String,
     /// Project identifier → the channel for its new threads.
     pub projects: BTreeMap<String, ChannelId>,
+    /// `max_upload`: the most bytes of files one message posted in a thread carries
+    /// (default [`DEFAULT_MAX_UPLOAD`], 8 MiB); larger files are linked to Redmine.
+    pub max_upload: u64,
 }
 
 /// `[notify]`, its names not yet checked against Redmine ([`super::resolve_notify`] does that).
@@ -82,12 +86,44 @@ pub(super) fn threader_section(threader: file::Threader) -> Result<ThreaderSecti
     if thread_field.trim().eq_ignore_ascii_case(state_field.trim()) {
         bail!("threader.thread_field and threader.state_field must be two different fields");
     }
+    let max_upload = match threader.max_upload.as_deref() {
+        None => DEFAULT_MAX_UPLOAD,
+        Some(text) => byte_size("threader.max_upload", text)?,
+    };
     Ok(ThreaderSection {
         channel,
         thread_field,
         state_field,
         projects,
+        max_upload,
     })
+}
+
+/// A size in bytes as people write it: `8MiB`, `10 MB`, `500KiB`, `1048576` (bytes). One line
+/// naming `key` when it is not one.
+pub(super) fn byte_size(key: &str, text: &str) -> Result<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let unit_bytes: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1000,
+        "kib" => 1024,
+        "mb" => 1000 * 1000,
+        "mib" => 1024 * 1024,
+        "gb" => 1000 * 1000 * 1000,
+        "gib" => 1024 * 1024 * 1024,
+        _ => bail!("{key} must be a size such as \"8MiB\" or \"10MB\", not \"{text}\""),
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|number| number.checked_mul(unit_bytes))
+        .with_context(|| {
+            format!("{key} must be a size such as \"8MiB\" or \"10MB\", not \"{text}\"")
+        })
 }
 
 /// What can be checked of `[notify]` without asking anyone: names are checked at start.

@@ -110,6 +110,43 @@ fn the_threader_section_has_its_fields_defaulted_and_its_channels_typed() {
     assert_eq!(threader.thread_field, DEFAULT_THREAD_FIELD);
     assert_eq!(threader.state_field, DEFAULT_STATE_FIELD);
     assert_eq!(threader.projects["netops"], channel(8));
+    assert_eq!(
+        threader.max_upload,
+        8 * 1024 * 1024,
+        "the default max_upload"
+    );
+}
+
+#[track_caller]
+fn check_max_upload(value: &str, expect: Option<u64>) {
+    let parsed = parse(&format!(
+        "[threader]\nchannel = 7\nmax_upload = \"{value}\"\n"
+    ));
+    match (parsed, expect) {
+        (Ok(settings), Some(bytes)) => {
+            assert_eq!(settings.threader.unwrap().max_upload, bytes, "{value}");
+        }
+        (Err(error), None) => assert!(
+            error
+                .to_string()
+                .contains("threader.max_upload must be a size"),
+            "{value}: {error}"
+        ),
+        (parsed, expect) => panic!("{value}: {parsed:?}, expected {expect:?}"),
+    }
+}
+
+#[test]
+fn max_upload_is_a_size_in_bytes_with_its_unit() {
+    check_max_upload("8MiB", Some(8 * 1024 * 1024));
+    check_max_upload("10 MB", Some(10_000_000));
+    check_max_upload("500KiB", Some(500 * 1024));
+    check_max_upload("1048576", Some(1_048_576));
+    check_max_upload("25mib", Some(25 * 1024 * 1024));
+    check_max_upload("8 MiBs", None);
+    check_max_upload("MiB", None);
+    check_max_upload("-1MB", None);
+    check_max_upload("99999999999GiB", None);
 }
 
 #[test]

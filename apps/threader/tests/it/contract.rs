@@ -57,6 +57,7 @@ impl RealWorld {
                 dry_run: false,
                 only: Some(TicketId::new(self.ticket).expect("ticket id")),
                 stop: ports::threader::CancellationToken::new(),
+                max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
             },
         );
         let report = threader.pass(people).await.expect("a pass");
@@ -326,6 +327,119 @@ async fn real_redmine_mentions_read_as_people_on_both_sides_and_ping_nobody() {
         world.discord.edits().is_empty(),
         "{:#?}",
         world.discord.edits()
+    );
+}
+
+/// Files both ways against the real Redmine: a linked member's image and PDF become
+/// attachments on their note, byte for byte, and a member's file attached in Redmine arrives
+/// in the thread as a file.
+#[tokio::test]
+async fn real_redmine_keeps_a_members_files_byte_for_byte_and_sends_a_notes_file_to_the_thread() {
+    const PNG: &[u8] =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+    const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+    let Some(seed) = threader_seeded() else {
+        return;
+    };
+    let redmine = RealRedmine::new(&seed.url, &seed.admin_key).expect("a client");
+    let run = &seed.run;
+    let ticket = redmine
+        .open_ticket(
+            seed.project,
+            &format!("Mast {run} photos"),
+            "Photos, please.",
+            Some("yes"),
+        )
+        .await
+        .expect("a ticket");
+    let world = RealWorld {
+        seed,
+        redmine,
+        discord: FakeDiscord::start(GUILD, BOT, &[CHANNEL]).await,
+        ticket,
+    };
+    world.pass().await;
+    let thread = world.thread().await;
+
+    world.discord.member_posts_files(
+        thread,
+        seed.linked_discord_id,
+        "linked",
+        &format!("Photo and report {run}."),
+        &[
+            ("mast.png", "image/png", PNG),
+            ("report.pdf", "application/pdf", PDF),
+        ],
+    );
+    world.pass().await;
+
+    let issue = world.issue().await;
+    for (name, kind, bytes) in [
+        ("mast.png", "image/png", PNG),
+        ("report.pdf", "application/pdf", PDF),
+    ] {
+        let kept: Vec<&Value> = issue["attachments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|file| file["filename"] == name)
+            .collect();
+        assert_eq!(kept.len(), 1, "{name} attached once: {issue:#}");
+        assert_eq!(kept[0]["content_type"], kind, "{name}");
+        let id = kept[0]["id"].as_u64().expect("an id");
+        let content = world.redmine.attachment_bytes(id).await.expect("the file");
+        assert_eq!(content, bytes, "{name} byte for byte");
+    }
+    let journal = issue["journals"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|journal| {
+            journal["notes"]
+                .as_str()
+                .is_some_and(|notes| notes.contains("Photo and report"))
+        })
+        .expect("the member's note");
+    assert_eq!(journal["user"]["name"], seed.linked_name.as_str());
+    let attached: Vec<&str> = journal["details"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|detail| detail["property"] == "attachment")
+        .filter_map(|detail| detail["new_value"].as_str())
+        .collect();
+    assert_eq!(
+        attached,
+        ["mast.png", "report.pdf"],
+        "one journal, text and files"
+    );
+
+    let other = world.redmine.acting_as(&seed.other_login);
+    let token = other
+        .upload("plot.png", "image/png", PNG)
+        .await
+        .expect("an upload");
+    other
+        .change(
+            ticket,
+            json!({
+                "notes": format!("Spectrum plot {run}."),
+                "uploads": [{ "token": token, "filename": "plot.png", "content_type": "image/png" }]
+            }),
+        )
+        .await
+        .expect("a note with a file");
+    world.pass().await;
+
+    let message = world
+        .discord
+        .messages(thread)
+        .into_iter()
+        .find(|message| message.bot && message.content.contains("Spectrum plot"))
+        .expect("the note's mirror");
+    assert_eq!(
+        world.discord.files_of(&message),
+        [("plot.png".to_owned(), "image/png".to_owned(), PNG.to_vec())]
     );
 }
 

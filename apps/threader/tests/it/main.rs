@@ -86,6 +86,7 @@ impl World {
                 dry_run,
                 only,
                 stop: ports::threader::CancellationToken::new(),
+                max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
             },
         )
     }

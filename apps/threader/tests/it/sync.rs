@@ -334,14 +334,36 @@ async fn pending_work(world: &World) -> (u64, u64) {
         ticket,
         &json!({ "notes": "Radio swapped.", "status_id": 2 })
     ));
-    world
-        .discord
-        .member_says(thread, ALICE, "alice", "Thanks, loss is gone.");
-    world
-        .discord
-        .member_says(thread, CAROL, "carol", "Confirmed from my side.");
+    assert!(world.redmine.attach_as(
+        "bob",
+        ticket,
+        "Spectrum plot.",
+        &[("plot.png", "image/png", PNG)]
+    ));
+    world.discord.member_posts_files(
+        thread,
+        ALICE,
+        "alice",
+        "Thanks, loss is gone.",
+        &[("graph.png", "image/png", PNG)],
+    );
+    world.discord.member_posts_files(
+        thread,
+        CAROL,
+        "carol",
+        "Confirmed from my side.",
+        &[("trace.pcap", "application/vnd.tcpdump.pcap", PCAP)],
+    );
     (ticket, thread)
 }
+
+/// A small image's bytes (not text: every byte value kept matters).
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+/// A capture's bytes.
+const PCAP: &[u8] = b"\xd4\xc3\xb2\xa1\x02\0\x04\0\0\0\0\0\0\0\0\0\xff\xff\0\0\x01\0\0\0";
+/// A PDF's bytes.
+const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
 /// Both sides, as text, after the pending work synced.
 fn ending(world: &World, ticket: u64, thread: u64) -> (Vec<String>, Vec<String>) {
@@ -355,6 +377,7 @@ fn assert_exactly_once(world: &World, ticket: u64, thread: u64, context: &str) {
         "Radio swapped.",
         "Cable checked: dry.",
         "Loss starts around 22:00.",
+        "Spectrum plot.",
     ] {
         let n = messages.iter().filter(|text| text.contains(needle)).count();
         assert_eq!(
@@ -371,6 +394,34 @@ fn assert_exactly_once(world: &World, ticket: u64, thread: u64, context: &str) {
         let n = messages.iter().filter(|text| text.contains(needle)).count();
         assert_eq!(n, 1, "{context}: '{needle}' echoed back: {messages:#?}");
     }
+    let files = world.redmine.attachments(ticket);
+    for (name, bytes) in [("graph.png", PNG), ("trace.pcap", PCAP)] {
+        let kept: Vec<_> = files.iter().filter(|file| file.0 == name).collect();
+        assert_eq!(
+            kept.len(),
+            1,
+            "{context}: '{name}' attached {} times",
+            kept.len()
+        );
+        assert_eq!(kept[0].2, bytes, "{context}: '{name}' changed on its way");
+    }
+    assert_eq!(
+        world.redmine.attached_by_journal(ticket),
+        [["plot.png"], ["graph.png"], ["trace.pcap"]],
+        "{context}: each file on its message's note"
+    );
+    let sent: Vec<_> = world
+        .discord
+        .messages(thread)
+        .iter()
+        .filter(|message| message.bot)
+        .flat_map(|message| world.discord.files_of(message))
+        .collect();
+    assert_eq!(
+        sent,
+        [("plot.png".to_owned(), "image/png".to_owned(), PNG.to_vec())],
+        "{context}: the journal's file in the thread once"
+    );
 }
 
 #[tokio::test]
@@ -958,4 +1009,388 @@ async fn a_pass_with_an_edit_failing_at_any_write_and_run_again_ends_with_everyt
             );
         }
     }
+}
+
+#[tokio::test]
+async fn a_members_image_and_pdf_are_attachments_on_their_note_byte_for_byte() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+
+    world.discord.member_posts_files(
+        thread,
+        ALICE,
+        "alice",
+        "Graph and report attached.",
+        &[
+            ("graph.png", "image/png", PNG),
+            ("report.pdf", "application/pdf", PDF),
+        ],
+    );
+    world.discord.member_posts_files(
+        thread,
+        CAROL,
+        "carol",
+        "",
+        &[("trace.pcap", "application/vnd.tcpdump.pcap", PCAP)],
+    );
+    let report = world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(report.to_redmine, 2, "{report:?}");
+    assert_eq!(
+        world.redmine.attachments(ticket),
+        [
+            ("graph.png".to_owned(), "image/png".to_owned(), PNG.to_vec()),
+            (
+                "report.pdf".to_owned(),
+                "application/pdf".to_owned(),
+                PDF.to_vec()
+            ),
+            (
+                "trace.pcap".to_owned(),
+                "application/vnd.tcpdump.pcap".to_owned(),
+                PCAP.to_vec()
+            ),
+        ]
+    );
+    assert_eq!(
+        world.redmine.attached_by_journal(ticket),
+        [vec!["graph.png", "report.pdf"], vec!["trace.pcap"]],
+        "one journal holds a message's text and its files"
+    );
+    let notes = world.note_texts(ticket);
+    let alice = notes
+        .iter()
+        .find(|text| text.contains("Graph and report"))
+        .expect("alice's note");
+    assert!(!alice.contains("/attachments/"), "no CDN link: {alice}");
+    assert!(
+        notes
+            .iter()
+            .any(|text| text.starts_with("carol on Discord wrote:")),
+        "a message of only files is a note: {notes:#?}"
+    );
+    assert_eq!(world.redmine.unattached_uploads(), 0);
+}
+
+#[tokio::test]
+async fn a_file_redmine_refuses_or_discord_lost_is_named_in_the_note_and_the_pass_goes_on() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world.redmine.set_attachment_limit(1000);
+
+    let big = vec![7_u8; 2500];
+    world.discord.member_posts_files(
+        thread,
+        ALICE,
+        "alice",
+        "Full capture and a graph.",
+        &[
+            ("full.pcap", "application/octet-stream", &big),
+            ("graph.png", "image/png", PNG),
+        ],
+    );
+    let report = world.pass().await;
+    assert!(report.failed.is_empty(), "{report:?}");
+    let notes = world.note_texts(ticket);
+    let note = notes
+        .iter()
+        .find(|text| text.contains("Full capture"))
+        .expect("alice's note");
+    assert!(
+        note.contains("(not kept: full.pcap, 2.5 KB, over Redmine's limit)"),
+        "{note}"
+    );
+    assert_eq!(world.redmine.attached_by_journal(ticket), [["graph.png"]]);
+
+    world.discord.member_posts_files(
+        thread,
+        CAROL,
+        "carol",
+        "Photo of the mast.",
+        &[("mast.png", "image/png", PNG)],
+    );
+    world.discord.expire_files();
+    let report = world.pass().await;
+    assert!(report.failed.is_empty(), "{report:?}");
+    let notes = world.note_texts(ticket);
+    let note = notes
+        .iter()
+        .find(|text| text.contains("Photo of the mast."))
+        .expect("carol's note");
+    assert!(
+        note.contains("(not kept: mast.png, 33 B, no longer downloadable from Discord)"),
+        "{note}"
+    );
+}
+
+/// The thread's message that contains `needle`, with its files.
+fn message_with(
+    world: &World,
+    thread: u64,
+    needle: &str,
+) -> (String, Vec<(String, String, Vec<u8>)>) {
+    let message = world
+        .discord
+        .messages(thread)
+        .into_iter()
+        .find(|message| message.content.contains(needle))
+        .unwrap_or_else(|| panic!("no message with '{needle}'"));
+    let files = world.discord.files_of(&message);
+    (message.content, files)
+}
+
+#[tokio::test]
+async fn a_redmine_notes_file_arrives_in_the_thread_as_a_file_and_one_over_the_limit_as_a_link() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+
+    let big = vec![1_u8; usize::try_from(domain::limits::DEFAULT_MAX_UPLOAD).unwrap() + 1];
+    assert!(world.redmine.attach_as(
+        "bob",
+        ticket,
+        "Mast photo and the full capture.",
+        &[
+            ("mast.png", "image/png", PNG),
+            ("full.pcap", "application/octet-stream", &big)
+        ]
+    ));
+    let report = world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    let (text, files) = message_with(&world, thread, "Mast photo");
+    assert_eq!(
+        files,
+        [("mast.png".to_owned(), "image/png".to_owned(), PNG.to_vec())]
+    );
+    assert!(
+        !text.contains("mast.png"),
+        "a file sent needs no link: {text}"
+    );
+    let link = format!("📎 [full.pcap](<{}/attachments/", world.redmine.url());
+    assert!(
+        text.contains(&link),
+        "a file over max_upload is a link: {text}"
+    );
+}
+
+#[tokio::test]
+async fn the_descriptions_files_open_the_thread_with_it() {
+    let world = World::new().await;
+    let ticket = world.redmine.open_ticket(
+        "alice",
+        "Othello rooftop node drops packets",
+        "Loss starts around 22:00.",
+        Some("yes"),
+    );
+    world
+        .redmine
+        .attach_to_description(ticket, "report.pdf", "application/pdf", PDF);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let (_, files) = message_with(&world, thread, "Loss starts around 22:00.");
+    assert_eq!(
+        files,
+        [(
+            "report.pdf".to_owned(),
+            "application/pdf".to_owned(),
+            PDF.to_vec()
+        )]
+    );
+}
+
+#[tokio::test]
+async fn files_discord_refuses_become_links_and_the_message_is_posted_once() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world.discord.set_upload_limit(10);
+
+    assert!(world.redmine.attach_as(
+        "bob",
+        ticket,
+        "Mast photo.",
+        &[("mast.png", "image/png", PNG)]
+    ));
+    let report = world.pass().await;
+    world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    let posted: Vec<String> = world
+        .thread_texts(thread)
+        .into_iter()
+        .filter(|text| text.contains("Mast photo."))
+        .collect();
+    assert_eq!(posted.len(), 1, "{posted:#?}");
+    let link = format!("📎 [mast.png](<{}/attachments/", world.redmine.url());
+    assert!(posted[0].contains(&link), "{}", posted[0]);
+}
+
+#[tokio::test]
+async fn a_dry_run_says_which_messages_carry_files_and_uploads_nothing() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world.discord.member_posts_files(
+        thread,
+        ALICE,
+        "alice",
+        "Graph and report.",
+        &[
+            ("graph.png", "image/png", PNG),
+            ("report.pdf", "application/pdf", PDF),
+        ],
+    );
+    assert!(world.redmine.attach_as(
+        "bob",
+        ticket,
+        "Mast photo.",
+        &[("mast.png", "image/png", PNG)]
+    ));
+    let people = ports::threader::WhoIsWho::from_directory(&redmine::RedmineDirectory::new(
+        &world.tracker(),
+        "Discord ID",
+    ))
+    .await
+    .expect("who is who");
+    let before = world.redmine.received().await.len();
+
+    let report = world.threader(true).pass(people).await.expect("a pass");
+
+    let planned = report.planned.join("\n");
+    assert!(
+        planned.contains("would write a note as alice with 2 files: Graph and report."),
+        "{planned}"
+    );
+    assert!(
+        planned.contains("would post to Discord with 1 file:"),
+        "{planned}"
+    );
+    let writes = world.redmine.received().await[before..]
+        .iter()
+        .filter(|line| !line.starts_with("GET"))
+        .count();
+    assert_eq!(writes, 0);
+    assert_eq!(world.redmine.attachments(ticket).len(), 1, "only bob's");
+}
+
+#[tokio::test]
+async fn a_mirror_with_files_is_not_rewritten_by_the_looks_after_it() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    let big = vec![1_u8; usize::try_from(domain::limits::DEFAULT_MAX_UPLOAD).unwrap() + 1];
+    assert!(world.redmine.attach_as(
+        "bob",
+        ticket,
+        "@alice mast photo and the full capture.",
+        &[
+            ("mast.png", "image/png", PNG),
+            ("full.pcap", "application/octet-stream", &big)
+        ]
+    ));
+    world.pass().await;
+    let mirrored = world.thread_texts(thread);
+    let (_, files) = message_with(&world, thread, "mast photo");
+    assert_eq!(files.len(), 1, "the photo went as a file");
+
+    // Looks that read the mirror back: a member's message, then `--ticket N`, then a pass.
+    world
+        .discord
+        .member_says(thread, CAROL, "carol", "Thanks, looking.");
+    let after_message = world.pass().await;
+    let forced = world.pass_only(ticket).await;
+    let quiet = world.pass().await;
+
+    for report in [&after_message, &forced, &quiet] {
+        assert!(report.failed.is_empty(), "{report:?}");
+        assert_eq!(report.rewritten, 0, "{report:?}");
+    }
+    assert!(
+        world.discord.edits().is_empty(),
+        "{:#?}",
+        world.discord.edits()
+    );
+    let texts = world.thread_texts(thread);
+    assert_eq!(&texts[..mirrored.len()], &mirrored[..], "{texts:#?}");
+}
+
+#[tokio::test]
+async fn a_mirror_whose_files_discord_refused_is_not_rewritten_by_a_forced_look() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world.discord.set_upload_limit(10);
+    assert!(world.redmine.attach_as(
+        "bob",
+        ticket,
+        "Mast photo.",
+        &[("mast.png", "image/png", PNG)]
+    ));
+    world.pass().await;
+    let (text, files) = message_with(&world, thread, "Mast photo.");
+    assert!(files.is_empty() && text.contains("📎 [mast.png]"), "{text}");
+
+    let forced = world.pass_only(ticket).await;
+    let quiet = world.pass().await;
+
+    for report in [&forced, &quiet] {
+        assert!(report.failed.is_empty(), "{report:?}");
+        assert_eq!(report.rewritten, 0, "{report:?}");
+    }
+    assert!(
+        world.discord.edits().is_empty(),
+        "{:#?}",
+        world.discord.edits()
+    );
+}
+
+#[tokio::test]
+async fn a_member_redmine_will_not_let_write_has_their_files_attached_by_the_threader_once() {
+    let world = World::new().await;
+    let ticket = ticket_with_a_note(&world);
+    world.pass().await;
+    let thread = world.thread_of(ticket);
+    world.redmine.deny_notes("alice");
+
+    world.discord.member_posts_files(
+        thread,
+        ALICE,
+        "alice",
+        "Graph attached.",
+        &[("graph.png", "image/png", PNG)],
+    );
+    let report = world.pass().await;
+    let again = world.pass().await;
+
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert!(again.failed.is_empty(), "{again:?}");
+    assert_eq!((report.to_redmine, again.to_redmine), (1, 0));
+    let notes = world.redmine.notes(ticket);
+    let alices: Vec<&(String, String)> = notes
+        .iter()
+        .filter(|(_, text)| text.contains("Graph attached."))
+        .collect();
+    assert_eq!(alices.len(), 1, "{notes:#?}");
+    assert_eq!(alices[0].0, "Redmine Admin", "{notes:#?}");
+    assert!(
+        alices[0].1.starts_with("alice on Discord wrote:"),
+        "{notes:#?}"
+    );
+    assert_eq!(
+        world.redmine.attachments(ticket),
+        [("graph.png".to_owned(), "image/png".to_owned(), PNG.to_vec())],
+        "attached once"
+    );
+    assert_eq!(world.redmine.attached_by_journal(ticket), [["graph.png"]]);
 }
