@@ -9,6 +9,7 @@ pub mod check;
 pub mod ids;
 pub mod limits;
 pub mod member_links;
+pub mod names;
 pub mod notify;
 pub mod people;
 pub mod query;
@@ -27,5 +28,7 @@ pub use ids::{
 pub use people::{Principal, Team, User};
 pub use query::{Action, QueryError, TicketQuery};
 pub use site::{Site, SiteCounts, SiteDetails, SiteMatch};
-pub use ticket::{AssigneeChange, Change, Journal, Named, Status, Ticket, TicketId, TicketUpdate};
+pub use ticket::{
+    AssigneeChange, Change, Journal, Named, ParentChange, Status, Ticket, TicketId, TicketUpdate,
+};
 pub use tracker_links::TicketLinks;
