@@ -72,6 +72,7 @@ async fn a_307_on_an_update_sends_neither_key_nor_body_to_another_port() {
     let update = domain::TicketUpdate {
         assignee: domain::AssigneeChange::Set(domain::UserId::new(5).unwrap()),
         status: None,
+        ..domain::TicketUpdate::default()
     };
 
     let error = redmine(&server).update(id(42), &update).await.unwrap_err();
