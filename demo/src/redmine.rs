@@ -440,6 +440,30 @@ impl State {
                 }
             }
         };
+        // `due_date`: YYYY-MM-DD sets it, an empty string (or null) clears it; as in Redmine,
+        // it may not be before the start date.
+        let due = match changes.get("due_date") {
+            None => None,
+            Some(Value::Null) => Some(None),
+            Some(Value::String(text)) if text.is_empty() => Some(None),
+            Some(wanted) => {
+                let Some(day) = wanted
+                    .as_str()
+                    .and_then(|text| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+                else {
+                    return Err(error(422, &["Due date is not a valid date"]));
+                };
+                let start = self
+                    .issues
+                    .get(&id)
+                    .and_then(|issue| issue["start_date"].as_str())
+                    .and_then(|text| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok());
+                if start.is_some_and(|start| day < start) {
+                    return Err(error(422, &["Due date must be greater than start date"]));
+                }
+                Some(Some(day.format("%Y-%m-%d").to_string()))
+            }
+        };
         let me = json!({ "id": me["id"], "name": full_name(me) });
         let custom: Vec<(u64, String)> = changes["custom_fields"]
             .as_array()
@@ -517,6 +541,15 @@ impl State {
                     }));
                     issue[name] = json!(value);
                 }
+            }
+        }
+        if let Some(due) = due {
+            let old = issue["due_date"].as_str().map(str::to_owned);
+            if old != due {
+                details.push(json!({
+                    "property": "attr", "name": "due_date", "old_value": old, "new_value": due
+                }));
+                issue["due_date"] = json!(due);
             }
         }
         if let Some(parent) = parent {
@@ -784,8 +817,8 @@ impl Serve for FakeRedmine {
 /// The stateful fake Redmine: the recorded tickets, people and statuses; changes are
 /// remembered. Started with a member's key (alice's) or an admin's. Clones share the state.
 ///
-/// The ticket actions' fields behave as in Redmine: priority, tracker, subject, description
-/// and parent are set by `PUT /issues/N.json` (a bad value is refused with 422 and Redmine's
+/// The ticket actions' fields behave as in Redmine: priority, tracker, subject, description,
+/// parent and due date are set by `PUT /issues/N.json` (a bad value is refused with 422 and Redmine's
 /// reason), and watchers are added and removed through their own resource.
 ///
 /// Where the threader leans on Redmine it behaves like Redmine: one journal id sequence

@@ -6,6 +6,7 @@ pub mod age;
 pub mod bot;
 pub mod chat;
 pub mod check;
+pub mod due;
 pub mod ids;
 pub mod limits;
 pub mod member_links;
@@ -21,6 +22,7 @@ pub mod tracker_links;
 
 pub use chat::message::{Attachment, ChatMessage, Mentions, ThreadInfo};
 pub use chat::{split_message, Member, Reply};
+pub use due::DueChange;
 pub use ids::{
     ChannelId, DiscordUserId, GuildId, InvalidId, JournalId, Login, MessageId, ProjectId, RoleId,
     StatusId, UserId,

@@ -18,6 +18,7 @@
 //! tickets N watch [USER]    add USER (default: me) to its watchers
 //! tickets N unwatch [USER]  remove USER (default: me) from its watchers
 //! tickets N note TEXT…      add a note
+//! tickets N due DATE|none   set its due date (2026-12-24, 12/24, tomorrow, in 5 days, …)
 //! ```
 
 use thiserror::Error;
@@ -66,10 +67,12 @@ pub enum Action {
     Unwatch(Option<String>),
     /// Add a note.
     Note(String),
+    /// Set the due date as typed (read against today when the change is made), or `none`.
+    Due(String),
 }
 
 /// Every action verb, as typed after a ticket number.
-pub const VERBS: [&str; 13] = [
+pub const VERBS: [&str; 14] = [
     "assign",
     "unassign",
     "progress",
@@ -83,6 +86,7 @@ pub const VERBS: [&str; 13] = [
     "watch",
     "unwatch",
     "note",
+    "due",
 ];
 
 impl Action {
@@ -103,6 +107,7 @@ impl Action {
             Self::Watch(_) => "watch",
             Self::Unwatch(_) => "unwatch",
             Self::Note(_) => "note",
+            Self::Due(_) => "due",
         }
     }
 
@@ -141,6 +146,13 @@ impl Action {
                         .map_err(|_| QueryError::BadParent(value))
                 }
             }
+            "due" => {
+                let value = needs("tickets N due DATE|none")?;
+                match crate::due::is_readable(&value) {
+                    None => Ok(Self::Due(value)),
+                    Some(bad) => Err(QueryError::BadDue(bad)),
+                }
+            }
             "watch" => Ok(Self::Watch(someone)),
             "unwatch" => Ok(Self::Unwatch(someone)),
             _ => Err(QueryError::UnknownAction(verb)),
@@ -152,7 +164,7 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum QueryError {
     /// `tickets N something` where something is not an action.
-    #[error("unknown action '{0}' after the ticket number (expected assign, unassign, progress, resolve, status, priority, tracker, subject, description, parent, watch, unwatch or note)")]
+    #[error("unknown action '{0}' after the ticket number (expected assign, unassign, progress, resolve, status, priority, tracker, subject, description, parent, due, watch, unwatch or note)")]
     UnknownAction(String),
     /// A number that is no ticket number (`0`, too large), or anything before an action.
     #[error(transparent)]
@@ -169,6 +181,9 @@ pub enum QueryError {
     /// `tickets N parent` with something that is neither a ticket number nor `none`.
     #[error("'{0}' is not a parent: give a ticket number such as 42, or none")]
     BadParent(String),
+    /// `tickets N due` with something that is no date.
+    #[error(transparent)]
+    BadDue(#[from] crate::due::BadDue),
     /// `tickets N resolve extra words`.
     #[error("'{verb}' takes no further words, but got '{extra}'")]
     UnexpectedWords {
@@ -415,13 +430,29 @@ mod tests {
     }
 
     #[test]
+    fn due_keeps_the_text_to_read_against_today_and_refuses_what_is_no_date() {
+        check(
+            "42 due next friday",
+            Ok(TicketQuery::Act(id(42), Action::Due("next friday".into()))),
+        );
+        check(
+            "42 due none",
+            Ok(TicketQuery::Act(id(42), Action::Due("none".into()))),
+        );
+        assert!(matches!(
+            TicketQuery::parse(&["42", "due", "soon"]),
+            Err(QueryError::BadDue(_))
+        ));
+    }
+
+    #[test]
     fn blank_words_are_ignored() {
         check("  42  ", Ok(TicketQuery::Show(id(42))));
     }
 
     #[test]
     fn usage_errors_read_as_one_line() {
-        insta::assert_snapshot!(QueryError::UnknownAction("close".into()), @"unknown action 'close' after the ticket number (expected assign, unassign, progress, resolve, status, priority, tracker, subject, description, parent, watch, unwatch or note)");
+        insta::assert_snapshot!(QueryError::UnknownAction("close".into()), @"unknown action 'close' after the ticket number (expected assign, unassign, progress, resolve, status, priority, tracker, subject, description, parent, due, watch, unwatch or note)");
         insta::assert_snapshot!(QueryError::AssignWithoutUser, @"'assign' needs a user or team: tickets N assign USER");
     }
 }

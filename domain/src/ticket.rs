@@ -227,6 +227,8 @@ pub struct TicketUpdate {
     pub description: Option<String>,
     /// The parent change, if any.
     pub parent: Option<ParentChange>,
+    /// The due date change, if any.
+    pub due: Option<crate::due::DueChange>,
 }
 
 impl TicketUpdate {

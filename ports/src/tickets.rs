@@ -1,5 +1,6 @@
 //! The `tickets` use case: one query of the grammar in, one outcome out.
 
+use chrono::NaiveDate;
 use domain::names;
 use domain::ticket::status_named;
 use domain::{
@@ -19,7 +20,8 @@ pub enum Outcome {
     Changed(Ticket),
 }
 
-/// Runs one query of the `tickets` grammar against a tracker.
+/// Runs one query of the `tickets` grammar against a tracker; `today` is the day a due date
+/// such as `tomorrow` is read from.
 ///
 /// # Errors
 /// [`TrackerError`] from the tracker, [`TrackerError::UnknownPerson`] for an assignee nobody
@@ -29,6 +31,7 @@ pub async fn run<T: Tickets + People + Catalog>(
     tracker: &T,
     query: &TicketQuery,
     status_names: &StatusNames,
+    today: NaiveDate,
 ) -> Result<Outcome, TrackerError> {
     match query {
         TicketQuery::Mine => Ok(Outcome::List(tracker.list_mine().await?)),
@@ -40,7 +43,7 @@ pub async fn run<T: Tickets + People + Catalog>(
                 None => Ok(Outcome::List(tracker.search(words).await?)),
             }
         }
-        TicketQuery::Act(id, action) => act(tracker, *id, action, status_names).await,
+        TicketQuery::Act(id, action) => act(tracker, *id, action, status_names, today).await,
     }
 }
 
@@ -123,6 +126,7 @@ async fn act<T: Tickets + People + Catalog>(
     id: TicketId,
     action: &Action,
     names: &StatusNames,
+    today: NaiveDate,
 ) -> Result<Outcome, TrackerError> {
     let update = match action {
         Action::Assign(name) => {
@@ -174,6 +178,15 @@ async fn act<T: Tickets + People + Catalog>(
         },
         Action::Parent(change) => TicketUpdate {
             parent: Some(*change),
+            ..TicketUpdate::default()
+        },
+        Action::Due(text) => TicketUpdate {
+            due: Some(
+                domain::due::parse(text, today).map_err(|bad| TrackerError::Rejected {
+                    action: format!("set the due date of ticket {id}"),
+                    errors: vec![bad.to_string()],
+                })?,
+            ),
             ..TicketUpdate::default()
         },
         Action::Watch(name) => {
@@ -322,7 +335,7 @@ mod tests {
     }
 
     async fn run_query(tracker: &MockTracker, words: &str) -> Result<Outcome, TrackerError> {
-        run(tracker, &query(words), &StatusNames::default()).await
+        run(tracker, &query(words), &StatusNames::default(), today()).await
     }
 
     #[tokio::test]
@@ -523,13 +536,17 @@ mod tests {
             resolved: "Done".into(),
             ..StatusNames::default()
         };
-        let error = run(&tracker, &query("42 resolve"), &names)
+        let error = run(&tracker, &query("42 resolve"), &names, today())
             .await
             .unwrap_err();
         assert_eq!(
             error.to_string(),
             "the tracker has no status named 'Done' (known: New, In Progress, Resolved)"
         );
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
     }
 
     fn priorities() -> Vec<Named> {
@@ -639,5 +656,24 @@ mod tests {
         run_query(&tracker, "42 note swapped the injector")
             .await
             .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_due_date_is_read_against_today() {
+        let mut tracker = MockTracker::new();
+        tracker
+            .expect_update()
+            .withf(|_, update| {
+                update.due
+                    == Some(domain::DueChange::Set(
+                        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+                    ))
+            })
+            .times(1)
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        tracker
+            .expect_get()
+            .returning(|n| Box::pin(async move { Ok(ticket(n.get(), &status("New"), None)) }));
+        run_query(&tracker, "42 due in 5 days").await.unwrap();
     }
 }

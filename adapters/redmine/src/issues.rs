@@ -2,7 +2,7 @@
 //! notes and opening them, and the web pages that show a listing.
 
 use domain::{
-    AssigneeChange, ParentChange, Principal, Ticket, TicketId, TicketQuery, TicketUpdate,
+    AssigneeChange, DueChange, ParentChange, Principal, Ticket, TicketId, TicketQuery, TicketUpdate,
 };
 use ports::{SavedFilter, TrackerError};
 use reqwest::Method;
@@ -163,6 +163,15 @@ impl Redmine {
             // As for the assignee, an empty string clears it.
             Some(ParentChange::Clear) => {
                 issue.insert("parent_issue_id".into(), json!(""));
+            }
+        }
+        match update.due {
+            None => {}
+            Some(DueChange::Set(day)) => {
+                issue.insert("due_date".into(), json!(day.format("%Y-%m-%d").to_string()));
+            }
+            Some(DueChange::Clear) => {
+                issue.insert("due_date".into(), json!(""));
             }
         }
         let action = format!("update ticket {id}");

@@ -34,6 +34,8 @@ Queries:
   tickets N watch [USER]    add USER (default: me) to its watchers
   tickets N unwatch [USER]  remove USER (default: me) from its watchers
   tickets N note TEXT...    add a note; TEXT - reads standard input
+  tickets N due DATE|none   set or clear its due date: 2026-12-24, 12/24, tomorrow,
+                            in 5 days, next friday (read in this computer's time zone)
   A number first is always a ticket; --json prints the ticket as it now stands.
 
 Configuration (environment, or a .env file here; the environment wins):
@@ -93,7 +95,9 @@ async fn tickets(cli: Cli) -> Result<(), Failure> {
             .await
             .map_err(|error| failed(words::cli_tracker(error)))?;
     }
-    let outcome = run(&redmine, &query, &status_names)
+    // A due date such as "tomorrow" is read from the terminal's own day.
+    let today = now.with_timezone(&chrono::Local).date_naive();
+    let outcome = run(&redmine, &query, &status_names, today)
         .await
         .map_err(|error| failed(words::cli_tracker(error)))?;
     let output = if cli.json {

@@ -105,6 +105,8 @@ pub enum TicketAction {
     Unwatch,
     /// Add the value as a note.
     Note,
+    /// Set the due date the value names (`2026-12-24`, `tomorrow`, …), or clear it with `none`.
+    Due,
 }
 
 impl TicketAction {
@@ -126,6 +128,7 @@ impl TicketAction {
             Self::Watch => "watch",
             Self::Unwatch => "unwatch",
             Self::Note => "note",
+            Self::Due => "due",
         }
     }
 }

@@ -43,7 +43,14 @@ impl<T: Tickets + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I
         words: &str,
         now: DateTime<Utc>,
     ) -> Reply {
-        match run(tracker, query, &self.settings.status_names).await {
+        match run(
+            tracker,
+            query,
+            &self.settings.status_names,
+            now.date_naive(),
+        )
+        .await
+        {
             Ok(Outcome::List(tickets)) => Reply::public(discord::ticket_list(
                 &tickets,
                 now,
@@ -57,7 +64,8 @@ impl<T: Tickets + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I
     }
 
     /// `/ticket ID ACTION [USER] [VALUE]`; `USER` defaults to the member for assign, watch
-    /// and unwatch; `VALUE` is the status, priority or tracker name, the text, or the parent.
+    /// and unwatch; `VALUE` is the status, priority or tracker name, the text, the parent or
+    /// the due date (read against `now`'s day in UTC).
     /// The field actions answer with the ticket's line as it now stands, with its status,
     /// tracker and assignee.
     pub async fn ticket(
@@ -102,7 +110,8 @@ impl<T: Tickets + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I
                 | TicketAction::Subject
                 | TicketAction::Description
                 | TicketAction::Parent
-                | TicketAction::Note => {
+                | TicketAction::Note
+                | TicketAction::Due => {
                     let verb = action.verb();
                     match Action::with_value(verb, value.unwrap_or_default()) {
                         Ok(action) => TicketQuery::Act(id, action),
@@ -131,7 +140,14 @@ impl<T: Tickets + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I
             ) {
                 return self.run_as(&tracker, &query, "", now).await;
             }
-            match run(&tracker, &query, &self.settings.status_names).await {
+            match run(
+                &tracker,
+                &query,
+                &self.settings.status_names,
+                now.date_naive(),
+            )
+            .await
+            {
                 Ok(Outcome::Changed(ticket) | Outcome::Details(ticket)) => {
                     Reply::public(discord::ticket_state(&ticket, now))
                 }
@@ -211,6 +227,9 @@ fn value_wanted(action: TicketAction) -> &'static str {
         TicketAction::Description => "the new description",
         TicketAction::Parent => "a ticket number, or none",
         TicketAction::Note => "the note's text",
+        TicketAction::Due => {
+            "a date such as 2026-12-24, 12/24, tomorrow, in 5 days or next friday, or none"
+        }
         _ => "a value",
     }
 }

@@ -208,3 +208,29 @@ async fn priorities_are_read_from_the_enumeration_without_the_inactive_ones() {
     let names: Vec<&str> = priorities.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["Low", "Normal"]);
 }
+
+#[tokio::test]
+async fn a_due_date_is_sent_as_a_day_and_cleared_with_an_empty_one() {
+    let server = server_accepting_updates().await;
+    let redmine = redmine(&server);
+    for due in [
+        domain::DueChange::Set(chrono::NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()),
+        domain::DueChange::Clear,
+    ] {
+        let update = TicketUpdate {
+            due: Some(due),
+            ..TicketUpdate::default()
+        };
+        redmine
+            .update(TicketId::new(42).unwrap(), &update)
+            .await
+            .unwrap();
+    }
+
+    insta::assert_debug_snapshot!(received(&server).await, @r#"
+    [
+        "PUT /issues/42.json {\"issue\":{\"due_date\":\"2026-12-24\"}}",
+        "PUT /issues/42.json {\"issue\":{\"due_date\":\"\"}}",
+    ]
+    "#);
+}

@@ -28,6 +28,7 @@ async fn query(tracker: &Redmine, words: &str) -> Result<Outcome, TrackerError> 
         tracker,
         &TicketQuery::parse(&words).unwrap(),
         &StatusNames::default(),
+        chrono::Utc::now().date_naive(),
     )
     .await
 }
@@ -358,4 +359,35 @@ async fn real_status_priority_tracker_note_parent_and_watchers_round_trip() {
         .filter_map(|watcher| watcher["name"].as_str())
         .collect();
     assert_eq!(names, [seed.crew_name.as_str()]);
+}
+
+#[tokio::test]
+async fn real_due_dates_are_set_cleared_and_refused_before_the_start() {
+    let Some(seed) = seeded() else { return };
+    let busy = as_member(seed, &seed.busy_login);
+    let project = format!("contract-{}", seed.run);
+    let n = busy
+        .create(&project, "Field actions: due", "")
+        .await
+        .unwrap()
+        .id;
+    let real = testkit::real_redmine::RealRedmine::new(&seed.url, &seed.admin_key).unwrap();
+
+    changed(query(&busy, &format!("{n} due in 5 days")).await.unwrap());
+    let expected = (chrono::Utc::now().date_naive() + chrono::Days::new(5))
+        .format("%Y-%m-%d")
+        .to_string();
+    assert_eq!(
+        real.issue(n.get()).await.unwrap()["due_date"].as_str(),
+        Some(expected.as_str())
+    );
+
+    let before_start = query(&busy, &format!("{n} due 2000-01-01")).await;
+    assert!(
+        matches!(before_start, Err(TrackerError::Rejected { ref errors, .. }) if !errors.is_empty()),
+        "{before_start:?}"
+    );
+
+    changed(query(&busy, &format!("{n} due none")).await.unwrap());
+    assert!(real.issue(n.get()).await.unwrap()["due_date"].is_null());
 }

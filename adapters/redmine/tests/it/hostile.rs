@@ -330,7 +330,8 @@ async fn a_status_the_workflow_skips_leaves_the_assignee_unchanged() {
         .await;
 
     let query = TicketQuery::parse(&["42", "unassign"]).unwrap();
-    let error = ports::tickets::run(&redmine(&server), &query, &StatusNames::default())
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let error = ports::tickets::run(&redmine(&server), &query, &StatusNames::default(), today)
         .await
         .unwrap_err();
 

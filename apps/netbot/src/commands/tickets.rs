@@ -51,6 +51,9 @@ pub enum ActionChoice {
     /// Add a note (value: the text).
     #[name = "note"]
     Note,
+    /// Set its due date (value: 2026-12-24, 12/24, tomorrow, in 5 days, next friday, or none).
+    #[name = "due"]
+    Due,
 }
 
 impl From<ActionChoice> for TicketAction {
@@ -70,6 +73,7 @@ impl From<ActionChoice> for TicketAction {
             ActionChoice::Watch => Self::Watch,
             ActionChoice::Unwatch => Self::Unwatch,
             ActionChoice::Note => Self::Note,
+            ActionChoice::Due => Self::Due,
         }
     }
 }
@@ -137,7 +141,7 @@ pub async fn ticket(
     #[description = "for assign, watch, unwatch: who (default: me)"]
     #[autocomplete = "autocomplete_person"]
     user: Option<String>,
-    #[description = "for status, priority, tracker: a name; subject, description, note: the text; parent: a number or none"]
+    #[description = "for status, priority, tracker: a name; subject, description, note: the text; parent: a number or none; due: a date or none"]
     #[autocomplete = "autocomplete_value"]
     value: Option<String>,
 ) -> Result<(), Error> {

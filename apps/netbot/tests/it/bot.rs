@@ -691,3 +691,55 @@ async fn values_autocomplete_from_redmines_names() {
         .await
         .is_empty());
 }
+
+#[tokio::test]
+async fn due_sets_a_date_read_against_today_and_none_clears_it() {
+    let world = world().await;
+    let reply = ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Due,
+        None,
+        Some("tomorrow"),
+    )
+    .await;
+    assert!(reply.text.contains("#42"), "{}", reply.text);
+    assert_eq!(world.redmine.issue(42)["due_date"], "2026-11-28");
+    ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Due,
+        None,
+        Some("in 5 days"),
+    )
+    .await;
+    assert_eq!(world.redmine.issue(42)["due_date"], "2026-12-02");
+    ticket_action(&world, ALICE, "42", TicketAction::Due, None, Some("none")).await;
+    assert_eq!(world.redmine.issue(42)["due_date"], serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn a_due_date_before_the_start_is_refused_in_redmines_words_and_no_date_is_named() {
+    let world = world().await;
+    let reply = ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Due,
+        None,
+        Some("2026-11-01"),
+    )
+    .await;
+    insta::assert_snapshot!(shown(&reply), @r#"
+    [only you]
+    Redmine refused the change: Due date must be greater than start date.
+    "#);
+    let reply = ticket_action(&world, ALICE, "42", TicketAction::Due, None, Some("soon")).await;
+    assert!(
+        reply.text.starts_with("'soon' is not a date"),
+        "{}",
+        reply.text
+    );
+}

@@ -426,3 +426,28 @@ async fn a_field_action_without_its_value_is_a_usage_error_and_exit_2() {
         assert!(redmine.received().await.is_empty(), "{words:?}");
     }
 }
+
+#[tokio::test]
+async fn due_sets_the_date_and_a_text_that_is_no_date_is_a_usage_error() {
+    let (run, redmine) = against_fixture(&["42", "due", "12/24"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(redmine.issue(42)["due_date"], "2026-12-24");
+    let url = redmine.url();
+    let env = [
+        ("REDMINE_URL", url.as_str()),
+        ("REDMINE_TOKEN", "fixture-key-123"),
+    ];
+    let run = tickets(&["42", "due", "next", "friday"], &env).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(redmine.issue(42)["due_date"], "2026-12-04");
+    let run = tickets(&["42", "due", "2026-11-01"], &env).await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("Due date must be greater than start date"),
+        "{}",
+        run.stderr
+    );
+    let run = tickets(&["42", "due", "soon"], &env).await;
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
