@@ -34,12 +34,10 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<DueChange, BadDue> {
         return Ok(DueChange::Clear);
     }
     // interim reads "5 days" but not the "in" people put before it.
-    let words = trimmed
-        .strip_prefix("in ")
-        .or_else(|| trimmed.strip_prefix("IN "))
-        .or_else(|| trimmed.strip_prefix("In "))
-        .unwrap_or(trimmed)
-        .trim();
+    let words = match trimmed.get(..3) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("in ") => trimmed[3..].trim(),
+        _ => trimmed,
+    };
     let bad = |reason: String| BadDue {
         text: trimmed.to_owned(),
         reason,
@@ -53,10 +51,11 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<DueChange, BadDue> {
         .map_err(|error| bad(error.to_string()))
 }
 
-/// Whether the text reads as a due date on some day (usage errors are found before any
-/// request; the date itself is read against the real today when the change is made).
+/// Why the text reads as no due date on any day, or `None` when it is one (usage errors are
+/// found before any request; the date itself is read against the real today when the change
+/// is made).
 #[must_use]
-pub fn is_readable(text: &str) -> Option<BadDue> {
+pub fn unreadable(text: &str) -> Option<BadDue> {
     let reference = NaiveDate::from_ymd_opt(2000, 1, 3).unwrap_or_default();
     parse(text, reference).err()
 }
@@ -95,7 +94,8 @@ mod tests {
             error.to_string().starts_with("'soon' is not a date: "),
             "{error}"
         );
-        assert!(is_readable("soon").is_some());
-        assert!(is_readable("next friday").is_none());
+        assert!(unreadable("soon").is_some());
+        assert!(unreadable("next friday").is_none());
+        check("IN 2 days", Some(DueChange::Set(day(2026, 11, 29))));
     }
 }

@@ -148,7 +148,7 @@ impl Action {
             }
             "due" => {
                 let value = needs("tickets N due DATE|none")?;
-                match crate::due::is_readable(&value) {
+                match crate::due::unreadable(&value) {
                     None => Ok(Self::Due(value)),
                     Some(bad) => Err(QueryError::BadDue(bad)),
                 }
