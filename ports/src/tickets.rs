@@ -1,7 +1,11 @@
 //! The `tickets` use case: one query of the grammar in, one outcome out.
 
+use chrono::NaiveDate;
+use domain::names;
 use domain::ticket::status_named;
-use domain::{Action, AssigneeChange, Status, Ticket, TicketId, TicketQuery, TicketUpdate};
+use domain::{
+    Action, AssigneeChange, Named, Status, Ticket, TicketId, TicketQuery, TicketUpdate, UserId,
+};
 
 use crate::tracker::{Catalog, People, StatusNames, StatusRole, Tickets, TrackerError};
 
@@ -16,7 +20,8 @@ pub enum Outcome {
     Changed(Ticket),
 }
 
-/// Runs one query of the `tickets` grammar against a tracker.
+/// Runs one query of the `tickets` grammar against a tracker; `today` is the day a due date
+/// such as `tomorrow` is read from.
 ///
 /// # Errors
 /// [`TrackerError`] from the tracker, [`TrackerError::UnknownPerson`] for an assignee nobody
@@ -26,6 +31,7 @@ pub async fn run<T: Tickets + People + Catalog>(
     tracker: &T,
     query: &TicketQuery,
     status_names: &StatusNames,
+    today: NaiveDate,
 ) -> Result<Outcome, TrackerError> {
     match query {
         TicketQuery::Mine => Ok(Outcome::List(tracker.list_mine().await?)),
@@ -37,7 +43,7 @@ pub async fn run<T: Tickets + People + Catalog>(
                 None => Ok(Outcome::List(tracker.search(words).await?)),
             }
         }
-        TicketQuery::Act(id, action) => act(tracker, *id, action, status_names).await,
+        TicketQuery::Act(id, action) => act(tracker, *id, action, status_names, today).await,
     }
 }
 
@@ -80,11 +86,47 @@ async fn status<T: Catalog>(
         })
 }
 
+/// A status a member named: the tracker's, or the closest names.
+async fn status_by_name<T: Catalog>(tracker: &T, name: &str) -> Result<Status, TrackerError> {
+    let statuses = tracker.statuses().await?;
+    status_named(&statuses, name)
+        .cloned()
+        .ok_or_else(|| TrackerError::UnknownName {
+            kind: "status",
+            name: name.to_owned(),
+            closest: names::closest(statuses.iter().map(|status| status.name.as_str()), name),
+        })
+}
+
+/// A priority or tracker a member named, among `known`: the tracker's, or the closest names.
+fn by_name(kind: &'static str, known: &[Named], name: &str) -> Result<Named, TrackerError> {
+    names::named(known, name)
+        .cloned()
+        .ok_or_else(|| TrackerError::UnknownName {
+            kind,
+            name: name.to_owned(),
+            closest: names::closest(known.iter().map(|value| value.name.as_str()), name),
+        })
+}
+
+/// The person a name means, or the acting user for none.
+async fn person_or_me<T: People>(tracker: &T, name: Option<&str>) -> Result<UserId, TrackerError> {
+    match name {
+        None => Ok(tracker.current_user().await?.id),
+        Some(name) => Ok(tracker
+            .find_person(name)
+            .await?
+            .ok_or_else(|| TrackerError::UnknownPerson(name.to_owned()))?
+            .id()),
+    }
+}
+
 async fn act<T: Tickets + People + Catalog>(
     tracker: &T,
     id: TicketId,
     action: &Action,
     names: &StatusNames,
+    today: NaiveDate,
 ) -> Result<Outcome, TrackerError> {
     let update = match action {
         Action::Assign(name) => {
@@ -94,36 +136,85 @@ async fn act<T: Tickets + People + Catalog>(
                 .ok_or_else(|| TrackerError::UnknownPerson(name.clone()))?;
             TicketUpdate {
                 assignee: AssigneeChange::Set(person.id()),
-                status: None,
+                ..TicketUpdate::default()
             }
         }
         Action::Unassign => TicketUpdate {
             assignee: AssigneeChange::Clear,
             status: Some(status(tracker, &names.new, StatusRole::New).await?),
+            ..TicketUpdate::default()
         },
         Action::Progress => {
             let me = tracker.current_user().await?;
             TicketUpdate {
                 assignee: AssigneeChange::Set(me.id),
                 status: Some(status(tracker, &names.in_progress, StatusRole::InProgress).await?),
+                ..TicketUpdate::default()
             }
         }
         Action::Resolve => TicketUpdate {
-            assignee: AssigneeChange::Keep,
             status: Some(status(tracker, &names.resolved, StatusRole::Resolved).await?),
+            ..TicketUpdate::default()
         },
+        Action::Status(name) => TicketUpdate {
+            status: Some(status_by_name(tracker, name).await?),
+            ..TicketUpdate::default()
+        },
+        Action::Priority(name) => TicketUpdate {
+            priority: Some(by_name("priority", &tracker.priorities().await?, name)?),
+            ..TicketUpdate::default()
+        },
+        Action::Tracker(name) => TicketUpdate {
+            tracker: Some(by_name("tracker", &tracker.trackers().await?, name)?),
+            ..TicketUpdate::default()
+        },
+        Action::Subject(text) => TicketUpdate {
+            subject: Some(text.trim().to_owned()),
+            ..TicketUpdate::default()
+        },
+        Action::Description(text) => TicketUpdate {
+            description: Some(text.clone()),
+            ..TicketUpdate::default()
+        },
+        Action::Parent(change) => TicketUpdate {
+            parent: Some(*change),
+            ..TicketUpdate::default()
+        },
+        Action::Due(text) => TicketUpdate {
+            due: Some(
+                domain::due::parse(text, today).map_err(|bad| TrackerError::Rejected {
+                    action: format!("set the due date of ticket {id}"),
+                    errors: vec![bad.to_string()],
+                })?,
+            ),
+            ..TicketUpdate::default()
+        },
+        Action::Watch(name) => {
+            let watcher = person_or_me(tracker, name.as_deref()).await?;
+            tracker.add_watcher(id, watcher).await?;
+            return Ok(Outcome::Changed(tracker.get(id).await?));
+        }
+        Action::Unwatch(name) => {
+            let watcher = person_or_me(tracker, name.as_deref()).await?;
+            tracker.remove_watcher(id, watcher).await?;
+            return Ok(Outcome::Changed(tracker.get(id).await?));
+        }
+        Action::Note(text) => {
+            tracker.add_note(id, text).await?;
+            return Ok(Outcome::Changed(tracker.get(id).await?));
+        }
     };
     // A workflow may accept an update and silently skip its status: the status goes first
     // and is confirmed, so that a skipped one leaves the assignee as it was too.
     let steps = match (&update.status, update.assignee) {
         (Some(status), AssigneeChange::Set(_) | AssigneeChange::Clear) => vec![
             TicketUpdate {
-                assignee: AssigneeChange::Keep,
                 status: Some(status.clone()),
+                ..TicketUpdate::default()
             },
             TicketUpdate {
                 assignee: update.assignee,
-                status: None,
+                ..TicketUpdate::default()
             },
         ],
         _ => vec![update],
@@ -244,7 +335,7 @@ mod tests {
     }
 
     async fn run_query(tracker: &MockTracker, words: &str) -> Result<Outcome, TrackerError> {
-        run(tracker, &query(words), &StatusNames::default()).await
+        run(tracker, &query(words), &StatusNames::default(), today()).await
     }
 
     #[tokio::test]
@@ -445,12 +536,144 @@ mod tests {
             resolved: "Done".into(),
             ..StatusNames::default()
         };
-        let error = run(&tracker, &query("42 resolve"), &names)
+        let error = run(&tracker, &query("42 resolve"), &names, today())
             .await
             .unwrap_err();
         assert_eq!(
             error.to_string(),
             "the tracker has no status named 'Done' (known: New, In Progress, Resolved)"
         );
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    fn priorities() -> Vec<Named> {
+        ["Low", "Normal", "High", "Urgent"]
+            .iter()
+            .zip(1..)
+            .map(|(name, n)| Named::new(n, *name))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_priority_is_set_by_name_and_confirmed() {
+        let mut tracker = MockTracker::new();
+        tracker
+            .expect_priorities()
+            .returning(|| Box::pin(async { Ok(priorities()) }));
+        tracker
+            .expect_update()
+            .withf(|_, update| {
+                update.priority == Some(Named::new(4, "Urgent"))
+                    && update.status.is_none()
+                    && update.assignee == AssigneeChange::Keep
+            })
+            .times(1)
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        tracker.expect_get().returning(|n| {
+            Box::pin(async move {
+                let mut changed = ticket(n.get(), &status("New"), None);
+                changed.priority = Named::new(4, "Urgent");
+                Ok(changed)
+            })
+        });
+        let outcome = run_query(&tracker, "42 priority urgent").await.unwrap();
+        assert!(matches!(outcome, Outcome::Changed(t) if t.priority.name == "Urgent"));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_priority_names_the_closest_ones_and_changes_nothing() {
+        let mut tracker = MockTracker::new();
+        tracker
+            .expect_priorities()
+            .returning(|| Box::pin(async { Ok(priorities()) }));
+        tracker.expect_update().never();
+        let error = run_query(&tracker, "42 priority urgnt").await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "there is no priority named 'urgnt' (closest: Urgent, High, Normal)"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_status_by_name_that_the_workflow_skipped_is_an_error() {
+        let mut tracker = MockTracker::new();
+        tracker
+            .expect_statuses()
+            .returning(|| Box::pin(async { Ok(statuses()) }));
+        tracker
+            .expect_update()
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        tracker
+            .expect_get()
+            .returning(|n| Box::pin(async move { Ok(ticket(n.get(), &status("New"), None)) }));
+        let error = run_query(&tracker, "42 status resolved").await.unwrap_err();
+        assert!(matches!(error, TrackerError::NotApplied { .. }), "{error}");
+    }
+
+    #[tokio::test]
+    async fn watch_without_a_name_adds_me() {
+        let mut tracker = MockTracker::new();
+        tracker
+            .expect_current_user()
+            .returning(|| Box::pin(async { Ok(alice()) }));
+        tracker
+            .expect_add_watcher()
+            .with(eq(id(42)), eq(user_id(5)))
+            .times(1)
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        tracker
+            .expect_get()
+            .returning(|n| Box::pin(async move { Ok(ticket(n.get(), &status("New"), None)) }));
+        run_query(&tracker, "42 watch").await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn unwatch_of_nobody_known_names_the_person() {
+        let mut tracker = MockTracker::new();
+        tracker
+            .expect_find_person()
+            .returning(|_| Box::pin(async { Ok(None) }));
+        tracker.expect_remove_watcher().never();
+        let error = run_query(&tracker, "42 unwatch zed").await.unwrap_err();
+        assert_eq!(error.to_string(), "no user or team named 'zed'");
+    }
+
+    #[tokio::test]
+    async fn a_note_is_added_and_the_ticket_read_back() {
+        let mut tracker = MockTracker::new();
+        tracker
+            .expect_add_note()
+            .with(eq(id(42)), eq("swapped the injector"))
+            .times(1)
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        tracker
+            .expect_get()
+            .times(1)
+            .returning(|n| Box::pin(async move { Ok(ticket(n.get(), &status("New"), None)) }));
+        run_query(&tracker, "42 note swapped the injector")
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_due_date_is_read_against_today() {
+        let mut tracker = MockTracker::new();
+        tracker
+            .expect_update()
+            .withf(|_, update| {
+                update.due
+                    == Some(domain::DueChange::Set(
+                        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+                    ))
+            })
+            .times(1)
+            .returning(|_, _| Box::pin(async { Ok(()) }));
+        tracker
+            .expect_get()
+            .returning(|n| Box::pin(async move { Ok(ticket(n.get(), &status("New"), None)) }));
+        run_query(&tracker, "42 due in 5 days").await.unwrap();
     }
 }

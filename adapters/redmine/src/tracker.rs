@@ -1,9 +1,9 @@
 //! The tracker's role ports for `Redmine`, one `impl` per role: each method is one resource's
-//! (`issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`).
+//! (`issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`, `watchers.rs`).
 
 use domain::{
     Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketLinks,
-    TicketQuery, TicketUpdate, User,
+    TicketQuery, TicketUpdate, User, UserId,
 };
 use ports::{
     ActAs, Catalog, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed, Tickets,
@@ -35,6 +35,14 @@ impl Tickets for Redmine {
 
     async fn add_note(&self, id: TicketId, text: &str) -> Result<(), TrackerError> {
         self.add_issue_note(id, text).await
+    }
+
+    async fn add_watcher(&self, id: TicketId, watcher: UserId) -> Result<(), TrackerError> {
+        self.add_issue_watcher(id, watcher).await
+    }
+
+    async fn remove_watcher(&self, id: TicketId, watcher: UserId) -> Result<(), TrackerError> {
+        self.remove_issue_watcher(id, watcher).await
     }
 
     async fn list_query(&self, filter: &SavedFilter) -> Result<Vec<Ticket>, TrackerError> {
@@ -78,6 +86,10 @@ impl People for Redmine {
 impl Catalog for Redmine {
     async fn statuses(&self) -> Result<Vec<Status>, TrackerError> {
         self.ticket_statuses().await
+    }
+
+    async fn priorities(&self) -> Result<Vec<Named>, TrackerError> {
+        self.ticket_priorities().await
     }
 
     async fn trackers(&self) -> Result<Vec<Named>, TrackerError> {

@@ -6,7 +6,7 @@ use std::future::Future;
 
 use domain::{
     Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketId, TicketLinks,
-    TicketQuery, TicketUpdate, User,
+    TicketQuery, TicketUpdate, User, UserId,
 };
 
 use super::{
@@ -40,6 +40,16 @@ mockall::mock! {
             id: TicketId,
             text: &str,
         ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+        fn add_watcher(
+            &self,
+            id: TicketId,
+            watcher: UserId,
+        ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+        fn remove_watcher(
+            &self,
+            id: TicketId,
+            watcher: UserId,
+        ) -> impl Future<Output = Result<(), TrackerError>> + Send;
         fn list_query(
             &self,
             filter: &SavedFilter,
@@ -64,6 +74,7 @@ mockall::mock! {
 
     impl Catalog for Tracker {
         fn statuses(&self) -> impl Future<Output = Result<Vec<Status>, TrackerError>> + Send;
+        fn priorities(&self) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
         fn trackers(&self) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
         fn categories(
             &self,

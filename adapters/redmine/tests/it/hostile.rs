@@ -72,6 +72,7 @@ async fn a_307_on_an_update_sends_neither_key_nor_body_to_another_port() {
     let update = domain::TicketUpdate {
         assignee: domain::AssigneeChange::Set(domain::UserId::new(5).unwrap()),
         status: None,
+        ..domain::TicketUpdate::default()
     };
 
     let error = redmine(&server).update(id(42), &update).await.unwrap_err();
@@ -329,7 +330,8 @@ async fn a_status_the_workflow_skips_leaves_the_assignee_unchanged() {
         .await;
 
     let query = TicketQuery::parse(&["42", "unassign"]).unwrap();
-    let error = ports::tickets::run(&redmine(&server), &query, &StatusNames::default())
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let error = ports::tickets::run(&redmine(&server), &query, &StatusNames::default(), today)
         .await
         .unwrap_err();
 
