@@ -102,8 +102,12 @@ async fn channels_in_guild(
     guild: GuildId,
     channels: &[(String, ChannelId)],
 ) -> Result<(), Failure> {
-    let reading =
-        |error: ports::ChatError| failed(anyhow!("checking the configured channels: {error}"));
+    let reading = |error: ports::ChatError| {
+        failed(anyhow!(
+            "checking the configured channels: {}",
+            ports::with_causes(&error)
+        ))
+    };
     let bot = chat
         .bot_user()
         .await

@@ -468,8 +468,12 @@ async fn other_refusals_and_network_failures_name_neither_url_nor_token() {
         "{unreachable:?}"
     );
 
+    assert!(
+        ports::with_causes(&unreachable).starts_with("cannot reach the chat: Connection refused"),
+        "{unreachable:?}"
+    );
     for error in [refused, unreachable] {
-        let text = format!("{error} {error:?}");
+        let text = format!("{} {error:?}", ports::with_causes(&error));
         assert!(
             !text.contains("127.0.0.1") && !text.contains(TOKEN),
             "{text}"
@@ -492,6 +496,11 @@ async fn a_server_that_does_not_answer_in_time_is_unreachable() {
         .unwrap_err();
 
     assert!(matches!(error, ChatError::Unreachable { .. }), "{error:?}");
+    assert_eq!(error.to_string(), "cannot reach the chat");
+    assert_eq!(
+        ports::with_causes(&error),
+        "cannot reach the chat: Discord did not answer in time"
+    );
 }
 
 #[tokio::test]
