@@ -6,8 +6,6 @@ use domain::check::Check;
 use netbox::Netbox;
 use ports::{Inventory as _, InventoryError};
 
-use super::shown_url;
-
 /// NetBox: reachable, and its token accepted (by listing the sites).
 pub async fn netbox_checks(checks: &mut Vec<Check>, settings: &Settings) {
     let timeout = settings.backend_timeout;
@@ -22,7 +20,7 @@ pub async fn netbox_checks(checks: &mut Vec<Check>, settings: &Settings) {
             return;
         }
     };
-    let url = shown_url(&config.url);
+    let url = httpkit::shown_text(&config.url);
     let netbox = match Netbox::new(config) {
         Ok(netbox) => netbox,
         Err(error) => {
