@@ -6,14 +6,11 @@ mod configured;
 mod discord;
 mod netbox;
 mod redmine;
-mod report;
 
 use appkit::env::var;
 use appkit::settings::Settings;
 use domain::check::Check;
 use domain::GuildId;
-
-pub use report::{json, text};
 
 /// The settings file: where it is, and whether it loads.
 fn settings_file(checks: &mut Vec<Check>) -> Settings {

@@ -113,9 +113,9 @@ async fn check_command(as_json: bool) -> ExitCode {
         "checked the deployment"
     );
     let output = if as_json {
-        check::json(&checks)
+        domain::check::json(&checks)
     } else {
-        check::text(&checks)
+        domain::check::text(&checks)
     };
     let printed = appkit::print(&output);
     if failed > 0 {
