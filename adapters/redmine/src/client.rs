@@ -6,9 +6,10 @@
 
 use secrecy::{ExposeSecret as _, SecretString};
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use arc_swap::ArcSwapOption;
 use domain::TicketId;
 use ports::TrackerError;
 use reqwest::Method;
@@ -87,11 +88,13 @@ pub struct Redmine {
     timeout: Duration,
     /// Which issue custom fields the threader uses, by name.
     pub(crate) issue_fields: Arc<IssueFieldNames>,
-    /// Issue custom field ids by lower-cased name, once read.
-    issue_field_ids: Arc<Mutex<Option<BTreeMap<String, u64>>>>,
+    /// Issue custom field ids by lower-cased name, read once (concurrent first callers wait
+    /// for the one reading; a failed reading leaves it empty for the next caller to retry).
+    pub(crate) issue_field_ids: Arc<tokio::sync::OnceCell<BTreeMap<String, u64>>>,
     /// Whether the acting user is an admin, as Redmine last said (a hint that saves asking:
     /// an admin's name lookup goes straight to the user listing, and a 403 there corrects it).
-    pub(crate) acting_admin: Arc<Mutex<Option<bool>>>,
+    /// Swapped whole, never patched under a lock.
+    pub(crate) acting_admin: Arc<ArcSwapOption<bool>>,
 }
 
 impl Redmine {
@@ -109,19 +112,6 @@ impl Redmine {
     /// The base for links people see: the configured URL without user-info.
     pub(crate) fn web_base(&self) -> &Url {
         &self.web
-    }
-
-    pub(crate) fn cached_issue_fields(&self) -> Option<BTreeMap<String, u64>> {
-        self.issue_field_ids
-            .lock()
-            .ok()
-            .and_then(|cache| cache.clone())
-    }
-
-    pub(crate) fn cache_issue_fields(&self, ids: BTreeMap<String, u64>) {
-        if let Ok(mut cache) = self.issue_field_ids.lock() {
-            *cache = Some(ids);
-        }
     }
 
     /// A client for the server in `config`.
