@@ -48,11 +48,11 @@ impl ApiKey {
 /// Why a Redmine client could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// `REDMINE_URL` is not an http(s) URL.
-    #[error("REDMINE_URL '{}' is not an http(s) URL", httpkit::shown_text(.0))]
+    /// The base URL is not an http(s) URL (the app names its setting).
+    #[error("the tracker URL '{}' is not an http(s) URL", httpkit::shown_text(.0))]
     BadUrl(String),
-    /// `REDMINE_TOKEN` holds characters no header can carry (a line break, say).
-    #[error("REDMINE_TOKEN contains characters that cannot be sent in a header (a line break?)")]
+    /// The API key holds characters no header can carry (a line break, say).
+    #[error("the API key contains characters that cannot be sent in a header (a line break?)")]
     BadKey,
     /// The login to act as holds characters no header can carry.
     #[error("the login to act as contains characters that cannot be sent in a header")]
@@ -384,7 +384,7 @@ mod tests {
                 timeout: Duration::from_secs(1),
             })
             .unwrap_err();
-            assert!(error.to_string().starts_with("REDMINE_URL"), "{error}");
+            assert!(matches!(error, ConfigError::BadUrl(_)), "{error}");
         }
     }
 }

@@ -52,7 +52,7 @@ pub async fn setup(
     let config = appkit::settings::redmine(RedmineTimeout::Environment).map_err(usage)?;
     let redmine_url = config.url.clone();
     let tracker = Redmine::new(config)
-        .map_err(usage)?
+        .map_err(|error| usage(appkit::words::redmine_config(error)))?
         .with_issue_fields(IssueFieldNames {
             thread: Some(threader_settings.thread_field.clone()),
             state: Some(threader_settings.state_field.clone()),

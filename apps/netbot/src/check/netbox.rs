@@ -26,7 +26,7 @@ pub async fn netbox_checks(checks: &mut Vec<Check>, settings: &Settings) {
         Err(error) => {
             checks.push(Check::fail(
                 "netbox reachable",
-                error.to_string(),
+                crate::config::netbox_error(&error).to_string(),
                 "fix the NETBOX_* settings (see `netbot sites --help`)",
             ));
             return;
@@ -51,7 +51,7 @@ pub async fn netbox_checks(checks: &mut Vec<Check>, settings: &Settings) {
         Err(error) => {
             checks.push(Check::fail(
                 "netbox reachable",
-                ports::with_causes(&error),
+                words::inventory(&error),
                 "check NETBOX_URL and that NetBox is up and reachable from here",
             ));
             checks.push(Check::skip("netbox token", "NetBox is unreachable"));

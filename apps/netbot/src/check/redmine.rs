@@ -38,7 +38,7 @@ pub async fn redmine_checks(
         Err(error) => {
             checks.push(Check::fail(
                 "redmine reachable",
-                error.to_string(),
+                words::redmine_config(error).to_string(),
                 "set REDMINE_URL to Redmine's address, e.g. https://redmine.example.org",
             ));
             return;
