@@ -43,6 +43,15 @@ pub enum ChatError {
         #[source]
         cause: crate::Cause,
     },
+    /// The chat answered, but with something that cannot be read as what was asked for.
+    #[error("unexpected answer from the chat to {action}")]
+    Unexpected {
+        /// What was attempted.
+        action: String,
+        /// Why the answer could not be read (the adapter's error).
+        #[source]
+        cause: crate::Cause,
+    },
     /// The chat refused the request or answered something unexpected.
     #[error("the chat refused to {action}: {detail}")]
     Rejected {

@@ -133,9 +133,9 @@ impl DiscordChat {
 
 /// A mapping failure of Discord's answer.
 fn bad_answer(purpose: &Purpose, error: &wire::BadId) -> ChatError {
-    ChatError::Rejected {
+    ChatError::Unexpected {
         action: purpose.action.clone(),
-        detail: error.to_string(),
+        cause: Box::new(*error),
     }
 }
 

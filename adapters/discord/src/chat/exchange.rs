@@ -40,9 +40,9 @@ impl DiscordChat {
     ) -> Result<T, ChatError> {
         let body = self.send(purpose, request).await?;
         let body = if body.is_empty() { "null" } else { &body };
-        serde_json::from_str(body).map_err(|error| ChatError::Rejected {
+        serde_json::from_str(body).map_err(|error| ChatError::Unexpected {
             action: purpose.action.clone(),
-            detail: format!("unexpected answer from Discord: {error}"),
+            cause: Box::new(error),
         })
     }
 
@@ -150,9 +150,9 @@ impl DiscordChat {
         )?;
         serde_json::from_str(&body)
             .map(Some)
-            .map_err(|error| ChatError::Rejected {
+            .map_err(|error| ChatError::Unexpected {
                 action: purpose.action,
-                detail: format!("unexpected answer from Discord: {error}"),
+                cause: Box::new(error),
             })
     }
 

@@ -684,3 +684,30 @@ async fn a_check_answer_larger_than_the_body_cap_is_refused_unread() {
         "the chat refused to read the bot's user: an answer larger than 32 MiB, not read"
     );
 }
+
+#[tokio::test]
+async fn an_answer_that_is_not_json_is_unexpected_and_keeps_why_as_its_cause() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>hello</html>"))
+        .mount(&server)
+        .await;
+
+    let error = chat_at(&server.uri())
+        .post(channel(CHANNEL), "hello", &Mentions::none())
+        .await
+        .unwrap_err();
+
+    assert!(matches!(error, ChatError::Unexpected { .. }), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        format!("unexpected answer from the chat to post in channel {CHANNEL}")
+    );
+    let text = ports::with_causes(&error);
+    assert!(
+        text.starts_with(&format!(
+            "unexpected answer from the chat to post in channel {CHANNEL}: expected value"
+        )),
+        "{text}"
+    );
+}
