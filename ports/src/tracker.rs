@@ -113,6 +113,18 @@ pub enum TrackerError {
         #[source]
         cause: crate::Cause,
     },
+    /// The tracker answered with a redirect that was not followed (to another server or
+    /// scheme): the configured base URL is likely not the tracker's own. The app names the
+    /// setting to check.
+    #[error("unexpected answer from the tracker at {host} to {action}: {refused}")]
+    Redirected {
+        /// Host of the tracker URL.
+        host: String,
+        /// What was attempted.
+        action: String,
+        /// Where the redirect led, and why it was not followed.
+        refused: String,
+    },
     /// Any other answer the adapter cannot make sense of.
     #[error("unexpected answer from the tracker at {host} to {action}: {detail}")]
     Unexpected {

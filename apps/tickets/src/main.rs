@@ -89,7 +89,8 @@ async fn tickets(cli: Cli) -> Result<(), Failure> {
     }
     .map_err(usage)?;
     redmine_config.act_as = cli.act_as.clone();
-    let redmine = Redmine::new(redmine_config).map_err(usage)?;
+    let redmine =
+        Redmine::new(redmine_config).map_err(|error| usage(words::redmine_config(error)))?;
     if let Some(login) = &cli.act_as {
         ensure_acting_as(&redmine, login)
             .await

@@ -362,3 +362,98 @@ fn redmine_settings_are_read_only_by_appkit() {
     }
     assert!(offences.is_empty(), "{offences:#?}");
 }
+
+/// The string literals of Rust code (comments left out): ordinary strings with their escapes
+/// kept as written, and raw strings.
+fn string_literals(code: &str) -> Vec<String> {
+    let chars: Vec<char> = code.chars().collect();
+    let mut literals = Vec::new();
+    let mut at = 0;
+    while at < chars.len() {
+        let rest = &chars[at..];
+        if rest.starts_with(&['/', '/']) {
+            at += rest.iter().position(|&c| c == '\n').unwrap_or(rest.len());
+        } else if rest.starts_with(&['/', '*']) {
+            let end = rest
+                .windows(2)
+                .position(|pair| pair == ['*', '/'])
+                .map_or(rest.len(), |end| end + 2);
+            at += end;
+        } else if rest.starts_with(&['\'', '"', '\'']) {
+            at += 3;
+        } else if rest[0] == 'r' && rest.get(1).is_some_and(|&c| c == '#' || c == '"') {
+            let hashes = rest[1..].iter().take_while(|&&c| c == '#').count();
+            if rest.get(1 + hashes) != Some(&'"') {
+                at += 1;
+                continue;
+            }
+            let body = &rest[2 + hashes..];
+            let closing: Vec<char> = std::iter::once('"')
+                .chain(std::iter::repeat_n('#', hashes))
+                .collect();
+            let end = body
+                .windows(closing.len())
+                .position(|window| window == closing.as_slice())
+                .unwrap_or(body.len());
+            literals.push(body[..end].iter().collect());
+            at += 2 + hashes + end + closing.len();
+        } else if rest[0] == '"' {
+            let mut literal = String::new();
+            let mut inside = 1;
+            while inside < rest.len() && rest[inside] != '"' {
+                if rest[inside] == '\\' && inside + 1 < rest.len() {
+                    literal.push(rest[inside]);
+                    inside += 1;
+                }
+                literal.push(rest[inside]);
+                inside += 1;
+            }
+            literals.push(literal);
+            at += inside + 1;
+        } else {
+            at += 1;
+        }
+    }
+    literals
+}
+
+#[test]
+fn string_literals_are_told_apart_from_comments() {
+    let code = "let a = \"REDMINE_URL\"; // NETBOX_URL \"in a comment\"\n\
+                /* DISCORD_TOKEN */ let b = r#\"raw \"NETBOX_TOKEN\"\"#; let c = '\"';\n\
+                let d = \"with \\\" an escape\";";
+    assert_eq!(
+        string_literals(code),
+        ["REDMINE_URL", "raw \"NETBOX_TOKEN\"", "with \\\" an escape"]
+    );
+}
+
+/// ARCHITECTURE.md: the adapters name no setting. Their errors carry data (which kind of
+/// problem: a bad base URL, an untrusted certificate, a redirect elsewhere); the app that
+/// reads `REDMINE_*`, `NETBOX_*` and `DISCORD_*` words them for its operator (`appkit::words`,
+/// netbot's `config`). Comments and unit tests (after `#[cfg(test)]`) may name them.
+#[test]
+fn adapters_name_no_setting_in_their_strings() {
+    let settings = ["REDMINE_", "NETBOX_", "DISCORD_"];
+    let mut offences = Vec::new();
+    let mut read = 0;
+    for member in members()
+        .iter()
+        .filter(|member| member.starts_with("adapters/"))
+    {
+        for (path, text) in member_sources(member) {
+            if text.contains("#![cfg(test)]") {
+                continue;
+            }
+            read += 1;
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for literal in string_literals(code) {
+                if settings.iter().any(|setting| literal.contains(setting)) {
+                    offences.push(format!("{}: \"{literal}\"", path.display()));
+                }
+            }
+        }
+    }
+    assert!(read > 10, "the adapters' sources were found ({read})");
+    assert!(offences.is_empty(), "{offences:#?}");
+}

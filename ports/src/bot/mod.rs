@@ -164,7 +164,7 @@ fn tracker_error(error: &TrackerError, seconds: u64) -> Reply {
             warn!(error = %crate::with_causes(error), "a command could not reach the tracker");
             replies::trouble(Trouble::Unreachable(REDMINE))
         }
-        TrackerError::Unexpected { .. } => {
+        TrackerError::Unexpected { .. } | TrackerError::Redirected { .. } => {
             warn!(error = %crate::with_causes(error), "a command got an answer from the tracker it does not understand");
             replies::trouble(Trouble::Misanswered(REDMINE))
         }
@@ -217,11 +217,11 @@ fn inventory_error(error: &InventoryError, seconds: u64) -> Reply {
             tracing::error!(error = %crate::with_causes(error), "the inventory refused the bot's token");
             replies::trouble(Trouble::KeyRejected(NETBOX))
         }
-        InventoryError::Unreachable { .. } => {
+        InventoryError::Unreachable { .. } | InventoryError::UntrustedCertificate { .. } => {
             warn!(error = %crate::with_causes(error), "a command could not reach the inventory");
             replies::trouble(Trouble::Unreachable(NETBOX))
         }
-        InventoryError::Unexpected { .. } => {
+        InventoryError::Unexpected { .. } | InventoryError::Redirected { .. } => {
             warn!(error = %crate::with_causes(error), "a command got an answer from the inventory it does not understand");
             replies::trouble(Trouble::Misanswered(NETBOX))
         }

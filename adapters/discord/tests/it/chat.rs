@@ -468,8 +468,12 @@ async fn other_refusals_and_network_failures_name_neither_url_nor_token() {
         "{unreachable:?}"
     );
 
+    assert!(
+        ports::with_causes(&unreachable).starts_with("cannot reach the chat: Connection refused"),
+        "{unreachable:?}"
+    );
     for error in [refused, unreachable] {
-        let text = format!("{error} {error:?}");
+        let text = format!("{} {error:?}", ports::with_causes(&error));
         assert!(
             !text.contains("127.0.0.1") && !text.contains(TOKEN),
             "{text}"
@@ -492,6 +496,11 @@ async fn a_server_that_does_not_answer_in_time_is_unreachable() {
         .unwrap_err();
 
     assert!(matches!(error, ChatError::Unreachable { .. }), "{error:?}");
+    assert_eq!(error.to_string(), "cannot reach the chat");
+    assert_eq!(
+        ports::with_causes(&error),
+        "cannot reach the chat: Discord did not answer in time"
+    );
 }
 
 #[tokio::test]
@@ -727,4 +736,31 @@ async fn the_servers_role_and_channel_names_are_read_and_a_server_out_of_reach_i
         chat.guild_names(GuildId::new(GUILD).unwrap()).await,
         Err(ChatError::Forbidden { .. })
     ));
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_json_is_unexpected_and_keeps_why_as_its_cause() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>hello</html>"))
+        .mount(&server)
+        .await;
+
+    let error = chat_at(&server.uri())
+        .post(channel(CHANNEL), "hello", &Mentions::none())
+        .await
+        .unwrap_err();
+
+    assert!(matches!(error, ChatError::Unexpected { .. }), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        format!("unexpected answer from the chat to post in channel {CHANNEL}")
+    );
+    let text = ports::with_causes(&error);
+    assert!(
+        text.starts_with(&format!(
+            "unexpected answer from the chat to post in channel {CHANNEL}: expected value"
+        )),
+        "{text}"
+    );
 }

@@ -234,3 +234,46 @@ async fn a_due_date_is_sent_as_a_day_and_cleared_with_an_empty_one() {
     ]
     "#);
 }
+
+#[tokio::test]
+async fn the_issue_field_ids_are_read_once_even_by_callers_that_come_together() {
+    let server = server_accepting_updates().await;
+    Mock::given(method("GET"))
+        .and(path("/custom_fields.json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({ "custom_fields": [
+                    { "id": 7, "name": "Discord sync", "customized_type": "issue" },
+                ] }))
+                .set_delay(std::time::Duration::from_millis(200)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let tracker = redmine(&server).with_issue_fields(redmine::IssueFieldNames {
+        thread: Some("discord sync".into()),
+        state: None,
+    });
+    let fields = ports::SyncFields {
+        thread: Some("yes".into()),
+        state: None,
+    };
+    let id = TicketId::new(42).unwrap();
+
+    let (first, second) = tokio::join!(
+        ports::SyncStore::set_sync_fields(&tracker, id, &fields),
+        ports::SyncStore::set_sync_fields(&tracker, id, &fields),
+    );
+    first.unwrap();
+    second.unwrap();
+    ports::SyncStore::set_sync_fields(&tracker, id, &fields)
+        .await
+        .unwrap();
+
+    let puts = received(&server)
+        .await
+        .into_iter()
+        .filter(|request| request.starts_with("PUT"))
+        .count();
+    assert_eq!(puts, 3);
+}
