@@ -22,7 +22,6 @@ const FAKES: &[&str] = &[
     "demo/src/redmine.rs",
 ];
 
-
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -109,9 +108,7 @@ fn no_source_file_passes_500_lines_but_the_fakes_of_whole_servers() {
     let long: Vec<&(String, usize)> = files
         .iter()
         .filter(|(path, lines)| {
-            *lines > FILE_LIMIT
-                && !is_test_module(path)
-                && !FAKES.contains(&path.as_str())
+            *lines > FILE_LIMIT && !is_test_module(path) && !FAKES.contains(&path.as_str())
         })
         .collect();
     assert!(
