@@ -16,6 +16,10 @@ use serde_json::Value;
 /// The recorded fixtures the demos need, embedded (a few kilobytes, not `fixtures/`).
 const FIXTURES: &[(&str, &str)] = &[
     (
+        "redmine/enumerations__issue_priorities.json",
+        include_str!("../../fixtures/redmine/enumerations__issue_priorities.json"),
+    ),
+    (
         "redmine/custom_fields.json",
         include_str!("../../fixtures/redmine/custom_fields.json"),
     ),

@@ -351,6 +351,28 @@ impl State {
         Response::json(201, json!({ "issue": issue }))
     }
 
+    /// `POST /issues/N/watchers.json` and `DELETE /issues/N/watchers/UID.json`: Redmine
+    /// answers 404 for a ticket or a person it does not know, and 204 otherwise (adding a
+    /// watcher twice, or removing one who is not there, changes nothing).
+    fn watch(&mut self, id: u64, user: Option<u64>, watching: bool) -> Response {
+        let Some(name) = user.and_then(|user| self.people.get(&user).cloned()) else {
+            return Response::empty(404);
+        };
+        let Some(issue) = self.issues.get_mut(&id) else {
+            return Response::empty(404);
+        };
+        if !issue["watchers"].is_array() {
+            issue["watchers"] = json!([]);
+        }
+        if let Some(watchers) = issue["watchers"].as_array_mut() {
+            watchers.retain(|watcher| watcher["id"].as_u64() != user);
+            if watching {
+                watchers.push(json!({ "id": user, "name": name }));
+            }
+        }
+        Response::empty(204)
+    }
+
     /// `/search.json`: open tickets with every word in the subject, description or notes.
     fn search(&self, query: &BTreeMap<String, String>) -> Value {
         let words: Vec<String> = query
@@ -511,6 +533,64 @@ impl State {
                 None => return Err(error(422, &["Status is invalid"])),
             },
         };
+        let priority = match changes.get("priority_id") {
+            None => None,
+            Some(wanted) => match named_in(&priorities(), wanted) {
+                Some(found) => Some(found),
+                None => return Err(error(422, &["Priority cannot be blank"])),
+            },
+        };
+        let tracker = match changes.get("tracker_id") {
+            None => None,
+            Some(wanted) => match named_in(&trackers(), wanted) {
+                Some(found) => Some(found),
+                None => return Err(error(422, &["Tracker is not included in the list"])),
+            },
+        };
+        let subject = changes["subject"].as_str().map(str::trim);
+        if subject.is_some_and(str::is_empty) {
+            return Err(error(422, &["Subject cannot be blank"]));
+        }
+        let description = changes["description"].as_str();
+        // `parent_issue_id`: a ticket number sets it, an empty string (or null) clears it.
+        let parent = match changes.get("parent_issue_id") {
+            None => None,
+            Some(Value::Null) => Some(None),
+            Some(Value::String(text)) if text.is_empty() => Some(None),
+            Some(wanted) => {
+                let wanted = wanted
+                    .as_u64()
+                    .or_else(|| wanted.as_str().and_then(|text| text.parse().ok()));
+                match wanted.filter(|parent| *parent != id && self.issues.contains_key(parent)) {
+                    Some(parent) => Some(Some(parent)),
+                    None => return Err(error(422, &["Parent task is invalid"])),
+                }
+            }
+        };
+        // `due_date`: YYYY-MM-DD sets it, an empty string (or null) clears it; as in Redmine,
+        // it may not be before the start date.
+        let due = match changes.get("due_date") {
+            None => None,
+            Some(Value::Null) => Some(None),
+            Some(Value::String(text)) if text.is_empty() => Some(None),
+            Some(wanted) => {
+                let Some(day) = wanted
+                    .as_str()
+                    .and_then(|text| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+                else {
+                    return Err(error(422, &["Due date is not a valid date"]));
+                };
+                let start = self
+                    .issues
+                    .get(&id)
+                    .and_then(|issue| issue["start_date"].as_str())
+                    .and_then(|text| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok());
+                if start.is_some_and(|start| day < start) {
+                    return Err(error(422, &["Due date must be greater than start date"]));
+                }
+                Some(Some(day.format("%Y-%m-%d").to_string()))
+            }
+        };
         let me = json!({ "id": me["id"], "name": full_name(me) });
         let custom: Vec<(u64, String)> = changes["custom_fields"]
             .as_array()
@@ -571,6 +651,52 @@ impl State {
             }
             issue["status"] = status;
         }
+        for (name, value) in [("priority", priority), ("tracker", tracker)] {
+            if let Some(value) = value {
+                if issue[name]["id"] != value["id"] {
+                    details.push(attr(&format!("{name}_id"), &issue[name], &value));
+                }
+                issue[name] = value;
+            }
+        }
+        for (name, value) in [("subject", subject), ("description", description)] {
+            if let Some(value) = value {
+                if issue[name].as_str() != Some(value) {
+                    details.push(json!({
+                        "property": "attr", "name": name,
+                        "old_value": issue[name], "new_value": value
+                    }));
+                    issue[name] = json!(value);
+                }
+            }
+        }
+        if let Some(due) = due {
+            let old = issue["due_date"].as_str().map(str::to_owned);
+            if old != due {
+                details.push(json!({
+                    "property": "attr", "name": "due_date", "old_value": old, "new_value": due
+                }));
+                issue["due_date"] = json!(due);
+            }
+        }
+        if let Some(parent) = parent {
+            let old = issue["parent"]["id"].as_u64();
+            if old != parent {
+                details.push(json!({
+                    "property": "attr", "name": "parent_id",
+                    "old_value": old.map(|id| id.to_string()),
+                    "new_value": parent.map(|id| id.to_string())
+                }));
+                match parent {
+                    Some(parent) => issue["parent"] = json!({ "id": parent }),
+                    None => {
+                        if let Some(fields) = issue.as_object_mut() {
+                            fields.remove("parent");
+                        }
+                    }
+                }
+            }
+        }
         for (field, value) in custom {
             let old = custom_value(issue, field);
             if old.as_deref() != Some(value.as_str()) && !(old.is_none() && value.is_empty()) {
@@ -630,6 +756,34 @@ impl State {
         }
         Response::empty(404)
     }
+}
+
+/// The fake's ticket priorities, as `/enumerations/issue_priorities.json` lists them.
+fn priorities() -> Vec<Value> {
+    fixture("redmine/enumerations__issue_priorities.json")["issue_priorities"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The fake's trackers, as `/trackers.json` lists them.
+fn trackers() -> Vec<Value> {
+    ["Bug", "Feature", "Support"]
+        .iter()
+        .zip(1_u64..)
+        .map(|(name, id)| json!({ "id": id, "name": name }))
+        .collect()
+}
+
+/// `{id, name}` of the value with this id (a number or a numeric string), as an issue holds it.
+fn named_in(known: &[Value], wanted: &Value) -> Option<Value> {
+    let wanted = wanted
+        .as_u64()
+        .or_else(|| wanted.as_str().and_then(|text| text.parse().ok()))?;
+    known
+        .iter()
+        .find(|value| value["id"].as_u64() == Some(wanted))
+        .map(|value| json!({ "id": wanted, "name": value["name"] }))
 }
 
 /// The value of an issue's custom field, when set and not empty.
@@ -774,19 +928,43 @@ impl Serve for FakeRedmine {
                     _ => Response::empty(400),
                 }
             }
+            ("POST", path, _) if path.ends_with("/watchers.json") => {
+                let id = path
+                    .strip_prefix("/issues/")
+                    .and_then(|rest| rest.strip_suffix("/watchers.json"))
+                    .and_then(|id| id.parse::<u64>().ok());
+                let user = serde_json::from_slice::<Value>(&request.body)
+                    .ok()
+                    .and_then(|body| {
+                        let user = &body["user_id"];
+                        user.as_u64()
+                            .or_else(|| user.as_str().and_then(|text| text.parse().ok()))
+                    });
+                match id {
+                    Some(id) => state.watch(id, user, true),
+                    None => Response::empty(404),
+                }
+            }
+            ("DELETE", path, _) if path.contains("/watchers/") => {
+                let mut parts = path
+                    .strip_prefix("/issues/")
+                    .and_then(|rest| rest.strip_suffix(".json"))
+                    .unwrap_or_default()
+                    .split("/watchers/")
+                    .map(|part| part.parse::<u64>().ok());
+                match (parts.next().flatten(), parts.next().flatten()) {
+                    (Some(id), user) => state.watch(id, user, false),
+                    _ => Response::empty(404),
+                }
+            }
+            ("GET", "/enumerations/issue_priorities.json", _) => {
+                Response::json(200, json!({ "issue_priorities": priorities() }))
+            }
             ("GET", "/users/current.json", _) => Response::json(200, json!({ "user": me })),
             ("GET", "/issue_statuses.json", _) => {
                 Response::json(200, fixture("redmine/issue_statuses.json"))
             }
-            ("GET", "/trackers.json", _) => Response::json(
-                200,
-                json!({
-                    "trackers": [
-                        { "id": 1, "name": "Bug" }, { "id": 2, "name": "Feature" },
-                        { "id": 3, "name": "Support" }
-                    ]
-                }),
-            ),
+            ("GET", "/trackers.json", _) => Response::json(200, json!({ "trackers": trackers() })),
             ("GET", "/projects/netops.json" | "/projects/1.json", _) => Response::json(
                 200,
                 json!({
@@ -833,6 +1011,10 @@ impl Serve for FakeRedmine {
 
 /// The stateful fake Redmine: the recorded tickets, people and statuses; changes are
 /// remembered. Started with a member's key (alice's) or an admin's. Clones share the state.
+///
+/// The ticket actions' fields behave as in Redmine: priority, tracker, subject, description,
+/// parent and due date are set by `PUT /issues/N.json` (a bad value is refused with 422 and Redmine's
+/// reason), and watchers are added and removed through their own resource.
 ///
 /// Where the threader leans on Redmine it behaves like Redmine: one journal id sequence
 /// across all tickets, a journal for every change (notes, status and assignee as `attr`

@@ -224,6 +224,57 @@ pub mod replies {
         discord::fit_lines(&lines, "No sites.", "use `netbot sites`")
     }
 
+    /// A change the backend refused, with its own reasons (Redmine's are written for people:
+    /// "Parent task is invalid", "Status is invalid").
+    #[must_use]
+    pub fn refused(system: &str, reasons: &[String]) -> Reply {
+        let reasons: Vec<&str> = reasons
+            .iter()
+            .map(|reason| reason.trim().trim_end_matches('.'))
+            .filter(|reason| !reason.is_empty())
+            .collect();
+        if reasons.is_empty() {
+            Reply::error(&format!("{system} refused the change without saying why"))
+        } else {
+            Reply::error(&format!(
+                "{system} refused the change: {}",
+                reasons.join("; ")
+            ))
+        }
+    }
+
+    /// A status, priority or tracker name the backend does not have, with the closest ones.
+    #[must_use]
+    pub fn unknown_name(system: &str, kind: &str, name: &str, closest: &[String]) -> Reply {
+        let name = name.trim().replace('`', "'");
+        if closest.is_empty() {
+            return Reply::error(&format!("{system} has no {kind} named '{name}'"));
+        }
+        let closest: Vec<String> = closest
+            .iter()
+            .map(|known| format!("`{}`", known.replace('`', "'")))
+            .collect();
+        Reply::error(&format!(
+            "{system} has no {kind} named '{name}': did you mean {}?",
+            or_list(&closest)
+        ))
+    }
+
+    /// `a`, `a or b`, `a, b or c`.
+    fn or_list(items: &[String]) -> String {
+        match items {
+            [] => String::new(),
+            [only] => only.clone(),
+            [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+        }
+    }
+
+    /// A `/ticket` action that needs a value, without one.
+    #[must_use]
+    pub fn value_missing(verb: &str, what: &str) -> Reply {
+        Reply::error(&format!("`{verb}` needs a value: {what}"))
+    }
+
     /// `/new` without a title.
     #[must_use]
     pub fn no_title() -> Reply {

@@ -6,11 +6,13 @@ pub mod age;
 pub mod bot;
 pub mod chat;
 pub mod check;
+pub mod due;
 pub mod files;
 pub mod ids;
 pub mod limits;
 pub mod member_links;
 pub mod mentions;
+pub mod names;
 pub mod notify;
 pub mod people;
 pub mod query;
@@ -22,6 +24,7 @@ pub mod tracker_links;
 
 pub use chat::message::{Attachment, ChatMessage, GuildNames, Mentions, ThreadInfo};
 pub use chat::{split_message, Member, Reply};
+pub use due::DueChange;
 pub use ids::{
     ChannelId, DiscordUserId, GuildId, InvalidId, JournalId, Login, MessageId, ProjectId, RoleId,
     StatusId, UserId,
@@ -30,6 +33,7 @@ pub use people::{Principal, Team, User};
 pub use query::{Action, QueryError, TicketQuery};
 pub use site::{Site, SiteCounts, SiteDetails, SiteMatch};
 pub use ticket::{
-    AssigneeChange, Change, Journal, Named, Status, Ticket, TicketFile, TicketId, TicketUpdate,
+    AssigneeChange, Change, Journal, Named, ParentChange, Status, Ticket, TicketFile, TicketId,
+    TicketUpdate,
 };
 pub use tracker_links::TicketLinks;

@@ -214,9 +214,10 @@ impl Ticket {
 }
 
 /// What to do to the assignee in an update.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum AssigneeChange {
     /// Leave as it is.
+    #[default]
     Keep,
     /// Assign to this user or team.
     Set(UserId),
@@ -224,13 +225,35 @@ pub enum AssigneeChange {
     Clear,
 }
 
+/// What to do to the parent ticket in an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParentChange {
+    /// Make it a subtask of this ticket.
+    Set(TicketId),
+    /// No parent.
+    Clear,
+}
+
 /// A change to apply to a ticket: the value the tracker adapter turns into one request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `None` (and [`AssigneeChange::Keep`]) leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TicketUpdate {
     /// The assignee change.
     pub assignee: AssigneeChange,
     /// The new status, if any.
     pub status: Option<Status>,
+    /// The new priority, if any.
+    pub priority: Option<Named>,
+    /// The new tracker (ticket kind), if any.
+    pub tracker: Option<Named>,
+    /// The new subject, if any.
+    pub subject: Option<String>,
+    /// The new description (replacing the old one, which the tracker's history keeps), if any.
+    pub description: Option<String>,
+    /// The parent change, if any.
+    pub parent: Option<ParentChange>,
+    /// The due date change, if any.
+    pub due: Option<crate::due::DueChange>,
 }
 
 impl TicketUpdate {
@@ -241,6 +264,21 @@ impl TicketUpdate {
         if let Some(status) = &self.status {
             if ticket.status.id != status.id.get() {
                 return Some(format!("the status '{}'", status.name));
+            }
+        }
+        if let Some(priority) = &self.priority {
+            if ticket.priority.id != priority.id {
+                return Some(format!("the priority '{}'", priority.name));
+            }
+        }
+        if let Some(tracker) = &self.tracker {
+            if ticket.tracker.id != tracker.id {
+                return Some(format!("the tracker '{}'", tracker.name));
+            }
+        }
+        if let Some(subject) = &self.subject {
+            if ticket.subject.trim() != subject.trim() {
+                return Some(String::from("the subject"));
             }
         }
         let assignee = ticket.assigned_to.as_ref().map(Principal::id);

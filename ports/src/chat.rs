@@ -40,10 +40,21 @@ pub enum ChatError {
         retry_after: Duration,
     },
     /// The chat could not be reached, or did not answer in time.
-    #[error("cannot reach the chat: {reason}")]
+    #[error("cannot reach the chat")]
     Unreachable {
-        /// What the network said (never a URL, which may hold a token).
-        reason: String,
+        /// What the network said (the adapter's error, whose text never holds a URL: a URL
+        /// may hold a token). Print the error with [`crate::with_causes`] to show it.
+        #[source]
+        cause: crate::Cause,
+    },
+    /// The chat answered, but with something that cannot be read as what was asked for.
+    #[error("unexpected answer from the chat to {action}")]
+    Unexpected {
+        /// What was attempted.
+        action: String,
+        /// Why the answer could not be read (the adapter's error).
+        #[source]
+        cause: crate::Cause,
     },
     /// The chat refused the request or answered something unexpected.
     #[error("the chat refused to {action}: {detail}")]

@@ -49,6 +49,27 @@ pub enum InventoryError {
         #[source]
         cause: crate::Cause,
     },
+    /// TLS failed because NetBox's certificate is not trusted (a NetBox with its own CA):
+    /// the app names the setting that adds a CA.
+    #[error("cannot reach NetBox at {host}")]
+    UntrustedCertificate {
+        /// Host of the NetBox URL.
+        host: String,
+        /// What TLS said.
+        #[source]
+        cause: crate::Cause,
+    },
+    /// NetBox answered with a redirect that was not followed (to another server or scheme):
+    /// the configured base URL is likely not NetBox's own. The app names the setting.
+    #[error("unexpected answer from NetBox at {host} to {action}: {refused}")]
+    Redirected {
+        /// Host of the NetBox URL.
+        host: String,
+        /// What was attempted.
+        action: String,
+        /// Where the redirect led, and why it was not followed.
+        refused: String,
+    },
     /// Any other answer the adapter cannot make sense of.
     #[error("unexpected answer from NetBox at {host} to {action}: {detail}")]
     Unexpected {

@@ -5,7 +5,7 @@ use std::future::Future;
 
 use domain::{
     Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
-    TicketLinks, TicketUpdate, User,
+    TicketLinks, TicketUpdate, User, UserId,
 };
 use thiserror::Error;
 
@@ -40,6 +40,16 @@ pub enum TrackerError {
         action: String,
         /// The tracker's own reasons.
         errors: Vec<String>,
+    },
+    /// A status, priority or tracker name the tracker does not have.
+    #[error("there is no {kind} named '{name}' (closest: {})", closest.join(", "))]
+    UnknownName {
+        /// What kind of name: "status", "priority" or "tracker".
+        kind: &'static str,
+        /// What was typed.
+        name: String,
+        /// The closest names the tracker has, best first.
+        closest: Vec<String>,
     },
     /// A name matched no user or team.
     #[error("no user or team named '{0}'")]
@@ -102,6 +112,18 @@ pub enum TrackerError {
         /// What the network said (the adapter's error, shown as its innermost message).
         #[source]
         cause: crate::Cause,
+    },
+    /// The tracker answered with a redirect that was not followed (to another server or
+    /// scheme): the configured base URL is likely not the tracker's own. The app names the
+    /// setting to check.
+    #[error("unexpected answer from the tracker at {host} to {action}: {refused}")]
+    Redirected {
+        /// Host of the tracker URL.
+        host: String,
+        /// What was attempted.
+        action: String,
+        /// Where the redirect led, and why it was not followed.
+        refused: String,
     },
     /// Any other answer the adapter cannot make sense of.
     #[error("unexpected answer from the tracker at {host} to {action}: {detail}")]
@@ -300,6 +322,25 @@ pub trait Tickets: Send + Sync + 'static {
         file: &TicketFile,
         max_bytes: u64,
     ) -> impl Future<Output = Result<Vec<u8>, TrackerError>> + Send;
+    /// Adds a user (or team) to a ticket's watchers; adding one already there changes nothing.
+    ///
+    /// # Errors
+    /// [`TrackerError::Rejected`] with the tracker's reasons, or any other [`TrackerError`].
+    fn add_watcher(
+        &self,
+        id: TicketId,
+        watcher: UserId,
+    ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+
+    /// Removes a user (or team) from a ticket's watchers.
+    ///
+    /// # Errors
+    /// [`TrackerError::Rejected`] with the tracker's reasons, or any other [`TrackerError`].
+    fn remove_watcher(
+        &self,
+        id: TicketId,
+        watcher: UserId,
+    ) -> impl Future<Output = Result<(), TrackerError>> + Send;
 
     /// Every ticket a saved filter matches, paged to the end.
     ///
@@ -358,6 +399,12 @@ pub trait Catalog: Send + Sync + 'static {
     /// # Errors
     /// [`TrackerError`] when the tracker cannot be read.
     fn statuses(&self) -> impl Future<Output = Result<Vec<Status>, TrackerError>> + Send;
+
+    /// Every ticket priority (Low, Normal, Urgent, …), lowest first.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn priorities(&self) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
 
     /// Every tracker (ticket kind: Bug, Feature, …).
     ///

@@ -7,6 +7,9 @@
 //! answer into a message and drops the `retry_after` a 429 carries. With serenity's rate
 //! limiter on (talking to discord.com), requests go through it, so its buckets still apply.
 
+mod exchange;
+mod files;
+mod rate_limit;
 mod wire;
 
 use std::sync::Arc;
@@ -16,15 +19,16 @@ use domain::{
     split_message, Attachment, ChannelId, ChatMessage, GuildId, GuildNames, Mentions, MessageId,
     ThreadInfo,
 };
-use ports::chat::{Chat, ChatError, CARRIED_FILE_LIMIT, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
+use ports::chat::{Chat, ChatError, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
 use ports::NewFile;
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use serenity::all::Http;
-use serenity::http::{HttpError, LightMethod, Request, Route, StatusCode};
-use tracing::warn;
+use serenity::http::{LightMethod, Request, Route};
 
-use crate::{redacted, BotToken};
+use crate::BotToken;
+use exchange::Purpose;
+
+pub use rate_limit::RateLimitPolicy;
 
 /// Messages Discord returns per page at most.
 const PAGE_SIZE: usize = 100;
@@ -42,28 +46,6 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("cannot set up the HTTP client for Discord")]
 pub struct ClientError(#[source] Arc<reqwest::Error>);
-
-/// How long to wait when a 429 says neither in its body nor in `Retry-After`.
-const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
-
-/// How 429 answers are waited out before [`ChatError::RateLimited`] is returned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimitPolicy {
-    /// Retries of one request after a 429.
-    pub retries: u32,
-    /// The longest single wait accepted; a longer `retry_after` is returned at once.
-    pub longest_wait: Duration,
-}
-
-impl Default for RateLimitPolicy {
-    /// Three retries, none waiting more than a minute.
-    fn default() -> Self {
-        Self {
-            retries: 3,
-            longest_wait: Duration::from_secs(60),
-        }
-    }
-}
 
 /// The [`Chat`] port on Discord.
 ///
@@ -86,21 +68,6 @@ impl std::fmt::Debug for DiscordChat {
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
-}
-
-/// An answer read in full: status, `Retry-After` in seconds, body.
-struct Answer {
-    status: StatusCode,
-    retry_after_header: Option<f64>,
-    body: String,
-}
-
-/// What a request is for, to word its errors.
-struct Purpose {
-    /// "post in channel 1", for Forbidden, RateLimited and Rejected.
-    action: String,
-    /// "channel 1", for NotFound.
-    what: String,
 }
 
 impl DiscordChat {
@@ -150,7 +117,7 @@ impl DiscordChat {
         self.client
             .as_ref()
             .map_err(|error| ChatError::Unreachable {
-                reason: ports::with_causes(error),
+                cause: Box::new(error.clone()),
             })
     }
 
@@ -167,228 +134,13 @@ impl DiscordChat {
         self.timeout = timeout;
         self
     }
-
-    /// Sends `request`, waiting out 429s, and decodes a successful answer's JSON.
-    async fn call<T: DeserializeOwned>(
-        &self,
-        purpose: &Purpose,
-        request: Request<'_>,
-    ) -> Result<T, ChatError> {
-        let body = self.send(purpose, request).await?;
-        let body = if body.is_empty() { "null" } else { &body };
-        serde_json::from_str(body).map_err(|error| ChatError::Rejected {
-            action: purpose.action.clone(),
-            detail: format!("unexpected answer from Discord: {error}"),
-        })
-    }
-
-    /// Sends `request` and returns a successful answer's body; 429s are waited out.
-    async fn send(&self, purpose: &Purpose, request: Request<'_>) -> Result<String, ChatError> {
-        let mut retries = 0;
-        loop {
-            let answer = tokio::time::timeout(self.timeout, self.once(purpose, request.clone()))
-                .await
-                .map_err(|_| ChatError::Unreachable {
-                    reason: format!("Discord did not answer within {:?}", self.timeout),
-                })??;
-            if answer.status == StatusCode::TOO_MANY_REQUESTS {
-                let wait = retry_after(&answer);
-                if retries >= self.rate_limits.retries || wait > self.rate_limits.longest_wait {
-                    return Err(ChatError::RateLimited {
-                        action: purpose.action.clone(),
-                        retry_after: wait,
-                    });
-                }
-                retries += 1;
-                warn!(
-                    action = %purpose.action,
-                    wait_ms = wait.as_millis(),
-                    retry = retries,
-                    "rate limited by Discord; waiting"
-                );
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            return refusal(purpose, answer);
-        }
-    }
-
-    /// One attempt: through serenity's rate limiter when it is on, else straight to the
-    /// (proxied) base URL with the bot's token.
-    async fn once(&self, purpose: &Purpose, request: Request<'_>) -> Result<Answer, ChatError> {
-        let response = match &self.http.ratelimiter {
-            Some(limiter) => limiter
-                .perform(request)
-                .await
-                .map_err(|error| serenity_failure(purpose, &error))?,
-            None => request
-                .build(
-                    self.client()?,
-                    self.http.token(),
-                    self.http.proxy.as_deref(),
-                )
-                .map_err(|error| serenity_failure(purpose, &error))?
-                .timeout(self.timeout)
-                .send()
-                .await
-                .map_err(|error| unreachable(&error))?,
-        };
-        let status = response.status();
-        let retry_after_header = response
-            .headers()
-            .get("retry-after")
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.trim().parse::<f64>().ok());
-        let body = read_body(purpose, response).await?;
-        Ok(Answer {
-            status,
-            retry_after_header,
-            body,
-        })
-    }
-
-    /// `GET /api/v10{path}` for `netbot check`: the JSON of a success, `None` for a 401 (the
-    /// token rejected), the error of any other answer. Straight to the (proxied) base URL:
-    /// a handful of reads, some with no serenity route (`/applications/@me`).
-    pub(crate) async fn probe(&self, action: &str, path: &str) -> Result<Option<Value>, ChatError> {
-        let purpose = Purpose {
-            action: action.to_owned(),
-            what: action.trim_start_matches("read ").to_owned(),
-        };
-        let base = self
-            .http
-            .proxy
-            .as_deref()
-            .unwrap_or("https://discord.com")
-            .trim_end_matches('/');
-        let request = self
-            .client()?
-            .get(format!("{base}/api/v10{path}"))
-            .header(reqwest::header::AUTHORIZATION, self.http.token())
-            .timeout(self.timeout);
-        let response = request.send().await.map_err(|error| unreachable(&error))?;
-        let status = response.status();
-        let body = read_body(&purpose, response).await?;
-        if status == StatusCode::UNAUTHORIZED {
-            return Ok(None);
-        }
-        let body = refusal(
-            &purpose,
-            Answer {
-                status,
-                retry_after_header: None,
-                body,
-            },
-        )?;
-        serde_json::from_str(&body)
-            .map(Some)
-            .map_err(|error| ChatError::Rejected {
-                action: purpose.action,
-                detail: format!("unexpected answer from Discord: {error}"),
-            })
-    }
-
-    /// One page of a channel's messages, as Discord returns it (newest first).
-    async fn page(
-        &self,
-        purpose: &Purpose,
-        channel: ChannelId,
-        params: Vec<(&'static str, String)>,
-    ) -> Result<Vec<wire::MessageDto>, ChatError> {
-        let request = Request::new(
-            Route::ChannelMessages {
-                channel_id: serenity_channel(channel),
-            },
-            LightMethod::Get,
-        )
-        .params(Some(params));
-        self.call(purpose, request).await
-    }
-}
-
-/// The body of an answer, read up to httpkit's cap.
-async fn read_body(purpose: &Purpose, response: reqwest::Response) -> Result<String, ChatError> {
-    httpkit::body_text(response)
-        .await
-        .map_err(|error| match error {
-            httpkit::BodyError::Transport(error) => unreachable(&error),
-            too_large @ httpkit::BodyError::TooLarge => ChatError::Rejected {
-                action: purpose.action.clone(),
-                detail: too_large.to_string(),
-            },
-        })
-}
-
-/// A successful answer's body, or the error its status means.
-fn refusal(purpose: &Purpose, answer: Answer) -> Result<String, ChatError> {
-    let status = answer.status;
-    if status.is_success() {
-        return Ok(answer.body);
-    }
-    let message = serde_json::from_str::<Value>(&answer.body)
-        .ok()
-        .and_then(|body| {
-            let message = body["message"].as_str()?.to_owned();
-            Some(match body["code"].as_u64() {
-                Some(code) if code != 0 => format!("{message} (code {code})"),
-                _ => message,
-            })
-        })
-        .unwrap_or_else(|| String::from("no explanation"));
-    Err(match status {
-        StatusCode::NOT_FOUND => ChatError::NotFound {
-            what: purpose.what.clone(),
-        },
-        StatusCode::FORBIDDEN => ChatError::Forbidden {
-            action: purpose.action.clone(),
-            detail: message,
-        },
-        _ => ChatError::Rejected {
-            action: purpose.action.clone(),
-            detail: format!("Discord answered {}: {message}", status.as_u16()),
-        },
-    })
-}
-
-/// How long a 429 asks to wait: the body's `retry_after` (seconds, fractional), else the
-/// `Retry-After` header, else a second.
-fn retry_after(answer: &Answer) -> Duration {
-    serde_json::from_str::<Value>(&answer.body)
-        .ok()
-        .and_then(|body| body["retry_after"].as_f64())
-        .or(answer.retry_after_header)
-        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
-        .unwrap_or(DEFAULT_RETRY_AFTER)
-}
-
-/// A network failure, told by its innermost cause (reqwest's own text names the URL).
-fn unreachable(error: &reqwest::Error) -> ChatError {
-    if error.is_timeout() {
-        return ChatError::Unreachable {
-            reason: String::from("Discord did not answer in time"),
-        };
-    }
-    ChatError::Unreachable {
-        reason: crate::network_reason(error),
-    }
-}
-
-/// A failure inside serenity (building the request, or its rate limiter's request).
-fn serenity_failure(purpose: &Purpose, error: &serenity::Error) -> ChatError {
-    match error {
-        serenity::Error::Http(HttpError::Request(request)) => unreachable(request),
-        other => ChatError::Rejected {
-            action: purpose.action.clone(),
-            detail: redacted(other),
-        },
-    }
 }
 
 /// A mapping failure of Discord's answer.
 fn bad_answer(purpose: &Purpose, error: &wire::BadId) -> ChatError {
-    ChatError::Rejected {
+    ChatError::Unexpected {
         action: purpose.action.clone(),
-        detail: error.to_string(),
+        cause: Box::new(*error),
     }
 }
 
@@ -486,9 +238,7 @@ impl Chat for DiscordChat {
     }
 
     /// The text's earlier pieces as [`Chat::post`]; the last with the files, as Discord's
-    /// multipart form (`payload_json` and `files[N]`), straight to the (proxied) base URL
-    /// like [`DiscordChat::probe`]. The bytes are held once (shared, not copied, by a retry
-    /// after a 429).
+    /// multipart form (see `chat/files.rs`).
     async fn post_with_files(
         &self,
         channel: ChannelId,
@@ -496,109 +246,14 @@ impl Chat for DiscordChat {
         files: Vec<NewFile>,
         mentions: &Mentions,
     ) -> Result<Vec<MessageId>, ChatError> {
-        let purpose = Purpose {
-            action: format!("post files in channel {channel}"),
-            what: format!("channel {channel}"),
-        };
         let mut pieces = split_message(text, MESSAGE_LIMIT);
         let last = pieces.pop().unwrap_or_default();
         let mut sent = Vec::new();
         if !pieces.is_empty() {
             sent.extend(self.post(channel, &pieces.join("\n"), mentions).await?);
         }
-        let files: Vec<(String, String, bytes::Bytes)> = files
-            .into_iter()
-            .map(|file| {
-                let kind = file
-                    .content_type
-                    .unwrap_or_else(|| String::from("application/octet-stream"));
-                (file.name, kind, bytes::Bytes::from(file.bytes))
-            })
-            .collect();
-        let attachments: Vec<Value> = files
-            .iter()
-            .enumerate()
-            .map(|(n, (name, _, _))| json!({ "id": n, "filename": name }))
-            .collect();
-        let payload = json!({
-            "content": last,
-            "allowed_mentions": allowed_mentions(mentions),
-            "attachments": attachments,
-        })
-        .to_string();
-        let base = self
-            .http
-            .proxy
-            .as_deref()
-            .unwrap_or("https://discord.com")
-            .trim_end_matches('/');
-        let url = format!("{base}/api/v10/channels/{channel}/messages");
-        let mut retries = 0;
-        loop {
-            let mut form = reqwest::multipart::Form::new().text("payload_json", payload.clone());
-            for (n, (name, kind, bytes)) in files.iter().enumerate() {
-                let part = reqwest::multipart::Part::stream(reqwest::Body::from(bytes.clone()))
-                    .file_name(name.clone())
-                    .mime_str(kind)
-                    .or_else(|_| {
-                        reqwest::multipart::Part::stream(reqwest::Body::from(bytes.clone()))
-                            .file_name(name.clone())
-                            .mime_str("application/octet-stream")
-                    })
-                    .map_err(|error| unreachable(&error))?;
-                form = form.part(format!("files[{n}]"), part);
-            }
-            let response = self
-                .client()?
-                .post(&url)
-                .header(reqwest::header::AUTHORIZATION, self.http.token())
-                .multipart(form)
-                .timeout(self.timeout)
-                .send()
-                .await
-                .map_err(|error| unreachable(&error))?;
-            let status = response.status();
-            let retry_after_header = response
-                .headers()
-                .get("retry-after")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|value| value.trim().parse::<f64>().ok());
-            let body = read_body(&purpose, response).await?;
-            let answer = Answer {
-                status,
-                retry_after_header,
-                body,
-            };
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                let wait = retry_after(&answer);
-                if retries >= self.rate_limits.retries || wait > self.rate_limits.longest_wait {
-                    return Err(ChatError::RateLimited {
-                        action: purpose.action,
-                        retry_after: wait,
-                    });
-                }
-                retries += 1;
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            // A server error is no refusal of the files: the message is tried again next
-            // pass, files and all, rather than posted with links.
-            if status.is_server_error() {
-                return Err(ChatError::Unreachable {
-                    reason: format!("Discord answered {}", status.as_u16()),
-                });
-            }
-            let body = refusal(&purpose, answer)?;
-            let message: wire::MessageDto =
-                serde_json::from_str(&body).map_err(|error| ChatError::Rejected {
-                    action: purpose.action.clone(),
-                    detail: format!("unexpected answer from Discord: {error}"),
-                })?;
-            let id = MessageId::new(message.id.0)
-                .map_err(|_| bad_answer(&purpose, &wire::BadId("message id")))?;
-            sent.push(id);
-            return Ok(sent);
-        }
+        sent.push(self.post_files(channel, &last, files, mentions).await?);
+        Ok(sent)
     }
 
     async fn start_thread(
@@ -723,48 +378,9 @@ impl Chat for DiscordChat {
         }
     }
 
-    /// A plain `GET` of the address Discord gave (its CDN signs it; no bot token is sent
-    /// there), read once up to [`CARRIED_FILE_LIMIT`].
+    /// A plain `GET` of the address Discord gave (see `chat/files.rs`).
     async fn download(&self, file: &Attachment) -> Result<Vec<u8>, ChatError> {
-        let purpose = Purpose {
-            action: format!("download the file {}", file.name),
-            what: format!("file {}", file.name),
-        };
-        let url = reqwest::Url::parse(&file.url)
-            .ok()
-            .filter(|url| matches!(url.scheme(), "http" | "https"))
-            .ok_or_else(|| ChatError::Rejected {
-                action: purpose.action.clone(),
-                detail: String::from("the file's address is not an http(s) URL"),
-            })?;
-        let response = self
-            .client()?
-            .get(url)
-            .timeout(self.timeout)
-            .send()
-            .await
-            .map_err(|error| unreachable(&error))?;
-        let status = response.status();
-        // A link that expired or a file deleted reads as gone (the note names it); a server
-        // error or a rate limit is tried again next pass.
-        if status.is_client_error() && status != StatusCode::TOO_MANY_REQUESTS {
-            return Err(ChatError::NotFound { what: purpose.what });
-        }
-        if !status.is_success() {
-            return Err(ChatError::Unreachable {
-                reason: format!("the file's server answered {}", status.as_u16()),
-            });
-        }
-        let limit = usize::try_from(CARRIED_FILE_LIMIT).unwrap_or(usize::MAX);
-        httpkit::body_bytes(response, limit)
-            .await
-            .map_err(|error| match error {
-                httpkit::BodyError::Transport(error) => unreachable(&error),
-                too_large @ httpkit::BodyError::TooLarge => ChatError::Rejected {
-                    action: purpose.action.clone(),
-                    detail: too_large.to_string(),
-                },
-            })
+        self.fetch_file(file).await
     }
 
     async fn set_archived(&self, thread: ChannelId, archived: bool) -> Result<(), ChatError> {

@@ -11,7 +11,6 @@ mod setup;
 pub use chat::{ClientError, DiscordChat, RateLimitPolicy};
 pub use setup::{BotUser, GuildAccess};
 
-use std::fmt;
 use std::future::Future;
 
 use domain::Reply;
@@ -69,18 +68,12 @@ pub fn http(token: &BotToken, api_url: Option<&str>, application_id: Option<u64>
 }
 
 /// Which interaction to answer.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct InteractionRef {
     /// The interaction's id.
     pub id: InteractionId,
-    /// Its token: a secret for 15 minutes, never logged.
-    pub token: String,
-}
-
-impl fmt::Debug for InteractionRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "InteractionRef({}, [redacted])", self.id)
-    }
+    /// Its token: a secret for 15 minutes, never logged (`Debug` shows `[REDACTED]`).
+    pub token: SecretString,
 }
 
 /// A Discord failure, told without the request URL (which holds the interaction token): only
@@ -181,7 +174,7 @@ pub async fn defer(http: &Http, interaction: &InteractionRef) -> Result<(), Disc
     CreateInteractionResponse::Defer(
         CreateInteractionResponseMessage::new().allowed_mentions(no_mentions()),
     )
-    .execute(http, (interaction.id, &interaction.token))
+    .execute(http, (interaction.id, interaction.token.expose_secret()))
     .await
     .map_err(|error| DiscordError::from(&error))
 }
@@ -198,14 +191,14 @@ pub async fn deliver(
     reply: &Reply,
 ) -> Result<(), DiscordError> {
     if reply.ephemeral {
-        http.delete_original_interaction_response(&interaction.token)
+        http.delete_original_interaction_response(interaction.token.expose_secret())
             .await
             .map_err(|error| DiscordError::from(&error))?;
         CreateInteractionResponseFollowup::new()
             .content(&reply.text)
             .ephemeral(true)
             .allowed_mentions(no_mentions())
-            .execute(http, (None, &interaction.token))
+            .execute(http, (None, interaction.token.expose_secret()))
             .await
             .map(drop)
             .map_err(|error| DiscordError::from(&error))
@@ -213,7 +206,7 @@ pub async fn deliver(
         EditInteractionResponse::new()
             .content(&reply.text)
             .allowed_mentions(no_mentions())
-            .execute(http, &interaction.token)
+            .execute(http, interaction.token.expose_secret())
             .await
             .map(drop)
             .map_err(|error| DiscordError::from(&error))

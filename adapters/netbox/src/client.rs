@@ -9,7 +9,7 @@ use ports::{Inventory, InventoryError};
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::de::DeserializeOwned;
-use tracing::{debug, warn};
+use tracing::debug;
 use url::Url;
 
 use crate::convert;
@@ -48,14 +48,14 @@ impl NetboxToken {
 /// Why a NetBox client could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// `NETBOX_URL` is not an http(s) URL.
-    #[error("NETBOX_URL '{}' is not an http(s) URL", httpkit::shown_text(.0))]
+    /// The base URL is not an http(s) URL (the app names its setting).
+    #[error("the NetBox URL '{}' is not an http(s) URL", httpkit::shown_text(.0))]
     BadUrl(String),
     /// The token has characters a header cannot carry.
-    #[error("NETBOX_TOKEN contains characters that cannot be sent in a header")]
+    #[error("the NetBox token contains characters that cannot be sent in a header")]
     BadToken,
-    /// `NETBOX_CA_CERT` cannot be read or is not PEM.
-    #[error("NETBOX_CA_CERT '{path}': {reason}")]
+    /// The CA file cannot be read or is not PEM.
+    #[error("the CA file '{path}': {reason}")]
     CaCert {
         /// The configured path.
         path: PathBuf,
@@ -189,7 +189,7 @@ impl Netbox {
             }
         }
         if config.insecure {
-            warn!(host = %host, "NETBOX_INSECURE=true: NetBox's TLS certificate is NOT verified");
+            // The app that asked for this says so in its log, naming its setting.
             builder = builder.danger_accept_invalid_certs(true);
         }
         let http = builder
@@ -374,7 +374,20 @@ fn unshared(error: Arc<InventoryError>) -> InventoryError {
             action: action.clone(),
             detail: detail.clone(),
         },
+        InventoryError::Redirected {
+            host,
+            action,
+            refused,
+        } => InventoryError::Redirected {
+            host: host.clone(),
+            action: action.clone(),
+            refused: refused.clone(),
+        },
         InventoryError::Unreachable { host, .. } => InventoryError::Unreachable {
+            host: host.clone(),
+            cause: Box::new(SharedCause(Arc::clone(&shared))),
+        },
+        InventoryError::UntrustedCertificate { host, .. } => InventoryError::UntrustedCertificate {
             host: host.clone(),
             cause: Box::new(SharedCause(Arc::clone(&shared))),
         },

@@ -16,11 +16,6 @@ pub(crate) fn from_status(status: StatusCode, action: &str, host: &str) -> Inven
     }
 }
 
-/// A certificate NetBox's client does not trust, with what to do about it.
-#[derive(Debug, thiserror::Error)]
-#[error("{0} (a NetBox with its own CA: set NETBOX_CA_CERT to the CA's PEM file)")]
-struct UntrustedCertificate(httpkit::Network);
-
 /// The error for a request that brought no answer to read.
 pub(crate) fn from_failure(
     failure: httpkit::Failure,
@@ -34,7 +29,11 @@ pub(crate) fn from_failure(
         detail,
     };
     match failure {
-        httpkit::Failure::Redirect(refused) => unexpected(format!("{refused} (check NETBOX_URL)")),
+        httpkit::Failure::Redirect(refused) => InventoryError::Redirected {
+            host: host.to_owned(),
+            action: action.to_owned(),
+            refused,
+        },
         httpkit::Failure::Timeout => InventoryError::Timeout {
             host: host.to_owned(),
             seconds: timeout_seconds,
@@ -44,15 +43,16 @@ pub(crate) fn from_failure(
         }
         httpkit::Failure::Unreachable(network) => {
             let reason = network.to_string();
-            let cause: ports::Cause =
-                if reason.contains("certificate") || reason.contains("UnknownIssuer") {
-                    Box::new(UntrustedCertificate(network))
-                } else {
-                    Box::new(network)
-                };
-            InventoryError::Unreachable {
-                host: host.to_owned(),
-                cause,
+            if reason.contains("certificate") || reason.contains("UnknownIssuer") {
+                InventoryError::UntrustedCertificate {
+                    host: host.to_owned(),
+                    cause: Box::new(network),
+                }
+            } else {
+                InventoryError::Unreachable {
+                    host: host.to_owned(),
+                    cause: Box::new(network),
+                }
             }
         }
     }

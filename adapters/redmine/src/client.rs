@@ -6,9 +6,10 @@
 
 use secrecy::{ExposeSecret as _, SecretString};
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use arc_swap::ArcSwapOption;
 use domain::TicketId;
 use ports::TrackerError;
 use reqwest::Method;
@@ -47,11 +48,11 @@ impl ApiKey {
 /// Why a Redmine client could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// `REDMINE_URL` is not an http(s) URL.
-    #[error("REDMINE_URL '{}' is not an http(s) URL", httpkit::shown_text(.0))]
+    /// The base URL is not an http(s) URL (the app names its setting).
+    #[error("the tracker URL '{}' is not an http(s) URL", httpkit::shown_text(.0))]
     BadUrl(String),
-    /// `REDMINE_TOKEN` holds characters no header can carry (a line break, say).
-    #[error("REDMINE_TOKEN contains characters that cannot be sent in a header (a line break?)")]
+    /// The API key holds characters no header can carry (a line break, say).
+    #[error("the API key contains characters that cannot be sent in a header (a line break?)")]
     BadKey,
     /// The login to act as holds characters no header can carry.
     #[error("the login to act as contains characters that cannot be sent in a header")]
@@ -87,11 +88,13 @@ pub struct Redmine {
     timeout: Duration,
     /// Which issue custom fields the threader uses, by name.
     pub(crate) issue_fields: Arc<IssueFieldNames>,
-    /// Issue custom field ids by lower-cased name, once read.
-    issue_field_ids: Arc<Mutex<Option<BTreeMap<String, u64>>>>,
+    /// Issue custom field ids by lower-cased name, read once (concurrent first callers wait
+    /// for the one reading; a failed reading leaves it empty for the next caller to retry).
+    pub(crate) issue_field_ids: Arc<tokio::sync::OnceCell<BTreeMap<String, u64>>>,
     /// Whether the acting user is an admin, as Redmine last said (a hint that saves asking:
     /// an admin's name lookup goes straight to the user listing, and a 403 there corrects it).
-    pub(crate) acting_admin: Arc<Mutex<Option<bool>>>,
+    /// Swapped whole, never patched under a lock.
+    pub(crate) acting_admin: Arc<ArcSwapOption<bool>>,
 }
 
 impl Redmine {
@@ -109,19 +112,6 @@ impl Redmine {
     /// The base for links people see: the configured URL without user-info.
     pub(crate) fn web_base(&self) -> &Url {
         &self.web
-    }
-
-    pub(crate) fn cached_issue_fields(&self) -> Option<BTreeMap<String, u64>> {
-        self.issue_field_ids
-            .lock()
-            .ok()
-            .and_then(|cache| cache.clone())
-    }
-
-    pub(crate) fn cache_issue_fields(&self, ids: BTreeMap<String, u64>) {
-        if let Ok(mut cache) = self.issue_field_ids.lock() {
-            *cache = Some(ids);
-        }
     }
 
     /// A client for the server in `config`.
@@ -478,7 +468,7 @@ mod tests {
                 timeout: Duration::from_secs(1),
             })
             .unwrap_err();
-            assert!(error.to_string().starts_with("REDMINE_URL"), "{error}");
+            assert!(matches!(error, ConfigError::BadUrl(_)), "{error}");
         }
     }
 }

@@ -249,6 +249,25 @@ pub(crate) struct ProjectEnvelope {
     pub project: NamedDto,
 }
 
+/// `GET /enumerations/issue_priorities.json`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct PrioritiesEnvelope {
+    pub issue_priorities: Vec<PriorityDto>,
+}
+
+/// One ticket priority; an inactive one can no longer be chosen.
+#[derive(Debug, Deserialize)]
+pub(crate) struct PriorityDto {
+    pub id: u64,
+    pub name: String,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// `GET /trackers.json`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct TrackersEnvelope {

@@ -61,7 +61,11 @@ pub(crate) fn from_failure(
         detail,
     };
     match failure {
-        httpkit::Failure::Redirect(refused) => unexpected(format!("{refused} (check REDMINE_URL)")),
+        httpkit::Failure::Redirect(refused) => TrackerError::Redirected {
+            host: host.to_owned(),
+            action: attempt.action.to_owned(),
+            refused,
+        },
         httpkit::Failure::Timeout => TrackerError::Timeout {
             host: host.to_owned(),
             seconds: timeout_seconds,

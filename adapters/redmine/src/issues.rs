@@ -1,7 +1,10 @@
 //! Issues: listing (open, assigned, searched, by a saved filter), reading, changing, adding
 //! notes and opening them, and the web pages that show a listing.
 
-use domain::{AssigneeChange, Principal, Ticket, TicketFile, TicketId, TicketQuery, TicketUpdate};
+use domain::{
+    AssigneeChange, DueChange, ParentChange, Principal, Ticket, TicketFile, TicketId, TicketQuery,
+    TicketUpdate,
+};
 use ports::{NewFile, SavedFilter, TrackerError, Uploaded};
 use reqwest::Method;
 use serde_json::json;
@@ -140,6 +143,37 @@ impl Redmine {
         }
         if let Some(status) = &update.status {
             issue.insert("status_id".into(), json!(status.id.get()));
+        }
+        if let Some(priority) = &update.priority {
+            issue.insert("priority_id".into(), json!(priority.id));
+        }
+        if let Some(tracker) = &update.tracker {
+            issue.insert("tracker_id".into(), json!(tracker.id));
+        }
+        if let Some(subject) = &update.subject {
+            issue.insert("subject".into(), json!(subject));
+        }
+        if let Some(description) = &update.description {
+            issue.insert("description".into(), json!(description));
+        }
+        match update.parent {
+            None => {}
+            Some(ParentChange::Set(parent)) => {
+                issue.insert("parent_issue_id".into(), json!(parent.get()));
+            }
+            // As for the assignee, an empty string clears it.
+            Some(ParentChange::Clear) => {
+                issue.insert("parent_issue_id".into(), json!(""));
+            }
+        }
+        match update.due {
+            None => {}
+            Some(DueChange::Set(day)) => {
+                issue.insert("due_date".into(), json!(day.format("%Y-%m-%d").to_string()));
+            }
+            Some(DueChange::Clear) => {
+                issue.insert("due_date".into(), json!(""));
+            }
         }
         let action = format!("update ticket {id}");
         let attempt = Attempt {

@@ -14,6 +14,7 @@ mod setup;
 mod statuses;
 mod threads;
 mod tracker;
+mod watchers;
 
 pub use client::{ApiKey, ConfigError, Redmine, RedmineConfig};
 pub use convert::IssueFieldNames;

@@ -2,6 +2,7 @@
 //! answer needs.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use domain::people::name_match_rank;
 use domain::{Principal, User, UserId};
@@ -29,12 +30,12 @@ impl Redmine {
     }
 
     fn acting_admin(&self) -> Option<bool> {
-        self.acting_admin.lock().ok().and_then(|known| *known)
+        self.acting_admin.load().as_deref().copied()
     }
 
     fn remember_acting_admin(&self, admin: Option<bool>) {
-        if let (Ok(mut known), Some(admin)) = (self.acting_admin.lock(), admin) {
-            *known = Some(admin);
+        if let Some(admin) = admin {
+            self.acting_admin.store(Some(Arc::new(admin)));
         }
     }
 

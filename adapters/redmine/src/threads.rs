@@ -16,20 +16,19 @@ use crate::error::Attempt;
 
 impl Redmine {
     /// The ids of the issue custom fields by lower-cased name (admin keys only), read once
-    /// per client and kept.
-    async fn issue_field_ids(&self) -> Result<BTreeMap<String, u64>, TrackerError> {
-        if let Some(ids) = self.cached_issue_fields() {
-            return Ok(ids);
-        }
-        let ids: BTreeMap<String, u64> = self
-            .read_custom_fields()
-            .await?
-            .into_iter()
-            .filter(|field| field.customized_type == "issue")
-            .map(|field| (field.name.to_lowercase(), field.id))
-            .collect();
-        self.cache_issue_fields(ids.clone());
-        Ok(ids)
+    /// per client and kept: callers that come while it is read wait for that one reading.
+    async fn issue_field_ids(&self) -> Result<&BTreeMap<String, u64>, TrackerError> {
+        self.issue_field_ids
+            .get_or_try_init(|| async {
+                Ok(self
+                    .read_custom_fields()
+                    .await?
+                    .into_iter()
+                    .filter(|field| field.customized_type == "issue")
+                    .map(|field| (field.name.to_lowercase(), field.id))
+                    .collect())
+            })
+            .await
     }
 
     /// The id of the issue custom field configured as `name`.

@@ -1,9 +1,9 @@
 //! The tracker's role ports for `Redmine`, one `impl` per role: each method is one resource's
-//! (`issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`).
+//! (`issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`, `watchers.rs`).
 
 use domain::{
     Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
-    TicketLinks, TicketQuery, TicketUpdate, User,
+    TicketLinks, TicketQuery, TicketUpdate, User, UserId,
 };
 use ports::{
     ActAs, Catalog, NewFile, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed,
@@ -54,6 +54,14 @@ impl Tickets for Redmine {
         self.download_file(file, max_bytes).await
     }
 
+    async fn add_watcher(&self, id: TicketId, watcher: UserId) -> Result<(), TrackerError> {
+        self.add_issue_watcher(id, watcher).await
+    }
+
+    async fn remove_watcher(&self, id: TicketId, watcher: UserId) -> Result<(), TrackerError> {
+        self.remove_issue_watcher(id, watcher).await
+    }
+
     async fn list_query(&self, filter: &SavedFilter) -> Result<Vec<Ticket>, TrackerError> {
         self.issues_of_filter(filter).await
     }
@@ -95,6 +103,10 @@ impl People for Redmine {
 impl Catalog for Redmine {
     async fn statuses(&self) -> Result<Vec<Status>, TrackerError> {
         self.ticket_statuses().await
+    }
+
+    async fn priorities(&self) -> Result<Vec<Named>, TrackerError> {
+        self.ticket_priorities().await
     }
 
     async fn trackers(&self) -> Result<Vec<Named>, TrackerError> {

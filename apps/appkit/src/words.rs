@@ -8,6 +8,7 @@ use std::error::Error;
 use std::fmt;
 
 use ports::{with_causes_of, InventoryError, StatusRole, TrackerError};
+use redmine::ConfigError;
 
 /// Where the operator set the status names: the CLI's environment or the bot's `netbot.toml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,10 +38,38 @@ pub fn tracker(error: &TrackerError, statuses: StatusSettings) -> String {
     with_causes_of(tracker_top(error, statuses), error)
 }
 
-/// An inventory error as the operator reads it, with its causes.
+/// An inventory error as the operator reads it, with its causes (and, for a certificate
+/// NetBox's client does not trust, after them what to do).
 #[must_use]
 pub fn inventory(error: &InventoryError) -> String {
-    with_causes_of(inventory_top(error), error)
+    let text = with_causes_of(inventory_top(error), error);
+    match error {
+        InventoryError::UntrustedCertificate { .. } => {
+            format!("{text} (a NetBox with its own CA: set NETBOX_CA_CERT to the CA's PEM file)")
+        }
+        _ => text,
+    }
+}
+
+/// A Redmine client's configuration error as the operator reads it: which `REDMINE_*`
+/// setting is wrong.
+#[must_use]
+pub fn redmine_config(error: ConfigError) -> Worded<ConfigError> {
+    let text = match &error {
+        ConfigError::BadUrl(url) => format!(
+            "REDMINE_URL '{}' is not an http(s) URL",
+            httpkit::shown_text(url)
+        ),
+        ConfigError::BadKey => String::from(
+            "REDMINE_TOKEN contains characters that cannot be sent in a header (a line break?)",
+        ),
+        other => other.to_string(),
+    };
+    Worded {
+        text,
+        error,
+        causes_in_text: false,
+    }
 }
 
 /// The operator's words for the error itself, without its causes.
@@ -55,6 +84,7 @@ fn tracker_top(error: &TrackerError, statuses: StatusSettings) -> String {
         TrackerError::UnknownStatus { role, .. } => {
             format!("{error}; set {}", statuses.setting(*role))
         }
+        TrackerError::Redirected { .. } => format!("{error} (check REDMINE_URL)"),
         TrackerError::PartlyApplied {
             id,
             applied,
@@ -76,6 +106,7 @@ fn inventory_top(error: &InventoryError) -> String {
         InventoryError::Forbidden => {
             String::from("NetBox rejected the token (403): check NETBOX_TOKEN")
         }
+        InventoryError::Redirected { .. } => format!("{error} (check NETBOX_URL)"),
         other => other.to_string(),
     }
 }
@@ -86,6 +117,8 @@ fn inventory_top(error: &InventoryError) -> String {
 pub struct Worded<E> {
     text: String,
     error: E,
+    /// The text already ends with the causes (and words after them): none are told again.
+    causes_in_text: bool,
 }
 
 impl<E> Worded<E> {
@@ -103,7 +136,11 @@ impl<E> fmt::Display for Worded<E> {
 
 impl<E: Error + 'static> Error for Worded<E> {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
-        self.error.source()
+        if self.causes_in_text {
+            None
+        } else {
+            self.error.source()
+        }
     }
 }
 
@@ -113,15 +150,22 @@ pub fn cli_tracker(error: TrackerError) -> Worded<TrackerError> {
     Worded {
         text: tracker_top(&error, StatusSettings::Environment),
         error,
+        causes_in_text: false,
     }
 }
 
 /// An inventory error worded for the operator.
 #[must_use]
 pub fn operator_inventory(error: InventoryError) -> Worded<InventoryError> {
+    let causes_in_text = matches!(error, InventoryError::UntrustedCertificate { .. });
     Worded {
-        text: inventory_top(&error),
+        text: if causes_in_text {
+            inventory(&error)
+        } else {
+            inventory_top(&error)
+        },
         error,
+        causes_in_text,
     }
 }
 
@@ -185,5 +229,54 @@ mod tests {
             "ticket 4 got the status 'New', but not the rest of the change: not allowed to update \
              ticket 4 (403): ask a tracker admin for the permission"
         );
+    }
+
+    #[test]
+    fn the_operator_reads_which_setting_to_check_where_the_adapter_says_only_what_is_wrong() {
+        let redirected = TrackerError::Redirected {
+            host: "redmine.internal".into(),
+            action: "list open tickets".into(),
+            refused: "a redirect to https://elsewhere/, another server, not followed".into(),
+        };
+        assert_eq!(
+            cli_tracker(redirected).to_string(),
+            "unexpected answer from the tracker at redmine.internal to list open tickets: a \
+             redirect to https://elsewhere/, another server, not followed (check REDMINE_URL)"
+        );
+        let redirected = InventoryError::Redirected {
+            host: "netbox.internal".into(),
+            action: "list sites".into(),
+            refused: "a redirect to https://elsewhere/, another server, not followed".into(),
+        };
+        assert!(
+            inventory(&redirected).ends_with("not followed (check NETBOX_URL)"),
+            "{}",
+            inventory(&redirected)
+        );
+        assert_eq!(
+            redmine_config(ConfigError::BadUrl(
+                "ftp://bot:s3cret@redmine.internal/".into()
+            ))
+            .to_string(),
+            "REDMINE_URL 'ftp://redmine.internal/' is not an http(s) URL"
+        );
+        assert_eq!(
+            redmine_config(ConfigError::BadKey).to_string(),
+            "REDMINE_TOKEN contains characters that cannot be sent in a header (a line break?)"
+        );
+    }
+
+    #[test]
+    fn an_untrusted_certificate_ends_with_the_setting_that_adds_a_ca() {
+        let untrusted = || InventoryError::UntrustedCertificate {
+            host: "netbox.internal".into(),
+            cause: "invalid peer certificate: UnknownIssuer".into(),
+        };
+        let expected = "cannot reach NetBox at netbox.internal: invalid peer certificate: \
+                        UnknownIssuer (a NetBox with its own CA: set NETBOX_CA_CERT to the CA's \
+                        PEM file)";
+        assert_eq!(inventory(&untrusted()), expected);
+        let worded = anyhow::Error::new(operator_inventory(untrusted()));
+        assert_eq!(format!("{worded:#}"), expected);
     }
 }

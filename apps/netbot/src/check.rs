@@ -6,26 +6,11 @@ mod configured;
 mod discord;
 mod netbox;
 mod redmine;
-mod report;
 
 use appkit::env::var;
 use appkit::settings::Settings;
 use domain::check::Check;
 use domain::GuildId;
-
-pub use report::{json, text};
-
-/// A URL as shown: without a user or password it might carry.
-pub(crate) fn shown_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) => {
-            let _ = parsed.set_username("");
-            let _ = parsed.set_password(None);
-            parsed.to_string()
-        }
-        Err(_) => url.to_owned(),
-    }
-}
 
 /// The settings file: where it is, and whether it loads.
 fn settings_file(checks: &mut Vec<Check>) -> Settings {
@@ -53,12 +38,18 @@ fn settings_file(checks: &mut Vec<Check>) -> Settings {
 /// One variable: a secret is shown as set or unset, never its value.
 fn variable(checks: &mut Vec<Check>, name: &str, secret: bool, fix: &str) -> Option<String> {
     let value = var(name);
-    checks.push(match &value {
-        Some(_) if secret => Check::pass(name, "set"),
-        Some(value) => Check::pass(name, shown_url(value)),
-        None => Check::fail(name, "not set", fix),
-    });
+    checks.push(variable_check(name, value.as_deref(), secret, fix));
     value
+}
+
+/// The check of one variable's value: a secret as set or unset, anything else as written
+/// but for a user or password (a URL's, even one that does not parse).
+fn variable_check(name: &str, value: Option<&str>, secret: bool, fix: &str) -> Check {
+    match value {
+        Some(_) if secret => Check::pass(name, "set"),
+        Some(value) => Check::pass(name, httpkit::shown_text(value)),
+        None => Check::fail(name, "not set", fix),
+    }
 }
 
 /// Runs every check, in order.
@@ -138,10 +129,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn urls_are_shown_without_credentials() {
-        assert_eq!(
-            shown_url("https://bot:s3cret@redmine.example.org/r"),
-            "https://redmine.example.org/r"
-        );
+    fn urls_are_shown_without_credentials_even_when_they_do_not_parse() {
+        for (value, shown) in [
+            (
+                "https://bot:s3cret@redmine.example.org/r",
+                "https://redmine.example.org/r",
+            ),
+            (
+                "https://bot:s3cret@redmine example.org/r",
+                "https://redmine example.org/r",
+            ),
+            ("bot:s3cret@redmine:99999", "redmine:99999"),
+            ("1310000000000000000", "1310000000000000000"),
+        ] {
+            let check = variable_check("REDMINE_URL", Some(value), false, "");
+            assert_eq!(check, Check::pass("REDMINE_URL", shown), "{value}");
+        }
+    }
+
+    #[test]
+    fn a_secret_is_shown_as_set() {
+        let check = variable_check("REDMINE_TOKEN", Some("s3cret"), true, "");
+        assert_eq!(check, Check::pass("REDMINE_TOKEN", "set"));
     }
 }

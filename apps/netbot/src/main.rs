@@ -113,9 +113,9 @@ async fn check_command(as_json: bool) -> ExitCode {
         "checked the deployment"
     );
     let output = if as_json {
-        check::json(&checks)
+        domain::check::json(&checks)
     } else {
-        check::text(&checks)
+        domain::check::text(&checks)
     };
     let printed = appkit::print(&output);
     if failed > 0 {
@@ -135,7 +135,7 @@ async fn sites_command(name: &str, as_json: bool, demo: bool) -> Result<(), Fail
         config::netbox(config::NetboxTimeout::Environment)
     }
     .map_err(usage)?;
-    let netbox = Netbox::new(netbox_config).map_err(usage)?;
+    let netbox = Netbox::new(netbox_config).map_err(|error| usage(config::netbox_error(&error)))?;
     let colour = appkit::colour();
     let output = if name.trim().is_empty() {
         let all = sites::list(&netbox)
@@ -168,10 +168,11 @@ async fn run_command() -> Result<(), Failure> {
         appkit::settings::redmine(appkit::settings::RedmineTimeout::Backend(timeout))
             .map_err(usage)?;
     let tracker = Redmine::new(redmine_config)
-        .map_err(usage)?
+        .map_err(|error| usage(words::redmine_config(error)))?
         .with_issue_fields(settings.issue_fields.clone());
     let netbox_config = config::netbox(config::NetboxTimeout::Backend(timeout)).map_err(usage)?;
-    let inventory = Netbox::new(netbox_config).map_err(usage)?;
+    let inventory =
+        Netbox::new(netbox_config).map_err(|error| usage(config::netbox_error(&error)))?;
     let directory = RedmineDirectory::new(&tracker, settings.discord_field.clone());
     let bot = Bot::new(tracker, inventory, directory, settings.bot.clone());
     let linked = bot

@@ -88,6 +88,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
                     .threader
                     .pass(people)
                     .await
+                    .map_err(report::pass_error)
                     .context("the pass could not start")
                     .map(|report| (report, users))
                     .map_err(failed)

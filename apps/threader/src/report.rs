@@ -2,7 +2,7 @@
 
 use anyhow::anyhow;
 use appkit::{failed, Failure};
-use ports::threader::PassReport;
+use ports::threader::{PassError, PassReport};
 
 /// The pass as printed: each planned action (a dry run), each failed ticket, then the summary.
 #[must_use]
@@ -25,6 +25,18 @@ pub fn text(report: &PassReport) -> String {
 /// When standard output cannot be written.
 pub fn print(report: &PassReport) -> Result<(), Failure> {
     appkit::print(&text(report))
+}
+
+/// A pass that could not start, worded for the operator: a tracker error says which setting
+/// to check (`appkit::words`), as the adapter leaves that to the edge.
+#[must_use]
+pub fn pass_error(error: PassError) -> anyhow::Error {
+    match error {
+        PassError::Tracker(error) => {
+            anyhow::Error::new(appkit::words::cli_tracker(error)).context("cannot list the tickets")
+        }
+        other => anyhow::Error::new(other),
+    }
 }
 
 /// Success when every ticket synced; a failure (exit status 1) counting those that did not.
@@ -67,6 +79,21 @@ mod tests {
                 "#1: would open a thread\n#2: failed: Redmine said no\n{}",
                 report.summary()
             )
+        );
+    }
+
+    #[test]
+    fn a_pass_that_cannot_list_the_tickets_names_the_setting_to_check() {
+        let error = pass_error(PassError::Tracker(ports::TrackerError::Redirected {
+            host: "redmine.internal".into(),
+            action: "list the tickets that ask for a Discord thread".into(),
+            refused: "a redirect to https://elsewhere/, another server, not followed".into(),
+        }));
+        assert_eq!(
+            format!("{error:#}"),
+            "cannot list the tickets: unexpected answer from the tracker at redmine.internal to \
+             list the tickets that ask for a Discord thread: a redirect to https://elsewhere/, \
+             another server, not followed (check REDMINE_URL)"
         );
     }
 

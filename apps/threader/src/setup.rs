@@ -52,7 +52,7 @@ pub async fn setup(
     let config = appkit::settings::redmine(RedmineTimeout::Environment).map_err(usage)?;
     let redmine_url = config.url.clone();
     let tracker = Redmine::new(config)
-        .map_err(usage)?
+        .map_err(|error| usage(appkit::words::redmine_config(error)))?
         .with_issue_fields(IssueFieldNames {
             thread: Some(threader_settings.thread_field.clone()),
             state: Some(threader_settings.state_field.clone()),
@@ -103,8 +103,12 @@ async fn channels_in_guild(
     guild: GuildId,
     channels: &[(String, ChannelId)],
 ) -> Result<(), Failure> {
-    let reading =
-        |error: ports::ChatError| failed(anyhow!("checking the configured channels: {error}"));
+    let reading = |error: ports::ChatError| {
+        failed(anyhow!(
+            "checking the configured channels: {}",
+            ports::with_causes(&error)
+        ))
+    };
     let bot = chat
         .bot_user()
         .await

@@ -9,7 +9,7 @@ use appkit::{failed, usage, words, Failure};
 use clap::Parser;
 use domain::render::json;
 use domain::render::text::{ticket_details, ticket_table};
-use domain::TicketQuery;
+use domain::{Action, TicketQuery};
 use ports::tickets::{ensure_acting_as, run, Outcome};
 use redmine::Redmine;
 
@@ -23,6 +23,20 @@ Queries:
   tickets N unassign        clear the assignee and set the status back to New
   tickets N progress        assign ticket N to me and set it In Progress
   tickets N resolve         set ticket N Resolved
+  tickets N status S        set its status to S (a status name, e.g. Feedback)
+  tickets N priority P      set its priority to P (a priority name, e.g. Urgent)
+  tickets N tracker T       set its tracker to T (a tracker name, e.g. Feature)
+  tickets N subject TEXT... set its subject
+  tickets N description TEXT...
+                            replace its description (Redmine's history keeps the old one);
+                            TEXT - reads standard input
+  tickets N parent M|none   make it a subtask of ticket M, or of none
+  tickets N watch [USER]    add USER (default: me) to its watchers
+  tickets N unwatch [USER]  remove USER (default: me) from its watchers
+  tickets N note TEXT...    add a note; TEXT - reads standard input
+  tickets N due DATE|none   set or clear its due date: 2026-12-24, 12/24, tomorrow,
+                            in 5 days, next friday (read in this computer's time zone)
+  A number first is always a ticket; --json prints the ticket as it now stands.
 
 Configuration (environment, or a .env file here; the environment wins):
   REDMINE_URL, REDMINE_TOKEN    required (unless --demo)
@@ -30,7 +44,8 @@ Configuration (environment, or a .env file here; the environment wins):
   REDMINE_STATUS_NEW, REDMINE_STATUS_IN_PROGRESS, REDMINE_STATUS_RESOLVED
                                 status names (default New, In Progress, Resolved)
 
-Exit status: 0 done, 1 failed (not found, rejected, unreachable), 2 usage or configuration error.";
+Exit status: 0 done, 1 refused or failed (not found, rejected, unreachable; the reason is
+printed), 2 usage or configuration error.";
 
 /// List, search, show and change Redmine tickets.
 #[derive(Debug, Parser)]
@@ -45,7 +60,7 @@ struct Cli {
     /// Run against the embedded fixture Redmine: no credentials needed
     #[arg(long)]
     demo: bool,
-    /// The query: nothing, a ticket number, a user or team, search words, or N ACTION [USER]
+    /// The query: nothing, a ticket number, a user or team, search words, or N ACTION [VALUE...]
     #[arg(value_name = "QUERY")]
     words: Vec<String>,
 }
@@ -61,7 +76,7 @@ async fn main() -> ExitCode {
 }
 
 async fn tickets(cli: Cli) -> Result<(), Failure> {
-    let query = TicketQuery::parse(&cli.words).map_err(usage)?;
+    let query = with_standard_input(TicketQuery::parse(&cli.words).map_err(usage)?)?;
     let status_names = settings::status_names_from_environment();
     let now = config::now().map_err(usage)?;
     // Kept alive until the query is done: the demo's in-process Redmine.
@@ -74,13 +89,16 @@ async fn tickets(cli: Cli) -> Result<(), Failure> {
     }
     .map_err(usage)?;
     redmine_config.act_as = cli.act_as.clone();
-    let redmine = Redmine::new(redmine_config).map_err(usage)?;
+    let redmine =
+        Redmine::new(redmine_config).map_err(|error| usage(words::redmine_config(error)))?;
     if let Some(login) = &cli.act_as {
         ensure_acting_as(&redmine, login)
             .await
             .map_err(|error| failed(words::cli_tracker(error)))?;
     }
-    let outcome = run(&redmine, &query, &status_names)
+    // A due date such as "tomorrow" is read from the terminal's own day.
+    let today = now.with_timezone(&chrono::Local).date_naive();
+    let outcome = run(&redmine, &query, &status_names, today)
         .await
         .map_err(|error| failed(words::cli_tracker(error)))?;
     let output = if cli.json {
@@ -98,4 +116,29 @@ async fn tickets(cli: Cli) -> Result<(), Failure> {
         }
     };
     appkit::print(&output)
+}
+
+/// A description or note given as `-` is read from standard input (for text with several
+/// lines, or piped from another tool).
+fn with_standard_input(query: TicketQuery) -> Result<TicketQuery, Failure> {
+    let TicketQuery::Act(id, action) = query else {
+        return Ok(query);
+    };
+    let action = match action {
+        Action::Description(text) if text == "-" => Action::Description(read_standard_input()?),
+        Action::Note(text) if text == "-" => Action::Note(read_standard_input()?),
+        other => other,
+    };
+    Ok(TicketQuery::Act(id, action))
+}
+
+fn read_standard_input() -> Result<String, Failure> {
+    let text = std::io::read_to_string(std::io::stdin())
+        .map_err(|error| usage(anyhow::Error::new(error).context("reading standard input")))?;
+    if text.trim().is_empty() {
+        return Err(usage(anyhow::anyhow!(
+            "the text was to come from standard input (-), but it was empty"
+        )));
+    }
+    Ok(text.trim_end().to_owned())
 }

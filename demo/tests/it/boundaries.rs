@@ -335,30 +335,163 @@ fn each_servers_api_paths_are_known_only_to_its_adapter() {
     assert!(offences.is_empty(), "{offences:#?}");
 }
 
-/// ARCHITECTURE.md: `REDMINE_*` is read in one place, `appkit::settings` (for `tickets`,
-/// `netbot run`, `netbot check` and `threader`): no app reads the URL, key, timeout or status
-/// names itself. (`netbot check` reports whether the variables are set, and the threader names
-/// its lock after the URL: they look, they do not configure.)
+/// The string literals in `code` that are exactly a `REDMINE_*` variable's name
+/// (`"REDMINE_URL"`): how a variable is read or looked at, whatever the function.
+fn redmine_variables_named(code: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = code;
+    while let Some(start) = rest.find("\"REDMINE_") {
+        let after = &rest[start + 1..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+            .unwrap_or(after.len());
+        if after[end..].starts_with('"') {
+            names.push(after[..end].to_owned());
+        }
+        rest = &after[end..];
+    }
+    names
+}
+
+/// ARCHITECTURE.md: `REDMINE_*` is read into a configuration in one place,
+/// `appkit::settings` (for `tickets`, `netbot run`, `netbot check` and `threader`). The one
+/// other place that names a `REDMINE_*` variable is `netbot check`, which reports whether
+/// `REDMINE_URL` and `REDMINE_TOKEN` are set before it configures Redmine through that same
+/// reader. Any crate of the workspace but `testkit` (whose `REDMINE_CONTRACT_*` are the
+/// contract tests' own) is searched, unit tests left out.
 #[test]
 fn redmine_settings_are_read_only_by_appkit() {
-    let readers = [
-        "required(\"REDMINE_",
-        "seconds(\"REDMINE_",
-        "var(\"REDMINE_STATUS",
-    ];
+    const REPORTED_BY_CHECK: (&str, [&str; 2]) =
+        ("apps/netbot/src/check.rs", ["REDMINE_URL", "REDMINE_TOKEN"]);
+    assert_eq!(
+        redmine_variables_named(r#"var("REDMINE_URL"), "REDMINE_ alone", "REDMINE_T" x"#),
+        ["REDMINE_URL", "REDMINE_T"]
+    );
+    let root = workspace_root();
     let mut offences = Vec::new();
+    let mut n_sources = 0;
     for member in members()
         .iter()
-        .filter(|member| member.starts_with("apps/"))
+        .filter(|member| !["apps/appkit", "testkit"].contains(&member.as_str()))
     {
-        if member == "apps/appkit" {
-            continue;
-        }
         for (path, text) in member_sources(member) {
-            for reader in readers.iter().filter(|reader| text.contains(*reader)) {
-                offences.push(format!("{} reads {reader}…", path.display()));
+            n_sources += 1;
+            if text.contains("#![cfg(test)]") {
+                continue;
+            }
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let relative = path
+                .strip_prefix(&root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            for name in redmine_variables_named(code) {
+                let (reporter, reported) = REPORTED_BY_CHECK;
+                if relative == reporter && reported.contains(&name.as_str()) {
+                    continue;
+                }
+                offences.push(format!("{relative} names {name}"));
             }
         }
     }
+    assert!(n_sources > 50, "the workspace's sources were found");
+    assert!(
+        offences.is_empty(),
+        "read REDMINE_* through appkit::settings: {offences:#?}"
+    );
+}
+
+/// The string literals of Rust code (comments left out): ordinary strings with their escapes
+/// kept as written, and raw strings.
+fn string_literals(code: &str) -> Vec<String> {
+    let chars: Vec<char> = code.chars().collect();
+    let mut literals = Vec::new();
+    let mut at = 0;
+    while at < chars.len() {
+        let rest = &chars[at..];
+        if rest.starts_with(&['/', '/']) {
+            at += rest.iter().position(|&c| c == '\n').unwrap_or(rest.len());
+        } else if rest.starts_with(&['/', '*']) {
+            let end = rest
+                .windows(2)
+                .position(|pair| pair == ['*', '/'])
+                .map_or(rest.len(), |end| end + 2);
+            at += end;
+        } else if rest.starts_with(&['\'', '"', '\'']) {
+            at += 3;
+        } else if rest[0] == 'r' && rest.get(1).is_some_and(|&c| c == '#' || c == '"') {
+            let hashes = rest[1..].iter().take_while(|&&c| c == '#').count();
+            if rest.get(1 + hashes) != Some(&'"') {
+                at += 1;
+                continue;
+            }
+            let body = &rest[2 + hashes..];
+            let closing: Vec<char> = std::iter::once('"')
+                .chain(std::iter::repeat_n('#', hashes))
+                .collect();
+            let end = body
+                .windows(closing.len())
+                .position(|window| window == closing.as_slice())
+                .unwrap_or(body.len());
+            literals.push(body[..end].iter().collect());
+            at += 2 + hashes + end + closing.len();
+        } else if rest[0] == '"' {
+            let mut literal = String::new();
+            let mut inside = 1;
+            while inside < rest.len() && rest[inside] != '"' {
+                if rest[inside] == '\\' && inside + 1 < rest.len() {
+                    literal.push(rest[inside]);
+                    inside += 1;
+                }
+                literal.push(rest[inside]);
+                inside += 1;
+            }
+            literals.push(literal);
+            at += inside + 1;
+        } else {
+            at += 1;
+        }
+    }
+    literals
+}
+
+#[test]
+fn string_literals_are_told_apart_from_comments() {
+    let code = "let a = \"REDMINE_URL\"; // NETBOX_URL \"in a comment\"\n\
+                /* DISCORD_TOKEN */ let b = r#\"raw \"NETBOX_TOKEN\"\"#; let c = '\"';\n\
+                let d = \"with \\\" an escape\";";
+    assert_eq!(
+        string_literals(code),
+        ["REDMINE_URL", "raw \"NETBOX_TOKEN\"", "with \\\" an escape"]
+    );
+}
+
+/// ARCHITECTURE.md: the adapters name no setting. Their errors carry data (which kind of
+/// problem: a bad base URL, an untrusted certificate, a redirect elsewhere); the app that
+/// reads `REDMINE_*`, `NETBOX_*` and `DISCORD_*` words them for its operator (`appkit::words`,
+/// netbot's `config`). Comments and unit tests (after `#[cfg(test)]`) may name them.
+#[test]
+fn adapters_name_no_setting_in_their_strings() {
+    let settings = ["REDMINE_", "NETBOX_", "DISCORD_"];
+    let mut offences = Vec::new();
+    let mut read = 0;
+    for member in members()
+        .iter()
+        .filter(|member| member.starts_with("adapters/"))
+    {
+        for (path, text) in member_sources(member) {
+            if text.contains("#![cfg(test)]") {
+                continue;
+            }
+            read += 1;
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for literal in string_literals(code) {
+                if settings.iter().any(|setting| literal.contains(setting)) {
+                    offences.push(format!("{}: \"{literal}\"", path.display()));
+                }
+            }
+        }
+    }
+    assert!(read > 10, "the adapters' sources were found ({read})");
     assert!(offences.is_empty(), "{offences:#?}");
 }

@@ -146,21 +146,29 @@ pub fn ticket_list(tickets: &[Ticket], now: DateTime<Utc>, see_all: &str) -> Str
     fit_lines(&lines, "No tickets.", see_all)
 }
 
-/// One ticket as a compact block: its line, status and assignee, then the latest notes that
-/// fit in one message.
+/// A ticket as it stands after a change: its line, then its status, tracker and assignee
+/// (what the field actions change, besides the line's subject and priority).
 #[must_use]
-pub fn ticket_details(ticket: &Ticket, now: DateTime<Utc>) -> String {
+pub fn ticket_state(ticket: &Ticket, now: DateTime<Utc>) -> String {
     let assignee = ticket
         .assigned_to
         .as_ref()
         .map_or_else(|| String::from("nobody"), |who| escape(who.name()));
-    let mut out = format!(
-        "{}\n{} · {} · assigned to {}\n",
+    format!(
+        "{}\n{} · {} · assigned to {}",
         ticket_line(ticket, now),
         escape(&ticket.status.name),
         escape(&ticket.tracker.name),
         assignee
-    );
+    )
+}
+
+/// One ticket as a compact block: its line, status and assignee, then the latest notes that
+/// fit in one message.
+#[must_use]
+pub fn ticket_details(ticket: &Ticket, now: DateTime<Utc>) -> String {
+    let mut out = ticket_state(ticket, now);
+    out.push('\n');
     // The description as a quote, line by line, cut at 300 characters.
     let description = shorten(&super::sanitize(ticket.description.trim(), true), 300);
     for line in description.lines().filter(|line| !line.trim().is_empty()) {

@@ -28,6 +28,7 @@ fn domain_depends_only_on_the_short_list() {
             "serde",
             "serde_json",
             "strsim",
+            "interim",
             "thiserror"
         ],
         "domain must stay pure: a new dependency needs a reason in ARCHITECTURE.md and here"

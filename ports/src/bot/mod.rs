@@ -87,6 +87,50 @@ pub enum TicketAction {
     Progress,
     /// Status Resolved.
     Resolve,
+    /// Set the status named by the value.
+    Status,
+    /// Set the priority named by the value.
+    Priority,
+    /// Set the tracker (ticket kind) named by the value.
+    Tracker,
+    /// Set the subject to the value.
+    Subject,
+    /// Replace the description with the value.
+    Description,
+    /// Set the parent to the value's ticket number, or clear it with `none`.
+    Parent,
+    /// Add the user (default: me) to the watchers.
+    Watch,
+    /// Remove the user (default: me) from the watchers.
+    Unwatch,
+    /// Add the value as a note.
+    Note,
+    /// Set the due date the value names (`2026-12-24`, `tomorrow`, …), or clear it with `none`.
+    Due,
+}
+
+impl TicketAction {
+    /// The verb of the `tickets` grammar this action is.
+    #[must_use]
+    pub fn verb(self) -> &'static str {
+        match self {
+            Self::Show => "show",
+            Self::Assign => "assign",
+            Self::Unassign => "unassign",
+            Self::Progress => "progress",
+            Self::Resolve => "resolve",
+            Self::Status => "status",
+            Self::Priority => "priority",
+            Self::Tracker => "tracker",
+            Self::Subject => "subject",
+            Self::Description => "description",
+            Self::Parent => "parent",
+            Self::Watch => "watch",
+            Self::Unwatch => "unwatch",
+            Self::Note => "note",
+            Self::Due => "due",
+        }
+    }
 }
 
 /// The member's sentence for a tracker error, and the operator's line in the log: at `error`
@@ -120,9 +164,21 @@ fn tracker_error(error: &TrackerError, seconds: u64) -> Reply {
             warn!(error = %crate::with_causes(error), "a command could not reach the tracker");
             replies::trouble(Trouble::Unreachable(REDMINE))
         }
-        TrackerError::Unexpected { .. } => {
+        TrackerError::Unexpected { .. } | TrackerError::Redirected { .. } => {
             warn!(error = %crate::with_causes(error), "a command got an answer from the tracker it does not understand");
             replies::trouble(Trouble::Misanswered(REDMINE))
+        }
+        TrackerError::Rejected { errors, .. } => {
+            info!(error = %error, "the tracker refused a member's change");
+            replies::refused(REDMINE, errors)
+        }
+        TrackerError::UnknownName {
+            kind,
+            name,
+            closest,
+        } => {
+            info!(error = %error, "a member named a value the tracker does not have");
+            replies::unknown_name(REDMINE, kind, name, closest)
         }
         TrackerError::PartlyApplied { error: rest, .. } if !member_caused(rest) => {
             tracing::error!(error = %crate::with_causes(error), "a change was applied only in part");
@@ -143,6 +199,7 @@ fn member_caused(error: &TrackerError) -> bool {
             | TrackerError::TicketNotFound(_)
             | TrackerError::Rejected { .. }
             | TrackerError::UnknownPerson(_)
+            | TrackerError::UnknownName { .. }
             | TrackerError::Ambiguous { .. }
             | TrackerError::NotApplied { .. }
     )
@@ -160,11 +217,11 @@ fn inventory_error(error: &InventoryError, seconds: u64) -> Reply {
             tracing::error!(error = %crate::with_causes(error), "the inventory refused the bot's token");
             replies::trouble(Trouble::KeyRejected(NETBOX))
         }
-        InventoryError::Unreachable { .. } => {
+        InventoryError::Unreachable { .. } | InventoryError::UntrustedCertificate { .. } => {
             warn!(error = %crate::with_causes(error), "a command could not reach the inventory");
             replies::trouble(Trouble::Unreachable(NETBOX))
         }
-        InventoryError::Unexpected { .. } => {
+        InventoryError::Unexpected { .. } | InventoryError::Redirected { .. } => {
             warn!(error = %crate::with_causes(error), "a command got an answer from the inventory it does not understand");
             replies::trouble(Trouble::Misanswered(NETBOX))
         }

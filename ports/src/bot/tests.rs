@@ -140,10 +140,24 @@ async fn another_server_is_refused_before_anything_is_asked() {
 async fn an_unlinked_member_cannot_change_a_ticket_and_is_told_how_to_link() {
     let bot = bot(tracker_refusing_to_act(), Some("reader")).await;
     for reply in [
-        bot.ticket(&member(STRANGER), "42", TicketAction::Resolve, None, now())
-            .await,
-        bot.ticket(&member(STRANGER), "42", TicketAction::Assign, None, now())
-            .await,
+        bot.ticket(
+            &member(STRANGER),
+            "42",
+            TicketAction::Resolve,
+            None,
+            None,
+            now(),
+        )
+        .await,
+        bot.ticket(
+            &member(STRANGER),
+            "42",
+            TicketAction::Assign,
+            None,
+            None,
+            now(),
+        )
+        .await,
         bot.tickets(&member(STRANGER), "42 progress", now()).await,
         bot.new_ticket(&member(STRANGER), "Down", "", now()).await,
     ] {
@@ -295,8 +309,15 @@ async fn a_key_that_is_no_longer_an_admins_refuses_to_act_for_anyone_and_says_wh
         Err(DirectoryError::NotAdmin)
     ));
     for reply in [
-        bot.ticket(&member(ALICE), "42", TicketAction::Resolve, None, now())
-            .await,
+        bot.ticket(
+            &member(ALICE),
+            "42",
+            TicketAction::Resolve,
+            None,
+            None,
+            now(),
+        )
+        .await,
         bot.new_ticket(&member(ALICE), "Down", "", now()).await,
         bot.tickets(&member(STRANGER), "", now()).await,
     ] {
@@ -336,7 +357,14 @@ async fn a_member_on_two_redmine_users_is_told_and_not_acted_for() {
     )
     .await;
     let reply = bot
-        .ticket(&member(ALICE), "42", TicketAction::Assign, None, now())
+        .ticket(
+            &member(ALICE),
+            "42",
+            TicketAction::Assign,
+            None,
+            None,
+            now(),
+        )
         .await;
     assert_eq!(
         reply.text,
@@ -446,7 +474,14 @@ async fn a_timeout_reads_as_redmine_did_not_answer_in_8_s() {
 async fn a_bad_ticket_number_is_refused_before_redmine_is_asked() {
     let bot = bot(tracker_refusing_to_act(), None).await;
     let reply = bot
-        .ticket(&member(ALICE), "#abc", TicketAction::Show, None, now())
+        .ticket(
+            &member(ALICE),
+            "#abc",
+            TicketAction::Show,
+            None,
+            None,
+            now(),
+        )
         .await;
     assert_eq!(
         reply.text,
@@ -632,6 +667,7 @@ async fn one_command_has_one_deadline_however_many_requests_it_makes() {
             "42",
             TicketAction::Assign,
             Some("bob"),
+            None,
             now(),
         )
         .await;

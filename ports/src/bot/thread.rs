@@ -44,6 +44,7 @@ impl<T: Tickets + SyncStore + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
                 Ok(Some(_)) => return replies::thread_exists(id, &link),
                 Ok(None) => {}
                 Err(error) => {
+                    let error = crate::with_causes(&error);
                     warn!(ticket = %id, %error, "could not read the ticket's thread");
                     return replies::thread_unknown();
                 }
@@ -52,6 +53,7 @@ impl<T: Tickets + SyncStore + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
         let link = match open_thread(chat, self.settings.guild_id, channel, &ticket, None).await {
             Ok(link) => link,
             Err(error) => {
+                let error = crate::with_causes(&error);
                 warn!(ticket = %id, %error, "could not open a thread");
                 return replies::thread_refused();
             }

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use domain::bot::access::{self, Need};
 use domain::bot::replies;
 use domain::render::discord;
-use domain::{Action, Member, Reply, TicketId, TicketQuery};
+use domain::{names, Action, Member, QueryError, Reply, TicketId, TicketQuery};
 
-use super::{tracker_error, Bot, TicketAction};
+use super::{tracker_error, Bot, TicketAction, MAX_CHOICES};
 use crate::directory::Directory;
 use crate::inventory::Inventory;
 use crate::tickets::{run, Outcome};
@@ -43,7 +43,14 @@ impl<T: Tickets + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I
         words: &str,
         now: DateTime<Utc>,
     ) -> Reply {
-        match run(tracker, query, &self.settings.status_names).await {
+        match run(
+            tracker,
+            query,
+            &self.settings.status_names,
+            now.date_naive(),
+        )
+        .await
+        {
             Ok(Outcome::List(tickets)) => Reply::public(discord::ticket_list(
                 &tickets,
                 now,
@@ -56,13 +63,18 @@ impl<T: Tickets + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I
         }
     }
 
-    /// `/ticket ID ACTION [USER]`; `USER` defaults to the member for assign.
+    /// `/ticket ID ACTION [USER] [VALUE]`; `USER` defaults to the member for assign, watch
+    /// and unwatch; `VALUE` is the status, priority or tracker name, the text, the parent or
+    /// the due date (read against `now`'s day in UTC).
+    /// The field actions answer with the ticket's line as it now stands, with its status,
+    /// tracker and assignee.
     pub async fn ticket(
         &self,
         member: &Member,
         id: &str,
         action: TicketAction,
         user: Option<&str>,
+        value: Option<&str>,
         now: DateTime<Utc>,
     ) -> Reply {
         self.within("Redmine", async {
@@ -85,6 +97,30 @@ impl<T: Tickets + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I
                 TicketAction::Unassign => TicketQuery::Act(id, Action::Unassign),
                 TicketAction::Progress => TicketQuery::Act(id, Action::Progress),
                 TicketAction::Resolve => TicketQuery::Act(id, Action::Resolve),
+                TicketAction::Watch | TicketAction::Unwatch => {
+                    let verb = action.verb();
+                    match Action::with_value(verb, user.unwrap_or_default()) {
+                        Ok(action) => TicketQuery::Act(id, action),
+                        Err(error) => return Reply::error(&error.to_string()),
+                    }
+                }
+                TicketAction::Status
+                | TicketAction::Priority
+                | TicketAction::Tracker
+                | TicketAction::Subject
+                | TicketAction::Description
+                | TicketAction::Parent
+                | TicketAction::Note
+                | TicketAction::Due => {
+                    let verb = action.verb();
+                    match Action::with_value(verb, value.unwrap_or_default()) {
+                        Ok(action) => TicketQuery::Act(id, action),
+                        Err(QueryError::MissingValue { .. }) => {
+                            return replies::value_missing(verb, value_wanted(action))
+                        }
+                        Err(error) => return Reply::error(&error.to_string()),
+                    }
+                }
             };
             let need = match query {
                 TicketQuery::Show(_) => Need::Read,
@@ -94,9 +130,59 @@ impl<T: Tickets + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I
                 Ok(tracker) => tracker,
                 Err(reply) => return reply,
             };
-            self.run_as(&tracker, &query, "", now).await
+            if matches!(
+                action,
+                TicketAction::Show
+                    | TicketAction::Assign
+                    | TicketAction::Unassign
+                    | TicketAction::Progress
+                    | TicketAction::Resolve
+            ) {
+                return self.run_as(&tracker, &query, "", now).await;
+            }
+            match run(
+                &tracker,
+                &query,
+                &self.settings.status_names,
+                now.date_naive(),
+            )
+            .await
+            {
+                Ok(Outcome::Changed(ticket) | Outcome::Details(ticket)) => {
+                    Reply::public(discord::ticket_state(&ticket, now))
+                }
+                Ok(Outcome::List(_)) => replies::trouble(replies::Trouble::Misanswered("Redmine")),
+                Err(error) => tracker_error(&error, self.settings.timeout_seconds),
+            }
         })
         .await
+    }
+
+    /// Value autocomplete for `/ticket`: the tracker's status, priority or tracker names
+    /// containing what was typed, as `(shown, value)`; nothing for other actions or when the
+    /// tracker cannot be read (autocomplete is a hint, the command itself reports errors).
+    pub async fn complete_value(&self, action: TicketAction, typed: &str) -> Vec<(String, String)> {
+        let known = match action {
+            TicketAction::Status => self.tracker.statuses().await.map(|statuses| {
+                statuses
+                    .into_iter()
+                    .map(|status| domain::Named::new(status.id.get(), status.name))
+                    .collect()
+            }),
+            TicketAction::Priority => self.tracker.priorities().await,
+            TicketAction::Tracker => self.tracker.trackers().await,
+            _ => return Vec::new(),
+        };
+        match known {
+            Ok(known) => names::complete(&known, typed, MAX_CHOICES)
+                .into_iter()
+                .map(|name| (name.to_owned(), name.to_owned()))
+                .collect(),
+            Err(error) => {
+                tracing::warn!(error = %crate::with_causes(&error), "could not read the tracker's names for autocomplete");
+                Vec::new()
+            }
+        }
     }
 
     /// `/new TITLE [DESCRIPTION]`: a ticket in the default project, opened as the member.
@@ -128,5 +214,22 @@ impl<T: Tickets + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I
             }
         })
         .await
+    }
+}
+
+/// What a value-taking action wants in `value`, for the member who left it out.
+fn value_wanted(action: TicketAction) -> &'static str {
+    match action {
+        TicketAction::Status => "a status name",
+        TicketAction::Priority => "a priority name",
+        TicketAction::Tracker => "a tracker name",
+        TicketAction::Subject => "the new subject",
+        TicketAction::Description => "the new description",
+        TicketAction::Parent => "a ticket number, or none",
+        TicketAction::Note => "the note's text",
+        TicketAction::Due => {
+            "a date such as 2026-12-24, 12/24, tomorrow, in 5 days or next friday, or none"
+        }
+        _ => "a value",
     }
 }

@@ -168,8 +168,9 @@ impl<'a, T: TicketFeed + Tickets, C: Chat> Notifier<'a, T, C> {
         if self.dry_run {
             report.planned.push(kind.planned(channel));
         } else if let Err(error) = self.chat.post(channel, text, mentions).await {
+            let error = crate::with_causes(&error);
             warn!(ticket = %kind.ticket(), %channel, %error, "{}", kind.not_done());
-            report.failed.push((kind.ticket(), error.to_string()));
+            report.failed.push((kind.ticket(), error));
             return;
         } else {
             info!(ticket = %kind.ticket(), %channel, "{}", kind.done());
@@ -240,7 +241,7 @@ impl<'a, T: TicketFeed + Tickets, C: Chat> Notifier<'a, T, C> {
                 let messages = match self.recent(target, recent).await {
                     Ok(messages) => messages,
                     Err(error) => {
-                        report.failed.push((ticket.id, error.to_string()));
+                        report.failed.push((ticket.id, crate::with_causes(&error)));
                         continue;
                     }
                 };

@@ -177,6 +177,27 @@ async fn a_notice_that_cannot_be_sent_fails_only_its_ticket() {
 }
 
 #[tokio::test]
+async fn a_notice_that_cannot_reach_the_chat_is_reported_with_the_networks_reason() {
+    let tracker = tracker(vec![ticket(7, TimeDelta::hours(1))], Vec::new());
+    let mut chat = chat();
+    chat.expect_post().times(1).returning(|_, _, _| {
+        Box::pin(async {
+            Err(ChatError::Unreachable {
+                cause: "Connection refused (os error 111)".into(),
+            })
+        })
+    });
+
+    let report = notify(&tracker, &chat, &rules(), false).await;
+
+    let reasons: Vec<&str> = report.failed.iter().map(|(_, why)| why.as_str()).collect();
+    assert_eq!(
+        reasons,
+        ["cannot reach the chat: Connection refused (os error 111)"]
+    );
+}
+
+#[tokio::test]
 async fn an_error_that_stops_the_notifications_says_its_cause_once() {
     let mut tracker = MockTracker::new();
     tracker.expect_newest().returning(|_| {

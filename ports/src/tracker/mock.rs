@@ -6,7 +6,7 @@ use std::future::Future;
 
 use domain::{
     Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
-    TicketLinks, TicketQuery, TicketUpdate, User,
+    TicketLinks, TicketQuery, TicketUpdate, User, UserId,
 };
 
 use super::{
@@ -55,6 +55,16 @@ mockall::mock! {
             file: &TicketFile,
             max_bytes: u64,
         ) -> impl Future<Output = Result<Vec<u8>, TrackerError>> + Send;
+        fn add_watcher(
+            &self,
+            id: TicketId,
+            watcher: UserId,
+        ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+        fn remove_watcher(
+            &self,
+            id: TicketId,
+            watcher: UserId,
+        ) -> impl Future<Output = Result<(), TrackerError>> + Send;
         fn list_query(
             &self,
             filter: &SavedFilter,
@@ -79,6 +89,7 @@ mockall::mock! {
 
     impl Catalog for Tracker {
         fn statuses(&self) -> impl Future<Output = Result<Vec<Status>, TrackerError>> + Send;
+        fn priorities(&self) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
         fn trackers(&self) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
         fn categories(
             &self,

@@ -1,3 +1,4 @@
 //! The ports crate's integration tests: one module per concern.
 
 mod boundaries;
+mod roles;

@@ -167,7 +167,7 @@ pub(super) fn is_written(kind: u64) -> bool {
 }
 
 /// Why a Discord answer could not be mapped.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(super) struct BadId(pub(super) &'static str);
 
 impl std::fmt::Display for BadId {
@@ -175,6 +175,8 @@ impl std::fmt::Display for BadId {
         write!(f, "Discord sent a {} of 0", self.0)
     }
 }
+
+impl std::error::Error for BadId {}
 
 fn channel_id(id: Snowflake) -> Result<ChannelId, BadId> {
     ChannelId::new(id.0).map_err(|_| BadId("channel id"))

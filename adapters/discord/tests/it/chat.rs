@@ -468,8 +468,12 @@ async fn other_refusals_and_network_failures_name_neither_url_nor_token() {
         "{unreachable:?}"
     );
 
+    assert!(
+        ports::with_causes(&unreachable).starts_with("cannot reach the chat: Connection refused"),
+        "{unreachable:?}"
+    );
     for error in [refused, unreachable] {
-        let text = format!("{error} {error:?}");
+        let text = format!("{} {error:?}", ports::with_causes(&error));
         assert!(
             !text.contains("127.0.0.1") && !text.contains(TOKEN),
             "{text}"
@@ -492,6 +496,11 @@ async fn a_server_that_does_not_answer_in_time_is_unreachable() {
         .unwrap_err();
 
     assert!(matches!(error, ChatError::Unreachable { .. }), "{error:?}");
+    assert_eq!(error.to_string(), "cannot reach the chat");
+    assert_eq!(
+        ports::with_causes(&error),
+        "cannot reach the chat: Discord did not answer in time"
+    );
 }
 
 #[tokio::test]
@@ -882,4 +891,98 @@ async fn files_discord_refuses_are_a_rejection_and_a_server_error_is_not() {
         "{failed:?}"
     );
     assert_eq!(fake.messages(thread.id.get()).len(), 0);
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_json_is_unexpected_and_keeps_why_as_its_cause() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>hello</html>"))
+        .mount(&server)
+        .await;
+
+    let error = chat_at(&server.uri())
+        .post(channel(CHANNEL), "hello", &Mentions::none())
+        .await
+        .unwrap_err();
+
+    assert!(matches!(error, ChatError::Unexpected { .. }), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        format!("unexpected answer from the chat to post in channel {CHANNEL}")
+    );
+    let text = ports::with_causes(&error);
+    assert!(
+        text.starts_with(&format!(
+            "unexpected answer from the chat to post in channel {CHANNEL}: expected value"
+        )),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn files_that_cannot_travel_keep_why_as_the_cause_and_name_neither_url_nor_token() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = closed.local_addr().unwrap();
+    drop(closed);
+    let chat = chat_at(&format!("http://{address}"));
+    let file = || {
+        vec![ports::NewFile {
+            name: "mast.png".into(),
+            content_type: Some("image/png".into()),
+            bytes: PNG.to_vec(),
+        }]
+    };
+
+    let posted = chat
+        .post_with_files(channel(CHANNEL), "Photo", file(), &Mentions::none())
+        .await
+        .unwrap_err();
+    let attachment = domain::Attachment {
+        name: "roof.png".into(),
+        url: format!("http://{address}/attachments/1/2/roof.png"),
+        size: 3,
+        content_type: None,
+    };
+    let downloaded = chat.download(&attachment).await.unwrap_err();
+
+    for error in [posted, downloaded] {
+        assert!(matches!(error, ChatError::Unreachable { .. }), "{error:?}");
+        assert!(std::error::Error::source(&error).is_some(), "{error:?}");
+        let text = format!("{} {error:?}", ports::with_causes(&error));
+        assert!(
+            text.starts_with("cannot reach the chat: Connection refused"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("127.0.0.1") && !text.contains(TOKEN),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_server_error_on_a_file_is_unreachable_with_the_status_as_its_cause() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let attachment = domain::Attachment {
+        name: "roof.png".into(),
+        url: format!("{}/attachments/1/2/roof.png", server.uri()),
+        size: 3,
+        content_type: None,
+    };
+
+    let error = chat_at(&server.uri())
+        .download(&attachment)
+        .await
+        .unwrap_err();
+
+    assert!(matches!(error, ChatError::Unreachable { .. }), "{error:?}");
+    assert_eq!(
+        ports::with_causes(&error),
+        "cannot reach the chat: the file's server answered 503"
+    );
 }

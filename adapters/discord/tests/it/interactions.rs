@@ -201,5 +201,7 @@ async fn tokens_never_show_in_debug_output() {
         format!("{:?}", BotToken::new(TOKEN)),
         "BotToken(SecretBox<str>([REDACTED]))"
     );
-    assert!(!format!("{:?}", interaction()).contains(SECRET_INTERACTION_TOKEN));
+    let shown = format!("{:?}", interaction());
+    assert!(!shown.contains(SECRET_INTERACTION_TOKEN), "{shown}");
+    assert!(shown.contains("[REDACTED]"), "{shown}");
 }

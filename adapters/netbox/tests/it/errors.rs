@@ -84,23 +84,23 @@ async fn an_unreachable_netbox_names_the_host() {
 }
 
 #[tokio::test]
-async fn bad_settings_name_the_setting() {
+async fn bad_settings_say_what_is_wrong_and_leave_the_settings_name_to_the_app() {
     let bad_url = Netbox::new(NetboxConfig {
         url: "netbox.example.org".into(),
         ..config("http://x")
     })
     .unwrap_err();
-    insta::assert_snapshot!(bad_url, @"NETBOX_URL 'netbox.example.org' is not an http(s) URL");
+    insta::assert_snapshot!(bad_url, @"the NetBox URL 'netbox.example.org' is not an http(s) URL");
     let missing_ca = Netbox::new(NetboxConfig {
         ca_cert: Some("/nonexistent/ca.pem".into()),
         ..config("https://x")
     })
     .unwrap_err();
-    insta::assert_snapshot!(missing_ca, @"NETBOX_CA_CERT '/nonexistent/ca.pem': No such file or directory (os error 2)");
+    insta::assert_snapshot!(missing_ca, @"the CA file '/nonexistent/ca.pem': No such file or directory (os error 2)");
     let bad_token = Netbox::new(NetboxConfig {
         token: NetboxToken::new("abc\ndef"),
         ..config("https://x")
     })
     .unwrap_err();
-    insta::assert_snapshot!(bad_token, @"NETBOX_TOKEN contains characters that cannot be sent in a header");
+    insta::assert_snapshot!(bad_token, @"the NetBox token contains characters that cannot be sent in a header");
 }

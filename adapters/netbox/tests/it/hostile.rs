@@ -164,7 +164,7 @@ async fn user_info_in_the_url_is_never_shown_in_site_urls() {
     let error = Netbox::new(config("ftp://admin:Pa55word@nb.example.org/")).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "NETBOX_URL 'ftp://nb.example.org/' is not an http(s) URL"
+        "the NetBox URL 'ftp://nb.example.org/' is not an http(s) URL"
     );
 }
 
@@ -175,7 +175,7 @@ fn a_ca_file_that_is_not_a_regular_file_is_refused_at_once() {
     let error = Netbox::new(settings).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "NETBOX_CA_CERT '/dev/zero': not a regular file"
+        "the CA file '/dev/zero': not a regular file"
     );
 }
 
@@ -202,6 +202,6 @@ fn a_ca_file_that_is_a_fifo_nobody_writes_is_refused_at_once() {
     let error = answer.expect("refused at once, not blocked").unwrap_err();
     assert_eq!(
         error,
-        format!("NETBOX_CA_CERT '{}': not a regular file", fifo.display())
+        format!("the CA file '{}': not a regular file", fifo.display())
     );
 }

@@ -28,6 +28,7 @@ async fn query(tracker: &Redmine, words: &str) -> Result<Outcome, TrackerError> 
         tracker,
         &TicketQuery::parse(&words).unwrap(),
         &StatusNames::default(),
+        chrono::Utc::now().date_naive(),
     )
     .await
 }
@@ -244,4 +245,149 @@ async fn real_a_members_own_key_works_without_admin_rights() {
     assert_eq!(own.list_mine().await.unwrap().len() as u64, BUSY_TICKETS);
     let team = own.find_person(&seed.team_name).await.unwrap();
     assert_eq!(team.map(|t| t.id().get()), Some(seed.team_id));
+}
+
+#[tokio::test]
+async fn real_status_priority_tracker_note_parent_and_watchers_round_trip() {
+    let Some(seed) = seeded() else { return };
+    let busy = as_member(seed, &seed.busy_login);
+    let project = format!("contract-{}", seed.run);
+    let parent = busy
+        .create(&project, "Field actions: the parent", "")
+        .await
+        .unwrap()
+        .id;
+    let n = busy
+        .create(&project, "Field actions: the child", "The first text.")
+        .await
+        .unwrap()
+        .id;
+
+    let in_progress = changed(
+        query(&busy, &format!("{n} status in progress"))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(in_progress.status.name, "In Progress");
+    let urgent = changed(query(&busy, &format!("{n} priority URGENT")).await.unwrap());
+    assert_eq!(urgent.priority.name, "Urgent");
+    let feature = changed(query(&busy, &format!("{n} tracker feature")).await.unwrap());
+    assert_eq!(feature.tracker.name, "Feature");
+    let unknown = query(&busy, &format!("{n} priority urgnt")).await;
+    assert!(
+        matches!(unknown, Err(TrackerError::UnknownName { ref closest, .. }) if closest[0] == "Urgent"),
+        "{unknown:?}"
+    );
+
+    let renamed = changed(
+        query(&busy, &format!("{n} subject Field actions: renamed"))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(renamed.subject, "Field actions: renamed");
+    let described = changed(
+        query(&busy, &format!("{n} description The second text."))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(described.description, "The second text.");
+    let noted = changed(query(&busy, &format!("{n} note A note")).await.unwrap());
+    assert_eq!(
+        noted.notes().last().map(|note| note.text.as_str()),
+        Some("A note")
+    );
+
+    changed(query(&busy, &format!("{n} parent {parent}")).await.unwrap());
+    let real = testkit::real_redmine::RealRedmine::new(&seed.url, &seed.admin_key).unwrap();
+    assert_eq!(
+        real.issue(n.get()).await.unwrap()["parent"]["id"].as_u64(),
+        Some(parent.get())
+    );
+    changed(query(&busy, &format!("{n} parent none")).await.unwrap());
+    assert!(real.issue(n.get()).await.unwrap().get("parent").is_none());
+    let looped = query(&busy, &format!("{n} parent {n}")).await;
+    assert!(
+        matches!(looped, Err(TrackerError::Rejected { ref errors, .. }) if !errors.is_empty()),
+        "{looped:?}"
+    );
+
+    let history = real.issue(n.get()).await.unwrap();
+    let old_description = history["journals"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|journal| journal["details"].as_array().cloned().unwrap_or_default())
+        .find(|detail| detail["name"] == "description")
+        .map(|detail| detail["old_value"].clone());
+    assert_eq!(old_description, Some(serde_json::json!("The first text.")));
+
+    // Redmine's default Developer role may not add or delete watchers (Manager may): the
+    // member reads that they lack the permission; a user with it (here the admin) does it.
+    let refused = query(&busy, &format!("{n} watch")).await;
+    assert!(
+        matches!(refused, Err(TrackerError::Forbidden { .. })),
+        "{refused:?}"
+    );
+    let admin = Redmine::new(RedmineConfig {
+        url: seed.url.clone(),
+        key: ApiKey::new(&seed.admin_key),
+        act_as: None,
+        timeout: Duration::from_secs(30),
+    })
+    .unwrap();
+    changed(query(&admin, &format!("{n} watch")).await.unwrap());
+    changed(
+        query(&admin, &format!("{n} watch {}", seed.crew_login))
+            .await
+            .unwrap(),
+    );
+    changed(query(&admin, &format!("{n} unwatch")).await.unwrap());
+    let watchers = reqwest::Client::new()
+        .get(format!("{}/issues/{n}.json?include=watchers", seed.url))
+        .header("X-Redmine-API-Key", &seed.admin_key)
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["issue"]["watchers"]
+        .clone();
+    let names: Vec<&str> = watchers
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|watcher| watcher["name"].as_str())
+        .collect();
+    assert_eq!(names, [seed.crew_name.as_str()]);
+}
+
+#[tokio::test]
+async fn real_due_dates_are_set_cleared_and_refused_before_the_start() {
+    let Some(seed) = seeded() else { return };
+    let busy = as_member(seed, &seed.busy_login);
+    let project = format!("contract-{}", seed.run);
+    let n = busy
+        .create(&project, "Field actions: due", "")
+        .await
+        .unwrap()
+        .id;
+    let real = testkit::real_redmine::RealRedmine::new(&seed.url, &seed.admin_key).unwrap();
+
+    changed(query(&busy, &format!("{n} due in 5 days")).await.unwrap());
+    let expected = (chrono::Utc::now().date_naive() + chrono::Days::new(5))
+        .format("%Y-%m-%d")
+        .to_string();
+    assert_eq!(
+        real.issue(n.get()).await.unwrap()["due_date"].as_str(),
+        Some(expected.as_str())
+    );
+
+    let before_start = query(&busy, &format!("{n} due 2000-01-01")).await;
+    assert!(
+        matches!(before_start, Err(TrackerError::Rejected { ref errors, .. }) if !errors.is_empty()),
+        "{before_start:?}"
+    );
+
+    changed(query(&busy, &format!("{n} due none")).await.unwrap());
+    assert!(real.issue(n.get()).await.unwrap()["due_date"].is_null());
 }

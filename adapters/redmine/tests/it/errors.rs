@@ -80,6 +80,7 @@ async fn a_refused_change_carries_redmines_own_reasons() {
     let update = TicketUpdate {
         assignee: AssigneeChange::Set(domain::UserId::new(99).unwrap()),
         status: None,
+        ..TicketUpdate::default()
     };
     let error = redmine(&server).update(id(42), &update).await.unwrap_err();
     insta::assert_snapshot!(message(&error, &server), @"the tracker refused to update ticket 42: Assignee is invalid; Status is invalid");

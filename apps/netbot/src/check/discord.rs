@@ -36,7 +36,7 @@ pub async fn discord_checks(
         Err(error) => {
             checks.push(Check::fail(
                 "discord token",
-                error.to_string(),
+                ports::with_causes(&error),
                 "check the network (or DISCORD_API_URL) and run netbot check again",
             ));
             return;
@@ -51,7 +51,7 @@ pub async fn discord_checks(
         ),
         Err(error) => Check::fail(
             "message content intent",
-            error.to_string(),
+            ports::with_causes(&error),
             "check the application in the Developer Portal",
         ),
     });
@@ -87,7 +87,7 @@ pub async fn discord_checks(
         Err(error) => {
             checks.push(Check::fail(
                 "discord server",
-                error.to_string(),
+                ports::with_causes(&error),
                 "check the network and run netbot check again",
             ));
             return;
@@ -99,7 +99,7 @@ pub async fn discord_checks(
                 Ok(finding) => check::channel(key, channel.get(), &finding),
                 Err(error) => Check::fail(
                     format!("channel {key}"),
-                    error.to_string(),
+                    ports::with_causes(&error),
                     "check the network and run netbot check again",
                 ),
             },

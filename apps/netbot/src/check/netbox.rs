@@ -6,8 +6,6 @@ use domain::check::Check;
 use netbox::Netbox;
 use ports::{Inventory as _, InventoryError};
 
-use super::shown_url;
-
 /// NetBox: reachable, and its token accepted (by listing the sites).
 pub async fn netbox_checks(checks: &mut Vec<Check>, settings: &Settings) {
     let timeout = settings.backend_timeout;
@@ -22,13 +20,13 @@ pub async fn netbox_checks(checks: &mut Vec<Check>, settings: &Settings) {
             return;
         }
     };
-    let url = shown_url(&config.url);
+    let url = httpkit::shown_text(&config.url);
     let netbox = match Netbox::new(config) {
         Ok(netbox) => netbox,
         Err(error) => {
             checks.push(Check::fail(
                 "netbox reachable",
-                error.to_string(),
+                crate::config::netbox_error(&error).to_string(),
                 "fix the NETBOX_* settings (see `netbot sites --help`)",
             ));
             return;
@@ -53,7 +51,7 @@ pub async fn netbox_checks(checks: &mut Vec<Check>, settings: &Settings) {
         Err(error) => {
             checks.push(Check::fail(
                 "netbox reachable",
-                ports::with_causes(&error),
+                words::inventory(&error),
                 "check NETBOX_URL and that NetBox is up and reachable from here",
             ));
             checks.push(Check::skip("netbox token", "NetBox is unreachable"));

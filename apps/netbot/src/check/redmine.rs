@@ -10,7 +10,6 @@ use ports::{Catalog as _, People as _, TrackerError};
 use redmine::{Redmine, RedmineDirectory};
 
 use super::configured::Configured;
-use super::shown_url;
 
 /// Redmine: reachable, its REST API on, the key an administrator's, then the custom fields,
 /// statuses, projects, trackers and assignees the settings name.
@@ -39,7 +38,7 @@ pub async fn redmine_checks(
         Err(error) => {
             checks.push(Check::fail(
                 "redmine reachable",
-                error.to_string(),
+                words::redmine_config(error).to_string(),
                 "set REDMINE_URL to Redmine's address, e.g. https://redmine.example.org",
             ));
             return;
@@ -47,7 +46,7 @@ pub async fn redmine_checks(
     };
     let owner = match tracker.current_user().await {
         Ok(owner) => {
-            checks.push(Check::pass("redmine reachable", shown_url(url)));
+            checks.push(Check::pass("redmine reachable", httpkit::shown_text(url)));
             checks.push(Check::pass("redmine REST API", "enabled"));
             checks.push(Check::pass(
                 "redmine key",
@@ -59,7 +58,7 @@ pub async fn redmine_checks(
             owner
         }
         Err(error) => {
-            checks.extend(redmine_refusal(&error, &shown_url(url)));
+            checks.extend(redmine_refusal(&error, &httpkit::shown_text(url)));
             return;
         }
     };

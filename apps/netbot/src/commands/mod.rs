@@ -78,7 +78,7 @@ async fn answer(ctx: Context<'_>, work: impl std::future::Future<Output = Reply>
     };
     let interaction = discord::InteractionRef {
         id: app.interaction.id,
-        token: app.interaction.token.clone(),
+        token: app.interaction.token.clone().into(),
     };
     let command = ctx.command().qualified_name.clone();
     discord::answer(ctx.http(), &interaction, &command, work).await;

@@ -1,6 +1,7 @@
 //! `/tickets`, `/ticket`, `/new` and `/thread`: Redmine tickets, as the member's own user.
 
 use poise::serenity_prelude as serenity;
+use poise::ChoiceParameter as _;
 use ports::bot::TicketAction;
 
 use super::{answer, choices, member, now, Context, Error};
@@ -23,6 +24,36 @@ pub enum ActionChoice {
     /// Set it Resolved.
     #[name = "resolve"]
     Resolve,
+    /// Set its status (value: a status name).
+    #[name = "status"]
+    Status,
+    /// Set its priority (value: a priority name).
+    #[name = "priority"]
+    Priority,
+    /// Set its tracker (value: a tracker name).
+    #[name = "tracker"]
+    Tracker,
+    /// Set its subject (value: the text).
+    #[name = "subject"]
+    Subject,
+    /// Replace its description (value: the text); Redmine's history keeps the old one.
+    #[name = "description"]
+    Description,
+    /// Set its parent (value: a ticket number, or none).
+    #[name = "parent"]
+    Parent,
+    /// Add a watcher (USER, or me).
+    #[name = "watch"]
+    Watch,
+    /// Remove a watcher (USER, or me).
+    #[name = "unwatch"]
+    Unwatch,
+    /// Add a note (value: the text).
+    #[name = "note"]
+    Note,
+    /// Set its due date (value: 2026-12-24, 12/24, tomorrow, in 5 days, next friday, or none).
+    #[name = "due"]
+    Due,
 }
 
 impl From<ActionChoice> for TicketAction {
@@ -33,6 +64,16 @@ impl From<ActionChoice> for TicketAction {
             ActionChoice::Unassign => Self::Unassign,
             ActionChoice::Progress => Self::Progress,
             ActionChoice::Resolve => Self::Resolve,
+            ActionChoice::Status => Self::Status,
+            ActionChoice::Priority => Self::Priority,
+            ActionChoice::Tracker => Self::Tracker,
+            ActionChoice::Subject => Self::Subject,
+            ActionChoice::Description => Self::Description,
+            ActionChoice::Parent => Self::Parent,
+            ActionChoice::Watch => Self::Watch,
+            ActionChoice::Unwatch => Self::Unwatch,
+            ActionChoice::Note => Self::Note,
+            ActionChoice::Due => Self::Due,
         }
     }
 }
@@ -42,6 +83,37 @@ async fn autocomplete_person(
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
     choices(ctx.data().bot.complete_person(partial))
+}
+
+/// The action already chosen in the command being typed (Discord sends the other options
+/// with an autocomplete request; a choice arrives as its index).
+fn chosen_action(ctx: Context<'_>) -> Option<ActionChoice> {
+    let poise::Context::Application(app) = ctx else {
+        return None;
+    };
+    let option = app
+        .interaction
+        .data
+        .options
+        .iter()
+        .find(|option| option.name == "action")?;
+    match &option.value {
+        serenity::CommandDataOptionValue::Integer(index) => usize::try_from(*index)
+            .ok()
+            .and_then(ActionChoice::from_index),
+        serenity::CommandDataOptionValue::String(name) => ActionChoice::from_name(name),
+        _ => None,
+    }
+}
+
+async fn autocomplete_value(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let Some(action) = chosen_action(ctx) else {
+        return choices(Vec::new());
+    };
+    choices(ctx.data().bot.complete_value(action.into(), partial).await)
 }
 
 /// Open tickets: mine and my teams', a person's, one ticket, or a search
@@ -60,24 +132,32 @@ pub async fn tickets(
     Ok(())
 }
 
-/// Show, assign, unassign, progress or resolve a ticket
+/// Show or change a ticket: assign, status, priority, parent, watchers, a note, …
 #[poise::command(slash_command, guild_only)]
 pub async fn ticket(
     ctx: Context<'_>,
     #[description = "the ticket number"] id: String,
     #[description = "what to do"] action: ActionChoice,
-    #[description = "for assign: who (default: me)"]
+    #[description = "for assign, watch, unwatch: who (default: me)"]
     #[autocomplete = "autocomplete_person"]
     user: Option<String>,
+    #[description = "for status, priority, tracker: a name; subject, description, note: the text; parent: a number or none; due: a date or none"]
+    #[autocomplete = "autocomplete_value"]
+    value: Option<String>,
 ) -> Result<(), Error> {
     let Some(member) = member(ctx) else {
         return Ok(());
     };
     answer(
         ctx,
-        ctx.data()
-            .bot
-            .ticket(&member, &id, action.into(), user.as_deref(), now()),
+        ctx.data().bot.ticket(
+            &member,
+            &id,
+            action.into(),
+            user.as_deref(),
+            value.as_deref(),
+            now(),
+        ),
     )
     .await;
     Ok(())

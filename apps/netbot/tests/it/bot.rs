@@ -163,7 +163,7 @@ async fn progress_takes_the_ticket_as_the_member() {
     let world = world().await;
     let reply = world
         .bot
-        .ticket(&member(BOB), "4", TicketAction::Progress, None, now())
+        .ticket(&member(BOB), "4", TicketAction::Progress, None, None, now())
         .await;
     insta::assert_snapshot!(shown(&reply));
 }
@@ -173,7 +173,7 @@ async fn assign_without_a_user_assigns_to_me() {
     let world = world().await;
     let reply = world
         .bot
-        .ticket(&member(BOB), "42", TicketAction::Assign, None, now())
+        .ticket(&member(BOB), "42", TicketAction::Assign, None, None, now())
         .await;
     assert!(
         reply.text.contains("assigned to Bob Builder"),
@@ -192,6 +192,7 @@ async fn assign_to_a_team() {
             "42",
             TicketAction::Assign,
             Some("Field Team"),
+            None,
             now(),
         )
         .await;
@@ -222,7 +223,7 @@ async fn a_missing_ticket_is_a_private_sentence() {
     let world = world().await;
     let reply = world
         .bot
-        .ticket(&member(ALICE), "999", TicketAction::Show, None, now())
+        .ticket(&member(ALICE), "999", TicketAction::Show, None, None, now())
         .await;
     insta::assert_snapshot!(shown(&reply), @r"
     [only you]
@@ -438,4 +439,307 @@ async fn an_unknown_saved_query_lists_the_known_ones() {
     [only you]
     No saved query named 'stale' (known: urgent).
     ");
+}
+
+/// `/ticket ID ACTION [user] [value]` as a member, through the real adapter.
+async fn ticket_action(
+    world: &World,
+    who: u64,
+    id: &str,
+    action: TicketAction,
+    user: Option<&str>,
+    value: Option<&str>,
+) -> Reply {
+    world
+        .bot
+        .ticket(&member(who), id, action, user, value, now())
+        .await
+}
+
+/// The newest journal of a ticket, as the fake Redmine holds it.
+fn last_journal(world: &World, id: u64) -> serde_json::Value {
+    world.redmine.issue(id)["journals"]
+        .as_array()
+        .and_then(|journals| journals.last().cloned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn status_sets_the_named_status_as_the_member_and_answers_with_the_line() {
+    let world = world().await;
+    let reply = ticket_action(
+        &world,
+        BOB,
+        "42",
+        TicketAction::Status,
+        None,
+        Some("resolved"),
+    )
+    .await;
+    insta::assert_snapshot!(shown(&reply), @r#"
+    [channel]
+    **[#42](<http://[server]/issues/42>)** Intermittent packet loss on the Othello to Filipino Community Village link - Urgent - 15 hours old
+    Resolved · Bug · assigned to Alice Liddell
+    "#);
+    assert_eq!(world.redmine.issue(42)["status"]["name"], "Resolved");
+    assert_eq!(last_journal(&world, 42)["user"]["name"], "Bob Builder");
+}
+
+#[tokio::test]
+async fn priority_and_tracker_are_set_by_name() {
+    let world = world().await;
+    let reply = ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Priority,
+        None,
+        Some("high"),
+    )
+    .await;
+    assert!(reply.text.contains("High"), "{}", reply.text);
+    assert_eq!(world.redmine.issue(42)["priority"]["name"], "High");
+    ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Tracker,
+        None,
+        Some("Feature"),
+    )
+    .await;
+    assert_eq!(world.redmine.issue(42)["tracker"]["name"], "Feature");
+}
+
+#[tokio::test]
+async fn an_unknown_priority_answers_with_the_closest_names() {
+    let world = world().await;
+    let reply = ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Priority,
+        None,
+        Some("urgnt"),
+    )
+    .await;
+    insta::assert_snapshot!(shown(&reply), @r#"
+    [only you]
+    Redmine has no priority named 'urgnt': did you mean `Urgent`, `High` or `Normal`?
+    "#);
+    assert_eq!(world.redmine.issue(42)["priority"]["name"], "Urgent");
+}
+
+#[tokio::test]
+async fn subject_and_description_replace_the_text_and_the_journal_keeps_the_old() {
+    let world = world().await;
+    let old = world.redmine.issue(42)["description"].clone();
+    let reply = ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Subject,
+        None,
+        Some("Packet loss on the Othello link"),
+    )
+    .await;
+    assert!(
+        reply.text.contains("Packet loss on the Othello link"),
+        "{}",
+        reply.text
+    );
+    ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Description,
+        None,
+        Some("Swapped the PoE injector."),
+    )
+    .await;
+    let issue = world.redmine.issue(42);
+    assert_eq!(issue["subject"], "Packet loss on the Othello link");
+    assert_eq!(issue["description"], "Swapped the PoE injector.");
+    assert_eq!(last_journal(&world, 42)["details"][0]["old_value"], old);
+}
+
+#[tokio::test]
+async fn a_blank_subject_is_a_missing_value() {
+    let world = world().await;
+    let reply = ticket_action(&world, ALICE, "42", TicketAction::Subject, None, Some("  ")).await;
+    insta::assert_snapshot!(shown(&reply), @r#"
+    [only you]
+    `subject` needs a value: the new subject.
+    "#);
+}
+
+#[tokio::test]
+async fn parent_sets_and_clears_the_parent_ticket() {
+    let world = world().await;
+    let reply = ticket_action(&world, ALICE, "42", TicketAction::Parent, None, Some("#4")).await;
+    assert!(reply.text.contains("#42"), "{}", reply.text);
+    assert_eq!(world.redmine.issue(42)["parent"]["id"], 4);
+    ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Parent,
+        None,
+        Some("none"),
+    )
+    .await;
+    assert!(world.redmine.issue(42).get("parent").is_none());
+}
+
+#[tokio::test]
+async fn a_parent_redmine_refuses_answers_with_redmines_reason() {
+    let world = world().await;
+    let reply = ticket_action(&world, ALICE, "42", TicketAction::Parent, None, Some("42")).await;
+    insta::assert_snapshot!(shown(&reply), @r#"
+    [only you]
+    Redmine refused the change: Parent task is invalid.
+    "#);
+}
+
+#[tokio::test]
+async fn watch_adds_me_by_default_and_unwatch_removes_the_named_user() {
+    let world = world().await;
+    let watchers = |world: &World| -> Vec<String> {
+        world.redmine.issue(42)["watchers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|watcher| Some(watcher["name"].as_str()?.to_owned()))
+            .collect()
+    };
+    let reply = ticket_action(&world, BOB, "42", TicketAction::Watch, None, None).await;
+    assert!(reply.text.contains("#42"), "{}", reply.text);
+    assert_eq!(watchers(&world), ["Bob Builder"]);
+    ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Watch,
+        Some("alice"),
+        None,
+    )
+    .await;
+    ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Unwatch,
+        Some("Bob Builder"),
+        None,
+    )
+    .await;
+    assert_eq!(watchers(&world), ["Alice Liddell"]);
+}
+
+#[tokio::test]
+async fn note_adds_the_text_as_the_member() {
+    let world = world().await;
+    ticket_action(
+        &world,
+        BOB,
+        "42",
+        TicketAction::Note,
+        None,
+        Some("Swapped the injector, loss is gone"),
+    )
+    .await;
+    assert_eq!(
+        world.redmine.notes(42).last().cloned(),
+        Some((
+            "Bob Builder".to_owned(),
+            "Swapped the injector, loss is gone".to_owned()
+        ))
+    );
+}
+
+#[tokio::test]
+async fn a_field_action_without_its_value_says_what_is_missing() {
+    let world = world().await;
+    let reply = ticket_action(&world, ALICE, "42", TicketAction::Status, None, None).await;
+    insta::assert_snapshot!(shown(&reply), @r#"
+    [only you]
+    `status` needs a value: a status name.
+    "#);
+}
+
+#[tokio::test]
+async fn values_autocomplete_from_redmines_names() {
+    let world = world().await;
+    let names = |choices: Vec<(String, String)>| -> Vec<String> {
+        choices.into_iter().map(|(_, value)| value).collect()
+    };
+    assert_eq!(
+        names(world.bot.complete_value(TicketAction::Priority, "ur").await),
+        ["Urgent"]
+    );
+    assert_eq!(
+        names(world.bot.complete_value(TicketAction::Status, "reso").await),
+        ["Resolved"]
+    );
+    assert_eq!(
+        names(world.bot.complete_value(TicketAction::Tracker, "f").await),
+        ["Feature"]
+    );
+    assert!(world
+        .bot
+        .complete_value(TicketAction::Note, "")
+        .await
+        .is_empty());
+}
+
+#[tokio::test]
+async fn due_sets_a_date_read_against_today_and_none_clears_it() {
+    let world = world().await;
+    let reply = ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Due,
+        None,
+        Some("tomorrow"),
+    )
+    .await;
+    assert!(reply.text.contains("#42"), "{}", reply.text);
+    assert_eq!(world.redmine.issue(42)["due_date"], "2026-11-28");
+    ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Due,
+        None,
+        Some("in 5 days"),
+    )
+    .await;
+    assert_eq!(world.redmine.issue(42)["due_date"], "2026-12-02");
+    ticket_action(&world, ALICE, "42", TicketAction::Due, None, Some("none")).await;
+    assert_eq!(world.redmine.issue(42)["due_date"], serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn a_due_date_before_the_start_is_refused_in_redmines_words_and_no_date_is_named() {
+    let world = world().await;
+    let reply = ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Due,
+        None,
+        Some("2026-11-01"),
+    )
+    .await;
+    insta::assert_snapshot!(shown(&reply), @r#"
+    [only you]
+    Redmine refused the change: Due date must be greater than start date.
+    "#);
+    let reply = ticket_action(&world, ALICE, "42", TicketAction::Due, None, Some("soon")).await;
+    assert!(
+        reply.text.starts_with("'soon' is not a date"),
+        "{}",
+        reply.text
+    );
 }

@@ -75,7 +75,14 @@ async fn a_members_key_acts_for_nobody_and_says_why() {
         Err(DirectoryError::NotAdmin)
     ));
     let reply = bot
-        .ticket(&alice(), "42", TicketAction::Resolve, None, Utc::now())
+        .ticket(
+            &alice(),
+            "42",
+            TicketAction::Resolve,
+            None,
+            None,
+            Utc::now(),
+        )
         .await;
 
     assert_eq!(reply, Reply::private(REFUSAL));
@@ -127,8 +134,15 @@ async fn a_key_that_stops_being_an_admins_is_noticed_at_the_next_refresh_and_not
     ));
 
     for reply in [
-        bot.ticket(&alice(), "42", TicketAction::Resolve, None, Utc::now())
-            .await,
+        bot.ticket(
+            &alice(),
+            "42",
+            TicketAction::Resolve,
+            None,
+            None,
+            Utc::now(),
+        )
+        .await,
         bot.new_ticket(&alice(), "AP down", "", Utc::now()).await,
         bot.tickets(&alice(), "", Utc::now()).await,
     ] {

@@ -263,3 +263,191 @@ async fn the_key_is_not_logged_even_at_trace_and_json_lines_are_json() {
         assert_eq!(json_lines, expected, "{format}: {}", run.stderr);
     }
 }
+
+/// Runs `tickets ARGS` against `redmine` with `input` on standard input.
+async fn with_standard_input(
+    redmine: &testkit::redmine::DemoRedmine,
+    args: &[&str],
+    input: &str,
+) -> std::process::Output {
+    use tokio::io::AsyncWriteExt as _;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tickets"))
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .env("TICKETS_NOW", "2026-11-27T12:00:00Z")
+        .env("REDMINE_URL", redmine.url())
+        .env("REDMINE_TOKEN", "fixture-key-123")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).await.unwrap();
+    drop(stdin);
+    child.wait_with_output().await.unwrap()
+}
+
+#[tokio::test]
+async fn status_sets_the_named_status() {
+    let (run, redmine) = against_fixture(&["42", "status", "feedback"]).await;
+    assert_run!(run.transcript());
+    assert_eq!(redmine.issue(42)["status"]["name"], "Feedback");
+}
+
+#[tokio::test]
+async fn priority_and_tracker_are_set_by_name_and_json_shows_the_ticket_as_it_stands() {
+    let (run, redmine) = against_fixture(&["--json", "42", "priority", "High"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ticket: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(ticket["priority"], "High");
+    let url = redmine.url();
+    let env = [
+        ("REDMINE_URL", url.as_str()),
+        ("REDMINE_TOKEN", "fixture-key-123"),
+    ];
+    let run = tickets(&["--json", "42", "tracker", "feature"], &env).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ticket: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(ticket["tracker"], "Feature");
+}
+
+#[tokio::test]
+async fn an_unknown_priority_fails_with_the_closest_names() {
+    let (run, _) = against_fixture(&["42", "priority", "urgnt"]).await;
+    assert_eq!(run.code, 1);
+    assert_snapshot!(run.stderr, @"tickets: error: there is no priority named 'urgnt' (closest: Urgent, High, Normal)");
+}
+
+#[tokio::test]
+async fn subject_takes_the_rest_of_the_words() {
+    let (run, redmine) =
+        against_fixture(&["42", "subject", "Packet", "loss", "on", "Othello"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(redmine.issue(42)["subject"], "Packet loss on Othello");
+}
+
+#[tokio::test]
+async fn a_description_of_dash_is_read_from_standard_input() {
+    let redmine = testkit::redmine::DemoRedmine::start().await;
+    let output = with_standard_input(
+        &redmine,
+        &["42", "description", "-"],
+        "Swapped the injector.\nLoss is gone.\n",
+    )
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        redmine.issue(42)["description"],
+        "Swapped the injector.\nLoss is gone."
+    );
+}
+
+#[tokio::test]
+async fn a_note_of_dash_is_read_from_standard_input_and_empty_input_is_a_usage_error() {
+    let redmine = testkit::redmine::DemoRedmine::start().await;
+    let output = with_standard_input(&redmine, &["42", "note", "-"], "Back online\n").await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        redmine.notes(42).last().map(|(_, text)| text.as_str()),
+        Some("Back online")
+    );
+    let output = with_standard_input(&redmine, &["42", "note", "-"], " \n").await;
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn a_note_in_words_is_added_as_me() {
+    let (run, redmine) = against_fixture(&["42", "note", "checked", "the", "cable"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        redmine.notes(42).last().cloned(),
+        Some(("Alice Liddell".to_owned(), "checked the cable".to_owned()))
+    );
+}
+
+#[tokio::test]
+async fn parent_sets_and_clears_and_a_refused_parent_is_exit_1_with_redmines_reason() {
+    let (run, redmine) = against_fixture(&["42", "parent", "#4"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(redmine.issue(42)["parent"]["id"], 4);
+    let url = redmine.url();
+    let env = [
+        ("REDMINE_URL", url.as_str()),
+        ("REDMINE_TOKEN", "fixture-key-123"),
+    ];
+    let run = tickets(&["42", "parent", "none"], &env).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(redmine.issue(42).get("parent").is_none());
+    let run = tickets(&["42", "parent", "42"], &env).await;
+    assert_eq!(run.code, 1);
+    assert_snapshot!(run.stderr, @"tickets: error: the tracker refused to update ticket 42: Parent task is invalid");
+}
+
+#[tokio::test]
+async fn watch_adds_me_and_unwatch_removes_a_named_user() {
+    let (run, redmine) = against_fixture(&["42", "watch"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let url = redmine.url();
+    let env = [
+        ("REDMINE_URL", url.as_str()),
+        ("REDMINE_TOKEN", "fixture-key-123"),
+    ];
+    let run = tickets(&["42", "watch", "bob"], &env).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = tickets(&["42", "unwatch", "Alice", "Liddell"], &env).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        redmine.issue(42)["watchers"],
+        serde_json::json!([{ "id": 6, "name": "Bob Builder" }])
+    );
+}
+
+#[tokio::test]
+async fn a_field_action_without_its_value_is_a_usage_error_and_exit_2() {
+    for words in [
+        &["42", "status"][..],
+        &["42", "parent", "soon"],
+        &["42", "note"],
+    ] {
+        let (run, redmine) = against_fixture(words).await;
+        assert_eq!(run.code, 2, "{words:?}: {}", run.stderr);
+        assert!(redmine.received().await.is_empty(), "{words:?}");
+    }
+}
+
+#[tokio::test]
+async fn due_sets_the_date_and_a_text_that_is_no_date_is_a_usage_error() {
+    let (run, redmine) = against_fixture(&["42", "due", "12/24"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(redmine.issue(42)["due_date"], "2026-12-24");
+    let url = redmine.url();
+    let env = [
+        ("REDMINE_URL", url.as_str()),
+        ("REDMINE_TOKEN", "fixture-key-123"),
+    ];
+    let run = tickets(&["42", "due", "next", "friday"], &env).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(redmine.issue(42)["due_date"], "2026-12-04");
+    let run = tickets(&["42", "due", "2026-11-01"], &env).await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("Due date must be greater than start date"),
+        "{}",
+        run.stderr
+    );
+    let run = tickets(&["42", "due", "soon"], &env).await;
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}

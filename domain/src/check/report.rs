@@ -1,7 +1,7 @@
 //! How the verdicts read: a line each and a count, or JSON. A skipped check is its own
 //! state in both, never counted or shown as passed.
 
-use domain::check::{Check, Outcome};
+use super::{Check, Outcome};
 use serde::Serialize;
 
 /// What became of one check, as `--json` names it.

@@ -2,7 +2,9 @@
 //! how the verdicts read (a line each, or JSON). The facts are gathered by the app through
 //! the adapters; every branch that turns them into words lives here, where it is cheap to test.
 
-use serde::Serialize;
+mod report;
+
+pub use report::{json, state, text, State};
 
 /// What one check found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,54 +83,6 @@ impl Check {
             Outcome::Skip(reason) => format!("- {}: skipped ({reason})", self.name),
         }
     }
-}
-
-/// Whether every check passed or was skipped.
-#[must_use]
-pub fn all_pass(checks: &[Check]) -> bool {
-    !checks.iter().any(Check::failed)
-}
-
-/// The checks as lines, then a last line counting the failures.
-#[must_use]
-pub fn text(checks: &[Check]) -> String {
-    let mut out: Vec<String> = checks.iter().map(Check::line).collect();
-    let failed = checks.iter().filter(|check| check.failed()).count();
-    out.push(match failed {
-        0 => String::from("all checks passed"),
-        1 => String::from("1 check failed"),
-        n => format!("{n} checks failed"),
-    });
-    out.join("\n")
-}
-
-#[derive(Serialize)]
-struct CheckView<'a> {
-    check: &'a str,
-    ok: bool,
-    detail: String,
-}
-
-/// The checks as a JSON array of `{check, ok, detail}` (a skipped check is ok, its detail
-/// starting with `skipped: `).
-#[must_use]
-pub fn json(checks: &[Check]) -> String {
-    let views: Vec<CheckView<'_>> = checks
-        .iter()
-        .map(|check| {
-            let (ok, detail) = match &check.outcome {
-                Outcome::Pass(detail) => (true, detail.clone()),
-                Outcome::Fail { problem, fix } => (false, format!("{problem} — {fix}")),
-                Outcome::Skip(reason) => (true, format!("skipped: {reason}")),
-            };
-            CheckView {
-                check: &check.name,
-                ok,
-                detail,
-            }
-        })
-        .collect();
-    serde_json::to_string_pretty(&views).unwrap_or_else(|_| String::from("[]"))
 }
 
 /// A permission the bot needs in a channel, named as Discord's settings name it.
@@ -424,29 +378,6 @@ mod tests {
         assert_eq!(
             channel("channels.intake", 7, &ChannelFinding::Missing(Vec::new())).line(),
             "✓ channel channels.intake: 7"
-        );
-    }
-
-    #[test]
-    fn the_text_ends_with_a_count_and_json_says_ok_for_skipped_checks() {
-        let checks = vec![
-            Check::pass("a", ""),
-            Check::fail("b", "broken", "mend it"),
-            Check::skip("c", "NETBOX_URL is not set"),
-        ];
-        assert!(!all_pass(&checks));
-        assert_eq!(
-            text(&checks),
-            "✓ a\n✗ b: broken — mend it\n- c: skipped (NETBOX_URL is not set)\n1 check failed"
-        );
-        let value: serde_json::Value = serde_json::from_str(&json(&checks)).unwrap();
-        assert_eq!(
-            value,
-            serde_json::json!([
-                {"check": "a", "ok": true, "detail": ""},
-                {"check": "b", "ok": false, "detail": "broken — mend it"},
-                {"check": "c", "ok": true, "detail": "skipped: NETBOX_URL is not set"},
-            ])
         );
     }
 }
