@@ -290,8 +290,40 @@ pub trait Tickets: Send + Sync + 'static {
         text: &str,
     ) -> impl Future<Output = Result<(), TrackerError>> + Send;
 
+    /// Every ticket a saved filter matches, paged to the end.
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn list_query(
+        &self,
+        filter: &SavedFilter,
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
+    /// Opens a ticket in `project` (identifier or id) as the acting user.
+    ///
+    /// # Errors
+    /// [`TrackerError::Rejected`] with the tracker's reasons, or any other [`TrackerError`].
+    fn create(
+        &self,
+        project: &str,
+        subject: &str,
+        description: &str,
+    ) -> impl Future<Output = Result<Ticket, TrackerError>> + Send;
+
+    /// The tracker's web page listing the open tickets of a query (for "see all" links).
+    fn web_link(&self, query: &domain::TicketQuery) -> String;
+
+    /// How the tracker's pages are addressed (a ticket, a change on it, an attachment): only
+    /// the adapter knows its tracker's link shapes, the sync and the notifications use these.
+    fn ticket_links(&self) -> TicketLinks;
+}
+
+/// Files on tickets: the threader carries files between a ticket and its thread (uploads, a
+/// note with files attached, a ticket's file read back).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait TicketFiles: Send + Sync + 'static {
     /// Uploads a file to the tracker, not yet attached to anything: the answer is what
-    /// [`Tickets::add_note_with_files`] attaches. An upload nothing attaches is discarded by
+    /// [`TicketFiles::add_note_with_files`] attaches. An upload nothing attaches is discarded by
     /// the tracker. The bytes are moved into the request, never copied.
     ///
     /// # Errors
@@ -322,6 +354,11 @@ pub trait Tickets: Send + Sync + 'static {
         file: &TicketFile,
         max_bytes: u64,
     ) -> impl Future<Output = Result<Vec<u8>, TrackerError>> + Send;
+}
+
+/// A ticket's watchers: the field actions add and remove them (`watch`, `unwatch`).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait Watchers: Send + Sync + 'static {
     /// Adds a user (or team) to a ticket's watchers; adding one already there changes nothing.
     ///
     /// # Errors
@@ -341,33 +378,6 @@ pub trait Tickets: Send + Sync + 'static {
         id: TicketId,
         watcher: UserId,
     ) -> impl Future<Output = Result<(), TrackerError>> + Send;
-
-    /// Every ticket a saved filter matches, paged to the end.
-    ///
-    /// # Errors
-    /// [`TrackerError`] when the tracker cannot be read.
-    fn list_query(
-        &self,
-        filter: &SavedFilter,
-    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
-
-    /// Opens a ticket in `project` (identifier or id) as the acting user.
-    ///
-    /// # Errors
-    /// [`TrackerError::Rejected`] with the tracker's reasons, or any other [`TrackerError`].
-    fn create(
-        &self,
-        project: &str,
-        subject: &str,
-        description: &str,
-    ) -> impl Future<Output = Result<Ticket, TrackerError>> + Send;
-
-    /// The tracker's web page listing the open tickets of a query (for "see all" links).
-    fn web_link(&self, query: &domain::TicketQuery) -> String;
-
-    /// How the tracker's pages are addressed (a ticket, a change on it, an attachment): only
-    /// the adapter knows its tracker's link shapes, the sync and the notifications use these.
-    fn ticket_links(&self) -> TicketLinks;
 }
 
 /// The tracker's people: who acts, and whom a name means.

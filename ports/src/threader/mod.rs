@@ -34,9 +34,11 @@ pub use report::PassReport;
 /// `tokio-util`).
 pub use tokio_util::sync::CancellationToken;
 
-use crate::chat::{Chat, ChatError};
+use crate::chat::{Chat, ChatError, ChatFiles};
 use crate::directory::{Directory, DirectoryError};
-use crate::tracker::{ActAs, Catalog, People, SyncStore, ThreadedScope, Tickets, TrackerError};
+use crate::tracker::{
+    ActAs, Catalog, People, SyncStore, ThreadedScope, TicketFiles, Tickets, TrackerError,
+};
 use execute::{Carried, Executor, Opened};
 
 /// How many rounds one ticket may take in a pass when people keep writing while it syncs.
@@ -239,7 +241,9 @@ impl Round {
     }
 }
 
-impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> {
+impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + ChatFiles>
+    Threader<T, C>
+{
     /// A threader over these ports.
     pub fn new(tracker: T, chat: C, settings: ThreaderSettings) -> Self {
         Self {

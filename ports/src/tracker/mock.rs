@@ -11,12 +11,12 @@ use domain::{
 
 use super::{
     ActAs, Catalog, NewFile, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed,
-    Tickets, TrackerError, Uploaded,
+    TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
 
 mockall::mock! {
-    /// A tracker playing every role: [`Tickets`], [`People`], [`Catalog`], [`SyncStore`],
-    /// [`TicketFeed`] and [`ActAs`].
+    /// A tracker playing every role: [`Tickets`], [`TicketFiles`], [`Watchers`], [`People`],
+    /// [`Catalog`], [`SyncStore`], [`TicketFeed`] and [`ActAs`].
     pub Tracker {}
 
     impl Tickets for Tracker {
@@ -40,6 +40,21 @@ mockall::mock! {
             id: TicketId,
             text: &str,
         ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+        fn list_query(
+            &self,
+            filter: &SavedFilter,
+        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+        fn create(
+            &self,
+            project: &str,
+            subject: &str,
+            description: &str,
+        ) -> impl Future<Output = Result<Ticket, TrackerError>> + Send;
+        fn web_link(&self, query: &TicketQuery) -> String;
+        fn ticket_links(&self) -> TicketLinks;
+    }
+
+    impl TicketFiles for Tracker {
         fn upload(
             &self,
             file: NewFile,
@@ -55,6 +70,9 @@ mockall::mock! {
             file: &TicketFile,
             max_bytes: u64,
         ) -> impl Future<Output = Result<Vec<u8>, TrackerError>> + Send;
+    }
+
+    impl Watchers for Tracker {
         fn add_watcher(
             &self,
             id: TicketId,
@@ -65,18 +83,6 @@ mockall::mock! {
             id: TicketId,
             watcher: UserId,
         ) -> impl Future<Output = Result<(), TrackerError>> + Send;
-        fn list_query(
-            &self,
-            filter: &SavedFilter,
-        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
-        fn create(
-            &self,
-            project: &str,
-            subject: &str,
-            description: &str,
-        ) -> impl Future<Output = Result<Ticket, TrackerError>> + Send;
-        fn web_link(&self, query: &TicketQuery) -> String;
-        fn ticket_links(&self) -> TicketLinks;
     }
 
     impl People for Tracker {
