@@ -380,7 +380,10 @@ mod tests {
             if c != '@' || !starts {
                 continue;
             }
-            let login: String = chars[at + 1..].iter().take_while(|&&c| is_login(c)).collect();
+            let login: String = chars[at + 1..]
+                .iter()
+                .take_while(|&&c| is_login(c))
+                .collect();
             let next = chars.get(at + 1 + login.chars().count());
             let ends = next.is_none_or(|&c| {
                 c.is_ascii_whitespace() || c.is_ascii_punctuation() || c == '<' || c == ']'
@@ -406,6 +409,9 @@ mod tests {
         );
 
         assert_eq!(redmine_would_notify(&note), ["alice"]);
-        assert_eq!(redmine_would_notify("@Carol C and @net-ops"), ["Carol", "net-ops"]);
+        assert_eq!(
+            redmine_would_notify("@Carol C and @net-ops"),
+            ["Carol", "net-ops"]
+        );
     }
 }
