@@ -910,7 +910,7 @@ fn mentions_read_as_people_on_both_sides() {
     assert!(
         plan.to_ticket[0]
             .text
-            .contains("\n\n@alice and @netbot?\n\n"),
+            .contains("\n\n@alice and @\u{200B}netbot?\n\n"),
         "{}",
         plan.to_ticket[0].text
     );
