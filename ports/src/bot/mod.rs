@@ -10,6 +10,7 @@
 //! file per command group: `tickets` (`/tickets`, `/ticket`, `/new`), `sites`, `query`,
 //! `link` (and person autocomplete), `thread`.
 
+mod hours;
 mod link;
 mod query;
 mod sites;

@@ -1,0 +1,69 @@
+//! `/hours`: time logged on a ticket as the member, and its activity autocomplete.
+
+use domain::bot::access::Need;
+use domain::bot::replies;
+use domain::{names, Hours, Member, Reply, TicketId};
+
+use super::{tracker_error, Bot, MAX_CHOICES};
+use crate::directory::Directory;
+use crate::hours::{log_hours, LogError};
+use crate::inventory::Inventory;
+use crate::tracker::{ActAs, TimeLog};
+
+impl<T: TimeLog + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
+    /// `/hours HOURS [TICKET] [ACTIVITY] [COMMENT]`: `hours` as `1.5`, `1h30` or `90m`, logged
+    /// on the ticket as the member, under the activity or Redmine's default one.
+    pub async fn hours(
+        &self,
+        member: &Member,
+        hours: &str,
+        ticket: Option<&str>,
+        activity: Option<&str>,
+        comment: Option<&str>,
+    ) -> Reply {
+        self.within("Redmine", async {
+            let hours = match Hours::parse(hours) {
+                Ok(hours) => hours,
+                Err(error) => return Reply::error(&error.to_string()),
+            };
+            let Some(ticket) = ticket.map(str::trim).filter(|typed| !typed.is_empty()) else {
+                return replies::hours_need_ticket();
+            };
+            let id = match TicketId::parse(ticket) {
+                Ok(id) => id,
+                Err(error) => return Reply::error(&error.to_string()),
+            };
+            let tracker = match self.actor(member, Need::Change) {
+                Ok(tracker) => tracker,
+                Err(reply) => return reply,
+            };
+            match log_hours(&tracker, id, hours, activity, comment.unwrap_or_default()).await {
+                Ok(logged) => {
+                    replies::hours_logged(logged.ticket, &logged.hours, logged.activity.as_deref())
+                }
+                Err(LogError::ActivityNeeded { known }) => {
+                    replies::activity_needed("Redmine", &known)
+                }
+                Err(LogError::Tracker(error)) => {
+                    tracker_error(&error, self.settings.timeout_seconds)
+                }
+            }
+        })
+        .await
+    }
+
+    /// Activity autocomplete for `/hours`: the tracker's time-entry activities containing what
+    /// was typed, as `(shown, value)`; nothing when the tracker cannot be read.
+    pub async fn complete_activity(&self, typed: &str) -> Vec<(String, String)> {
+        match self.tracker.activities().await {
+            Ok(known) => names::complete(&known, typed, MAX_CHOICES)
+                .into_iter()
+                .map(|name| (name.to_owned(), name.to_owned()))
+                .collect(),
+            Err(error) => {
+                tracing::warn!(error = %crate::with_causes(&error), "could not read the tracker's activities for autocomplete");
+                Vec::new()
+            }
+        }
+    }
+}
