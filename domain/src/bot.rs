@@ -454,7 +454,9 @@ pub mod replies {
     /// `/hours` without `ticket` outside a ticket's thread.
     #[must_use]
     pub fn hours_need_ticket() -> Reply {
-        Reply::error("Which ticket? Give `ticket`, the ticket's number")
+        Reply::error(
+            "Which ticket? Give `ticket`, the ticket's number (in a ticket's thread it is that ticket)",
+        )
     }
 
     /// `/thread` for a ticket that has one.

@@ -2,20 +2,24 @@
 
 use domain::bot::access::Need;
 use domain::bot::replies;
-use domain::{names, Hours, Member, Reply, TicketId};
+use domain::sync::ThreadAsk;
+use domain::{names, ChannelId, Hours, Member, Reply, TicketId};
 
 use super::{tracker_error, Bot, MAX_CHOICES};
 use crate::directory::Directory;
 use crate::hours::{log_hours, LogError};
 use crate::inventory::Inventory;
-use crate::tracker::{ActAs, TimeLog};
+use crate::tracker::{ActAs, SyncStore, ThreadedScope, TimeLog};
 
-impl<T: TimeLog + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
-    /// `/hours HOURS [TICKET] [ACTIVITY] [COMMENT]`: `hours` as `1.5`, `1h30` or `90m`, logged
-    /// on the ticket as the member, under the activity or Redmine's default one.
+impl<T: TimeLog + SyncStore + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
+    /// `/hours HOURS [TICKET] [ACTIVITY] [COMMENT]` in `channel`: `hours` as `1.5`, `1h30` or
+    /// `90m`, logged on the ticket as the member, under the activity or Redmine's default one.
+    /// Without `TICKET`, in a ticket's thread, the ticket is the one whose thread field links
+    /// to `channel` (one listing of the threaded tickets, as the threader reads them).
     pub async fn hours(
         &self,
         member: &Member,
+        channel: Option<ChannelId>,
         hours: &str,
         ticket: Option<&str>,
         activity: Option<&str>,
@@ -26,16 +30,20 @@ impl<T: TimeLog + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
                 Ok(hours) => hours,
                 Err(error) => return Reply::error(&error.to_string()),
             };
-            let Some(ticket) = ticket.map(str::trim).filter(|typed| !typed.is_empty()) else {
-                return replies::hours_need_ticket();
-            };
-            let id = match TicketId::parse(ticket) {
-                Ok(id) => id,
-                Err(error) => return Reply::error(&error.to_string()),
-            };
             let tracker = match self.actor(member, Need::Change) {
                 Ok(tracker) => tracker,
                 Err(reply) => return reply,
+            };
+            let id = match ticket.map(str::trim).filter(|typed| !typed.is_empty()) {
+                Some(typed) => match TicketId::parse(typed) {
+                    Ok(id) => id,
+                    Err(error) => return Reply::error(&error.to_string()),
+                },
+                None => match self.ticket_of_thread(channel).await {
+                    Ok(Some(id)) => id,
+                    Ok(None) => return replies::hours_need_ticket(),
+                    Err(error) => return tracker_error(&error, self.settings.timeout_seconds),
+                },
             };
             match log_hours(&tracker, id, hours, activity, comment.unwrap_or_default()).await {
                 Ok(logged) => {
@@ -50,6 +58,27 @@ impl<T: TimeLog + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
             }
         })
         .await
+    }
+
+    /// The ticket whose thread is `channel` in this server, if any.
+    async fn ticket_of_thread(
+        &self,
+        channel: Option<ChannelId>,
+    ) -> Result<Option<TicketId>, crate::tracker::TrackerError> {
+        let Some(channel) = channel else {
+            return Ok(None);
+        };
+        let threaded = self.tracker.threaded(ThreadedScope::All).await?;
+        Ok(threaded
+            .iter()
+            .find(|ticket| {
+                matches!(
+                    ThreadAsk::of(ticket.thread_field.as_deref()),
+                    ThreadAsk::Linked(link)
+                        if link.thread == channel && link.guild == self.settings.guild_id
+                )
+            })
+            .map(|ticket| ticket.id))
     }
 
     /// Activity autocomplete for `/hours`: the tracker's time-entry activities containing what
