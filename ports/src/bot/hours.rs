@@ -9,7 +9,7 @@ use super::{tracker_error, Bot, MAX_CHOICES};
 use crate::directory::Directory;
 use crate::hours::{log_hours, LogError};
 use crate::inventory::Inventory;
-use crate::tracker::{ActAs, SyncStore, ThreadedScope, TimeLog};
+use crate::tracker::{ActAs, SyncStore, ThreadedScope, TimeLog, TrackerError};
 
 impl<T: TimeLog + SyncStore + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
     /// `/hours HOURS [TICKET] [ACTIVITY] [COMMENT]` in `channel`: `hours` as `1.5`, `1h30` or
@@ -64,11 +64,15 @@ impl<T: TimeLog + SyncStore + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
     async fn ticket_of_thread(
         &self,
         channel: Option<ChannelId>,
-    ) -> Result<Option<TicketId>, crate::tracker::TrackerError> {
+    ) -> Result<Option<TicketId>, TrackerError> {
         let Some(channel) = channel else {
             return Ok(None);
         };
-        let threaded = self.tracker.threaded(ThreadedScope::All).await?;
+        // Without a thread field no ticket has a thread: the member is asked for the ticket.
+        let threaded = match self.tracker.threaded(ThreadedScope::All).await {
+            Err(TrackerError::NoSuchField(_)) => return Ok(None),
+            listed => listed?,
+        };
         Ok(threaded
             .iter()
             .find(|ticket| {
