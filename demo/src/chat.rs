@@ -11,7 +11,7 @@ use domain::{
     ThreadInfo,
 };
 use ports::chat::{MESSAGE_LIMIT, THREAD_NAME_LIMIT};
-use ports::{Chat, ChatError};
+use ports::{Chat, ChatError, ChatFiles};
 
 /// The first id handed out: a plausible snowflake of late 2026 (as the test kit's fake Discord).
 const FIRST_ID: u64 = 1_450_000_000_000_000_000;
@@ -281,22 +281,6 @@ impl Chat for MemoryChat {
         Ok(self.state().threads.get(&thread.get()).cloned())
     }
 
-    /// The demo's chat keeps no files: the text is posted, the files dropped.
-    async fn post_with_files(
-        &self,
-        channel: ChannelId,
-        text: &str,
-        _files: Vec<ports::NewFile>,
-        mentions: &Mentions,
-    ) -> Result<Vec<MessageId>, ChatError> {
-        self.post(channel, text, mentions).await
-    }
-
-    /// The demo's chat holds no files: members of the demo post text only.
-    async fn download(&self, file: &domain::Attachment) -> Result<Vec<u8>, ChatError> {
-        Err(not_found(format_args!("file {}", file.name)))
-    }
-
     async fn set_archived(&self, thread: ChannelId, archived: bool) -> Result<(), ChatError> {
         let mut state = self.state();
         let known = state
@@ -322,5 +306,23 @@ impl Chat for MemoryChat {
             roles: Default::default(),
             channels,
         })
+    }
+}
+
+impl ChatFiles for MemoryChat {
+    /// The demo's chat keeps no files: the text is posted, the files dropped.
+    async fn post_with_files(
+        &self,
+        channel: ChannelId,
+        text: &str,
+        _files: Vec<ports::NewFile>,
+        mentions: &Mentions,
+    ) -> Result<Vec<MessageId>, ChatError> {
+        self.post(channel, text, mentions).await
+    }
+
+    /// The demo's chat holds no files: members of the demo post text only.
+    async fn download(&self, file: &domain::Attachment) -> Result<Vec<u8>, ChatError> {
+        Err(not_found(format_args!("file {}", file.name)))
     }
 }

@@ -76,7 +76,7 @@ fn chat_markup(inner: &str, names: &ChatNames<'_>) -> Option<String> {
     if let Some(role) = inner.strip_prefix("@&") {
         let role = RoleId::new(snowflake(role)?).ok()?;
         let name = names.guild.roles.get(&role).map_or("unknown-role", |n| n);
-        return Some(format!("@{}", one_line(name.trim_start_matches('@'))));
+        return Some(unmentioned(name.trim_start_matches('@')));
     }
     if let Some(user) = inner.strip_prefix('@') {
         let user = DiscordUserId::new(snowflake(user.strip_prefix('!').unwrap_or(user))?).ok()?;
@@ -84,7 +84,7 @@ fn chat_markup(inner: &str, names: &ChatNames<'_>) -> Option<String> {
             return Some(format!("@{login}"));
         }
         let name = names.users.get(&user).map_or("unknown-user", |n| n);
-        return Some(format!("@{}", one_line(name)));
+        return Some(unmentioned(name));
     }
     if let Some(channel) = inner.strip_prefix('#') {
         let channel = ChannelId::new(snowflake(channel)?).ok()?;
@@ -109,6 +109,14 @@ fn chat_markup(inner: &str, names: &ChatNames<'_>) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     (is_name && snowflake(id).is_some()).then(|| format!(":{name}:"))
+}
+
+/// `@Name` for someone the tracker must not notify: a zero-width space after the `@` reads
+/// the same but is no mention to Redmine (its mention pattern wants a login right after the
+/// `@`), so `@Bob Smith` cannot notify a user whose login is `bob`, nor `@net-ops` one whose
+/// login is `net-ops`. Only a linked member's `@login` is meant to notify.
+fn unmentioned(name: &str) -> String {
+    format!("@\u{200B}{}", one_line(name))
 }
 
 /// Whether a member's text mentions a role or a channel, whose names must then be read.
@@ -257,11 +265,11 @@ mod tests {
     fn discord_markup_reads_as_people_and_names_in_the_tracker() {
         check(&format!("<@{ALICE}> look"), "@alice look");
         check(&format!("<@!{ALICE}>, look"), "@alice, look");
-        check(&format!("ask <@{CAROL}>"), "ask @Carol C");
-        check("ask <@12345>", "ask @unknown-user");
-        check(&format!("<@&{OPS}> please"), "@net-ops please");
-        check("<@&12345>", "@unknown-role");
-        check("<@&1>", "@everyone");
+        check(&format!("ask <@{CAROL}>"), "ask @\u{200B}Carol C");
+        check("ask <@12345>", "ask @\u{200B}unknown-user");
+        check(&format!("<@&{OPS}> please"), "@\u{200B}net-ops please");
+        check("<@&12345>", "@\u{200B}unknown-role");
+        check("<@&1>", "@\u{200B}everyone");
         check(&format!("see <#{GENERAL}>"), "see #general");
         check("see <#12345>", "see #unknown-channel");
         check(
@@ -282,7 +290,7 @@ mod tests {
         check("<t:soon>", "<t:soon>");
         check("<t:1796487600:long>", "<t:1796487600:long>");
         check("<:not an emoji:1>", "<:not an emoji:1>");
-        check("<<@12345>>", "<@unknown-user>");
+        check("<<@12345>>", "<@\u{200B}unknown-user>");
         check("unclosed <@12345", "unclosed <@12345");
         check("", "");
     }
@@ -357,6 +365,53 @@ mod tests {
         check_chat(
             "@alice <@999> @everyone",
             &format!("<@{ALICE}> <@[zwsp]999> @[zwsp]everyone"),
+        );
+    }
+
+    /// The logins Redmine 5's `Mentionable` would notify for a note: an `@` at the start or
+    /// after a non-word character, a run of login characters, then a space, punctuation, `<`,
+    /// `]` or the end (its `MENTION_PATTERN`, read in Redmine's source).
+    fn redmine_would_notify(note: &str) -> Vec<String> {
+        let is_login = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '@' | '.');
+        let chars: Vec<char> = note.chars().collect();
+        let mut found = Vec::new();
+        for (at, &c) in chars.iter().enumerate() {
+            let starts = at == 0 || !(chars[at - 1].is_alphanumeric() || chars[at - 1] == '_');
+            if c != '@' || !starts {
+                continue;
+            }
+            let login: String = chars[at + 1..]
+                .iter()
+                .take_while(|&&c| is_login(c))
+                .collect();
+            let next = chars.get(at + 1 + login.chars().count());
+            let ends = next.is_none_or(|&c| {
+                c.is_ascii_whitespace() || c.is_ascii_punctuation() || c == '<' || c == ']'
+            });
+            if !login.is_empty() && ends {
+                found.push(login.trim_end_matches('.').to_owned());
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn only_a_linked_member_becomes_a_mention_redmine_notifies() {
+        let (members, users, guild) = chat_names();
+        let names = ChatNames {
+            members: &members,
+            users: &users,
+            guild: &guild,
+        };
+        let note = to_tracker(
+            &format!("<@{ALICE}> and <@{CAROL}>, <@&{OPS}> and <@12345>: look"),
+            &names,
+        );
+
+        assert_eq!(redmine_would_notify(&note), ["alice"]);
+        assert_eq!(
+            redmine_would_notify("@Carol C and @net-ops"),
+            ["Carol", "net-ops"]
         );
     }
 }

@@ -94,20 +94,6 @@ pub trait Chat: Send + Sync + 'static {
         message: MessageId,
         text: &str,
     ) -> impl Future<Output = Result<(), ChatError>> + Send;
-    /// Posts `text` with files attached to its (last) message, as [`Chat::post`] otherwise;
-    /// the files' bytes are moved into the request.
-    ///
-    /// # Errors
-    /// [`ChatError::Rejected`] when the chat refuses the files (too large, too many): the
-    /// caller may post the text alone; [`ChatError::NotFound`], [`ChatError::Forbidden`], or
-    /// any other.
-    fn post_with_files(
-        &self,
-        channel: ChannelId,
-        text: &str,
-        files: Vec<NewFile>,
-        mentions: &Mentions,
-    ) -> impl Future<Output = Result<Vec<MessageId>, ChatError>> + Send;
 
     /// Starts a public thread named `name` (clamped to [`THREAD_NAME_LIMIT`]) from a message
     /// already in `channel`: the thread's id is the message's id, which makes it findable
@@ -161,17 +147,6 @@ pub trait Chat: Send + Sync + 'static {
         thread: ChannelId,
     ) -> impl Future<Output = Result<Option<ThreadInfo>, ChatError>> + Send;
 
-    /// The content of a message's file, from the address the chat gave in the message, read
-    /// whole into memory once and at most [`CARRIED_FILE_LIMIT`] bytes.
-    ///
-    /// # Errors
-    /// [`ChatError::NotFound`] when the chat no longer serves it (deleted, its link expired),
-    /// [`ChatError::Rejected`] for a file over the limit, or any other.
-    fn download(
-        &self,
-        file: &Attachment,
-    ) -> impl Future<Output = Result<Vec<u8>, ChatError>> + Send;
-
     /// Archives (`true`) or unarchives (`false`) a thread.
     ///
     /// # Errors
@@ -192,3 +167,39 @@ pub trait Chat: Send + Sync + 'static {
         guild: GuildId,
     ) -> impl Future<Output = Result<GuildNames, ChatError>> + Send;
 }
+
+/// Files in the chat: the threader carries them between a thread and its ticket (a message
+/// posted with files attached, a message's file read).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait ChatFiles: Send + Sync + 'static {
+    /// Posts `text` with files attached to its (last) message, as [`Chat::post`] otherwise;
+    /// the files' bytes are moved into the request.
+    ///
+    /// # Errors
+    /// [`ChatError::Rejected`] when the chat refuses the files (too large, too many): the
+    /// caller may post the text alone; [`ChatError::NotFound`], [`ChatError::Forbidden`], or
+    /// any other.
+    fn post_with_files(
+        &self,
+        channel: ChannelId,
+        text: &str,
+        files: Vec<NewFile>,
+        mentions: &Mentions,
+    ) -> impl Future<Output = Result<Vec<MessageId>, ChatError>> + Send;
+
+    /// The content of a message's file, from the address the chat gave in the message, read
+    /// whole into memory once and at most [`CARRIED_FILE_LIMIT`] bytes.
+    ///
+    /// # Errors
+    /// [`ChatError::NotFound`] when the chat no longer serves it (deleted, its link expired),
+    /// [`ChatError::Rejected`] for a file over the limit, or any other.
+    fn download(
+        &self,
+        file: &Attachment,
+    ) -> impl Future<Output = Result<Vec<u8>, ChatError>> + Send;
+}
+
+#[cfg(any(test, feature = "mocks"))]
+mod mock;
+#[cfg(any(test, feature = "mocks"))]
+pub use mock::MockChatWithFiles;

@@ -48,17 +48,17 @@ pub fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
     with_causes_of(error.to_string(), error)
 }
 
-pub use chat::{Chat, ChatError};
+pub use chat::{Chat, ChatError, ChatFiles};
 pub use directory::{Directory, DirectoryError};
 pub use inventory::{Inventory, InventoryError};
 pub use tracker::{
     ActAs, Catalog, NewFile, People, SavedFilter, StatusNames, StatusRole, SyncFields, SyncStore,
-    ThreadedScope, TicketFeed, Tickets, TrackerError, Uploaded,
+    ThreadedScope, TicketFeed, TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
 pub use tracker::{TimeEntry, TimeLog};
 
 #[cfg(any(test, feature = "mocks"))]
-pub use chat::MockChat;
+pub use chat::{MockChat, MockChatFiles, MockChatWithFiles};
 #[cfg(any(test, feature = "mocks"))]
 pub use directory::MockDirectory;
 #[cfg(any(test, feature = "mocks"))]
@@ -67,7 +67,8 @@ pub use inventory::MockInventory;
 pub use tracker::MockTimeLog;
 #[cfg(any(test, feature = "mocks"))]
 pub use tracker::{
-    MockActAs, MockCatalog, MockPeople, MockSyncStore, MockTicketFeed, MockTickets, MockTracker,
+    MockActAs, MockCatalog, MockPeople, MockSyncStore, MockTicketFeed, MockTicketFiles,
+    MockTickets, MockTracker, MockWatchers,
 };
 
 #[cfg(test)]

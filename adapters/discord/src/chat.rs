@@ -19,7 +19,7 @@ use domain::{
     split_message, Attachment, ChannelId, ChatMessage, GuildId, GuildNames, Mentions, MessageId,
     ThreadInfo,
 };
-use ports::chat::{Chat, ChatError, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
+use ports::chat::{Chat, ChatError, ChatFiles, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
 use ports::NewFile;
 use serde_json::{json, Value};
 use serenity::all::Http;
@@ -237,25 +237,6 @@ impl Chat for DiscordChat {
         self.send(&purpose, request).await.map(drop)
     }
 
-    /// The text's earlier pieces as [`Chat::post`]; the last with the files, as Discord's
-    /// multipart form (see `chat/files.rs`).
-    async fn post_with_files(
-        &self,
-        channel: ChannelId,
-        text: &str,
-        files: Vec<NewFile>,
-        mentions: &Mentions,
-    ) -> Result<Vec<MessageId>, ChatError> {
-        let mut pieces = split_message(text, MESSAGE_LIMIT);
-        let last = pieces.pop().unwrap_or_default();
-        let mut sent = Vec::new();
-        if !pieces.is_empty() {
-            sent.extend(self.post(channel, &pieces.join("\n"), mentions).await?);
-        }
-        sent.push(self.post_files(channel, &last, files, mentions).await?);
-        Ok(sent)
-    }
-
     async fn start_thread(
         &self,
         channel: ChannelId,
@@ -378,11 +359,6 @@ impl Chat for DiscordChat {
         }
     }
 
-    /// A plain `GET` of the address Discord gave (see `chat/files.rs`).
-    async fn download(&self, file: &Attachment) -> Result<Vec<u8>, ChatError> {
-        self.fetch_file(file).await
-    }
-
     async fn set_archived(&self, thread: ChannelId, archived: bool) -> Result<(), ChatError> {
         let purpose = Purpose {
             action: format!(
@@ -412,6 +388,32 @@ impl Chat for DiscordChat {
         let channels = Request::new(Route::GuildChannels { guild_id }, LightMethod::Get);
         let channels: Vec<wire::GuildChannelDto> = self.call(&purpose, channels).await?;
         Ok(wire::guild_names(roles, channels))
+    }
+}
+
+impl ChatFiles for DiscordChat {
+    /// The text's earlier pieces as [`Chat::post`]; the last with the files, as Discord's
+    /// multipart form (see `chat/files.rs`).
+    async fn post_with_files(
+        &self,
+        channel: ChannelId,
+        text: &str,
+        files: Vec<NewFile>,
+        mentions: &Mentions,
+    ) -> Result<Vec<MessageId>, ChatError> {
+        let mut pieces = split_message(text, MESSAGE_LIMIT);
+        let last = pieces.pop().unwrap_or_default();
+        let mut sent = Vec::new();
+        if !pieces.is_empty() {
+            sent.extend(self.post(channel, &pieces.join("\n"), mentions).await?);
+        }
+        sent.push(self.post_files(channel, &last, files, mentions).await?);
+        Ok(sent)
+    }
+
+    /// A plain `GET` of the address Discord gave (see `chat/files.rs`).
+    async fn download(&self, file: &Attachment) -> Result<Vec<u8>, ChatError> {
+        self.fetch_file(file).await
     }
 }
 

@@ -1,8 +1,8 @@
 //! The Redmine client: how to reach a Redmine (configuration, the key, acting as someone) and
 //! the HTTP plumbing every resource shares (URLs, requests, paged listings). The resources are
 //! next door: `issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`; `tracker.rs` puts them
-//! together as the tracker role ports (`Tickets`, `People`, `Catalog`, `SyncStore`,
-//! `TicketFeed`, `ActAs`).
+//! together as the tracker role ports (`Tickets`, `TicketFiles`, `Watchers`, `People`,
+//! `Catalog`, `SyncStore`, `TicketFeed`, `ActAs`).
 
 use secrecy::{ExposeSecret as _, SecretString};
 use std::collections::BTreeMap;

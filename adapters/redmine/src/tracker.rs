@@ -7,7 +7,7 @@ use domain::{
 };
 use ports::{
     ActAs, Catalog, NewFile, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed,
-    Tickets, TrackerError, Uploaded,
+    TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
 
 use ports::{TimeEntry, TimeLog};
@@ -39,31 +39,6 @@ impl Tickets for Redmine {
         self.add_issue_note(id, text).await
     }
 
-    async fn upload(&self, file: NewFile) -> Result<Uploaded, TrackerError> {
-        self.upload_file(file).await
-    }
-
-    async fn add_note_with_files(
-        &self,
-        id: TicketId,
-        text: &str,
-        files: &[Uploaded],
-    ) -> Result<(), TrackerError> {
-        self.add_issue_note_with_files(id, text, files).await
-    }
-
-    async fn download(&self, file: &TicketFile, max_bytes: u64) -> Result<Vec<u8>, TrackerError> {
-        self.download_file(file, max_bytes).await
-    }
-
-    async fn add_watcher(&self, id: TicketId, watcher: UserId) -> Result<(), TrackerError> {
-        self.add_issue_watcher(id, watcher).await
-    }
-
-    async fn remove_watcher(&self, id: TicketId, watcher: UserId) -> Result<(), TrackerError> {
-        self.remove_issue_watcher(id, watcher).await
-    }
-
     async fn list_query(&self, filter: &SavedFilter) -> Result<Vec<Ticket>, TrackerError> {
         self.issues_of_filter(filter).await
     }
@@ -89,6 +64,35 @@ impl Tickets for Redmine {
                 .map_or_else(|_| format!("{base}{path}"), String::from)
         };
         TicketLinks::new(page("issues/"), "#change-", page("attachments/"))
+    }
+}
+
+impl TicketFiles for Redmine {
+    async fn upload(&self, file: NewFile) -> Result<Uploaded, TrackerError> {
+        self.upload_file(file).await
+    }
+
+    async fn add_note_with_files(
+        &self,
+        id: TicketId,
+        text: &str,
+        files: &[Uploaded],
+    ) -> Result<(), TrackerError> {
+        self.add_issue_note_with_files(id, text, files).await
+    }
+
+    async fn download(&self, file: &TicketFile, max_bytes: u64) -> Result<Vec<u8>, TrackerError> {
+        self.download_file(file, max_bytes).await
+    }
+}
+
+impl Watchers for Redmine {
+    async fn add_watcher(&self, id: TicketId, watcher: UserId) -> Result<(), TrackerError> {
+        self.add_issue_watcher(id, watcher).await
+    }
+
+    async fn remove_watcher(&self, id: TicketId, watcher: UserId) -> Result<(), TrackerError> {
+        self.remove_issue_watcher(id, watcher).await
     }
 }
 

@@ -10,9 +10,9 @@ use super::{tracker_error, Bot, TicketAction, MAX_CHOICES};
 use crate::directory::Directory;
 use crate::inventory::Inventory;
 use crate::tickets::{run, Outcome};
-use crate::tracker::{ActAs, Catalog, People, Tickets};
+use crate::tracker::{ActAs, Catalog, People, Tickets, Watchers};
 
-impl<T: Tickets + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
+impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
     /// `/tickets [query]`: the CLI's grammar.
     pub async fn tickets(&self, member: &Member, words: &str, now: DateTime<Utc>) -> Reply {
         self.within("Redmine", async {

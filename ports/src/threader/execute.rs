@@ -15,8 +15,8 @@ use domain::{Attachment, ChannelId, GuildId, Login, Mentions, MessageId, Ticket,
 use tracing::{info, warn};
 
 use super::{PassReport, TicketSyncError};
-use crate::chat::{Chat, ChatError, CARRIED_FILE_LIMIT};
-use crate::tracker::{ActAs, NewFile, SyncFields, SyncStore, Tickets, TrackerError};
+use crate::chat::{Chat, ChatError, ChatFiles, CARRIED_FILE_LIMIT};
+use crate::tracker::{ActAs, NewFile, SyncFields, SyncStore, TicketFiles, Tickets, TrackerError};
 
 /// Who carries out the threader's decisions.
 pub(super) enum Executor<'a, T, C> {
@@ -51,7 +51,7 @@ pub(super) enum Carried {
     Written(BTreeSet<MessageId>),
 }
 
-impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
+impl<T: Tickets + TicketFiles + SyncStore + ActAs, C: Chat + ChatFiles> Executor<'_, T, C> {
     /// Opens the ticket's thread in `channel` (or finds the one a crashed pass opened) and
     /// records its link in the thread field with a fresh state. `deleted` is the ticket's
     /// thread known to be gone.
@@ -185,7 +185,7 @@ impl<T: Tickets + SyncStore + ActAs, C: Chat> Executor<'_, T, C> {
 /// threader's own user with their name, its files uploaded again by the threader (the
 /// member's uploads, attached to nothing, are discarded by the tracker, so no file is
 /// attached twice); the reason is logged the first time for that member.
-async fn write_note<T: Tickets + ActAs, C: Chat>(
+async fn write_note<T: Tickets + TicketFiles + ActAs, C: ChatFiles>(
     tracker: &T,
     chat: &C,
     refused: &Mutex<BTreeSet<Login>>,
@@ -220,7 +220,7 @@ async fn write_note<T: Tickets + ActAs, C: Chat>(
 /// instead, and the note is still written; any other failure fails the write before the
 /// note, leaving at most uploads nothing attaches (the tracker discards them), and the next
 /// pass (or the fallback) uploads again and writes the note once.
-async fn write_with_files<T: Tickets, C: Chat>(
+async fn write_with_files<T: Tickets + TicketFiles, C: ChatFiles>(
     tracker: &T,
     chat: &C,
     id: TicketId,
@@ -274,7 +274,7 @@ async fn write_with_files<T: Tickets, C: Chat>(
 /// A file the tracker no longer has is linked instead; when the chat refuses the files, the
 /// text is posted alone with a link to each. The message carries its origin either way, so
 /// a pass that fails before it posts again, and one that fails after finds it.
-async fn post_with_files<T: Tickets, C: Chat>(
+async fn post_with_files<T: Tickets + TicketFiles, C: Chat + ChatFiles>(
     tracker: &T,
     chat: &C,
     thread: ChannelId,

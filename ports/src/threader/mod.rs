@@ -9,20 +9,21 @@
 
 mod execute;
 mod report;
+mod round;
 #[cfg(test)]
 mod tests;
+mod who;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-use domain::member_links::member_links;
 use domain::sync::{
-    foreign_since, mark_after_posting, needs_look, plan, thread_name, SyncInput, SyncPlan,
-    SyncState, ThreadAsk, ThreadLink,
+    foreign_since, mark_after_posting, needs_look, plan, thread_name, SyncInput, SyncState,
+    ThreadAsk, ThreadLink,
 };
 use domain::{
-    ChannelId, ChatMessage, DiscordUserId, GuildId, GuildNames, Login, MessageId, ProjectId,
-    Status, ThreadInfo, Ticket, TicketId, TicketLinks, UserId,
+    ChannelId, ChatMessage, GuildId, GuildNames, Login, MessageId, ProjectId, Status, ThreadInfo,
+    Ticket, TicketId, TicketLinks, UserId,
 };
 use thiserror::Error;
 use tokio::sync::OnceCell;
@@ -33,11 +34,14 @@ pub use report::PassReport;
 /// The stop signal [`ThreaderSettings::stop`] takes (re-exported so that apps need not name
 /// `tokio-util`).
 pub use tokio_util::sync::CancellationToken;
+pub use who::WhoIsWho;
 
-use crate::chat::{Chat, ChatError};
-use crate::directory::{Directory, DirectoryError};
-use crate::tracker::{ActAs, Catalog, People, SyncStore, ThreadedScope, Tickets, TrackerError};
+use crate::chat::{Chat, ChatError, ChatFiles};
+use crate::tracker::{
+    ActAs, Catalog, People, SyncStore, ThreadedScope, TicketFiles, Tickets, TrackerError,
+};
 use execute::{Carried, Executor, Opened};
+use round::{writes_nothing, Round};
 
 /// How many rounds one ticket may take in a pass when people keep writing while it syncs.
 const MAX_ROUNDS: usize = 3;
@@ -65,85 +69,6 @@ pub struct ThreaderSettings {
     /// The most bytes of files one message posted in a thread carries (`[threader]
     /// max_upload`); larger files are linked to the tracker.
     pub max_upload: u64,
-}
-
-/// Who is who, for writing members' messages as their own tracker users.
-#[derive(Debug, Clone, Default)]
-pub struct WhoIsWho {
-    /// Discord member → tracker login.
-    pub members: BTreeMap<DiscordUserId, Login>,
-    /// Tracker user or team id → display name (for assignee changes).
-    pub names: BTreeMap<UserId, String>,
-    /// Tracker user id → linked Discord member (for pinging an assignee, and for showing a
-    /// note's `@login` as the member).
-    pub users: BTreeMap<UserId, DiscordUserId>,
-    /// Tracker login in lower case → user id (for reading a note's `@login`).
-    pub logins: BTreeMap<Login, UserId>,
-}
-
-impl WhoIsWho {
-    /// Who is who, from the directory. Refuses a key that cannot act as others: the tracker
-    /// would silently write every member's message as the key's owner. A member linked to
-    /// two logins (`domain::member_links`) is written for by the threader's own user (with
-    /// their name), and logged.
-    ///
-    /// # Errors
-    /// [`DirectoryError::NotAdmin`] for such a key, or any failure to read the directory.
-    pub async fn from_directory<D: Directory>(directory: &D) -> Result<Self, DirectoryError> {
-        if !directory.can_act_as_others().await? {
-            return Err(DirectoryError::NotAdmin);
-        }
-        let roster = directory.roster().await?;
-        let links = member_links(
-            roster
-                .links
-                .into_iter()
-                .map(|link| (link.member, link.login)),
-        );
-        for (member, logins) in &links.conflicts {
-            let logins: Vec<&str> = logins.iter().map(Login::as_str).collect();
-            warn!(%member, logins = %logins.join(", "),
-                "one Discord member is linked to two Redmine users; writing for neither");
-        }
-        let members = links.linked;
-        let names = roster
-            .people
-            .iter()
-            .map(|person| (person.id(), person.name().to_owned()))
-            .collect();
-        let logins = roster
-            .people
-            .iter()
-            .filter_map(|person| match person {
-                domain::Principal::User(user) => {
-                    let login = Login::new(&user.login.as_deref()?.to_lowercase()).ok()?;
-                    Some((login, user.id))
-                }
-                domain::Principal::Team(_) => None,
-            })
-            .collect();
-        let users = roster
-            .people
-            .iter()
-            .filter_map(|person| match person {
-                domain::Principal::User(user) => {
-                    let login = Login::new(user.login.as_deref()?).ok()?;
-                    let member = members
-                        .iter()
-                        .find(|(_, linked)| domain::member_links::same_login(linked, &login))?
-                        .0;
-                    Some((user.id, *member))
-                }
-                domain::Principal::Team(_) => None,
-            })
-            .collect();
-        Ok(Self {
-            members,
-            names,
-            users,
-            logins,
-        })
-    }
 }
 
 /// What went wrong with one ticket.
@@ -199,47 +124,9 @@ struct Pass<'p, T, C> {
     guild: OnceCell<GuildNames>,
 }
 
-/// What one ticket's sync carries from one round to the next.
-struct Round {
-    /// The state recorded (or, before the first round, read from the ticket).
-    state: SyncState,
-    /// Whether the thread is archived.
-    archived: bool,
-    /// Whether the thread may hold messages after `state.message` not yet read.
-    unread: bool,
-    /// The ticket as the last look fetched it, when that look found more to do.
-    fetched: Option<Ticket>,
-}
-
-impl Round {
-    /// The first round on `thread`, from the state recorded with the ticket.
-    fn first(thread: &ThreadInfo, state: SyncState) -> Self {
-        Self {
-            state,
-            archived: thread.archived,
-            unread: thread.last_message_id.is_none() || thread.last_message_id > state.message,
-            fetched: None,
-        }
-    }
-
-    /// The round after this one carried out `decided` and recorded `state`; `unread` when
-    /// someone wrote among the threader's posts.
-    fn after(&self, decided: &SyncPlan, state: SyncState, unread: bool) -> Self {
-        let archived = match (decided.archive, decided.unarchive) {
-            (true, _) => true,
-            (false, true) => false,
-            (false, false) => self.archived,
-        };
-        Self {
-            state,
-            archived,
-            unread,
-            fetched: None,
-        }
-    }
-}
-
-impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> {
+impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + ChatFiles>
+    Threader<T, C>
+{
     /// A threader over these ports.
     pub fn new(tracker: T, chat: C, settings: ThreaderSettings) -> Self {
         Self {
@@ -563,14 +450,4 @@ impl<T: Tickets + People + Catalog + SyncStore + ActAs, C: Chat> Threader<T, C> 
         }
         Ok(())
     }
-}
-
-/// Whether a plan writes nothing to either side (its state aside).
-fn writes_nothing(decided: &SyncPlan) -> bool {
-    !decided.unarchive
-        && !decided.archive
-        && decided.to_thread.is_empty()
-        && decided.to_edit.is_empty()
-        && decided.to_ticket.is_empty()
-        && decided.blank.is_none()
 }

@@ -16,7 +16,7 @@ use domain::{
 };
 
 use super::{CancellationToken, PassReport, Threader, ThreaderSettings, WhoIsWho};
-use crate::chat::MockChat;
+use crate::chat::MockChatWithFiles;
 use crate::tracker::{MockTracker, ThreadedScope, TrackerError};
 
 const GUILD: u64 = 111;
@@ -184,8 +184,8 @@ fn record_states(tracker: &mut MockTracker) -> Arc<Mutex<Vec<(u64, String)>>> {
 }
 
 /// A chat whose active threads are `active`; nothing is expected to be written.
-fn chat(active: Vec<ThreadInfo>) -> MockChat {
-    let mut chat = MockChat::new();
+fn chat(active: Vec<ThreadInfo>) -> MockChatWithFiles {
+    let mut chat = MockChatWithFiles::new();
     chat.expect_active_threads().returning(move |_| {
         let active = active.clone();
         Box::pin(async move { Ok(active) })
@@ -195,7 +195,7 @@ fn chat(active: Vec<ThreadInfo>) -> MockChat {
     chat
 }
 
-async fn pass(tracker: MockTracker, chat: MockChat, dry_run: bool) -> PassReport {
+async fn pass(tracker: MockTracker, chat: MockChatWithFiles, dry_run: bool) -> PassReport {
     Threader::new(tracker, chat, settings(dry_run))
         .pass(people())
         .await
@@ -686,14 +686,14 @@ async fn a_member_linked_to_two_logins_is_written_for_by_the_threader_and_one_lo
 
 /// Ticket 42 whose note 11 now says "Cable wet.", and a thread whose newest messages hold its
 /// mirror (message 150) saying "Cable dry.".
-fn an_edited_note() -> (MockTracker, MockChat) {
+fn an_edited_note() -> (MockTracker, MockChatWithFiles) {
     let tickets = [ticket(
         42,
         &link(THREAD).to_string(),
         Some("v1 j=11 m=150"),
         vec![note(11, "Cable wet.")],
     )];
-    let mut chat = MockChat::new();
+    let mut chat = MockChatWithFiles::new();
     chat.expect_active_threads()
         .returning(|_| Box::pin(async { Ok(vec![thread(THREAD, 150)]) }));
     chat.expect_recent_messages()

@@ -6,9 +6,9 @@ use domain::{Action, AssigneeChange, Ticket, TicketId, TicketUpdate};
 
 use super::fields::{by_name, person_or_me, status, status_by_name};
 use super::Outcome;
-use crate::tracker::{Catalog, People, StatusNames, StatusRole, Tickets, TrackerError};
+use crate::tracker::{Catalog, People, StatusNames, StatusRole, Tickets, TrackerError, Watchers};
 
-pub(super) async fn act<T: Tickets + People + Catalog>(
+pub(super) async fn act<T: Tickets + Watchers + People + Catalog>(
     tracker: &T,
     id: TicketId,
     action: &Action,

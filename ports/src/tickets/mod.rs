@@ -9,7 +9,7 @@ mod tests;
 use chrono::NaiveDate;
 use domain::{Ticket, TicketQuery};
 
-use crate::tracker::{Catalog, People, StatusNames, Tickets, TrackerError};
+use crate::tracker::{Catalog, People, StatusNames, Tickets, TrackerError, Watchers};
 
 /// What a query produced, for the caller to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +29,7 @@ pub enum Outcome {
 /// [`TrackerError`] from the tracker, [`TrackerError::UnknownPerson`] for an assignee nobody
 /// matches, [`TrackerError::UnknownStatus`] for a configured status the tracker lacks and
 /// [`TrackerError::NotApplied`] when the tracker silently skipped a change.
-pub async fn run<T: Tickets + People + Catalog>(
+pub async fn run<T: Tickets + Watchers + People + Catalog>(
     tracker: &T,
     query: &TicketQuery,
     status_names: &StatusNames,

@@ -11,13 +11,13 @@ use domain::{
 
 use super::{
     ActAs, Catalog, NewFile, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed,
-    Tickets, TrackerError, Uploaded,
+    TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
 use super::{TimeEntry, TimeLog};
 
 mockall::mock! {
-    /// A tracker playing every role: [`Tickets`], [`People`], [`Catalog`], [`SyncStore`],
-    /// [`TicketFeed`], [`TimeLog`] and [`ActAs`].
+    /// A tracker playing every role: [`Tickets`], [`TicketFiles`], [`Watchers`], [`People`],
+    /// [`Catalog`], [`SyncStore`], [`TicketFeed`], [`TimeLog`] and [`ActAs`].
     pub Tracker {}
 
     impl Tickets for Tracker {
@@ -41,6 +41,21 @@ mockall::mock! {
             id: TicketId,
             text: &str,
         ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+        fn list_query(
+            &self,
+            filter: &SavedFilter,
+        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+        fn create(
+            &self,
+            project: &str,
+            subject: &str,
+            description: &str,
+        ) -> impl Future<Output = Result<Ticket, TrackerError>> + Send;
+        fn web_link(&self, query: &TicketQuery) -> String;
+        fn ticket_links(&self) -> TicketLinks;
+    }
+
+    impl TicketFiles for Tracker {
         fn upload(
             &self,
             file: NewFile,
@@ -56,6 +71,9 @@ mockall::mock! {
             file: &TicketFile,
             max_bytes: u64,
         ) -> impl Future<Output = Result<Vec<u8>, TrackerError>> + Send;
+    }
+
+    impl Watchers for Tracker {
         fn add_watcher(
             &self,
             id: TicketId,
@@ -66,18 +84,6 @@ mockall::mock! {
             id: TicketId,
             watcher: UserId,
         ) -> impl Future<Output = Result<(), TrackerError>> + Send;
-        fn list_query(
-            &self,
-            filter: &SavedFilter,
-        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
-        fn create(
-            &self,
-            project: &str,
-            subject: &str,
-            description: &str,
-        ) -> impl Future<Output = Result<Ticket, TrackerError>> + Send;
-        fn web_link(&self, query: &TicketQuery) -> String;
-        fn ticket_links(&self) -> TicketLinks;
     }
 
     impl People for Tracker {

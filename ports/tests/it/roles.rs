@@ -1,7 +1,8 @@
 //! One port per role (ARCHITECTURE.md, "Architecture invariant" of `ports`): no port trait
 //! passes ten methods, so each mocks in one screen. A trait that grows past that serves more
-//! than one role: split it by who calls what, as the tracker's was (`Tickets`, `People`,
-//! `Catalog`, `SyncStore`, `TicketFeed`, `ActAs`).
+//! than one role: split it by who calls what, as the tracker's was (`Tickets`, `TicketFiles`,
+//! `Watchers`, `People`, `Catalog`, `SyncStore`, `TicketFeed`, `ActAs`) and the chat's
+//! (`Chat`, `ChatFiles`).
 
 use std::path::Path;
 
@@ -69,12 +70,15 @@ fn no_port_trait_passes_ten_methods() {
         .collect();
     for role in [
         "Tickets",
+        "TicketFiles",
+        "Watchers",
         "People",
         "Catalog",
         "SyncStore",
         "TicketFeed",
         "ActAs",
         "Chat",
+        "ChatFiles",
         "Directory",
         "Inventory",
     ] {

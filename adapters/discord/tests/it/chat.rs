@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use discord::{BotToken, DiscordChat, RateLimitPolicy};
 use domain::{ChannelId, DiscordUserId, GuildId, Mentions, MessageId, RoleId, ThreadInfo};
-use ports::chat::{Chat, ChatError};
+use ports::chat::{Chat, ChatError, ChatFiles};
 use serde_json::{json, Value};
 use testkit::discord::FakeDiscord;
 use wiremock::matchers::{method, path};

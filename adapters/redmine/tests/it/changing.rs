@@ -1,7 +1,7 @@
 //! Changing tickets: the exact bodies sent.
 
 use domain::{AssigneeChange, Status, TicketId, TicketUpdate};
-use ports::Tickets;
+use ports::{Tickets, Watchers};
 use testkit::requests::received;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -2,7 +2,7 @@
 //! one, and a ticket's file read back with the key.
 
 use domain::{TicketFile, TicketId};
-use ports::{NewFile, Tickets, TrackerError, Uploaded};
+use ports::{NewFile, TicketFiles, TrackerError, Uploaded};
 use testkit::requests::received;
 use wiremock::matchers::{body_bytes, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

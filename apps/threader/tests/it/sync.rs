@@ -613,7 +613,7 @@ async fn a_members_mentions_read_as_people_roles_and_channels_on_the_ticket() {
         .expect("carol's note");
     assert!(
         note.contains(&format!(
-            "@alice and @bob, with @Dave Smith and @net-ops: see #channel-{} at 2026-12-05 16:20 UTC :partyblob: @everyone",
+            "@alice and @bob, with @\u{200B}Dave Smith and @\u{200B}net-ops: see #channel-{} at 2026-12-05 16:20 UTC :partyblob: @everyone",
             crate::CHANNEL
         )),
         "{note}"
@@ -728,7 +728,7 @@ async fn a_role_mention_already_on_the_ticket_does_not_make_later_passes_read_th
     assert!(world
         .note_texts(ticket)
         .iter()
-        .any(|text| text.contains("@net-ops please")));
+        .any(|text| text.contains("@\u{200B}net-ops please")));
 }
 
 #[tokio::test]

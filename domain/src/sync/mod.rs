@@ -18,12 +18,15 @@
 //! plan follow notes edited or deleted in the tracker: a mirror that no longer says what its
 //! journal says is rewritten in place ([`Edit`]), never posted again.
 
+mod edits;
+mod origins;
+mod state;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use crate::chat::message::{ChatMessage, GuildNames};
 use crate::files;
-use crate::ids::{ChannelId, DiscordUserId, GuildId, JournalId, Login, MessageId, UserId};
+use crate::ids::{DiscordUserId, JournalId, Login, MessageId, UserId};
 use crate::render::mirror;
 use crate::ticket::{Change, Journal, Status, Ticket, TicketFile};
 use crate::tracker_links::TicketLinks;
@@ -32,151 +35,13 @@ pub use crate::render::mirror::{starter_text, thread_name};
 
 pub use crate::limits::THREAD_NAME_LIMIT;
 
-/// What the threader remembers of a ticket, kept in the ticket's state field as
-/// `v1 j=JOURNAL m=MESSAGE` (plus `r` once a deleted thread was recreated).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SyncState {
-    /// Every journal up to this one has been mirrored (or needs no mirroring).
-    pub journal: Option<JournalId>,
-    /// Every thread message up to this one has been mirrored (or needs no mirroring).
-    pub message: Option<MessageId>,
-    /// The thread was deleted once and recreated: a second deletion is reported, not repaired.
-    pub recreated: bool,
-}
+pub use origins::{foreign_since, is_own_bookkeeping, is_starter_of};
+pub use state::{
+    mark_after_posting, needs_look, MarkAfterPosting, SyncState, ThreadAsk, ThreadLink,
+};
 
-impl SyncState {
-    /// Reads a stored state; anything unreadable counts as no state (the origins on both
-    /// sides still prevent doubles, the first look is only more expensive).
-    #[must_use]
-    pub fn parse(text: Option<&str>) -> Self {
-        let mut state = Self::default();
-        let Some(text) = text else { return state };
-        let mut words = text.split_whitespace();
-        if words.next() != Some("v1") {
-            return state;
-        }
-        for word in words {
-            match word.split_once('=') {
-                Some(("j", id)) => state.journal = JournalId::parse(id).ok(),
-                Some(("m", id)) => state.message = MessageId::parse(id).ok(),
-                None if word == "r" => state.recreated = true,
-                _ => {}
-            }
-        }
-        state
-    }
-}
-
-impl fmt::Display for SyncState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("v1")?;
-        if let Some(journal) = self.journal {
-            write!(f, " j={journal}")?;
-        }
-        if let Some(message) = self.message {
-            write!(f, " m={message}")?;
-        }
-        if self.recreated {
-            f.write_str(" r")?;
-        }
-        Ok(())
-    }
-}
-
-/// A thread's address: `https://discord.com/channels/GUILD/THREAD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ThreadLink {
-    /// The server.
-    pub guild: GuildId,
-    /// The thread.
-    pub thread: ChannelId,
-}
-
-impl ThreadLink {
-    /// Reads a thread link (discord.com, also ptb., canary. and discordapp.com), `None` for
-    /// anything else.
-    #[must_use]
-    pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim().trim_start_matches('<').trim_end_matches('>');
-        let rest = text
-            .strip_prefix("https://")
-            .or_else(|| text.strip_prefix("http://"))?;
-        let (host, path) = rest.split_once('/')?;
-        let host = host
-            .trim_start_matches("ptb.")
-            .trim_start_matches("canary.");
-        if host != "discord.com" && host != "discordapp.com" {
-            return None;
-        }
-        let mut parts = path.trim_end_matches('/').split('/');
-        if parts.next()? != "channels" {
-            return None;
-        }
-        let guild = GuildId::parse(parts.next()?).ok()?;
-        let thread = ChannelId::parse(parts.next()?).ok()?;
-        parts.next().is_none().then_some(Self { guild, thread })
-    }
-
-    /// The link of one message in the thread.
-    #[must_use]
-    pub fn message_url(&self, message: MessageId) -> String {
-        format!("{self}/{message}")
-    }
-}
-
-impl fmt::Display for ThreadLink {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "https://discord.com/channels/{}/{}",
-            self.guild, self.thread
-        )
-    }
-}
-
-/// What a ticket's thread field asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ThreadAsk {
-    /// Nothing: no thread wanted.
-    None,
-    /// A thread is wanted and has none yet (any value that is not a thread link).
-    Wanted,
-    /// The thread exists at this link.
-    Linked(ThreadLink),
-}
-
-impl ThreadAsk {
-    /// Reads the thread field's value.
-    #[must_use]
-    pub fn of(field: Option<&str>) -> Self {
-        match field.map(str::trim).filter(|value| !value.is_empty()) {
-            None => Self::None,
-            Some(value) => ThreadLink::parse(value).map_or(Self::Wanted, Self::Linked),
-        }
-    }
-}
-
-/// Whether a linked ticket needs a look this pass: someone else changed it in the tracker,
-/// its thread has a message newer than the last one handled, or it was never synced (a
-/// thread just opened, or a state lost). Anything else is skipped without a request.
-#[must_use]
-pub fn needs_look(
-    state: SyncState,
-    changed_by_others: bool,
-    newest_message: Option<MessageId>,
-) -> bool {
-    let never_synced = state.journal.is_none() && state.message.is_none();
-    changed_by_others || never_synced || newest_message > state.message
-}
-
-/// Whether `message` is the bot's starter message for `ticket` (it carries the ticket link).
-#[must_use]
-pub fn is_starter_of(message: &ChatMessage, ticket: &Ticket) -> bool {
-    message.author_is_bot
-        && message
-            .content
-            .contains(&mirror::origin_marker(&ticket.url))
-}
+use edits::{edits, reshaped};
+use origins::{came_from_thread, mirrors_found};
 
 /// Everything the plan for one ticket needs to know.
 #[derive(Debug, Clone)]
@@ -354,13 +219,6 @@ impl SyncPlan {
             && !self.archive
             && self.state == stored
     }
-}
-
-/// Whether a journal's note came from this thread (a mirrored message). Only the threader's
-/// own origin line counts: a person's note that links to a message of the thread is theirs,
-/// and goes to the thread like any other.
-fn came_from_thread(journal: &Journal, link: &ThreadLink) -> bool {
-    journal.text.contains(&mirror::note_origin(link))
 }
 
 fn is_closed(statuses: &[Status], id: Option<u64>) -> bool {
@@ -558,186 +416,4 @@ pub fn plan(input: &SyncInput<'_>) -> SyncPlan {
         state,
         blank,
     }
-}
-
-/// The threader's mirrors of journals found in the thread: each message with its piece mark.
-type Mirrors<'m> = BTreeMap<JournalId, Vec<(&'m ChatMessage, Option<(usize, usize)>)>>;
-
-/// Whether the mirrors found of a journal are cut in another number of pieces than its text
-/// now takes: an edit fits the text to them, nothing more is posted.
-fn reshaped(found: &[(&ChatMessage, Option<(usize, usize)>)], text: &str) -> bool {
-    let n = crate::chat::split_message(text, PIECE_LIMIT).len().max(1);
-    found
-        .iter()
-        .any(|(_, part)| part.map_or(1, |(_, total)| total) != n || (n > 1 && part.is_none()))
-}
-
-/// The threader's mirrors of this ticket's journals among the messages read, by journal:
-/// each with its piece mark (`None` for a mirror in one message).
-fn mirrors_found<'m>(input: &SyncInput<'m>) -> Mirrors<'m> {
-    let mut found: Mirrors<'m> = BTreeMap::new();
-    for message in input
-        .messages
-        .iter()
-        .filter(|message| message.author_is_bot)
-    {
-        let Some((origin, part)) = mirror::mirrored_origin(input.ticket.id, &message.content)
-        else {
-            continue;
-        };
-        if let Some(journal) = input.links.journal_id(input.ticket, origin) {
-            found.entry(journal).or_default().push((message, part));
-        }
-    }
-    found
-}
-
-/// A mirror's text fitted to the `n` messages it already has (`None`: one message without
-/// piece marks): a longer text is cut, with a line saying so, a shorter one leaves its
-/// surplus pieces saying that. Never more messages, so an edit never posts a second copy.
-fn fitted(text: &str, n: Option<usize>) -> Vec<String> {
-    let count = n.unwrap_or(1);
-    let mut split = crate::chat::split_message(text, PIECE_LIMIT);
-    if n.is_none() && split.len() <= 1 {
-        return vec![text.to_owned()];
-    }
-    if split.len() > count {
-        split.truncate(count);
-        if let Some(last) = split.last_mut() {
-            let room = PIECE_LIMIT.saturating_sub(mirror::CUT_LINE.chars().count() + 1);
-            *last = last.chars().take(room).collect();
-            last.push('\n');
-            last.push_str(mirror::CUT_LINE);
-        }
-    }
-    while split.len() < count {
-        split.push(String::from(mirror::EMPTY_PIECE));
-    }
-    split
-}
-
-/// Whether a message already says `text` (the chat may trim and normalise line ends).
-fn says_text(content: &str, text: &str) -> bool {
-    content.replace("\r\n", "\n").trim() == text.replace("\r\n", "\n").trim()
-}
-
-/// The mirrors in the thread that no longer say what their journal says: a note edited in
-/// the tracker (where the tracker tells which notes were edited, only those), or deleted
-/// (its journal gone, or left with nothing a mirror shows). Each is rewritten where it is.
-fn edits(input: &SyncInput<'_>, mirrors: &Mirrors<'_>) -> Vec<Edit> {
-    let ticket = input.ticket;
-    let mut edits = Vec::new();
-    for (&id, found) in mirrors {
-        let journal = ticket.journals.iter().find(|journal| journal.id == id);
-        if journal.is_some_and(|journal| {
-            !journal.may_be_edited() || came_from_thread(journal, &input.link)
-        }) {
-            continue;
-        }
-        let send = journal
-            .map(|journal| journal_send(input, journal).0)
-            .unwrap_or_default();
-        let text = journal
-            .and_then(|journal| rendered(input, journal, closing(input.statuses, journal), &send));
-        let origin = mirror::journal_origin(input, id);
-        let kind = if text.is_some() {
-            EditKind::Edited
-        } else {
-            EditKind::Deleted
-        };
-        for &(message, part) in found {
-            let wanted = match (&text, part) {
-                (Some(text), None) => fitted(text, None).into_iter().next().unwrap_or_default(),
-                (Some(text), Some((p, n))) => {
-                    let piece = fitted(text, Some(n))
-                        .into_iter()
-                        .nth(p - 1)
-                        .unwrap_or_default();
-                    mirror::piece(ticket.id, &piece, (p, n), &origin)
-                }
-                (None, None) => mirror::deleted(ticket.id, &origin),
-                (None, Some((p, n))) => {
-                    mirror::piece(ticket.id, mirror::DELETED_PIECE, (p, n), &origin)
-                }
-            };
-            // Files that went as files but were linked instead (the tracker no longer had
-            // one, or the chat refused them) are not an edit, and stay linked in a rewrite.
-            let (found, linked) = mirror::without_file_links(&message.content, &send, input.links);
-            if !says_text(&found, &wanted) {
-                let text = if text.is_some() {
-                    mirror::with_file_links(&wanted, &linked, input.links)
-                } else {
-                    wanted
-                };
-                edits.push(Edit {
-                    journal: id,
-                    message: message.id,
-                    part: part.unwrap_or((1, 1)),
-                    kind,
-                    text,
-                });
-            }
-        }
-    }
-    edits
-}
-
-/// Where the message mark stands after the threader posted in the thread, and whether the
-/// thread may hold messages nobody has read yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MarkAfterPosting {
-    /// The mark to record.
-    pub message: Option<MessageId>,
-    /// A person wrote among the threader's posts: the next round must read the thread again.
-    pub unread: bool,
-}
-
-/// The rule for moving the message mark over the threader's own posts: they move it (to the
-/// newest of them) only when nobody wrote in between, since a member's message older than
-/// the threader's post must still be read. `mark` is the mark the plan records, `posted` the
-/// messages this round posted, `newer` every message the thread has after `mark` now.
-#[must_use]
-pub fn mark_after_posting(
-    mark: Option<MessageId>,
-    posted: &BTreeSet<MessageId>,
-    newer: &[MessageId],
-) -> MarkAfterPosting {
-    let (message, unread) = match posted.last() {
-        None => (mark, false),
-        Some(&newest) if newer.iter().all(|message| posted.contains(message)) => {
-            (Some(newest), false)
-        }
-        Some(_) => (mark, true),
-    };
-    MarkAfterPosting { message, unread }
-}
-
-/// Whether a journal is one the threader itself made and nobody needs to see: a change of
-/// its own fields only, by its own user.
-#[must_use]
-pub fn is_own_bookkeeping(journal: &Journal, bot_user: Option<UserId>) -> bool {
-    bot_user.is_some_and(|bot| journal.author_id == Some(bot))
-        && !journal.has_note()
-        && journal
-            .changes
-            .iter()
-            .all(|change| matches!(change, Change::Other))
-}
-
-/// Journals newer than `seen` that someone other than the threader made, which a pass must
-/// look at again (they landed while it was working).
-#[must_use]
-pub fn foreign_since<'a>(
-    ticket: &'a Ticket,
-    seen: Option<JournalId>,
-    link: &ThreadLink,
-    bot_user: Option<UserId>,
-) -> Vec<&'a Journal> {
-    ticket
-        .journals
-        .iter()
-        .filter(|journal| seen.is_none_or(|seen| journal.id > seen))
-        .filter(|journal| !came_from_thread(journal, link))
-        .filter(|journal| !is_own_bookkeeping(journal, bot_user))
-        .collect()
 }
