@@ -20,6 +20,10 @@ const FIXTURES: &[(&str, &str)] = &[
         include_str!("../../fixtures/redmine/enumerations__issue_priorities.json"),
     ),
     (
+        "redmine/enumerations__time_entry_activities.json",
+        include_str!("../../fixtures/redmine/enumerations__time_entry_activities.json"),
+    ),
+    (
         "redmine/custom_fields.json",
         include_str!("../../fixtures/redmine/custom_fields.json"),
     ),

@@ -53,6 +53,10 @@ struct State {
     files: BTreeMap<u64, StoredFile>,
     /// Redmine's attachment size limit (Administration » Settings » Files), in bytes.
     attachment_limit: usize,
+    /// The time-entry activities, as `/enumerations/time_entry_activities.json` lists them.
+    activities: Vec<Value>,
+    /// Time logged with `POST /time_entries.json`, oldest first.
+    time_entries: Vec<Value>,
 }
 
 /// A file uploaded to the fake: who uploaded it, its name, media type and bytes, and the
@@ -160,6 +164,12 @@ impl State {
             no_notes: std::collections::BTreeSet::new(),
             files: BTreeMap::new(),
             attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
+            activities: fixture("redmine/enumerations__time_entry_activities.json")
+                ["time_entry_activities"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+            time_entries: Vec::new(),
             key_owner: String::from("alice"),
             groups,
             statuses: fixture("redmine/issue_statuses.json")["issue_statuses"]
@@ -374,6 +384,59 @@ impl State {
     }
 
     /// `/search.json`: open tickets with every word in the subject, description or notes.
+    /// `POST /time_entries.json` as Redmine answers it: the issue must exist, hours be more
+    /// than zero, and the activity be an active one, or the default one when none is given
+    /// ("Activity cannot be blank" when there is no default).
+    fn log_time(&mut self, me: &Value, body: &Value) -> Response {
+        let entry = &body["time_entry"];
+        let issue = entry["issue_id"]
+            .as_u64()
+            .filter(|id| self.issues.contains_key(id));
+        let hours = entry["hours"].as_f64().filter(|hours| *hours > 0.0);
+        let active = |activity: &&Value| activity["active"] != json!(false);
+        let activity = match entry["activity_id"].as_u64() {
+            Some(id) => self
+                .activities
+                .iter()
+                .filter(active)
+                .find(|activity| activity["id"].as_u64() == Some(id))
+                .ok_or("Activity is not included in the list"),
+            None => self
+                .activities
+                .iter()
+                .filter(active)
+                .find(|activity| activity["is_default"] == json!(true))
+                .ok_or("Activity cannot be blank"),
+        };
+        let mut errors = Vec::new();
+        if issue.is_none() {
+            errors.push("Issue is invalid");
+        }
+        if hours.is_none() {
+            errors.push("Hours is invalid");
+        }
+        if let Err(reason) = activity {
+            errors.push(reason);
+        }
+        match (issue, hours, activity) {
+            (Some(issue), Some(hours), Ok(activity)) => {
+                let id = self.time_entries.len() + 1;
+                let logged = json!({
+                    "id": id,
+                    "issue": { "id": issue },
+                    "user": { "id": me["id"], "name": full_name(me) },
+                    "activity": { "id": activity["id"], "name": activity["name"] },
+                    "hours": hours,
+                    "comments": entry["comments"].as_str().unwrap_or_default(),
+                    "spent_on": self.now.date_naive().to_string(),
+                });
+                self.time_entries.push(logged.clone());
+                Response::json(201, json!({ "time_entry": logged }))
+            }
+            _ => error(422, &errors),
+        }
+    }
+
     fn search(&self, query: &BTreeMap<String, String>) -> Value {
         let words: Vec<String> = query
             .get("q")
@@ -957,6 +1020,16 @@ impl Serve for FakeRedmine {
                     _ => Response::empty(404),
                 }
             }
+            ("GET", "/enumerations/time_entry_activities.json", _) => Response::json(
+                200,
+                json!({ "time_entry_activities": state.activities.clone() }),
+            ),
+            ("POST", "/time_entries.json", _) => {
+                match serde_json::from_slice::<Value>(&request.body) {
+                    Ok(body) => state.log_time(&me, &body),
+                    Err(_) => Response::empty(400),
+                }
+            }
             ("GET", "/enumerations/issue_priorities.json", _) => {
                 Response::json(200, json!({ "issue_priorities": priorities() }))
             }
@@ -1055,6 +1128,22 @@ impl FakeRedmine {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         work(&mut state)
+    }
+
+    /// The time logged so far, as Redmine would list it (`issue`, `user`, `activity`,
+    /// `hours`, `comments`), oldest first.
+    #[must_use]
+    pub fn time_entries(&self) -> Vec<Value> {
+        self.with_state(|state| state.time_entries.clone())
+    }
+
+    /// Leaves the fake without a default time-entry activity, as a fresh Redmine is.
+    pub fn clear_default_activity(&self) {
+        self.with_state(|state| {
+            for activity in &mut state.activities {
+                activity["is_default"] = json!(false);
+            }
+        });
     }
 
     /// Sets the fake's clock.

@@ -421,6 +421,44 @@ pub mod replies {
         }
     }
 
+    /// `/hours` done: what was logged, on which ticket, under which activity.
+    #[must_use]
+    pub fn hours_logged(id: TicketId, hours: &dyn Display, activity: Option<&str>) -> Reply {
+        match activity {
+            Some(activity) => Reply::public(format!(
+                "Logged {hours} on ticket {id} as {}.",
+                activity.replace('`', "'")
+            )),
+            None => Reply::public(format!("Logged {hours} on ticket {id}.")),
+        }
+    }
+
+    /// `/hours` without an activity while Redmine has no default one.
+    #[must_use]
+    pub fn activity_needed(system: &str, known: &[String]) -> Reply {
+        if known.is_empty() {
+            return Reply::error(&format!(
+                "{system} has no time-entry activities to log hours under: ask a Redmine admin to add one"
+            ));
+        }
+        let known: Vec<String> = known
+            .iter()
+            .map(|name| format!("`{}`", name.replace('`', "'")))
+            .collect();
+        Reply::error(&format!(
+            "{system} has no default activity: choose one in `activity` ({})",
+            or_list(&known)
+        ))
+    }
+
+    /// `/hours` without `ticket` outside a ticket's thread.
+    #[must_use]
+    pub fn hours_need_ticket() -> Reply {
+        Reply::error(
+            "Which ticket? Give `ticket`, the ticket's number (in a ticket's thread it is that ticket)",
+        )
+    }
+
     /// `/thread` for a ticket that has one.
     #[must_use]
     pub fn thread_exists(id: TicketId, link: &dyn Display) -> Reply {

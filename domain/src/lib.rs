@@ -8,6 +8,7 @@ pub mod chat;
 pub mod check;
 pub mod due;
 pub mod files;
+pub mod hours;
 pub mod ids;
 pub mod limits;
 pub mod member_links;
@@ -25,6 +26,7 @@ pub mod tracker_links;
 pub use chat::message::{Attachment, ChatMessage, GuildNames, Mentions, ThreadInfo};
 pub use chat::{split_message, Member, Reply};
 pub use due::DueChange;
+pub use hours::{Hours, HoursError};
 pub use ids::{
     ChannelId, DiscordUserId, GuildId, InvalidId, JournalId, Login, MessageId, ProjectId, RoleId,
     StatusId, UserId,

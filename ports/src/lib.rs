@@ -6,6 +6,7 @@
 pub mod bot;
 pub mod chat;
 pub mod directory;
+pub mod hours;
 pub mod identities;
 pub mod inventory;
 pub mod notify;
@@ -54,6 +55,7 @@ pub use tracker::{
     ActAs, Catalog, NewFile, People, SavedFilter, StatusNames, StatusRole, SyncFields, SyncStore,
     ThreadedScope, TicketFeed, TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
+pub use tracker::{TimeEntry, TimeLog};
 
 #[cfg(any(test, feature = "mocks"))]
 pub use chat::{MockChat, MockChatFiles, MockChatWithFiles};
@@ -61,6 +63,8 @@ pub use chat::{MockChat, MockChatFiles, MockChatWithFiles};
 pub use directory::MockDirectory;
 #[cfg(any(test, feature = "mocks"))]
 pub use inventory::MockInventory;
+#[cfg(any(test, feature = "mocks"))]
+pub use tracker::MockTimeLog;
 #[cfg(any(test, feature = "mocks"))]
 pub use tracker::{
     MockActAs, MockCatalog, MockPeople, MockSyncStore, MockTicketFeed, MockTicketFiles,

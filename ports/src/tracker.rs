@@ -361,6 +361,11 @@ pub trait ActAs: Send + Sync + 'static {
         Self: Sized;
 }
 
+mod time_log;
+#[cfg(any(test, feature = "mocks"))]
+pub use time_log::MockTimeLog;
+pub use time_log::{TimeEntry, TimeLog};
+
 #[cfg(any(test, feature = "mocks"))]
 mod mock;
 #[cfg(any(test, feature = "mocks"))]

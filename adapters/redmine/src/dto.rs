@@ -268,6 +268,12 @@ fn yes() -> bool {
     true
 }
 
+/// `GET /enumerations/time_entry_activities.json`: shaped as the priorities are.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ActivitiesEnvelope {
+    pub time_entry_activities: Vec<PriorityDto>,
+}
+
 /// `GET /trackers.json`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct TrackersEnvelope {

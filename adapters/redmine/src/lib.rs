@@ -13,6 +13,7 @@ mod people;
 mod setup;
 mod statuses;
 mod threads;
+mod time_entries;
 mod tracker;
 mod watchers;
 

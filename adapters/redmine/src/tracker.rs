@@ -10,6 +10,8 @@ use ports::{
     TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
 
+use ports::{TimeEntry, TimeLog};
+
 use crate::client::Redmine;
 
 impl Tickets for Redmine {
@@ -143,6 +145,16 @@ impl TicketFeed for Redmine {
 
     async fn in_status(&self, status: StatusId) -> Result<Vec<Ticket>, TrackerError> {
         self.tickets_in_status(status).await
+    }
+}
+
+impl TimeLog for Redmine {
+    async fn activities(&self) -> Result<Vec<Named>, TrackerError> {
+        self.time_entry_activities().await
+    }
+
+    async fn log_time(&self, entry: &TimeEntry) -> Result<(), TrackerError> {
+        self.log_time_entry(entry).await
     }
 }
 

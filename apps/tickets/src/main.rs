@@ -9,7 +9,8 @@ use appkit::{failed, usage, words, Failure};
 use clap::Parser;
 use domain::render::json;
 use domain::render::text::{ticket_details, ticket_table};
-use domain::{Action, TicketQuery};
+use domain::{Action, Hours, TicketId, TicketQuery};
+use ports::hours::{log_hours, LogError};
 use ports::tickets::{ensure_acting_as, run, Outcome};
 use redmine::Redmine;
 
@@ -36,6 +37,9 @@ Queries:
   tickets N note TEXT...    add a note; TEXT - reads standard input
   tickets N due DATE|none   set or clear its due date: 2026-12-24, 12/24, tomorrow,
                             in 5 days, next friday (read in this computer's time zone)
+  tickets N hours H [ACTIVITY...] [--comment TEXT]
+                            log H (1.5, 1h30 or 90m) on ticket N as me, under ACTIVITY
+                            (a time-entry activity's name) or Redmine's default one
   A number first is always a ticket; --json prints the ticket as it now stands.
 
 Configuration (environment, or a .env file here; the environment wins):
@@ -60,6 +64,9 @@ struct Cli {
     /// Run against the embedded fixture Redmine: no credentials needed
     #[arg(long)]
     demo: bool,
+    /// With `N hours H`: what the time was spent on
+    #[arg(long, value_name = "TEXT")]
+    comment: Option<String>,
     /// The query: nothing, a ticket number, a user or team, search words, or N ACTION [VALUE...]
     #[arg(value_name = "QUERY")]
     words: Vec<String>,
@@ -76,7 +83,16 @@ async fn main() -> ExitCode {
 }
 
 async fn tickets(cli: Cli) -> Result<(), Failure> {
-    let query = with_standard_input(TicketQuery::parse(&cli.words).map_err(usage)?)?;
+    let hours = hours_words(&cli.words).transpose().map_err(usage)?;
+    if hours.is_none() && cli.comment.is_some() {
+        return Err(usage(anyhow::anyhow!(
+            "--comment goes with `tickets N hours H`"
+        )));
+    }
+    let query = match hours {
+        Some(_) => TicketQuery::Mine,
+        None => with_standard_input(TicketQuery::parse(&cli.words).map_err(usage)?)?,
+    };
     let status_names = settings::status_names_from_environment();
     let now = config::now().map_err(usage)?;
     // Kept alive until the query is done: the demo's in-process Redmine.
@@ -95,6 +111,15 @@ async fn tickets(cli: Cli) -> Result<(), Failure> {
         ensure_acting_as(&redmine, login)
             .await
             .map_err(|error| failed(words::cli_tracker(error)))?;
+    }
+    if let Some(hours) = hours {
+        return log(
+            &redmine,
+            &hours,
+            cli.comment.as_deref().unwrap_or_default(),
+            cli.json,
+        )
+        .await;
     }
     // A due date such as "tomorrow" is read from the terminal's own day.
     let today = now.with_timezone(&chrono::Local).date_naive();
@@ -141,4 +166,73 @@ fn read_standard_input() -> Result<String, Failure> {
         )));
     }
     Ok(text.trim_end().to_owned())
+}
+
+/// `N hours H [ACTIVITY...]`, read before the shared grammar (which has no `hours`): the
+/// ticket, the amount and the activity's name (several words, as "Field work").
+#[derive(Debug)]
+struct HoursWords {
+    id: TicketId,
+    hours: Hours,
+    activity: Option<String>,
+}
+
+/// `None` when the words are not `N hours …`; a usage error when the amount is missing or
+/// unreadable.
+fn hours_words(words: &[String]) -> Option<Result<HoursWords, anyhow::Error>> {
+    let [id, verb, rest @ ..] = words else {
+        return None;
+    };
+    if verb != "hours" {
+        return None;
+    }
+    let id = TicketId::parse(id).ok()?;
+    Some(match rest {
+        [] => Err(anyhow::anyhow!("`hours` needs an amount: 1.5, 1h30 or 90m")),
+        [amount, activity @ ..] => Hours::parse(amount)
+            .map(|hours| HoursWords {
+                id,
+                hours,
+                activity: (!activity.is_empty()).then(|| activity.join(" ")),
+            })
+            .map_err(anyhow::Error::new),
+    })
+}
+
+/// Logs the hours and prints what was logged.
+async fn log(
+    redmine: &Redmine,
+    asked: &HoursWords,
+    comment: &str,
+    as_json: bool,
+) -> Result<(), Failure> {
+    let logged = log_hours(
+        redmine,
+        asked.id,
+        asked.hours,
+        asked.activity.as_deref(),
+        comment,
+    )
+    .await
+    .map_err(|error| match error {
+        LogError::Tracker(error) => failed(words::cli_tracker(error)),
+        needed @ LogError::ActivityNeeded { .. } => failed(anyhow::Error::new(needed)),
+    })?;
+    let output = if as_json {
+        json::time_logged(
+            logged.ticket,
+            logged.hours,
+            logged.activity.as_deref(),
+            comment.trim(),
+        )
+    } else {
+        match &logged.activity {
+            Some(activity) => format!(
+                "Logged {} on ticket {} as {activity}.",
+                logged.hours, logged.ticket
+            ),
+            None => format!("Logged {} on ticket {}.", logged.hours, logged.ticket),
+        }
+    };
+    appkit::print(&output)
 }

@@ -143,3 +143,31 @@ pub fn site_list(sites: &[Site]) -> String {
 pub fn site_details(details: &SiteDetails) -> String {
     pretty(&site_view(&details.site, Some(details.counts)))
 }
+
+/// Time logged on a ticket (`tickets N hours`), as JSON.
+#[derive(Debug, Serialize)]
+struct TimeLoggedView<'a> {
+    ticket: u64,
+    hours: f64,
+    minutes: u32,
+    activity: Option<&'a str>,
+    comment: &'a str,
+}
+
+/// What `tickets N hours` logged: the ticket, decimal hours and whole minutes, the activity
+/// (`null`: the tracker's default) and the comment.
+#[must_use]
+pub fn time_logged(
+    ticket: crate::TicketId,
+    hours: crate::Hours,
+    activity: Option<&str>,
+    comment: &str,
+) -> String {
+    pretty(&TimeLoggedView {
+        ticket: ticket.get(),
+        hours: hours.as_decimal(),
+        minutes: hours.minutes(),
+        activity,
+        comment,
+    })
+}

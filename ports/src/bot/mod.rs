@@ -8,8 +8,9 @@
 //! The use cases only sequence calls: who may act is decided by `domain::bot::access`, and
 //! every sentence a member reads comes from `domain::bot::replies` or `domain::render`. One
 //! file per command group: `tickets` (`/tickets`, `/ticket`, `/new`), `sites`, `query`,
-//! `link` (and person autocomplete), `thread`.
+//! `link` (and person autocomplete), `thread`, `hours` (`/hours` and activity autocomplete).
 
+mod hours;
 mod link;
 mod query;
 mod sites;

@@ -677,3 +677,25 @@ async fn one_command_has_one_deadline_however_many_requests_it_makes() {
     );
     assert_eq!(started.elapsed(), std::time::Duration::from_secs(8));
 }
+
+#[tokio::test]
+async fn hours_without_a_ticket_where_no_thread_field_exists_ask_for_the_ticket() {
+    let mut tracker = MockTracker::new();
+    tracker.expect_acting_as().times(1).returning(|_| {
+        let mut alice = MockTracker::new();
+        alice.expect_log_time().never();
+        alice
+    });
+    tracker
+        .expect_threaded()
+        .times(1)
+        .returning(|_| Box::pin(async { Err(TrackerError::NoSuchField("Discord thread".into())) }));
+    let bot = bot(tracker, None).await;
+    let channel = domain::ChannelId::new(5).ok();
+
+    let reply = bot
+        .hours(&member(ALICE), channel, "1h", None, None, None)
+        .await;
+
+    assert_eq!(reply, domain::bot::replies::hours_need_ticket());
+}

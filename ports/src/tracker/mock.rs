@@ -13,10 +13,11 @@ use super::{
     ActAs, Catalog, NewFile, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed,
     TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
+use super::{TimeEntry, TimeLog};
 
 mockall::mock! {
     /// A tracker playing every role: [`Tickets`], [`TicketFiles`], [`Watchers`], [`People`],
-    /// [`Catalog`], [`SyncStore`], [`TicketFeed`] and [`ActAs`].
+    /// [`Catalog`], [`SyncStore`], [`TicketFeed`], [`TimeLog`] and [`ActAs`].
     pub Tracker {}
 
     impl Tickets for Tracker {
@@ -128,6 +129,14 @@ mockall::mock! {
             &self,
             status: StatusId,
         ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+    }
+
+    impl TimeLog for Tracker {
+        fn activities(&self) -> impl Future<Output = Result<Vec<Named>, TrackerError>> + Send;
+        fn log_time(
+            &self,
+            entry: &TimeEntry,
+        ) -> impl Future<Output = Result<(), TrackerError>> + Send;
     }
 
     impl ActAs for Tracker {

@@ -277,3 +277,56 @@ async fn the_issue_field_ids_are_read_once_even_by_callers_that_come_together() 
         .count();
     assert_eq!(puts, 3);
 }
+
+#[tokio::test]
+async fn time_is_logged_in_decimal_hours_with_the_activity_and_comment_only_when_given() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/time_entries.json"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({
+            "time_entry": { "id": 1 }
+        })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let redmine = redmine(&server);
+    let entry = ports::TimeEntry {
+        ticket: TicketId::new(42).unwrap(),
+        hours: domain::Hours::parse("1h30").unwrap(),
+        activity: Some(9),
+        comment: " spliced ".into(),
+    };
+
+    ports::TimeLog::log_time(&redmine, &entry).await.unwrap();
+    let bare = ports::TimeEntry {
+        activity: None,
+        comment: String::new(),
+        hours: domain::Hours::parse("45m").unwrap(),
+        ..entry
+    };
+    ports::TimeLog::log_time(&redmine, &bare).await.unwrap();
+
+    insta::assert_debug_snapshot!(received(&server).await, @r#"
+    [
+        "POST /time_entries.json {\"time_entry\":{\"activity_id\":9,\"comments\":\"spliced\",\"hours\":1.5,\"issue_id\":42}}",
+        "POST /time_entries.json {\"time_entry\":{\"hours\":0.75,\"issue_id\":42}}",
+    ]
+    "#);
+}
+
+#[tokio::test]
+async fn activities_are_read_from_the_enumeration_without_the_inactive_ones() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/enumerations/time_entry_activities.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(include_str!(
+            "../../../../fixtures/redmine/enumerations__time_entry_activities.json"
+        )))
+        .mount(&server)
+        .await;
+
+    let activities = ports::TimeLog::activities(&redmine(&server)).await.unwrap();
+
+    let names: Vec<&str> = activities.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["Design", "Development", "Field work"]);
+}

@@ -391,3 +391,93 @@ async fn real_due_dates_are_set_cleared_and_refused_before_the_start() {
     changed(query(&busy, &format!("{n} due none")).await.unwrap());
     assert!(real.issue(n.get()).await.unwrap()["due_date"].is_null());
 }
+
+/// The admin's side of the time-log scenario: `time_tracking` enabled on the seeded project
+/// (the seed enables only issue tracking), and the entries of a ticket read back.
+async fn admin_json(
+    seed: &Seed,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> serde_json::Value {
+    let url = format!("{}/{path}", seed.url.trim_end_matches('/'));
+    let mut request = reqwest::Client::new()
+        .request(method, url)
+        .header("X-Redmine-API-Key", &seed.admin_key);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let answer = request.send().await.unwrap();
+    assert!(answer.status().is_success(), "{path}: {}", answer.status());
+    let text = answer.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
+
+#[tokio::test]
+async fn real_hours_are_logged_as_the_member_under_an_activity_found_by_name() {
+    use ports::hours::{log_hours, LogError};
+    use ports::TimeLog;
+
+    let Some(seed) = seeded() else { return };
+    let project = format!("contract-{}", seed.run);
+    admin_json(
+        seed,
+        reqwest::Method::PUT,
+        &format!("projects/{project}.json"),
+        Some(serde_json::json!({ "project": {
+            "enabled_module_names": ["issue_tracking", "time_tracking"]
+        }})),
+    )
+    .await;
+    let busy = as_member(seed, &seed.busy_login);
+    let n = busy.create(&project, "Hours: logged", "").await.unwrap().id;
+    let activities = busy.activities().await.unwrap();
+    assert!(
+        activities
+            .iter()
+            .any(|activity| activity.name == "Development"),
+        "the server has no Development activity (Administration » Enumerations): {activities:?}"
+    );
+    let hours = domain::Hours::parse("1h30").unwrap();
+
+    match log_hours(&busy, n, hours, None, "").await {
+        // A fresh Redmine has no default activity: the activities are named instead.
+        Err(LogError::ActivityNeeded { known }) => {
+            assert!(known.iter().any(|name| name == "Development"), "{known:?}");
+        }
+        // One whose admin set a default logs under it.
+        Ok(logged) => assert_eq!(logged.activity, None),
+        Err(other) => panic!("{other:?}"),
+    }
+    let unknown = log_hours(&busy, n, hours, Some("Developmnt"), "").await;
+    assert!(
+        matches!(&unknown, Err(LogError::Tracker(TrackerError::UnknownName { closest, .. })) if closest[0] == "Development"),
+        "{unknown:?}"
+    );
+    let logged = log_hours(&busy, n, hours, Some("development"), "contract hours")
+        .await
+        .unwrap();
+    assert_eq!(logged.activity.as_deref(), Some("Development"));
+
+    let entries = admin_json(
+        seed,
+        reqwest::Method::GET,
+        &format!("time_entries.json?issue_id={n}&limit=100"),
+        None,
+    )
+    .await;
+    let ours: Vec<&serde_json::Value> = entries["time_entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["comments"] == "contract hours")
+        .collect();
+    assert_eq!(ours.len(), 1, "{entries}");
+    assert_eq!(ours[0]["hours"], 1.5);
+    assert_eq!(ours[0]["activity"]["name"], "Development");
+    assert_eq!(
+        ours[0]["user"]["name"],
+        format!("Busy Member{}", seed.run),
+        "logged as the member, not the admin"
+    );
+}

@@ -37,6 +37,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         tickets::new(),
         tickets::thread(),
         tickets::query(),
+        tickets::hours(),
         sites::site(),
         admin::link(),
     ]

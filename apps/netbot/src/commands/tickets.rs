@@ -1,4 +1,4 @@
-//! `/tickets`, `/ticket`, `/new` and `/thread`: Redmine tickets, as the member's own user.
+//! `/tickets`, `/ticket`, `/new`, `/thread` and `/hours`: Redmine tickets, as the member's own user.
 
 use poise::serenity_prelude as serenity;
 use poise::ChoiceParameter as _;
@@ -220,5 +220,42 @@ pub async fn query(
         return Ok(());
     };
     answer(ctx, ctx.data().bot.query(&member, &name, now())).await;
+    Ok(())
+}
+
+async fn autocomplete_activity(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    choices(ctx.data().bot.complete_activity(partial).await)
+}
+
+/// Log time on a ticket, as you (in a ticket's thread, that ticket by default)
+#[poise::command(slash_command, guild_only)]
+pub async fn hours(
+    ctx: Context<'_>,
+    #[description = "how long: 1.5, 1h30 or 90m"] hours: String,
+    #[description = "the ticket number (default: this thread's ticket)"] ticket: Option<String>,
+    #[description = "what kind of work (default: Redmine's default activity)"]
+    #[autocomplete = "autocomplete_activity"]
+    activity: Option<String>,
+    #[description = "what was done"] comment: Option<String>,
+) -> Result<(), Error> {
+    let Some(member) = member(ctx) else {
+        return Ok(());
+    };
+    let channel = domain::ChannelId::new(ctx.channel_id().get()).ok();
+    answer(
+        ctx,
+        ctx.data().bot.hours(
+            &member,
+            channel,
+            &hours,
+            ticket.as_deref(),
+            activity.as_deref(),
+            comment.as_deref(),
+        ),
+    )
+    .await;
     Ok(())
 }

@@ -743,3 +743,110 @@ async fn a_due_date_before_the_start_is_refused_in_redmines_words_and_no_date_is
         reply.text
     );
 }
+
+#[tokio::test]
+async fn hours_are_logged_as_the_member_under_the_named_activity() {
+    let world = world().await;
+    let reply = world
+        .bot
+        .hours(
+            &member(ALICE),
+            None,
+            "1h30",
+            Some("#42"),
+            Some("field work"),
+            Some("spliced the fibre"),
+        )
+        .await;
+    insta::assert_snapshot!(shown(&reply), @r#"
+    [channel]
+    Logged 1h30 on ticket 42 as Field work.
+    "#);
+    let entries = world.redmine.time_entries();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["user"]["name"], "Alice Liddell");
+    assert_eq!(entries[0]["issue"]["id"], 42);
+    assert_eq!(entries[0]["hours"], 1.5);
+    assert_eq!(entries[0]["comments"], "spliced the fibre");
+}
+
+#[tokio::test]
+async fn hours_in_a_tickets_thread_go_to_that_ticket() {
+    let world = world().await;
+    let thread = 5_555_u64;
+    world.redmine.set_fields(
+        42,
+        &serde_json::json!({ "custom_fields": [{
+            "id": demo::redmine::THREAD_FIELD_ID,
+            "name": "Discord thread",
+            "value": format!("https://discord.com/channels/{GUILD}/{thread}")
+        }] }),
+    );
+    let in_thread = domain::ChannelId::new(thread).ok();
+    let reply = world
+        .bot
+        .hours(&member(BOB), in_thread, "90m", None, None, None)
+        .await;
+    insta::assert_snapshot!(shown(&reply), @r#"
+    [channel]
+    Logged 1h30 on ticket 42.
+    "#);
+    let entries = world.redmine.time_entries();
+    assert_eq!(entries[0]["issue"]["id"], 42);
+    assert_eq!(entries[0]["user"]["name"], "Bob Builder");
+    assert_eq!(entries[0]["activity"]["name"], "Development");
+
+    let elsewhere = world
+        .bot
+        .hours(&member(BOB), Some(channel()), "90m", None, None, None)
+        .await;
+    insta::assert_snapshot!(shown(&elsewhere), @r#"
+    [only you]
+    Which ticket? Give `ticket`, the ticket's number (in a ticket's thread it is that ticket).
+    "#);
+    assert_eq!(world.redmine.time_entries().len(), 1);
+}
+
+#[tokio::test]
+async fn hours_without_a_default_activity_name_the_activities_and_bad_hours_say_how_to_write_them()
+{
+    let world = world().await;
+    world.redmine.clear_default_activity();
+    let reply = world
+        .bot
+        .hours(&member(ALICE), None, "1.5", Some("42"), None, None)
+        .await;
+    insta::assert_snapshot!(shown(&reply), @r#"
+    [only you]
+    Redmine has no default activity: choose one in `activity` (`Design`, `Development` or `Field work`).
+    "#);
+    let unknown = world
+        .bot
+        .hours(&member(ALICE), None, "1.5", Some("42"), Some("Desgn"), None)
+        .await;
+    insta::assert_snapshot!(shown(&unknown), @r#"
+    [only you]
+    Redmine has no activity named 'Desgn': did you mean `Design`, `Development` or `Field work`?
+    "#);
+    let unreadable = world
+        .bot
+        .hours(&member(ALICE), None, "lots", Some("42"), None, None)
+        .await;
+    insta::assert_snapshot!(shown(&unreadable), @r#"
+    [only you]
+    'lots' is not an amount of time: write 1.5, 1h30 or 90m.
+    "#);
+    assert!(world.redmine.time_entries().is_empty());
+}
+
+#[tokio::test]
+async fn activity_choices_come_from_redmines_time_entry_activities() {
+    let world = world().await;
+    assert_eq!(
+        world.bot.complete_activity("de").await,
+        vec![
+            ("Design".to_owned(), "Design".to_owned()),
+            ("Development".to_owned(), "Development".to_owned())
+        ]
+    );
+}

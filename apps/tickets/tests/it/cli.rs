@@ -451,3 +451,76 @@ async fn due_sets_the_date_and_a_text_that_is_no_date_is_a_usage_error() {
     let run = tickets(&["42", "due", "soon"], &env).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+#[tokio::test]
+async fn hours_are_logged_as_me_under_the_named_activity_with_a_comment() {
+    let (run, redmine) = against_fixture(&[
+        "42",
+        "hours",
+        "1h30",
+        "field",
+        "work",
+        "--comment",
+        "spliced the fibre",
+    ])
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_snapshot!(run.stdout.trim(), @"Logged 1h30 on ticket 42 as Field work.");
+    let entries = redmine.time_entries();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["issue"]["id"], 42);
+    assert_eq!(entries[0]["user"]["name"], "Alice Liddell");
+    assert_eq!(entries[0]["activity"]["name"], "Field work");
+    assert_eq!(entries[0]["hours"], 1.5);
+    assert_eq!(entries[0]["comments"], "spliced the fibre");
+}
+
+#[tokio::test]
+async fn hours_without_an_activity_use_redmines_default_and_json_says_what_was_logged() {
+    let (run, redmine) = against_fixture(&["--json", "42", "hours", "90m"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let printed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        printed,
+        serde_json::json!({
+            "ticket": 42, "hours": 1.5, "minutes": 90, "activity": null, "comment": ""
+        })
+    );
+    assert_eq!(redmine.time_entries()[0]["activity"]["name"], "Development");
+}
+
+#[tokio::test]
+async fn hours_without_a_default_activity_fail_naming_the_activities() {
+    let redmine = testkit::redmine::DemoRedmine::start().await;
+    redmine.clear_default_activity();
+    let url = redmine.url();
+    let run = tickets(
+        &["42", "hours", "1.5"],
+        &[("REDMINE_URL", &url), ("REDMINE_TOKEN", "fixture-key-123")],
+    )
+    .await;
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_snapshot!(run.stderr.trim(), @"tickets: error: the tracker has no default activity: name one (Design, Development, Field work)");
+    assert!(redmine.time_entries().is_empty());
+}
+
+#[tokio::test]
+async fn an_unknown_activity_fails_with_the_closest_names() {
+    let (run, redmine) = against_fixture(&["42", "hours", "1", "Desgn"]).await;
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_snapshot!(run.stderr.trim(), @"tickets: error: there is no activity named 'Desgn' (closest: Design, Development, Field work)");
+    assert!(redmine.time_entries().is_empty());
+}
+
+#[tokio::test]
+async fn hours_without_an_amount_or_with_an_unreadable_one_are_usage_errors() {
+    for words in [
+        &["42", "hours"][..],
+        &["42", "hours", "lots"],
+        &["42", "note", "x", "--comment", "y"],
+    ] {
+        let (run, redmine) = against_fixture(words).await;
+        assert_eq!(run.code, 2, "{words:?}: {}", run.stderr);
+        assert!(redmine.received().await.is_empty(), "{words:?}");
+    }
+}
