@@ -484,7 +484,7 @@ async fn role_and_channel_names_are_read_once_per_pass_and_only_when_mentioned()
         .collect();
     assert_eq!(
         bodies,
-        ["@net-ops see #thread", "and #general", "nothing named"]
+        ["@\u{200B}net-ops see #thread", "and #general", "nothing named"]
     );
 }
 
@@ -508,7 +508,7 @@ async fn a_bot_that_may_not_read_the_servers_names_asks_once_and_writes_the_ment
     record_states(&mut tracker);
     tracker
         .expect_add_note()
-        .withf(|_, text| text.contains("\n\n@unknown-role, see #unknown-channel\n\n"))
+        .withf(|_, text| text.contains("\n\n@\u{200B}unknown-role, see #unknown-channel\n\n"))
         .times(2)
         .returning(|_, _| Box::pin(async { Ok(()) }));
     let mut chat = chat(vec![thread(THREAD, 150), thread(444, 150)]);
