@@ -484,7 +484,11 @@ async fn role_and_channel_names_are_read_once_per_pass_and_only_when_mentioned()
         .collect();
     assert_eq!(
         bodies,
-        ["@\u{200B}net-ops see #thread", "and #general", "nothing named"]
+        [
+            "@\u{200B}net-ops see #thread",
+            "and #general",
+            "nothing named"
+        ]
     );
 }
 
