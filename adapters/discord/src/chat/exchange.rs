@@ -7,12 +7,10 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serenity::http::{HttpError, LightMethod, Request, Route, StatusCode};
-use tracing::warn;
 
 use domain::ChannelId;
 use ports::chat::ChatError;
 
-use super::rate_limit::retry_after;
 use super::{serenity_channel, wire, DiscordChat};
 use crate::redacted;
 
@@ -60,20 +58,9 @@ impl DiscordChat {
                     cause: Box::new(NoAnswer::Within(self.timeout)),
                 })??;
             if answer.status == StatusCode::TOO_MANY_REQUESTS {
-                let wait = retry_after(&answer);
-                if retries >= self.rate_limits.retries || wait > self.rate_limits.longest_wait {
-                    return Err(ChatError::RateLimited {
-                        action: purpose.action.clone(),
-                        retry_after: wait,
-                    });
-                }
-                retries += 1;
-                warn!(
-                    action = %purpose.action,
-                    wait_ms = wait.as_millis(),
-                    retry = retries,
-                    "rate limited by Discord; waiting"
-                );
+                let wait = self
+                    .rate_limits
+                    .wait_for(&purpose.action, &answer, &mut retries)?;
                 tokio::time::sleep(wait).await;
                 continue;
             }

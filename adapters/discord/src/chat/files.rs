@@ -10,10 +10,8 @@ use ports::NewFile;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use serenity::http::StatusCode;
-use tracing::warn;
 
 use super::exchange::{read_body, refusal, unreachable, Answer, NoAnswer, Purpose};
-use super::rate_limit::retry_after;
 use super::{allowed_mentions, bad_answer, wire, DiscordChat};
 
 /// The content type of a file that names none, or names one no form can carry.
@@ -103,20 +101,9 @@ impl DiscordChat {
                 body,
             };
             if status == StatusCode::TOO_MANY_REQUESTS {
-                let wait = retry_after(&answer);
-                if retries >= self.rate_limits.retries || wait > self.rate_limits.longest_wait {
-                    return Err(ChatError::RateLimited {
-                        action: purpose.action,
-                        retry_after: wait,
-                    });
-                }
-                retries += 1;
-                warn!(
-                    action = %purpose.action,
-                    wait_ms = wait.as_millis(),
-                    retry = retries,
-                    "rate limited by Discord; waiting"
-                );
+                let wait = self
+                    .rate_limits
+                    .wait_for(&purpose.action, &answer, &mut retries)?;
                 tokio::time::sleep(wait).await;
                 continue;
             }

@@ -4,6 +4,9 @@
 use std::time::Duration;
 
 use serde_json::Value;
+use tracing::warn;
+
+use ports::ChatError;
 
 use super::exchange::Answer;
 
@@ -29,9 +32,37 @@ impl Default for RateLimitPolicy {
     }
 }
 
+impl RateLimitPolicy {
+    /// What to do with a 429 to the `retries`-th try of `action`: the wait before trying again
+    /// (counting the retry and logging it), or [`ChatError::RateLimited`] when the policy's
+    /// retries or longest wait are spent.
+    pub(super) fn wait_for(
+        &self,
+        action: &str,
+        answer: &Answer,
+        retries: &mut u32,
+    ) -> Result<Duration, ChatError> {
+        let wait = retry_after(answer);
+        if *retries >= self.retries || wait > self.longest_wait {
+            return Err(ChatError::RateLimited {
+                action: action.to_owned(),
+                retry_after: wait,
+            });
+        }
+        *retries += 1;
+        warn!(
+            action = %action,
+            wait_ms = wait.as_millis(),
+            retry = *retries,
+            "rate limited by Discord; waiting"
+        );
+        Ok(wait)
+    }
+}
+
 /// How long a 429 asks to wait: the body's `retry_after` (seconds, fractional), else the
 /// `Retry-After` header, else a second.
-pub(super) fn retry_after(answer: &Answer) -> Duration {
+fn retry_after(answer: &Answer) -> Duration {
     serde_json::from_str::<Value>(&answer.body)
         .ok()
         .and_then(|body| body["retry_after"].as_f64())

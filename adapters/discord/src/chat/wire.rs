@@ -56,11 +56,8 @@ pub(super) struct MessageDto {
 /// A user a message mentions: Discord sends the user with a partial `member` (its nick).
 #[derive(Debug, Deserialize)]
 struct MentionDto {
-    id: Snowflake,
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    global_name: Option<String>,
+    #[serde(flatten)]
+    user: UserDto,
     #[serde(default)]
     member: Option<MemberDto>,
 }
@@ -226,11 +223,12 @@ pub(super) fn message(dto: MessageDto) -> Result<ChatMessage, BadId> {
     let mentioned = dto
         .mentions
         .into_iter()
-        .filter_map(|user| {
-            let id = DiscordUserId::new(user.id.0).ok()?;
+        .filter_map(|mention| {
+            let id = DiscordUserId::new(mention.user.id.0).ok()?;
+            let user = mention.user;
             Some((
                 id,
-                display_name(user.member, user.global_name, user.username),
+                display_name(mention.member, user.global_name, user.username),
             ))
         })
         .collect();
