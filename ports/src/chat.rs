@@ -14,6 +14,9 @@ use crate::tracker::NewFile;
 
 pub use domain::limits::{CARRIED_FILE_LIMIT, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
 
+pub mod live;
+pub use live::{ChatEvent, ChatListener, Heard};
+
 /// What went wrong talking to the chat, as something a caller can act on.
 #[derive(Debug, Error)]
 pub enum ChatError {

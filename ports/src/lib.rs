@@ -14,6 +14,7 @@ pub mod sites;
 pub mod threader;
 pub mod tickets;
 pub mod tracker;
+pub mod vitals;
 
 /// What caused a port error, kept whole (an adapter's own error type: a network failure, say)
 /// so that a caller can log or inspect it, rather than flattened into a string.
@@ -52,8 +53,8 @@ pub use chat::{Chat, ChatError, ChatFiles};
 pub use directory::{Directory, DirectoryError};
 pub use inventory::{Inventory, InventoryError};
 pub use tracker::{
-    ActAs, Catalog, NewFile, People, SavedFilter, StatusNames, StatusRole, SyncFields, SyncStore,
-    ThreadedScope, TicketFeed, TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
+    ActAs, Catalog, NewFile, NoteEdits, People, SavedFilter, StatusNames, StatusRole, SyncFields,
+    SyncStore, ThreadedScope, TicketFeed, TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
 pub use tracker::{TimeEntry, TimeLog};
 

@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use domain::{
-    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
+    JournalId, Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
     TicketLinks, TicketUpdate, User, UserId,
 };
 
@@ -349,6 +349,25 @@ pub trait TicketFeed: Send + Sync + 'static {
         &self,
         status: StatusId,
     ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+}
+
+/// Notes edited in place: how an edit or a deletion in the chat reaches the note it became.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait NoteEdits: Send + Sync + 'static {
+    /// Replaces the text of note `journal` of ticket `ticket`, as the tracker's current user
+    /// (see [`ActAs`]). `text` must not be empty: the tracker deletes an entry whose note is
+    /// emptied and that changed nothing else.
+    ///
+    /// # Errors
+    /// [`TrackerError::Forbidden`] when the user may not edit that note (Redmine: "Edit own
+    /// notes" for the author, "Edit notes" for others), nothing found when the
+    /// note or its ticket is gone ([`TrackerError::TicketNotFound`]), or any other.
+    fn edit_note(
+        &self,
+        ticket: TicketId,
+        journal: JournalId,
+        text: &str,
+    ) -> impl Future<Output = Result<(), TrackerError>> + Send;
 }
 
 /// Acting as someone else: the same tracker, its requests made as another user.

@@ -5,19 +5,19 @@
 use std::future::Future;
 
 use domain::{
-    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
+    JournalId, Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
     TicketLinks, TicketQuery, TicketUpdate, User, UserId,
 };
 
 use super::{
-    ActAs, Catalog, NewFile, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed,
-    TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
+    ActAs, Catalog, NewFile, NoteEdits, People, SavedFilter, SyncFields, SyncStore, ThreadedScope,
+    TicketFeed, TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
 use super::{TimeEntry, TimeLog};
 
 mockall::mock! {
     /// A tracker playing every role: [`Tickets`], [`TicketFiles`], [`Watchers`], [`People`],
-    /// [`Catalog`], [`SyncStore`], [`TicketFeed`], [`TimeLog`] and [`ActAs`].
+    /// [`Catalog`], [`SyncStore`], [`NoteEdits`], [`TicketFeed`], [`TimeLog`] and [`ActAs`].
     pub Tracker {}
 
     impl Tickets for Tracker {
@@ -53,6 +53,15 @@ mockall::mock! {
         ) -> impl Future<Output = Result<Ticket, TrackerError>> + Send;
         fn web_link(&self, query: &TicketQuery) -> String;
         fn ticket_links(&self) -> TicketLinks;
+    }
+
+    impl NoteEdits for Tracker {
+        fn edit_note(
+            &self,
+            ticket: TicketId,
+            journal: JournalId,
+            text: &str,
+        ) -> impl Future<Output = Result<(), TrackerError>> + Send;
     }
 
     impl TicketFiles for Tracker {
