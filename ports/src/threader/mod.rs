@@ -8,14 +8,18 @@
 //! has no newer message are not looked at at all.
 
 mod execute;
+mod known;
+/// The live path: chat events applied as they arrive.
+pub mod live;
 mod report;
 mod round;
 #[cfg(test)]
 mod tests;
 mod who;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use domain::sync::{
     foreign_since, mark_after_posting, needs_look, plan, thread_name, SyncInput, SyncState,
@@ -30,6 +34,7 @@ use tokio::sync::OnceCell;
 use tracing::{info, info_span, warn, Instrument as _};
 
 pub use execute::open_thread;
+pub use known::{Known, Scope};
 pub use report::PassReport;
 /// The stop signal [`ThreaderSettings::stop`] takes (re-exported so that apps need not name
 /// `tokio-util`).
@@ -108,13 +113,19 @@ pub struct Threader<T, C> {
     /// Members whose tracker user was refused a note, already warned about: the reason is
     /// logged once per member while the process runs, not on every pass.
     refused: Mutex<BTreeSet<Login>>,
+    /// One lane per ticket: a pass and the live path take a ticket's lane before they touch
+    /// it, so they never sync one ticket at once, and its events apply one after another.
+    lanes: Mutex<BTreeMap<TicketId, Arc<tokio::sync::Mutex<()>>>>,
+    /// Which ticket each synced thread belongs to, as the passes found them: where the live
+    /// path sends a thread's events.
+    routes: Mutex<BTreeMap<ChannelId, TicketId>>,
 }
 
 /// What a pass knows before it looks at tickets, and who carries out its decisions.
 struct Pass<'p, T, C> {
     bot_user: Option<UserId>,
-    statuses: Vec<Status>,
-    people: WhoIsWho,
+    statuses: &'p [Status],
+    people: Cow<'p, WhoIsWho>,
     links: TicketLinks,
     executor: Executor<'p, T, C>,
     /// The names of the active threads, which the guild's channel list lacks.
@@ -134,32 +145,89 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
             chat,
             settings,
             refused: Mutex::new(BTreeSet::new()),
+            lanes: Mutex::new(BTreeMap::new()),
+            routes: Mutex::new(BTreeMap::new()),
         }
     }
 
-    /// One pass over every ticket that asks for a thread (or the one in `only`).
+    /// The tracker the threader writes with.
+    pub fn tracker(&self) -> &T {
+        &self.tracker
+    }
+
+    /// The chat the threader writes to.
+    pub fn chat(&self) -> &C {
+        &self.chat
+    }
+
+    /// The ticket whose thread `thread` is, as the passes found it.
+    pub fn ticket_of(&self, thread: ChannelId) -> Option<TicketId> {
+        self.routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&thread)
+            .copied()
+    }
+
+    /// Remembers that `thread` is `ticket`'s.
+    fn route(&self, thread: ChannelId, ticket: TicketId) {
+        self.routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(thread, ticket);
+    }
+
+    /// Waits for ticket `id`'s lane: held, nothing else syncs the ticket.
+    async fn lane(&self, id: TicketId) -> tokio::sync::OwnedMutexGuard<()> {
+        let lane = Arc::clone(
+            self.lanes
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(id)
+                .or_default(),
+        );
+        lane.lock_owned().await
+    }
+
+    /// One pass over every ticket that asks for a thread (or the one in `only`), reading
+    /// what it needs to know first ([`Threader::know`]): what a one-shot run does.
     ///
     /// # Errors
     /// [`PassError`] when the listing or the active threads cannot be read; failures of
     /// single tickets are in the report instead.
-    pub async fn pass(&self, mut people: WhoIsWho) -> Result<PassReport, PassError> {
-        let me = self.tracker.current_user().await?;
-        let statuses = self.tracker.statuses().await?;
-        let tickets = self.tracker.threaded(ThreadedScope::All).await?;
-        let changed: BTreeSet<TicketId> = self
-            .tracker
-            .threaded(ThreadedScope::ChangedByOthers)
-            .await?
-            .into_iter()
-            .map(|ticket| ticket.id)
-            .collect();
-        let active: BTreeMap<ChannelId, ThreadInfo> = self
-            .chat
-            .active_threads(self.settings.guild)
-            .await?
-            .into_iter()
-            .map(|thread| (thread.id, thread))
-            .collect();
+    pub async fn pass(&self, people: WhoIsWho) -> Result<PassReport, PassError> {
+        let known = self.know(people).await?;
+        self.pass_in(&known, Scope::Full).await
+    }
+
+    /// One pass of `scope`, with what the process already knows.
+    ///
+    /// # Errors
+    /// [`PassError`] when the listing or the active threads cannot be read; failures of
+    /// single tickets are in the report instead.
+    pub async fn pass_in(&self, known: &Known, scope: Scope) -> Result<PassReport, PassError> {
+        let (tickets, changed, active) = match scope {
+            Scope::Full => {
+                let tickets = self.tracker.threaded(ThreadedScope::All).await?;
+                let changed = self.tracker.threaded(ThreadedScope::ChangedByOthers).await?;
+                let active: BTreeMap<ChannelId, ThreadInfo> = self
+                    .chat
+                    .active_threads(self.settings.guild)
+                    .await?
+                    .into_iter()
+                    .map(|thread| (thread.id, thread))
+                    .collect();
+                (tickets, changed, active)
+            }
+            // The live path has seen every message: only what changed in the tracker is
+            // looked at, one request when nothing did.
+            Scope::TrackerOnly => {
+                let changed = self.tracker.threaded(ThreadedScope::ChangedByOthers).await?;
+                (changed.clone(), changed, BTreeMap::new())
+            }
+        };
+        let changed: BTreeSet<TicketId> = changed.into_iter().map(|ticket| ticket.id).collect();
+        let mut people = known.people.clone();
         for ticket in &tickets {
             if let Some(assignee) = &ticket.assigned_to {
                 people
@@ -179,9 +247,9 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
             }
         };
         let pass = Pass {
-            bot_user: Some(me.id),
-            statuses,
-            people,
+            bot_user: Some(known.bot_user),
+            statuses: &known.statuses,
+            people: Cow::Owned(people),
             links: self.tracker.ticket_links(),
             executor,
             threads: active
@@ -202,6 +270,7 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
             report.looked_at += 1;
             let span = info_span!("ticket", id = %ticket.id);
             let changed = changed.contains(&ticket.id);
+            let _lane = self.lane(ticket.id).await;
             let outcome = self
                 .ticket(&pass, ticket, changed, &active, &mut report)
                 .instrument(span)
@@ -234,6 +303,7 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
             }
             ThreadAsk::Linked(link) => link,
         };
+        self.route(link.thread, listed.id);
         let newest = active
             .get(&link.thread)
             .and_then(|thread| thread.last_message_id);
@@ -258,7 +328,8 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
                 }
             },
         };
-        self.sync(pass, listed.id, link, &thread, state, forced, report)
+        let round = Round::first(&thread, state);
+        self.sync(pass, listed.id, link, round, forced, report)
             .await
     }
 
@@ -285,6 +356,7 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
         let Opened::Thread(link, recorded) = opened else {
             return Ok(());
         };
+        self.route(link.thread, listed.id);
         let thread = ThreadInfo {
             id: link.thread,
             parent: None,
@@ -293,7 +365,8 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
             locked: false,
             last_message_id: None,
         };
-        self.sync(pass, listed.id, link, &thread, recorded, false, report)
+        let round = Round::first(&thread, recorded);
+        self.sync(pass, listed.id, link, round, false, report)
             .await
     }
 
@@ -364,18 +437,16 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
     /// Syncs one ticket with its thread, round after round until a look finds nothing new
     /// (at most [`MAX_ROUNDS`]). `forced`: nothing said the ticket changed (`--ticket N`), so
     /// a plan that writes nothing records nothing either.
-    #[allow(clippy::too_many_arguments)]
     async fn sync(
         &self,
         pass: &Pass<'_, T, C>,
         id: TicketId,
         link: ThreadLink,
-        thread: &ThreadInfo,
-        state: SyncState,
+        first: Round,
         forced: bool,
         report: &mut PassReport,
     ) -> Result<(), TicketSyncError> {
-        let mut round = Round::first(thread, state);
+        let mut round = first;
         for _ in 0..MAX_ROUNDS {
             let ticket = match round.fetched.take() {
                 Some(ticket) => ticket,
@@ -399,7 +470,7 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
                 archived: round.archived,
                 messages: &messages,
                 members: &pass.people.members,
-                statuses: &pass.statuses,
+                statuses: pass.statuses,
                 people: &pass.people.names,
                 logins: &pass.people.logins,
                 users: &pass.people.users,

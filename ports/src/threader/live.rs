@@ -1,0 +1,363 @@
+//! The live path: what the threader does with a chat event as it arrives, one ticket at a
+//! time and in the order the events happened.
+//!
+//! A member's new message becomes its note at once. The look is cheap when it can be: when
+//! the message just before it in the thread is the one the ticket's state marks as handled
+//! and the tracker has nothing new for the thread, the event's own messages are all there is
+//! to read; otherwise (a message heard while the ticket failed, the first event after a
+//! reconnect, news in the tracker) it is a whole look, exactly as a pass makes it. Either way
+//! the ticket is read first, so a note already written (by a pass, or before a crash) is
+//! found by its origin and never written twice.
+//!
+//! An edited message edits its note in place, and a deleted one leaves its note a single line
+//! saying so: as the note's author where the tracker allows it, else as the threader's user.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use domain::render::mirror;
+use domain::sync::{foreign_since, plan, SyncInput, SyncState, ThreadAsk, ThreadLink};
+use domain::{
+    ChannelId, ChatMessage, GuildNames, Journal, Login, MessageId, ThreadInfo, Ticket, TicketId,
+};
+use tokio::sync::OnceCell;
+use tracing::{debug, warn};
+
+use super::execute::{Carried, Executor};
+use super::round::Round;
+use super::{Known, Pass, PassReport, Threader, TicketSyncError};
+use crate::chat::{Chat, ChatFiles};
+use crate::tracker::{
+    ActAs, Catalog, NoteEdits, People, SyncStore, TicketFiles, Tickets, TrackerError,
+};
+
+mod dispatch;
+mod run;
+
+pub use dispatch::{Dispatcher, Outcome};
+pub use run::{run, LiveError, LiveSettings};
+
+/// What applying one event did to its ticket.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Notes written for new messages.
+    pub notes: usize,
+    /// Notes that followed an edit.
+    pub edited: usize,
+    /// Notes that followed a deletion.
+    pub deleted: usize,
+    /// Whether it took a whole look (the thread read over REST) rather than the event alone.
+    pub whole_look: bool,
+    /// Mirrors posted in the thread on the way (tracker news found by a whole look).
+    pub to_chat: usize,
+}
+
+impl<T, C> Threader<T, C>
+where
+    T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs + NoteEdits,
+    C: Chat + ChatFiles,
+{
+    /// Applies the messages heard in `thread`, oldest first, to `ticket`. `before` is the
+    /// thread's message heard just before the first of them (`None` when unknown).
+    ///
+    /// # Errors
+    /// [`TicketSyncError`] when the tracker or the chat fails; nothing is marked as handled
+    /// then, so a later look writes what is missing, once.
+    pub async fn apply_posted(
+        &self,
+        known: &Known,
+        ticket: TicketId,
+        thread: ChannelId,
+        messages: &[ChatMessage],
+        before: Option<MessageId>,
+    ) -> Result<Applied, TicketSyncError> {
+        let _lane = self.lane(ticket).await;
+        let fetched = self.tracker.get(ticket).await?;
+        let Some(link) = linked_to(&fetched, thread) else {
+            return Ok(Applied::default());
+        };
+        let state = SyncState::parse(fetched.sync_state.as_deref());
+        let unhandled = |message: &&ChatMessage| state.message.is_none_or(|mark| message.id > mark);
+        if !messages.iter().filter(unhandled).any(|message| !message.author_is_bot) {
+            // The threader's own posts, or messages a look already handled.
+            return Ok(Applied::default());
+        }
+        let news = !foreign_since(&fetched, state.journal, &link, Some(known.bot_user)).is_empty();
+        let mut report = PassReport::default();
+        let pass = self.live_pass(known);
+        let newest = messages.last().map(|message| message.id);
+        if news || before.is_none() || before != state.message {
+            debug!(%ticket, news, "a whole look: the event alone is not all there is to read");
+            let thread = ThreadInfo {
+                id: link.thread,
+                parent: None,
+                name: String::new(),
+                // A member just wrote in it: the chat unarchived it.
+                archived: false,
+                locked: false,
+                last_message_id: newest,
+            };
+            let mut round = Round::first(&thread, state);
+            round.fetched = Some(fetched);
+            self.sync(&pass, ticket, link, round, false, &mut report)
+                .await?;
+            return Ok(Applied {
+                notes: report.to_redmine,
+                whole_look: true,
+                to_chat: report.to_discord,
+                ..Applied::default()
+            });
+        }
+        let fresh: Vec<ChatMessage> = messages.iter().filter(unhandled).cloned().collect();
+        let guild = self.guild_names(&pass, &fresh, state.message).await?;
+        let no_names = GuildNames::default();
+        let decided = plan(&input(
+            &pass,
+            &fetched,
+            state,
+            link,
+            &fresh,
+            guild.unwrap_or(&no_names),
+            self.settings.max_upload,
+        ));
+        let carried = pass
+            .executor
+            .carry_out(ticket, link, &decided, state, &mut report)
+            .await?;
+        if matches!(carried, Carried::Written(_)) && decided.state != state {
+            pass.executor.record_state(ticket, decided.state).await?;
+        }
+        if decided.blank.is_some() {
+            return Err(TicketSyncError::NoMessageContent);
+        }
+        let mut applied = Applied {
+            notes: report.to_redmine,
+            ..Applied::default()
+        };
+        // Recording the state made the threader the ticket's last updater, which hides it
+        // from the next pass's "changed by others": look once more for anything a person
+        // wrote in the tracker meanwhile.
+        let after = self.tracker.get(ticket).await?;
+        if !foreign_since(&after, decided.state.journal, &link, Some(known.bot_user)).is_empty() {
+            let thread = ThreadInfo {
+                id: link.thread,
+                parent: None,
+                name: String::new(),
+                archived: false,
+                locked: false,
+                last_message_id: newest,
+            };
+            let mut round = Round::first(&thread, decided.state);
+            round.fetched = Some(after);
+            let mut more = PassReport::default();
+            self.sync(&pass, ticket, link, round, false, &mut more)
+                .await?;
+            applied.notes += more.to_redmine;
+            applied.to_chat += more.to_discord;
+            applied.whole_look = true;
+        }
+        Ok(applied)
+    }
+
+    /// Follows an edit of `message` in `thread`: its note is rewritten in place. A message
+    /// not yet handled is applied as a new one instead (it carries its new text).
+    ///
+    /// # Errors
+    /// [`TicketSyncError`] when the tracker or the chat fails.
+    pub async fn apply_edited(
+        &self,
+        known: &Known,
+        ticket: TicketId,
+        thread: ChannelId,
+        message: &ChatMessage,
+    ) -> Result<Applied, TicketSyncError> {
+        if message.author_is_bot {
+            return Ok(Applied::default());
+        }
+        let lane = self.lane(ticket).await;
+        let fetched = self.tracker.get(ticket).await?;
+        let Some(link) = linked_to(&fetched, thread) else {
+            return Ok(Applied::default());
+        };
+        let state = SyncState::parse(fetched.sync_state.as_deref());
+        let Some(journal) = note_of(&fetched, &link, message.id) else {
+            drop(lane);
+            if state.message.is_none_or(|mark| message.id > mark) {
+                // Not written yet: written now, with its new text, by a whole look.
+                let messages = std::slice::from_ref(message);
+                return self
+                    .apply_posted(known, ticket, thread, messages, None)
+                    .await;
+            }
+            return Ok(Applied::default());
+        };
+        let pass = self.live_pass(known);
+        let messages = std::slice::from_ref(message);
+        let guild = self.guild_names(&pass, messages, None).await?;
+        let no_names = GuildNames::default();
+        let input = input(
+            &pass,
+            &fetched,
+            state,
+            link,
+            messages,
+            guild.unwrap_or(&no_names),
+            self.settings.max_upload,
+        );
+        let author = author_login(known, journal);
+        let text = mirror::message_note(&input, message, author.is_some());
+        if journal.text == text {
+            return Ok(Applied::default());
+        }
+        self.edit_as(ticket, journal, author.as_ref(), &text).await?;
+        Ok(Applied {
+            edited: 1,
+            ..Applied::default()
+        })
+    }
+
+    /// Follows the deletion of `message` in `thread`: its note keeps who and when, and one
+    /// line saying it was deleted on Discord, and nothing of its text.
+    ///
+    /// # Errors
+    /// [`TicketSyncError`] when the tracker fails.
+    pub async fn apply_deleted(
+        &self,
+        known: &Known,
+        ticket: TicketId,
+        thread: ChannelId,
+        message: MessageId,
+    ) -> Result<Applied, TicketSyncError> {
+        let _lane = self.lane(ticket).await;
+        let fetched = self.tracker.get(ticket).await?;
+        let Some(link) = linked_to(&fetched, thread) else {
+            return Ok(Applied::default());
+        };
+        let Some(journal) = note_of(&fetched, &link, message) else {
+            return Ok(Applied::default());
+        };
+        let author = author_login(known, journal);
+        let text = deleted_text(journal, &link, message, author.is_some());
+        if journal.text == text {
+            return Ok(Applied::default());
+        }
+        self.edit_as(ticket, journal, author.as_ref(), &text).await?;
+        Ok(Applied {
+            deleted: 1,
+            ..Applied::default()
+        })
+    }
+
+    /// Rewrites `journal`'s note as `author` (its member) where the tracker allows it, else
+    /// as the threader's own user (the reason logged).
+    async fn edit_as(
+        &self,
+        ticket: TicketId,
+        journal: &Journal,
+        author: Option<&Login>,
+        text: &str,
+    ) -> Result<(), TrackerError> {
+        if let Some(login) = author {
+            match self
+                .tracker
+                .acting_as(login)
+                .edit_note(ticket, journal.id, text)
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(TrackerError::Forbidden { action }) => {
+                    warn!(%login, %ticket, %action,
+                        "the tracker does not let this member edit their note; editing it as the threader");
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        self.tracker.edit_note(ticket, journal.id, text).await
+    }
+
+    /// A pass's context for the live path: writing, with what the process knows.
+    fn live_pass<'p>(&'p self, known: &'p Known) -> Pass<'p, T, C> {
+        Pass {
+            bot_user: Some(known.bot_user),
+            statuses: &known.statuses,
+            people: Cow::Borrowed(&known.people),
+            links: self.tracker.ticket_links(),
+            executor: Executor::Write {
+                tracker: &self.tracker,
+                chat: &self.chat,
+                guild: self.settings.guild,
+                refused: &self.refused,
+            },
+            threads: BTreeMap::new(),
+            guild: OnceCell::new(),
+        }
+    }
+}
+
+/// What the planner reads for one look, from a pass's context.
+fn input<'a, T, C>(
+    pass: &'a Pass<'_, T, C>,
+    ticket: &'a Ticket,
+    state: SyncState,
+    link: ThreadLink,
+    messages: &'a [ChatMessage],
+    guild: &'a GuildNames,
+    max_upload: u64,
+) -> SyncInput<'a> {
+    SyncInput {
+        ticket,
+        state,
+        link,
+        archived: false,
+        messages,
+        members: &pass.people.members,
+        statuses: pass.statuses,
+        people: &pass.people.names,
+        logins: &pass.people.logins,
+        users: &pass.people.users,
+        guild,
+        max_upload,
+        links: &pass.links,
+    }
+}
+
+/// The login of the member who wrote `journal`, when a member did (a note the threader's
+/// own user wrote for someone has none).
+fn author_login(known: &Known, journal: &Journal) -> Option<Login> {
+    let author = journal.author_id?;
+    if author == known.bot_user {
+        return None;
+    }
+    known
+        .people
+        .logins
+        .iter()
+        .find(|(_, user)| **user == author)
+        .map(|(login, _)| login.clone())
+}
+
+/// The text a note keeps once its message was deleted on Discord.
+fn deleted_text(journal: &Journal, link: &ThreadLink, message: MessageId, mapped: bool) -> String {
+    let _ = (journal, mapped);
+    format!(
+        "(deleted on Discord)\n\n{}",
+        mirror::message_marker(link, message)
+    )
+}
+
+/// The ticket's thread link, when it is `thread`.
+fn linked_to(ticket: &Ticket, thread: ChannelId) -> Option<ThreadLink> {
+    match ThreadAsk::of(ticket.thread_field.as_deref()) {
+        ThreadAsk::Linked(link) if link.thread == thread => Some(link),
+        _ => None,
+    }
+}
+
+/// The note written for `message` of the thread `link`, found by its origin.
+fn note_of<'t>(ticket: &'t Ticket, link: &ThreadLink, message: MessageId) -> Option<&'t Journal> {
+    let marker = mirror::message_marker(link, message);
+    ticket
+        .journals
+        .iter()
+        .find(|journal| journal.text.contains(&marker))
+}

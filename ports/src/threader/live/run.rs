@@ -1,0 +1,248 @@
+//! The long-running threader: it listens to the chat and applies each event as it arrives
+//! (the dispatcher), and passes every `every` for what the tracker says and for catching up.
+//!
+//! A pass reads only what someone changed in the tracker while the connection is up and
+//! nothing was missed (one request when nothing changed). It reads everything, the chat's
+//! threads too, at start, after every new session (a reconnect that did not resume, so events
+//! may be lost), after an event that failed, and while the connection is down. What the
+//! threader knows beforehand (its user, the statuses, who is who) is read at start and again
+//! every `refresh`, not on every pass.
+
+use std::future::Future;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use chrono::Utc;
+use domain::notify::NotifyRules;
+use thiserror::Error;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, error, info, warn};
+
+use super::{Dispatcher, Outcome};
+use crate::chat::{Chat, ChatError, ChatEvent, ChatFiles, ChatListener, Heard};
+use crate::directory::DirectoryError;
+use crate::notify::Notifier;
+use crate::threader::{Known, PassError, PassReport, Scope, Threader, WhoIsWho};
+use crate::tracker::{
+    ActAs, Catalog, NoteEdits, People, SyncStore, TicketFeed, TicketFiles, Tickets,
+};
+use crate::vitals::Vitals;
+
+/// How often the long-running threader does what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveSettings {
+    /// Between passes.
+    pub every: Duration,
+    /// Between two readings of what the threader knows (who is who, statuses).
+    pub refresh: Duration,
+    /// Between two notification passes (at least `every`).
+    pub notify_every: Duration,
+}
+
+/// What stops the long-running threader.
+#[derive(Debug, Error)]
+pub enum LiveError {
+    /// The chat refused the connection itself (a token or intents problem).
+    #[error("the chat refused the connection")]
+    Chat(#[from] ChatError),
+    /// What the threader must know could not be read at start.
+    #[error("cannot read what the threader needs at start")]
+    Start(#[from] PassError),
+}
+
+/// Runs until `stop`: listens with `listener`, applies events as they come, and passes.
+/// `people` is who is who as read at start; `refresh` reads it again.
+///
+/// # Errors
+/// [`LiveError`] when the chat refuses the connection or the first reading fails; anything
+/// later is logged, reported to `vitals`, and tried again.
+#[allow(clippy::too_many_arguments)]
+pub async fn run<T, C, L, V, R, F>(
+    threader: Arc<Threader<T, C>>,
+    listener: L,
+    people: WhoIsWho,
+    mut refresh: R,
+    notify: Option<&NotifyRules>,
+    vitals: Arc<V>,
+    settings: LiveSettings,
+    stop: CancellationToken,
+) -> Result<(), LiveError>
+where
+    T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs + NoteEdits + TicketFeed,
+    C: Chat + ChatFiles,
+    L: ChatListener,
+    V: Vitals,
+    R: FnMut() -> F,
+    F: Future<Output = Result<WhoIsWho, DirectoryError>>,
+{
+    let known = Arc::new(ArcSwap::from_pointee(threader.know(people).await?));
+    let outcome = Arc::new(Outcome::default());
+    // The first pass is a whole one.
+    outcome.catch_up.store(true, Ordering::SeqCst);
+    let connected = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (send, mut heard) = mpsc::channel::<Heard>(1024);
+    let listening = tokio::spawn({
+        let stop = stop.clone();
+        async move { listener.listen(send, stop).await }
+    });
+    let dispatching = tokio::spawn({
+        let mut dispatcher = Dispatcher::new(
+            Arc::clone(&threader),
+            Arc::clone(&known),
+            Arc::clone(&vitals),
+            Arc::clone(&outcome),
+        );
+        let outcome = Arc::clone(&outcome);
+        let vitals = Arc::clone(&vitals);
+        let connected = Arc::clone(&connected);
+        async move {
+            while let Some(event) = heard.recv().await {
+                match &event.event {
+                    ChatEvent::Connected { resumed } => {
+                        info!(resumed, "connected to the chat");
+                        connected.store(true, Ordering::SeqCst);
+                        vitals.chat_connection(true, None);
+                        if !*resumed {
+                            // Events may have been missed: catch up over REST now.
+                            dispatcher.forget_order();
+                            outcome.catch_up.store(true, Ordering::SeqCst);
+                            outcome.wake.notify_one();
+                        }
+                    }
+                    ChatEvent::Disconnected { why } => {
+                        warn!(%why, "the chat connection is lost; reconnecting");
+                        connected.store(false, Ordering::SeqCst);
+                        vitals.chat_connection(false, Some(why));
+                    }
+                    _ => dispatcher.dispatch(event),
+                }
+            }
+        }
+    });
+
+    let mut known_at = Instant::now();
+    let mut notified_at: Option<Instant> = None;
+    let result = loop {
+        if listening.is_finished() {
+            break finished(listening).await;
+        }
+        if known_at.elapsed() >= settings.refresh {
+            match refresh().await {
+                Ok(people) => match threader.know(people).await {
+                    Ok(fresh) => {
+                        known.store(Arc::new(fresh));
+                        known_at = Instant::now();
+                    }
+                    Err(error) => warn!(error = %crate::with_causes(&error), "cannot read the statuses again; keeping what was read"),
+                },
+                Err(error) => warn!(error = %crate::with_causes(&error), "cannot read who is who again; keeping what was read"),
+            }
+        }
+        let whole = outcome.catch_up.swap(false, Ordering::SeqCst);
+        let scope = if whole || !connected.load(Ordering::SeqCst) {
+            Scope::Full
+        } else {
+            Scope::TrackerOnly
+        };
+        let started = Instant::now();
+        let current = known.load_full();
+        match threader.pass_in(&current, scope).await {
+            Ok(mut report) => {
+                let due = notified_at.is_none_or(|at| at.elapsed() >= settings.notify_every);
+                if let (Some(rules), true) = (notify, due) {
+                    notified_at = Some(Instant::now());
+                    notify_pass(&threader, rules, &current, &mut report).await;
+                }
+                for _ in 0..report.to_discord {
+                    vitals.note_to_chat();
+                }
+                for _ in 0..report.to_redmine {
+                    vitals.note_to_tracker(None);
+                }
+                for _ in &report.failed {
+                    vitals.failed();
+                }
+                if !report.failed.is_empty() && scope == Scope::Full {
+                    // A ticket that failed in a whole pass gets another whole look.
+                    outcome.catch_up.store(true, Ordering::SeqCst);
+                }
+                vitals.pass_ended(true, started.elapsed(), None);
+                log_pass(&report, scope, started);
+            }
+            Err(error) => {
+                let error = crate::with_causes(&error);
+                error!(%error, "the pass could not run; trying again next pass");
+                if scope == Scope::Full {
+                    outcome.catch_up.store(true, Ordering::SeqCst);
+                }
+                vitals.pass_ended(false, started.elapsed(), Some(&error));
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(settings.every) => {}
+            () = outcome.wake.notified() => {}
+            () = stop.cancelled() => break Ok(()),
+        }
+        if stop.is_cancelled() {
+            break Ok(());
+        }
+    };
+    stop.cancel();
+    dispatching.abort();
+    result
+}
+
+/// How the listener ended: its own error, or a clean stop.
+async fn finished(
+    listening: tokio::task::JoinHandle<Result<(), ChatError>>,
+) -> Result<(), LiveError> {
+    match listening.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(LiveError::Chat(error)),
+        Err(join) => Err(LiveError::Chat(ChatError::Unexpected {
+            action: String::from("listen to the chat"),
+            cause: Box::new(join),
+        })),
+    }
+}
+
+/// The notifications, as a pass of the one-shot threader makes them.
+async fn notify_pass<T, C>(
+    threader: &Threader<T, C>,
+    rules: &NotifyRules,
+    known: &Known,
+    report: &mut PassReport,
+) where
+    T: Tickets + TicketFeed + TicketFiles + People + Catalog + SyncStore + ActAs,
+    C: Chat + ChatFiles,
+{
+    let notifier = Notifier::new(threader.tracker(), threader.chat(), rules, false);
+    match notifier.pass(Utc::now(), &known.people.users).await {
+        Ok(notified) => report.add_notifications(notified),
+        Err(error) => {
+            let error = crate::with_causes(&error);
+            warn!(%error, "notifications skipped this pass");
+            report.notify_error = Some(error);
+        }
+    }
+}
+
+/// A pass that did something is a line at info; a quiet one only at debug.
+fn log_pass(report: &PassReport, scope: Scope, started: Instant) {
+    let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let quiet = report.to_discord == 0
+        && report.to_redmine == 0
+        && report.rewritten == 0
+        && report.threads_created == 0
+        && report.failed.is_empty()
+        && report.notify_error.is_none()
+        && report.notified.is_none_or(|(announced, reminded)| announced + reminded == 0);
+    if quiet {
+        debug!(?scope, elapsed_ms, "{}", report.summary());
+    } else {
+        info!(?scope, elapsed_ms, "{}", report.summary());
+    }
+}
