@@ -33,6 +33,8 @@ use crate::tracker::{
 
 mod dispatch;
 mod run;
+#[cfg(test)]
+mod tests;
 
 pub use dispatch::{Dispatcher, Outcome};
 pub use run::{run, LiveError, LiveSettings};
@@ -78,7 +80,11 @@ where
         };
         let state = SyncState::parse(fetched.sync_state.as_deref());
         let unhandled = |message: &&ChatMessage| state.message.is_none_or(|mark| message.id > mark);
-        if !messages.iter().filter(unhandled).any(|message| !message.author_is_bot) {
+        if !messages
+            .iter()
+            .filter(unhandled)
+            .any(|message| !message.author_is_bot)
+        {
             // The threader's own posts, or messages a look already handled.
             return Ok(Applied::default());
         }
@@ -86,7 +92,7 @@ where
         let mut report = PassReport::default();
         let pass = self.live_pass(known);
         let newest = messages.last().map(|message| message.id);
-        if news || before.is_none() || before != state.message {
+        if news || !heard_all_since(messages, before, state.message) {
             debug!(%ticket, news, "a whole look: the event alone is not all there is to read");
             let thread = ThreadInfo {
                 id: link.thread,
@@ -209,7 +215,8 @@ where
         if journal.text == text {
             return Ok(Applied::default());
         }
-        self.edit_as(ticket, journal, author.as_ref(), &text).await?;
+        self.edit_as(ticket, journal, author.as_ref(), &text)
+            .await?;
         Ok(Applied {
             edited: 1,
             ..Applied::default()
@@ -241,7 +248,8 @@ where
         if journal.text == text {
             return Ok(Applied::default());
         }
-        self.edit_as(ticket, journal, author.as_ref(), &text).await?;
+        self.edit_as(ticket, journal, author.as_ref(), &text)
+            .await?;
         Ok(Applied {
             deleted: 1,
             ..Applied::default()
@@ -343,6 +351,25 @@ fn deleted_text(journal: &Journal, link: &ThreadLink, message: MessageId, mapped
         "(deleted on Discord)\n\n{}",
         mirror::message_marker(link, message)
     )
+}
+
+/// Whether `messages` (heard in a row, oldest first, `before` heard just before them) hold
+/// every message after `mark`: the message before the first one after the mark is the mark.
+fn heard_all_since(
+    messages: &[ChatMessage],
+    before: Option<MessageId>,
+    mark: Option<MessageId>,
+) -> bool {
+    let Some(mark) = mark else {
+        return false;
+    };
+    let first = messages.iter().position(|message| message.id > mark);
+    let predecessor = match first {
+        None => return true,
+        Some(0) => before,
+        Some(at) => Some(messages[at - 1].id),
+    };
+    predecessor == Some(mark)
 }
 
 /// The ticket's thread link, when it is `thread`.

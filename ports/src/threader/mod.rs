@@ -209,7 +209,10 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
         let (tickets, changed, active) = match scope {
             Scope::Full => {
                 let tickets = self.tracker.threaded(ThreadedScope::All).await?;
-                let changed = self.tracker.threaded(ThreadedScope::ChangedByOthers).await?;
+                let changed = self
+                    .tracker
+                    .threaded(ThreadedScope::ChangedByOthers)
+                    .await?;
                 let active: BTreeMap<ChannelId, ThreadInfo> = self
                     .chat
                     .active_threads(self.settings.guild)
@@ -222,7 +225,10 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
             // The live path has seen every message: only what changed in the tracker is
             // looked at, one request when nothing did.
             Scope::TrackerOnly => {
-                let changed = self.tracker.threaded(ThreadedScope::ChangedByOthers).await?;
+                let changed = self
+                    .tracker
+                    .threaded(ThreadedScope::ChangedByOthers)
+                    .await?;
                 (changed.clone(), changed, BTreeMap::new())
             }
         };
@@ -366,8 +372,7 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
             last_message_id: None,
         };
         let round = Round::first(&thread, recorded);
-        self.sync(pass, listed.id, link, round, false, report)
-            .await
+        self.sync(pass, listed.id, link, round, false, report).await
     }
 
     /// The guild's role and channel names (with the active threads'), when a member's message

@@ -19,19 +19,19 @@ use super::{CancellationToken, PassReport, Threader, ThreaderSettings, WhoIsWho}
 use crate::chat::MockChatWithFiles;
 use crate::tracker::{MockTracker, ThreadedScope, TrackerError};
 
-const GUILD: u64 = 111;
-const CHANNEL: u64 = 222;
-const THREAD: u64 = 333;
-const BOT_USER: u64 = 9;
-const ALICE_MEMBER: u64 = 1001;
+pub(super) const GUILD: u64 = 111;
+pub(super) const CHANNEL: u64 = 222;
+pub(super) const THREAD: u64 = 333;
+pub(super) const BOT_USER: u64 = 9;
+pub(super) const ALICE_MEMBER: u64 = 1001;
 
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")
         .unwrap()
         .with_timezone(&Utc)
 }
 
-fn link(thread: u64) -> ThreadLink {
+pub(super) fn link(thread: u64) -> ThreadLink {
     ThreadLink {
         guild: GuildId::new(GUILD).unwrap(),
         thread: ChannelId::new(thread).unwrap(),
@@ -39,7 +39,12 @@ fn link(thread: u64) -> ThreadLink {
 }
 
 /// Ticket `n` whose thread field holds `thread_field` and whose state is `state`.
-fn ticket(n: u64, thread_field: &str, state: Option<&str>, journals: Vec<Journal>) -> Ticket {
+pub(super) fn ticket(
+    n: u64,
+    thread_field: &str,
+    state: Option<&str>,
+    journals: Vec<Journal>,
+) -> Ticket {
     Ticket {
         id: TicketId::new(n).unwrap(),
         subject: format!("ticket {n}"),
@@ -61,7 +66,7 @@ fn ticket(n: u64, thread_field: &str, state: Option<&str>, journals: Vec<Journal
     }
 }
 
-fn note(id: u64, text: &str) -> Journal {
+pub(super) fn note(id: u64, text: &str) -> Journal {
     Journal {
         id: JournalId::new(id).unwrap(),
         author: "Bob Builder".into(),
@@ -73,7 +78,7 @@ fn note(id: u64, text: &str) -> Journal {
     }
 }
 
-fn message(id: u64, author: u64, is_bot: bool, content: &str) -> ChatMessage {
+pub(super) fn message(id: u64, author: u64, is_bot: bool, content: &str) -> ChatMessage {
     ChatMessage {
         id: MessageId::new(id).unwrap(),
         author: DiscordUserId::new(author).unwrap(),
@@ -86,7 +91,7 @@ fn message(id: u64, author: u64, is_bot: bool, content: &str) -> ChatMessage {
     }
 }
 
-fn thread(id: u64, last_message: u64) -> ThreadInfo {
+pub(super) fn thread(id: u64, last_message: u64) -> ThreadInfo {
     ThreadInfo {
         id: ChannelId::new(id).unwrap(),
         parent: Some(ChannelId::new(CHANNEL).unwrap()),
@@ -97,7 +102,7 @@ fn thread(id: u64, last_message: u64) -> ThreadInfo {
     }
 }
 
-fn settings(dry_run: bool) -> ThreaderSettings {
+pub(super) fn settings(dry_run: bool) -> ThreaderSettings {
     ThreaderSettings {
         guild: GuildId::new(GUILD).unwrap(),
         channel: ChannelId::new(CHANNEL).unwrap(),
@@ -110,7 +115,7 @@ fn settings(dry_run: bool) -> ThreaderSettings {
 }
 
 /// Alice's member is linked to the login `alice`.
-fn people() -> WhoIsWho {
+pub(super) fn people() -> WhoIsWho {
     WhoIsWho {
         members: BTreeMap::from([(
             DiscordUserId::new(ALICE_MEMBER).unwrap(),
@@ -122,7 +127,7 @@ fn people() -> WhoIsWho {
 
 /// A tracker listing `tickets` (every one changed by others), reading each back by id, and
 /// answering the questions every pass asks. Writes are left to each test to expect.
-fn tracker(tickets: &[Ticket]) -> MockTracker {
+pub(super) fn tracker(tickets: &[Ticket]) -> MockTracker {
     let mut tracker = MockTracker::new();
     tracker.expect_current_user().returning(|| {
         Box::pin(async {
@@ -168,7 +173,7 @@ fn tracker(tickets: &[Ticket]) -> MockTracker {
 }
 
 /// Records every state the tracker is asked to write.
-fn record_states(tracker: &mut MockTracker) -> Arc<Mutex<Vec<(u64, String)>>> {
+pub(super) fn record_states(tracker: &mut MockTracker) -> Arc<Mutex<Vec<(u64, String)>>> {
     let states = Arc::new(Mutex::new(Vec::new()));
     let written = Arc::clone(&states);
     tracker
@@ -184,7 +189,7 @@ fn record_states(tracker: &mut MockTracker) -> Arc<Mutex<Vec<(u64, String)>>> {
 }
 
 /// A chat whose active threads are `active`; nothing is expected to be written.
-fn chat(active: Vec<ThreadInfo>) -> MockChatWithFiles {
+pub(super) fn chat(active: Vec<ThreadInfo>) -> MockChatWithFiles {
     let mut chat = MockChatWithFiles::new();
     chat.expect_active_threads().returning(move |_| {
         let active = active.clone();

@@ -230,7 +230,9 @@ async fn work<T, C, V>(
                 ("deletion", vec![at], applied)
             }
         };
-        report(&*vitals, &outcome, ticket, direction, &heard, started, applied);
+        report(
+            &*vitals, &outcome, ticket, direction, &heard, started, applied,
+        );
     }
 }
 

@@ -136,9 +136,13 @@ where
                         known.store(Arc::new(fresh));
                         known_at = Instant::now();
                     }
-                    Err(error) => warn!(error = %crate::with_causes(&error), "cannot read the statuses again; keeping what was read"),
+                    Err(error) => {
+                        warn!(error = %crate::with_causes(&error), "cannot read the statuses again; keeping what was read")
+                    }
                 },
-                Err(error) => warn!(error = %crate::with_causes(&error), "cannot read who is who again; keeping what was read"),
+                Err(error) => {
+                    warn!(error = %crate::with_causes(&error), "cannot read who is who again; keeping what was read")
+                }
             }
         }
         let whole = outcome.catch_up.swap(false, Ordering::SeqCst);
@@ -239,7 +243,9 @@ fn log_pass(report: &PassReport, scope: Scope, started: Instant) {
         && report.threads_created == 0
         && report.failed.is_empty()
         && report.notify_error.is_none()
-        && report.notified.is_none_or(|(announced, reminded)| announced + reminded == 0);
+        && report
+            .notified
+            .is_none_or(|(announced, reminded)| announced + reminded == 0);
     if quiet {
         debug!(?scope, elapsed_ms, "{}", report.summary());
     } else {
