@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use arc_swap::ArcSwap;
+use arc_swap::ArcSwapOption;
 use domain::{ChannelId, ChatMessage, MessageId, TicketId};
 use tokio::sync::{mpsc, Notify};
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use super::Applied;
 use crate::chat::{Chat, ChatEvent, ChatFiles, Heard};
@@ -56,7 +56,7 @@ pub struct Outcome {
 /// Sends each event heard to its ticket's worker.
 pub struct Dispatcher<T, C, V> {
     threader: Arc<Threader<T, C>>,
-    known: Arc<ArcSwap<Known>>,
+    known: Arc<ArcSwapOption<Known>>,
     vitals: Arc<V>,
     outcome: Arc<Outcome>,
     /// The newest message heard in each thread since the connection's session began.
@@ -71,10 +71,10 @@ where
     V: Vitals,
 {
     /// A dispatcher for `threader`, reading what the process knows from `known` at each
-    /// event, reporting to `vitals`, and raising `outcome` when an event fails.
+    /// event (nothing yet: the event is left to the first pass), reporting to `vitals`, and raising `outcome` when an event fails.
     pub fn new(
         threader: Arc<Threader<T, C>>,
-        known: Arc<ArcSwap<Known>>,
+        known: Arc<ArcSwapOption<Known>>,
         vitals: Arc<V>,
         outcome: Arc<Outcome>,
     ) -> Self {
@@ -157,7 +157,7 @@ where
 /// one batch.
 async fn work<T, C, V>(
     threader: Arc<Threader<T, C>>,
-    known: Arc<ArcSwap<Known>>,
+    known: Arc<ArcSwapOption<Known>>,
     vitals: Arc<V>,
     outcome: Arc<Outcome>,
     ticket: TicketId,
@@ -176,7 +176,13 @@ async fn work<T, C, V>(
                 None => return,
             },
         };
-        let known = known.load_full();
+        let Some(known) = known.load_full() else {
+            // Nothing is known yet (the tracker is down since the start): the first pass
+            // that runs is a whole one, and it writes what this event would have.
+            debug!(%ticket, "an event before anything is known; left to the first pass");
+            outcome.catch_up.store(true, Ordering::SeqCst);
+            continue;
+        };
         let started = Instant::now();
         let (direction, heard, applied) = match job {
             Job::Posted {

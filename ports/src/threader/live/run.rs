@@ -13,7 +13,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use arc_swap::ArcSwap;
+use arc_swap::ArcSwapOption;
 use chrono::Utc;
 use domain::notify::NotifyRules;
 use thiserror::Error;
@@ -54,16 +54,15 @@ pub enum LiveError {
 }
 
 /// Runs until `stop`: listens with `listener`, applies events as they come, and passes.
-/// `people` is who is who as read at start; `refresh` reads it again.
+/// `refresh` reads who is who (at start, and every `settings.refresh`).
 ///
 /// # Errors
-/// [`LiveError`] when the chat refuses the connection or the first reading fails; anything
-/// later is logged, reported to `vitals`, and tried again.
-#[allow(clippy::too_many_arguments)]
+/// [`LiveError`] when the chat refuses the connection; anything else (a tracker that is
+/// down, a key that lost its admin rights) is logged, reported to `vitals`, and tried again
+/// at the next pass.
 pub async fn run<T, C, L, V, R, F>(
     threader: Arc<Threader<T, C>>,
     listener: L,
-    people: WhoIsWho,
     mut refresh: R,
     notify: Option<&NotifyRules>,
     vitals: Arc<V>,
@@ -78,7 +77,7 @@ where
     R: FnMut() -> F,
     F: Future<Output = Result<WhoIsWho, DirectoryError>>,
 {
-    let known = Arc::new(ArcSwap::from_pointee(threader.know(people).await?));
+    let known: Arc<ArcSwapOption<Known>> = Arc::new(ArcSwapOption::empty());
     let outcome = Arc::new(Outcome::default());
     // The first pass is a whole one.
     outcome.catch_up.store(true, Ordering::SeqCst);
@@ -123,28 +122,34 @@ where
         }
     });
 
-    let mut known_at = Instant::now();
+    let mut known_at: Option<Instant> = None;
     let mut notified_at: Option<Instant> = None;
     let result = loop {
         if listening.is_finished() {
             break finished(listening).await;
         }
-        if known_at.elapsed() >= settings.refresh {
-            match refresh().await {
-                Ok(people) => match threader.know(people).await {
-                    Ok(fresh) => {
-                        known.store(Arc::new(fresh));
-                        known_at = Instant::now();
+        if known_at.is_none_or(|at| at.elapsed() >= settings.refresh) {
+            match read_known(&threader, &mut refresh).await {
+                Ok(fresh) => {
+                    known.store(Some(Arc::new(fresh)));
+                    known_at = Some(Instant::now());
+                }
+                Err(why) if known.load().is_some() => {
+                    warn!(error = %why, "cannot read who is who and the statuses again; keeping what was read");
+                }
+                Err(why) => {
+                    error!(error = %why, "the pass could not run; trying again next pass");
+                    vitals.pass_ended(false, Duration::ZERO, Some(&why));
+                    if !sleep_unless_stopped(settings.every, &outcome, &stop).await {
+                        break Ok(());
                     }
-                    Err(error) => {
-                        warn!(error = %crate::with_causes(&error), "cannot read the statuses again; keeping what was read")
-                    }
-                },
-                Err(error) => {
-                    warn!(error = %crate::with_causes(&error), "cannot read who is who again; keeping what was read")
+                    continue;
                 }
             }
         }
+        let Some(current) = known.load_full() else {
+            continue;
+        };
         let whole = outcome.catch_up.swap(false, Ordering::SeqCst);
         let scope = if whole || !connected.load(Ordering::SeqCst) {
             Scope::Full
@@ -152,7 +157,6 @@ where
             Scope::TrackerOnly
         };
         let started = Instant::now();
-        let current = known.load_full();
         match threader.pass_in(&current, scope).await {
             Ok(mut report) => {
                 let due = notified_at.is_none_or(|at| at.elapsed() >= settings.notify_every);
@@ -185,18 +189,44 @@ where
                 vitals.pass_ended(false, started.elapsed(), Some(&error));
             }
         }
-        tokio::select! {
-            () = tokio::time::sleep(settings.every) => {}
-            () = outcome.wake.notified() => {}
-            () = stop.cancelled() => break Ok(()),
-        }
-        if stop.is_cancelled() {
+        if !sleep_unless_stopped(settings.every, &outcome, &stop).await {
             break Ok(());
         }
     };
     stop.cancel();
     dispatching.abort();
     result
+}
+
+/// Waits `every`, or less when an event asks for a catch-up; `false` when asked to stop.
+async fn sleep_unless_stopped(
+    every: Duration,
+    outcome: &Outcome,
+    stop: &CancellationToken,
+) -> bool {
+    tokio::select! {
+        () = tokio::time::sleep(every) => {}
+        () = outcome.wake.notified() => {}
+        () = stop.cancelled() => {}
+    }
+    !stop.is_cancelled()
+}
+
+/// Who is who and what the threader knows, read again; the reason in one line when not.
+async fn read_known<T, C, R, F>(threader: &Threader<T, C>, refresh: &mut R) -> Result<Known, String>
+where
+    T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs,
+    C: Chat + ChatFiles,
+    R: FnMut() -> F,
+    F: Future<Output = Result<WhoIsWho, DirectoryError>>,
+{
+    let people = refresh()
+        .await
+        .map_err(|error| crate::with_causes_of("reading who is who", &error))?;
+    threader
+        .know(people)
+        .await
+        .map_err(|error| crate::with_causes(&error))
 }
 
 /// How the listener ended: its own error, or a clean stop.

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
+use arc_swap::ArcSwapOption;
 use domain::{
     ChannelId, ChatMessage, JournalId, Login, MessageId, Status, StatusId, TicketId, UserId,
 };
@@ -405,7 +405,7 @@ async fn a_burst_of_twenty_messages_becomes_twenty_notes_in_order_once_each() {
         settings(false),
     ));
     threader.route(thread(), TicketId::new(42).unwrap());
-    let known = Arc::new(ArcSwap::from_pointee(known()));
+    let known = Arc::new(ArcSwapOption::from_pointee(known()));
     let outcome = Arc::new(Outcome::default());
     let mut dispatcher = Dispatcher::new(
         Arc::clone(&threader),
