@@ -2,6 +2,7 @@
 //! both ways. One pass and exit (for cron), or pass after pass with `--every`.
 
 mod demo_run;
+mod live;
 mod lock;
 mod report;
 mod setup;
@@ -16,14 +17,15 @@ use clap::Parser;
 use domain::TicketId;
 use ports::notify::Notifier;
 use ports::threader::CancellationToken;
-use tracing::{error, info, warn};
+use tracing::{info, warn};
 
 /// Keeps Redmine tickets and their Discord threads in step, both ways.
 #[derive(Debug, Parser)]
 #[command(name = "threader", version, about, after_help = HELP)]
 struct Cli {
-    /// Pass after pass, this long apart (e.g. 30s, 5m, 1h), until SIGTERM or SIGINT
-    #[arg(long, value_name = "DURATION", value_parser = parse_every)]
+    /// Keep running until SIGTERM or SIGINT: Discord's messages are applied as they come
+    /// (over its gateway), and a pass every DURATION (e.g. 15s, 5m) brings Redmine's changes
+    #[arg(long, value_name = "DURATION", value_parser = parse_every, conflicts_with_all = ["dry_run", "ticket"])]
     every: Option<Duration>,
     /// Print what one pass would do; write nothing to either side
     #[arg(long)]
@@ -79,67 +81,39 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         return appkit::print("threader: another pass is running; nothing done");
     };
     watch_signals(stop.clone());
-    loop {
-        let started = std::time::Instant::now();
-        let attempt = match setup::people(&setup).await {
-            Ok(people) => {
-                let users = people.users.clone();
-                setup
-                    .threader
-                    .pass(people)
-                    .await
-                    .map_err(report::pass_error)
-                    .context("the pass could not start")
-                    .map(|report| (report, users))
-                    .map_err(failed)
-            }
-            Err(failure) => Err(failure),
-        };
-        let (mut report, users) = match (attempt, cli.every) {
-            (Ok(done), _) => done,
-            (Err(failure), None) => return Err(failure),
-            // A loop outlives a Redmine or Discord that is down for a while (or a key that
-            // lost its admin rights until it gets them back): say so, try again next pass.
-            (Err(failure), Some(every)) => {
-                error!(error = %failure.message(), "the pass could not run; trying again next pass");
-                if !sleep_unless_stopped(every, &stop).await {
-                    return Ok(());
-                }
-                continue;
-            }
-        };
-        if let Some(rules) = &setup.notify {
-            if cli.ticket.is_none() {
-                let notifier = Notifier::new(&setup.tracker, &setup.chat, rules, cli.dry_run);
-                match notifier.pass(Utc::now(), &users).await {
-                    Ok(notified) => report.add_notifications(notified),
-                    Err(error) => {
-                        let error = ports::with_causes(&error);
-                        warn!(%error, "notifications skipped this pass");
-                        report.notify_error = Some(error);
-                    }
+    if let Some(every) = cli.every {
+        return live::run(setup, every, stop).await;
+    }
+    let started = std::time::Instant::now();
+    let people = setup::people(&setup).await?;
+    let users = people.users.clone();
+    let mut report = setup
+        .threader
+        .pass(people)
+        .await
+        .map_err(report::pass_error)
+        .context("the pass could not start")
+        .map_err(failed)?;
+    if let Some(rules) = &setup.notify {
+        if cli.ticket.is_none() {
+            let notifier = Notifier::new(&setup.tracker, &setup.chat, rules, cli.dry_run);
+            match notifier.pass(Utc::now(), &users).await {
+                Ok(notified) => report.add_notifications(notified),
+                Err(error) => {
+                    let error = ports::with_causes(&error);
+                    warn!(%error, "notifications skipped this pass");
+                    report.notify_error = Some(error);
                 }
             }
-        }
-        info!(
-            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            "{}",
-            report.summary()
-        );
-        report::print(&report)?;
-        let Some(every) = cli.every else {
-            return report::outcome(&report);
-        };
-        if !report.failed.is_empty() {
-            warn!(
-                failed = report.failed.len(),
-                "some tickets failed; trying again next pass"
-            );
-        }
-        if !sleep_unless_stopped(every, &stop).await {
-            return Ok(());
         }
     }
+    info!(
+        elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        "{}",
+        report.summary()
+    );
+    report::print(&report)?;
+    report::outcome(&report)
 }
 
 /// SIGTERM and SIGINT ask the pass to stop after the ticket at hand.
@@ -158,12 +132,4 @@ fn watch_signals(stop: CancellationToken) {
         info!("stopping after the ticket at hand");
         stop.cancel();
     });
-}
-
-/// Sleeps `every`, waking early when asked to stop; `false` when asked to stop.
-async fn sleep_unless_stopped(every: Duration, stop: &CancellationToken) -> bool {
-    tokio::select! {
-        () = tokio::time::sleep(every) => !stop.is_cancelled(),
-        () = stop.cancelled() => false,
-    }
 }

@@ -21,6 +21,10 @@ pub struct Setup {
     pub tracker: Redmine,
     /// Discord.
     pub chat: DiscordChat,
+    /// The bot's token, for the gateway.
+    pub token: BotToken,
+    /// Where Discord's API is, when not discord.com.
+    pub api_url: Option<String>,
     /// Where Redmine is: the lock is per Redmine and server.
     pub redmine_url: String,
     /// The server.
@@ -57,7 +61,8 @@ pub async fn setup(
             thread: Some(threader_settings.thread_field.clone()),
             state: Some(threader_settings.state_field.clone()),
         });
-    let chat = DiscordChat::connect(&token, var("DISCORD_API_URL").as_deref());
+    let api_url = var("DISCORD_API_URL");
+    let chat = DiscordChat::connect(&token, api_url.as_deref());
     let routes = appkit::settings::project_routes(&tracker, threader_settings)
         .await
         .map_err(usage)?;
@@ -88,6 +93,8 @@ pub async fn setup(
     Ok(Setup {
         threader: Threader::new(tracker.clone(), chat.clone(), threader_settings),
         chat,
+        token,
+        api_url,
         notify,
         tracker,
         redmine_url,
