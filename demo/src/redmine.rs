@@ -49,6 +49,15 @@ struct State {
     fail_write: Option<(u64, u16)>,
     /// Logins whose role may not add notes: a change with notes made as them answers 403.
     no_notes: std::collections::BTreeSet<String>,
+    /// Logins whose role lacks "Edit own notes" (`edit_own_issue_notes`): editing their own
+    /// note with `PUT /journals/N.json` answers 403. Everyone else has it.
+    no_edit_own_notes: std::collections::BTreeSet<String>,
+    /// Logins whose role has "Edit notes" (`edit_issue_notes`): they may edit anyone's note.
+    /// Nobody but the admin has it unless a test grants it.
+    edit_notes: std::collections::BTreeSet<String>,
+    /// The roles `/roles.json` and `/roles/N.json` answer: `{id, name, assignable,
+    /// permissions}`, as Redmine's default roles but Developer may edit its own notes.
+    roles: Vec<Value>,
     /// Every file uploaded, attached or not, by id (one id sequence, as Redmine's).
     files: BTreeMap<u64, StoredFile>,
     /// Redmine's attachment size limit (Administration » Settings » Files), in bytes.
@@ -162,6 +171,9 @@ impl State {
             writes_seen: 0,
             fail_write: None,
             no_notes: std::collections::BTreeSet::new(),
+            no_edit_own_notes: std::collections::BTreeSet::new(),
+            edit_notes: std::collections::BTreeSet::new(),
+            roles: default_roles(),
             files: BTreeMap::new(),
             attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
             activities: fixture("redmine/enumerations__time_entry_activities.json")
@@ -810,7 +822,8 @@ impl State {
             let no_details = journals[index]["details"]
                 .as_array()
                 .is_none_or(Vec::is_empty);
-            if notes.is_empty() && no_details {
+            // Redmine's `notes.blank?`: spaces alone are empty too.
+            if notes.trim().is_empty() && no_details {
                 journals.remove(index);
             } else {
                 journals[index]["notes"] = json!(notes);
@@ -819,6 +832,80 @@ impl State {
         }
         Response::empty(404)
     }
+}
+
+impl State {
+    /// The journal with this id, wherever it is.
+    fn journal(&self, id: u64) -> Option<&Value> {
+        self.issues
+            .values()
+            .filter_map(|issue| issue["journals"].as_array())
+            .flatten()
+            .find(|journal| journal["id"].as_u64() == Some(id))
+    }
+
+    /// Whether `login` (`me`) may edit journal `id`'s note, as Redmine's
+    /// `Journal#editable_by?`: "Edit notes", or "Edit own notes" on their own; an admin may
+    /// always. `None` when there is no such journal.
+    fn may_edit_journal(&self, id: u64, login: &str, me: &Value) -> Option<bool> {
+        let journal = self.journal(id)?;
+        let own = journal["user"]["id"].as_u64().is_some() && journal["user"]["id"] == me["id"];
+        Some(
+            me["admin"] == json!(true)
+                || self.edit_notes.contains(login)
+                || (own && !self.no_edit_own_notes.contains(login)),
+        )
+    }
+}
+
+/// The fake's roles: Redmine's three default ones (Manager with every permission, so with
+/// "Edit notes"; Reporter without either notes permission), except that the fake's
+/// Developer, the role its members hold, may edit its own notes; and the admins-only role
+/// `configure.rb` makes. Only the issue permissions the threader cares about are listed.
+fn default_roles() -> Vec<Value> {
+    let role = |id: u64, name: &str, assignable: bool, permissions: &[&str]| {
+        json!({
+            "id": id, "name": name, "assignable": assignable,
+            "issues_visibility": "default", "time_entries_visibility": "all",
+            "users_visibility": "all", "permissions": permissions
+        })
+    };
+    vec![
+        role(
+            3,
+            "Manager",
+            true,
+            &[
+                "view_issues",
+                "add_issues",
+                "edit_issues",
+                "add_issue_notes",
+                "edit_issue_notes",
+                "edit_own_issue_notes",
+                "log_time",
+            ],
+        ),
+        role(
+            4,
+            "Developer",
+            true,
+            &[
+                "view_issues",
+                "add_issues",
+                "edit_issues",
+                "add_issue_notes",
+                "edit_own_issue_notes",
+                "log_time",
+            ],
+        ),
+        role(
+            5,
+            "Reporter",
+            true,
+            &["view_issues", "add_issues", "add_issue_notes", "log_time"],
+        ),
+        role(6, "netbot: admins only", false, &[]),
+    ]
 }
 
 /// The fake's ticket priorities, as `/enumerations/issue_priorities.json` lists them.
@@ -987,7 +1074,11 @@ impl Serve for FakeRedmine {
                     .and_then(|rest| rest.strip_suffix(".json"))
                     .and_then(|id| id.parse::<u64>().ok());
                 match (journal, serde_json::from_slice::<Value>(&request.body)) {
-                    (Some(id), Ok(body)) => state.update_journal(id, &body),
+                    (Some(id), Ok(body)) => match state.may_edit_journal(id, &login, &me) {
+                        None => Response::empty(404),
+                        Some(false) => Response::empty(403),
+                        Some(true) => state.update_journal(id, &body),
+                    },
                     _ => Response::empty(400),
                 }
             }
@@ -1038,6 +1129,31 @@ impl Serve for FakeRedmine {
                 Response::json(200, fixture("redmine/issue_statuses.json"))
             }
             ("GET", "/trackers.json", _) => Response::json(200, json!({ "trackers": trackers() })),
+            // Any API key may read the roles, as in Redmine (`require_admin_or_api_request`).
+            ("GET", "/roles.json", _) => {
+                let roles: Vec<Value> = state
+                    .roles
+                    .iter()
+                    .map(|role| json!({ "id": role["id"], "name": role["name"] }))
+                    .collect();
+                Response::json(200, json!({ "roles": roles }))
+            }
+            ("GET", path, _) if path.starts_with("/roles/") => {
+                let role = path
+                    .strip_prefix("/roles/")
+                    .and_then(|rest| rest.strip_suffix(".json"))
+                    .and_then(|id| id.parse::<u64>().ok())
+                    .and_then(|id| {
+                        state
+                            .roles
+                            .iter()
+                            .find(|role| role["id"].as_u64() == Some(id))
+                    });
+                match role {
+                    Some(role) => Response::json(200, json!({ "role": role })),
+                    None => Response::empty(404),
+                }
+            }
             ("GET", "/projects/netops.json" | "/projects/1.json", _) => Response::json(
                 200,
                 json!({
@@ -1094,7 +1210,9 @@ impl Serve for FakeRedmine {
 /// details, custom fields as `cf` details) written as the switched-to user, `updated_on`
 /// and `created_on` from a clock the caller sets, issue custom fields that persist, and the
 /// `cf_N=*`, `status_id=*` and `last_updated_by=!me` filters, and `PUT /journals/N.json`
-/// (an emptied note without details deletes its journal; the issue's `updated_on` stays).
+/// (an emptied note without details deletes its journal; the issue's `updated_on` stays;
+/// only an admin, a login with "Edit notes", or the author with "Edit own notes" may edit,
+/// else 403), and the roles with their permissions (`/roles.json`, `/roles/N.json`).
 #[derive(Debug, Clone)]
 pub struct FakeRedmine {
     state: Arc<Mutex<State>>,
@@ -1165,6 +1283,47 @@ impl FakeRedmine {
         self.with_state(|state| {
             state.no_notes.insert(login.to_owned());
         });
+    }
+
+    /// From now on `login`'s role lacks "Edit own notes": `PUT /journals/N.json` on their own
+    /// note, made as them, answers 403 (as Redmine does), unless they may edit all notes.
+    pub fn deny_edit_own_notes(&self, login: &str) {
+        self.with_state(|state| {
+            state.no_edit_own_notes.insert(login.to_owned());
+        });
+    }
+
+    /// From now on `login`'s role has "Edit notes": they may edit anyone's note.
+    pub fn allow_edit_notes(&self, login: &str) {
+        self.with_state(|state| {
+            state.edit_notes.insert(login.to_owned());
+        });
+    }
+
+    /// Takes a permission (`edit_own_issue_notes`, …) from the role named `role` as
+    /// `/roles/N.json` describes it (what `netbot check` reads; the journal edits themselves
+    /// follow [`Self::deny_edit_own_notes`]). Returns whether the role exists.
+    pub fn remove_role_permission(&self, role: &str, permission: &str) -> bool {
+        self.with_state(|state| {
+            let Some(found) = state.roles.iter_mut().find(|known| known["name"] == role) else {
+                return false;
+            };
+            if let Some(permissions) = found["permissions"].as_array_mut() {
+                permissions.retain(|known| known != permission);
+            }
+            true
+        })
+    }
+
+    /// The current note of a journal, `None` when there is no such journal (never written,
+    /// or deleted by emptying it).
+    #[must_use]
+    pub fn journal_notes(&self, journal: u64) -> Option<String> {
+        self.with_state(|state| {
+            state
+                .journal(journal)
+                .map(|found| found["notes"].as_str().unwrap_or_default().to_owned())
+        })
     }
 
     /// Opens a ticket as `login` (alice, bob or admin), with the "Discord thread" field set

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
+
 use thiserror::Error;
 
 /// Why a text or number is not a valid id.
@@ -86,6 +88,22 @@ snowflake!(
     MessageId,
     "Discord message id"
 );
+/// Discord's epoch (2015-01-01T00:00:00Z), in milliseconds since the Unix epoch: a
+/// snowflake's top 42 bits count milliseconds from it.
+const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
+
+impl MessageId {
+    /// When the message was written, read from its id (a snowflake's top 42 bits are the
+    /// milliseconds since Discord's epoch): pure, no clock and no request.
+    #[must_use]
+    pub fn created_at(self) -> DateTime<Utc> {
+        i64::try_from((self.0 >> 22) + DISCORD_EPOCH_MS)
+            .ok()
+            .and_then(DateTime::from_timestamp_millis)
+            .unwrap_or_default()
+    }
+}
+
 snowflake!(
     /// A Discord role.
     RoleId,
@@ -149,6 +167,21 @@ impl fmt::Display for Login {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_id_tells_when_the_message_was_written() {
+        // Discord's documented example: 175928847299117063 was made 2016-04-30 11:18:25.796 UTC.
+        let message = MessageId::new(175_928_847_299_117_063).unwrap();
+        assert_eq!(
+            message.created_at().to_rfc3339(),
+            "2016-04-30T11:18:25.796+00:00"
+        );
+        // The smallest id is Discord's epoch itself.
+        assert_eq!(
+            MessageId::new(1).unwrap().created_at().to_rfc3339(),
+            "2015-01-01T00:00:00+00:00"
+        );
+    }
 
     #[test]
     fn ids_refuse_zero_and_non_numbers() {

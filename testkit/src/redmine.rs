@@ -40,7 +40,8 @@ pub fn issues_page(total: u64, offset: u64, limit: u64) -> Value {
 
 /// The demo's stateful fake Redmine on a wiremock server: the recorded tickets, people and
 /// statuses, changes remembered (see `demo::redmine::FakeRedmine`, whose helpers it offers:
-/// `set_now`, `fail_nth_write`, `deny_notes`, `open_ticket`, `change_as`, `set_fields`,
+/// `set_now`, `fail_nth_write`, `deny_notes`, `deny_edit_own_notes`, `allow_edit_notes`,
+/// `remove_role_permission`, `open_ticket`, `change_as`, `set_fields`, `journal_notes`,
 /// `issue`, `notes`).
 #[derive(Debug)]
 pub struct DemoRedmine {

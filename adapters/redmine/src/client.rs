@@ -2,7 +2,7 @@
 //! the HTTP plumbing every resource shares (URLs, requests, paged listings). The resources are
 //! next door: `issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`; `tracker.rs` puts them
 //! together as the tracker role ports (`Tickets`, `TicketFiles`, `Watchers`, `People`,
-//! `Catalog`, `SyncStore`, `TicketFeed`, `ActAs`).
+//! `Catalog`, `SyncStore`, `TicketFeed`, `NoteEdits`, `ActAs`).
 
 use secrecy::{ExposeSecret as _, SecretString};
 use std::collections::BTreeMap;

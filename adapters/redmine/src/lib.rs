@@ -9,6 +9,7 @@ mod directory;
 mod dto;
 mod error;
 mod issues;
+mod journals;
 mod people;
 mod setup;
 mod statuses;

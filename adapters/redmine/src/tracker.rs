@@ -2,12 +2,12 @@
 //! (`issues.rs`, `people.rs`, `statuses.rs`, `threads.rs`, `watchers.rs`).
 
 use domain::{
-    Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
+    JournalId, Login, Named, Principal, ProjectId, Status, StatusId, Ticket, TicketFile, TicketId,
     TicketLinks, TicketQuery, TicketUpdate, User, UserId,
 };
 use ports::{
-    ActAs, Catalog, NewFile, People, SavedFilter, SyncFields, SyncStore, ThreadedScope, TicketFeed,
-    TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
+    ActAs, Catalog, NewFile, NoteEdits, People, SavedFilter, SyncFields, SyncStore, ThreadedScope,
+    TicketFeed, TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
 
 use ports::{TimeEntry, TimeLog};
@@ -155,6 +155,17 @@ impl TimeLog for Redmine {
 
     async fn log_time(&self, entry: &TimeEntry) -> Result<(), TrackerError> {
         self.log_time_entry(entry).await
+    }
+}
+
+impl NoteEdits for Redmine {
+    async fn edit_note(
+        &self,
+        ticket: TicketId,
+        journal: JournalId,
+        text: &str,
+    ) -> Result<(), TrackerError> {
+        self.edit_journal_note(ticket, journal, text).await
     }
 }
 

@@ -326,6 +326,35 @@ pub fn message_note(input: &SyncInput<'_>, message: &ChatMessage, mapped: bool) 
     parts.join("\n\n")
 }
 
+/// The note's text after its message was edited on Discord: the very note
+/// [`message_note`] writes for a new message, from the message as it reads now, so its
+/// origin line ([`message_marker`]) stays and exactly-once still recognises it. The files
+/// stay attached to the note as they were (an edit changes its text only).
+#[must_use]
+pub fn edited_message_note(input: &SyncInput<'_>, message: &ChatMessage, mapped: bool) -> String {
+    message_note(input, message, mapped)
+}
+
+/// The note's text after its message was deleted on Discord: one line saying so, who wrote
+/// the message and when (read from its id, in UTC), then its origin line ([`message_marker`],
+/// so exactly-once still recognises the note and never writes the message again). None of
+/// the old text is kept: whoever deleted the message meant it gone. `author` is who wrote it
+/// (a display name), kept on one line and unable to mention anyone in the tracker.
+#[must_use]
+pub fn deleted_message_note(link: &ThreadLink, message: MessageId, author: &str) -> String {
+    let author: Vec<&str> = author.split_whitespace().collect();
+    let author = match author.join(" ") {
+        name if name.is_empty() => String::from("someone"),
+        // A zero-width space after every `@`: a name is never a tracker mention.
+        name => name.replace('@', "@\u{200B}"),
+    };
+    format!(
+        "A message {author} wrote on Discord at {} was deleted there. {}",
+        message.created_at().format("%Y-%m-%d %H:%M UTC"),
+        message_marker(link, message)
+    )
+}
+
 /// A message's note with the files that were not kept named before its origin line, one a
 /// line: `(not kept: report.pdf, 48 MB, over Redmine's limit)`.
 #[must_use]

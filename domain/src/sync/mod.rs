@@ -35,7 +35,7 @@ pub use crate::render::mirror::{starter_text, thread_name};
 
 pub use crate::limits::THREAD_NAME_LIMIT;
 
-pub use origins::{foreign_since, is_own_bookkeeping, is_starter_of};
+pub use origins::{foreign_since, is_own_bookkeeping, is_starter_of, note_for_message};
 pub use state::{
     mark_after_posting, needs_look, MarkAfterPosting, SyncState, ThreadAsk, ThreadLink,
 };

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{SyncInput, ThreadLink};
 use crate::chat::message::ChatMessage;
-use crate::ids::{JournalId, UserId};
+use crate::ids::{JournalId, MessageId, UserId};
 use crate::render::mirror;
 use crate::ticket::{Change, Journal, Ticket};
 
@@ -24,6 +24,23 @@ pub fn is_starter_of(message: &ChatMessage, ticket: &Ticket) -> bool {
 /// and goes to the thread like any other.
 pub(super) fn came_from_thread(journal: &Journal, link: &ThreadLink) -> bool {
     journal.text.contains(&mirror::note_origin(link))
+}
+
+/// The note the threader wrote on a ticket for message `message` of thread `link`, among
+/// the ticket's `journals`: the first whose text ends with that message's origin line
+/// ([`mirror::message_marker`], a closed marker, so message 4's is never message 40's). A
+/// note that only quotes the line somewhere inside is a person's, not the threader's.
+#[must_use]
+pub fn note_for_message(
+    journals: &[Journal],
+    link: &ThreadLink,
+    message: MessageId,
+) -> Option<JournalId> {
+    let marker = mirror::message_marker(link, message);
+    journals
+        .iter()
+        .find(|journal| journal.text.trim_end().ends_with(&marker))
+        .map(|journal| journal.id)
 }
 
 /// The threader's mirrors of journals found in the thread: each message with its piece mark.

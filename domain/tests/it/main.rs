@@ -5,6 +5,7 @@
 mod bot;
 mod boundaries;
 mod discord;
+mod live_notes;
 mod notify;
 mod render;
 mod sync;

@@ -8,6 +8,7 @@ mod directory;
 mod errors;
 mod files;
 mod hostile;
+mod journals;
 mod listing;
 mod people;
 mod reading;
