@@ -326,6 +326,17 @@ pub fn message_note(input: &SyncInput<'_>, message: &ChatMessage, mapped: bool) 
     parts.join("\n\n")
 }
 
+/// Who a note the threader's own user wrote for a member names as its author: the name
+/// before ` on Discord wrote:` on its first line ([`message_note`] unmapped), if any.
+#[must_use]
+pub fn written_for(note: &str) -> Option<&str> {
+    note.lines()
+        .next()?
+        .strip_suffix(" on Discord wrote:")
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+}
+
 /// The note's text after its message was edited on Discord: the very note
 /// [`message_note`] writes for a new message, from the message as it reads now, so its
 /// origin line ([`message_marker`]) stays and exactly-once still recognises it. The files
@@ -367,5 +378,20 @@ pub fn with_not_kept(note: &str, not_kept: &[NotKept]) -> String {
     match note.rfind("\n\n(from Discord: ") {
         Some(at) => format!("{}\n\n{lines}{}", &note[..at], &note[at..]),
         None => format!("{lines}\n\n{note}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::written_for;
+
+    #[test]
+    fn the_name_a_threaders_note_gives_its_author_is_read_back_and_a_members_note_has_none() {
+        assert_eq!(
+            written_for("alice on Discord wrote:\n\nOn my way."),
+            Some("alice")
+        );
+        assert_eq!(written_for("On my way.\n\n(from Discord: x)"), None);
+        assert_eq!(written_for(" on Discord wrote:\n\nx"), None);
     }
 }

@@ -16,7 +16,9 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use domain::render::mirror;
-use domain::sync::{foreign_since, plan, SyncInput, SyncState, ThreadAsk, ThreadLink};
+use domain::sync::{
+    foreign_since, note_for_message, plan, SyncInput, SyncState, ThreadAsk, ThreadLink,
+};
 use domain::{
     ChannelId, ChatMessage, GuildNames, Journal, Login, MessageId, ThreadInfo, Ticket, TicketId,
 };
@@ -211,7 +213,7 @@ where
             self.settings.max_upload,
         );
         let author = author_login(known, journal);
-        let text = mirror::message_note(&input, message, author.is_some());
+        let text = mirror::edited_message_note(&input, message, author.is_some());
         if journal.text == text {
             return Ok(Applied::default());
         }
@@ -244,7 +246,8 @@ where
             return Ok(Applied::default());
         };
         let author = author_login(known, journal);
-        let text = deleted_text(journal, &link, message, author.is_some());
+        let text =
+            mirror::deleted_message_note(&link, message, message_author(journal, author.is_some()));
         if journal.text == text {
             return Ok(Applied::default());
         }
@@ -344,13 +347,14 @@ fn author_login(known: &Known, journal: &Journal) -> Option<Login> {
         .map(|(login, _)| login.clone())
 }
 
-/// The text a note keeps once its message was deleted on Discord.
-fn deleted_text(journal: &Journal, link: &ThreadLink, message: MessageId, mapped: bool) -> String {
-    let _ = (journal, mapped);
-    format!(
-        "(deleted on Discord)\n\n{}",
-        mirror::message_marker(link, message)
-    )
+/// Who wrote the message `journal` is the note of: its author when they wrote it as
+/// themselves, else the name the threader's note gives.
+fn message_author(journal: &Journal, as_member: bool) -> &str {
+    if as_member {
+        &journal.author
+    } else {
+        mirror::written_for(&journal.text).unwrap_or("")
+    }
 }
 
 /// Whether `messages` (heard in a row, oldest first, `before` heard just before them) hold
@@ -382,9 +386,6 @@ fn linked_to(ticket: &Ticket, thread: ChannelId) -> Option<ThreadLink> {
 
 /// The note written for `message` of the thread `link`, found by its origin.
 fn note_of<'t>(ticket: &'t Ticket, link: &ThreadLink, message: MessageId) -> Option<&'t Journal> {
-    let marker = mirror::message_marker(link, message);
-    ticket
-        .journals
-        .iter()
-        .find(|journal| journal.text.contains(&marker))
+    let id = note_for_message(&ticket.journals, link, message)?;
+    ticket.journals.iter().find(|journal| journal.id == id)
 }
