@@ -203,6 +203,10 @@ pub(crate) struct MembershipDto {
     pub user: Option<NamedDto>,
     #[serde(default)]
     pub group: Option<NamedDto>,
+    /// The member's roles in the project (a group's roles also appear, `inherited`, on each
+    /// of its users).
+    #[serde(default)]
+    pub roles: Vec<NamedDto>,
 }
 
 /// `GET /issue_statuses.json`.
@@ -347,4 +351,27 @@ impl Keyed for SearchResultDto {
     fn key(&self) -> (u64, bool) {
         (self.id, self.kind.starts_with("issue"))
     }
+}
+
+/// `GET /roles.json`: every role, id and name (any API key; not paged).
+#[derive(Debug, Deserialize)]
+pub(crate) struct RolesEnvelope {
+    pub roles: Vec<NamedDto>,
+}
+
+/// `GET /roles/N.json`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RoleEnvelope {
+    pub role: RoleDto,
+}
+
+/// One role with its permissions, as Redmine names them (`edit_own_issue_notes`, …).
+#[derive(Debug, Deserialize)]
+pub(crate) struct RoleDto {
+    pub name: String,
+    /// Whether the role can be given to anyone (`configure.rb`'s admins-only role cannot).
+    #[serde(default = "yes")]
+    pub assignable: bool,
+    #[serde(default)]
+    pub permissions: Vec<String>,
 }

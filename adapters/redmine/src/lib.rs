@@ -21,3 +21,4 @@ mod watchers;
 pub use client::{ApiKey, ConfigError, Redmine, RedmineConfig};
 pub use convert::IssueFieldNames;
 pub use directory::RedmineDirectory;
+pub use setup::RoleNoteRights;

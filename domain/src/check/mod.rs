@@ -18,6 +18,14 @@ pub enum Outcome {
         /// What to do.
         fix: String,
     },
+    /// Works, but not as it could: what happens instead, and what to do about it. Not a
+    /// failure (`netbot check` still succeeds).
+    Warn {
+        /// What happens.
+        problem: String,
+        /// What to do.
+        fix: String,
+    },
     /// Not checked, and not a failure: why (an optional service not configured, or a check
     /// that needs one that already failed).
     Skip(String),
@@ -58,6 +66,23 @@ impl Check {
         }
     }
 
+    /// A check that found something working, but not as it could: what happens, and what to
+    /// do.
+    #[must_use]
+    pub fn warn(
+        name: impl Into<String>,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            outcome: Outcome::Warn {
+                problem: problem.into(),
+                fix: fix.into(),
+            },
+        }
+    }
+
     /// A check not made, and why.
     #[must_use]
     pub fn skip(name: impl Into<String>, reason: impl Into<String>) -> Self {
@@ -73,13 +98,15 @@ impl Check {
         matches!(self.outcome, Outcome::Fail { .. })
     }
 
-    /// Its one line: `✓ name: detail`, `✗ name: problem — fix`, or `- name: skipped (why)`.
+    /// Its one line: `✓ name: detail`, `✗ name: problem — fix`, `! name: problem — fix` (a
+    /// warning), or `- name: skipped (why)`.
     #[must_use]
     pub fn line(&self) -> String {
         match &self.outcome {
             Outcome::Pass(detail) if detail.is_empty() => format!("✓ {}", self.name),
             Outcome::Pass(detail) => format!("✓ {}: {detail}", self.name),
             Outcome::Fail { problem, fix } => format!("✗ {}: {problem} — {fix}", self.name),
+            Outcome::Warn { problem, fix } => format!("! {}: {problem} — {fix}", self.name),
             Outcome::Skip(reason) => format!("- {}: skipped ({reason})", self.name),
         }
     }

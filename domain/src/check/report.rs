@@ -12,6 +12,8 @@ pub enum State {
     Passed,
     /// Checked, and wrong.
     Failed,
+    /// Checked, and working, but not as it could.
+    Warned,
     /// Not checked: an optional service not configured, or a check that needs one that failed.
     Skipped,
 }
@@ -22,6 +24,7 @@ pub fn state(check: &Check) -> State {
     match check.outcome {
         Outcome::Pass(_) => State::Passed,
         Outcome::Fail { .. } => State::Failed,
+        Outcome::Warn { .. } => State::Warned,
         Outcome::Skip(_) => State::Skipped,
     }
 }
@@ -34,20 +37,30 @@ pub fn text(checks: &[Check]) -> String {
     out.join("\n")
 }
 
-/// `all checks passed`, `1 check failed`, `3 checks failed, 2 skipped`, `no check failed, 1 skipped`.
+/// `all checks passed`, `1 check failed`, `3 checks failed, 2 skipped`, `no check failed, 1 skipped`,
+/// `no check failed, 1 warning`.
 fn summary(checks: &[Check]) -> String {
     let count = |wanted: State| checks.iter().filter(|check| state(check) == wanted).count();
-    let (failed, skipped) = (count(State::Failed), count(State::Skipped));
-    let failed = match (failed, skipped) {
+    let (failed, skipped, warned) = (
+        count(State::Failed),
+        count(State::Skipped),
+        count(State::Warned),
+    );
+    let mut line = match (failed, skipped + warned) {
         (0, 0) => return String::from("all checks passed"),
         (0, _) => String::from("no check failed"),
         (1, _) => String::from("1 check failed"),
         (n, _) => format!("{n} checks failed"),
     };
-    match skipped {
-        0 => failed,
-        n => format!("{failed}, {n} skipped"),
+    if skipped > 0 {
+        line.push_str(&format!(", {skipped} skipped"));
     }
+    match warned {
+        0 => {}
+        1 => line.push_str(", 1 warning"),
+        n => line.push_str(&format!(", {n} warnings")),
+    }
+    line
 }
 
 #[derive(Serialize)]
@@ -57,7 +70,7 @@ struct CheckView<'a> {
     detail: String,
 }
 
-/// The checks as a JSON array of `{check, state, detail}`: `state` is `passed`, `failed` or
+/// The checks as a JSON array of `{check, state, detail}`: `state` is `passed`, `failed`, `warned` or
 /// `skipped`; `detail` is what was seen, what is wrong and what to do, or why it was skipped.
 #[must_use]
 pub fn json(checks: &[Check]) -> String {
@@ -68,7 +81,9 @@ pub fn json(checks: &[Check]) -> String {
             state: state(check),
             detail: match &check.outcome {
                 Outcome::Pass(detail) => detail.clone(),
-                Outcome::Fail { problem, fix } => format!("{problem} — {fix}"),
+                Outcome::Fail { problem, fix } | Outcome::Warn { problem, fix } => {
+                    format!("{problem} — {fix}")
+                }
                 Outcome::Skip(reason) => reason.clone(),
             },
         })
@@ -119,6 +134,39 @@ mod tests {
             "2 checks failed, 1 skipped",
         );
         check(&[failed.clone(), failed], "2 checks failed");
+    }
+
+    #[test]
+    fn a_warning_is_counted_apart_and_is_no_failure() {
+        let warned = Check::warn(
+            "note edits",
+            "made as the threader",
+            "give the role the right",
+        );
+        assert_eq!(state(&warned), State::Warned);
+        assert!(!warned.failed());
+        assert_eq!(
+            warned.line(),
+            "! note edits: made as the threader — give the role the right"
+        );
+        let [passed, failed, skipped] = <[Check; 3]>::try_from(checks()).unwrap();
+        let last = |checks: &[Check]| text(checks).lines().last().map(str::to_owned);
+        assert_eq!(
+            last(&[passed, warned.clone()]).as_deref(),
+            Some("no check failed, 1 warning")
+        );
+        assert_eq!(
+            last(&[failed, skipped, warned.clone(), warned.clone()]).as_deref(),
+            Some("1 check failed, 1 skipped, 2 warnings")
+        );
+        let json: serde_json::Value = serde_json::from_str(&json(&[warned])).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([{
+                "check": "note edits", "state": "warned",
+                "detail": "made as the threader — give the role the right"
+            }])
+        );
     }
 
     #[test]

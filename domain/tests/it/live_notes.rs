@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use domain::render::mirror;
-use domain::sync::{note_for_message, plan, SyncInput, SyncPlan, SyncState, ThreadLink};
+use domain::sync::{
+    foreign_since, note_for_message, plan, SyncInput, SyncPlan, SyncState, ThreadLink,
+};
 use domain::{
     ChannelId, ChatMessage, DiscordUserId, GuildId, GuildNames, Journal, JournalId, Login,
     MessageId, Named, Ticket, TicketId, TicketLinks, UserId,
@@ -269,6 +271,21 @@ fn a_nameless_author_reads_as_someone() {
         text.starts_with("A message someone wrote on Discord"),
         "{text}"
     );
+}
+
+#[test]
+fn edited_and_deleted_notes_are_still_the_threads_own_and_never_go_back_to_it() {
+    let world = World::new();
+    let message = said(4, ALICE, "alice", "the new text");
+    let messages = [message.clone()];
+    let empty = ticket(Vec::new());
+    let edited = mirror::edited_message_note(&world.input(&empty, &messages), &message, true);
+    let deleted = mirror::deleted_message_note(&link(), message.id, "Alice Liddell");
+    let after = ticket(vec![note(310, &edited), note(311, &deleted)]);
+
+    let foreign = foreign_since(&after, None, &link(), None);
+
+    assert!(foreign.is_empty(), "{foreign:#?}");
 }
 
 // --- Finding a message's note ---

@@ -481,3 +481,143 @@ async fn real_hours_are_logged_as_the_member_under_an_activity_found_by_name() {
         "logged as the member, not the admin"
     );
 }
+
+/// The id of the journal of ticket `n` whose note is exactly `text`, read as the admin.
+async fn journal_with_note(seed: &Seed, n: domain::TicketId, text: &str) -> domain::JournalId {
+    let admin = as_key_owner(seed);
+    let ticket = admin.get(n).await.unwrap();
+    ticket
+        .journals
+        .iter()
+        .find(|journal| journal.text == text)
+        .map(|journal| journal.id)
+        .unwrap_or_else(|| panic!("no note {text:?} on ticket {n}: {:?}", ticket.journals))
+}
+
+fn as_key_owner(seed: &Seed) -> Redmine {
+    Redmine::new(RedmineConfig {
+        url: seed.url.clone(),
+        key: ApiKey::new(&seed.admin_key),
+        act_as: None,
+        timeout: Duration::from_secs(30),
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn real_a_members_note_is_edited_in_place_as_the_member_where_their_role_allows() {
+    use ports::NoteEdits;
+
+    let Some(seed) = seeded() else { return };
+    let project = format!("contract-{}", seed.run);
+    let busy = as_member(seed, &seed.busy_login);
+    let n = busy.create(&project, "Note edits", "").await.unwrap().id;
+    let original = format!("Written on Discord in run {}", seed.run);
+    busy.add_note(n, &original).await.unwrap();
+    let journal = journal_with_note(seed, n, &original).await;
+
+    // What `netbot check` reads of the member's role predicts what Redmine decides. Redmine's
+    // default Developer role has neither "Edit own notes" nor "Edit notes".
+    let rights = as_key_owner(seed)
+        .note_rights_of_roles(std::slice::from_ref(&project))
+        .await
+        .unwrap();
+    let developer = rights
+        .iter()
+        .find(|role| role.name == "Developer")
+        .unwrap_or_else(|| panic!("the members are Developers: {rights:?}"));
+    let developer_may = developer.edit_own_notes || developer.edit_all_notes;
+    let edited = format!("Edited on Discord in run {}", seed.run);
+    let as_developer = busy.edit_note(n, journal, &edited).await;
+    if developer_may {
+        as_developer.unwrap();
+    } else {
+        assert!(
+            matches!(&as_developer, Err(TrackerError::Forbidden { action }) if action.contains(&format!("note {journal}"))),
+            "{as_developer:?}"
+        );
+        assert_eq!(journal_with_note(seed, n, &original).await, journal);
+        // The threader's own user (an admin) may edit any note: the fallback.
+        as_key_owner(seed)
+            .edit_note(n, journal, &edited)
+            .await
+            .unwrap();
+    }
+    assert_eq!(journal_with_note(seed, n, &edited).await, journal);
+
+    // A member whose role has "Edit own notes" (Redmine's default Manager has every
+    // permission) edits their own note as themselves.
+    let roles = admin_json(seed, reqwest::Method::GET, "roles.json", None).await;
+    let manager = roles["roles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|role| role["name"] == "Manager")
+        .and_then(|role| role["id"].as_u64())
+        .unwrap_or_else(|| {
+            panic!("the server has no Manager role (Redmine's default data): {roles}")
+        });
+    let editor_login = format!("editor{}", seed.run);
+    let editor = admin_json(
+        seed,
+        reqwest::Method::POST,
+        "users.json",
+        Some(serde_json::json!({ "user": {
+            "login": editor_login, "firstname": "Note", "lastname": format!("Editor{}", seed.run),
+            "mail": format!("{editor_login}@example.org"), "password": "contract-pass-123"
+        }})),
+    )
+    .await["user"]["id"]
+        .as_u64()
+        .unwrap();
+    admin_json(
+        seed,
+        reqwest::Method::POST,
+        &format!("projects/{project}/memberships.json"),
+        Some(serde_json::json!({ "membership": { "user_id": editor, "role_ids": [manager] } })),
+    )
+    .await;
+    let as_editor = as_member(seed, &editor_login);
+    let theirs = format!("The editor's note in run {}", seed.run);
+    as_editor.add_note(n, &theirs).await.unwrap();
+    let their_journal = journal_with_note(seed, n, &theirs).await;
+    let their_edit = format!("The editor's note, edited, in run {}", seed.run);
+    let updated_on = || async {
+        admin_json(
+            seed,
+            reqwest::Method::GET,
+            &format!("issues/{n}.json"),
+            None,
+        )
+        .await["issue"]["updated_on"]
+            .clone()
+    };
+    let before = updated_on().await;
+    // Redmine's times have whole seconds: a moved updated_on would show.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+
+    as_editor
+        .edit_note(n, their_journal, &their_edit)
+        .await
+        .unwrap();
+
+    let ticket = as_key_owner(seed).get(n).await.unwrap();
+    let note = ticket
+        .journals
+        .iter()
+        .find(|journal| journal.id == their_journal)
+        .unwrap();
+    assert_eq!(note.text, their_edit);
+    assert_eq!(note.author, format!("Note Editor{}", seed.run));
+
+    // An empty text never reaches Redmine (which would delete the note).
+    let empty = as_editor.edit_note(n, their_journal, " ").await;
+    assert!(
+        matches!(empty, Err(TrackerError::Rejected { .. })),
+        "{empty:?}"
+    );
+    assert_eq!(journal_with_note(seed, n, &their_edit).await, their_journal);
+
+    // Redmine 5 does not move the ticket's updated_on for an edited note.
+    assert_eq!(updated_on().await, before);
+}

@@ -12,6 +12,7 @@ mod journals;
 mod listing;
 mod people;
 mod reading;
+mod roles;
 
 use std::time::Duration;
 

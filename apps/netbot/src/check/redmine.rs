@@ -1,5 +1,6 @@
 //! `netbot check`'s Redmine checks: reachable, the REST API on, whose key and whether an
-//! administrator's, and the names the settings use.
+//! administrator's, the names the settings use, and whether the threader's members may edit
+//! their own notes.
 
 use anyhow::anyhow;
 use appkit::settings::Settings;
@@ -7,7 +8,7 @@ use appkit::words::{self, StatusSettings};
 use domain::check::{self, Check, FieldWanted};
 use ports::directory::Directory as _;
 use ports::{Catalog as _, People as _, TrackerError};
-use redmine::{Redmine, RedmineDirectory};
+use redmine::{Redmine, RedmineDirectory, RoleNoteRights};
 
 use super::configured::Configured;
 
@@ -114,6 +115,26 @@ pub async fn redmine_checks(
             "they need an administrator's key",
         ));
     }
+    match (&settings.threader, admin) {
+        (None, _) => checks.push(Check::skip(NOTE_EDITS, "no [threader] in netbot.toml")),
+        (Some(_), false) => checks.push(Check::skip(
+            NOTE_EDITS,
+            "without an administrator's key the threader writes every note as its own user",
+        )),
+        (Some(threader), true) => {
+            let projects: Vec<String> = threader.projects.keys().cloned().collect();
+            checks.push(match tracker.note_rights_of_roles(&projects).await {
+                Ok(rights) => note_edits(&rights, &projects),
+                Err(error) => Check::skip(
+                    NOTE_EDITS,
+                    format!(
+                        "could not read the roles: {}",
+                        words::tracker(&error, StatusSettings::NetbotToml)
+                    ),
+                ),
+            });
+        }
+    }
     let statuses = tracker
         .statuses()
         .await
@@ -157,6 +178,52 @@ pub async fn redmine_checks(
             "use a login or a group name Redmine has (Administration → Users, Groups)",
         ));
     }
+}
+
+/// The name of the check on the members' note rights.
+const NOTE_EDITS: &str = "note edits";
+
+/// The verdict on the roles the threader's members hold (those held in `projects`, or every
+/// role when the threader names none): a member's Discord edit or deletion reaches their note
+/// as them only when their role may edit their own notes ("Edit notes" covers it too);
+/// otherwise the threader makes it as its own user. A warning, not a failure: it still works.
+fn note_edits(rights: &[RoleNoteRights], projects: &[String]) -> Check {
+    let held = if projects.is_empty() {
+        String::from("of all roles: [threader.projects] names no project")
+    } else {
+        format!("held in {}", projects.join(", "))
+    };
+    let (able, unable): (Vec<&RoleNoteRights>, Vec<&RoleNoteRights>) = rights
+        .iter()
+        .partition(|role| role.edit_own_notes || role.edit_all_notes);
+    let names = |roles: &[&RoleNoteRights]| {
+        roles
+            .iter()
+            .map(|role| role.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if rights.is_empty() {
+        return Check::pass(NOTE_EDITS, format!("no roles ({held})"));
+    }
+    if unable.is_empty() {
+        return Check::pass(
+            NOTE_EDITS,
+            format!(
+                "{} ({held}) may edit their own notes: Discord edits and deletions reach Redmine as the member",
+                names(&able)
+            ),
+        );
+    }
+    Check::warn(
+        NOTE_EDITS,
+        format!(
+            "{} ({held}) {} \"Edit own notes\": Discord edits and deletions of their members' messages reach Redmine as the threader's user, not as the member",
+            names(&unable),
+            if unable.len() == 1 { "lacks" } else { "lack" }
+        ),
+        "give those roles \"Edit own notes\" (Redmine: Administration → Roles and permissions → the role → Issue tracking)",
+    )
 }
 
 /// The verdicts when Redmine does not tell whose key it is.
@@ -235,6 +302,52 @@ mod tests {
 
     fn lines(checks: &[Check]) -> Vec<String> {
         checks.iter().map(Check::line).collect()
+    }
+
+    fn role(name: &str, edit_own_notes: bool, edit_all_notes: bool) -> RoleNoteRights {
+        RoleNoteRights {
+            name: name.into(),
+            edit_own_notes,
+            edit_all_notes,
+        }
+    }
+
+    #[track_caller]
+    fn check_note_edits(rights: &[RoleNoteRights], projects: &[&str], expect: &str) {
+        let projects: Vec<String> = projects.iter().map(|p| (*p).to_owned()).collect();
+        assert_eq!(note_edits(rights, &projects).line(), expect);
+    }
+
+    #[test]
+    fn roles_without_edit_own_notes_are_a_warning_that_says_what_happens() {
+        check_note_edits(
+            &[
+                role("Developer", true, false),
+                role("Manager", false, true),
+            ],
+            &["netops"],
+            "✓ note edits: Developer, Manager (held in netops) may edit their own notes: Discord edits and deletions reach Redmine as the member",
+        );
+        check_note_edits(
+            &[
+                role("Developer", false, false),
+                role("Manager", true, true),
+                role("Reporter", false, false),
+            ],
+            &["netops", "outreach"],
+            "! note edits: Developer, Reporter (held in netops, outreach) lack \"Edit own notes\": Discord edits and deletions of their members' messages reach Redmine as the threader's user, not as the member — give those roles \"Edit own notes\" (Redmine: Administration → Roles and permissions → the role → Issue tracking)",
+        );
+        check_note_edits(
+            &[],
+            &[],
+            "✓ note edits: no roles (of all roles: [threader.projects] names no project)",
+        );
+        check_note_edits(
+            &[role("Reporter", false, false)],
+            &[],
+            "! note edits: Reporter (of all roles: [threader.projects] names no project) lacks \"Edit own notes\": Discord edits and deletions of their members' messages reach Redmine as the threader's user, not as the member — give those roles \"Edit own notes\" (Redmine: Administration → Roles and permissions → the role → Issue tracking)",
+        );
+        assert!(!note_edits(&[role("Reporter", false, false)], &[]).failed());
     }
 
     #[test]

@@ -382,3 +382,45 @@ async fn json_marks_a_skipped_check_skipped_not_passed() {
     );
     assert!(netbox.get("ok").is_none());
 }
+
+#[tokio::test]
+async fn roles_that_may_not_edit_their_own_notes_are_a_warning_not_a_failure() {
+    let deployment = Deployment::sound().await;
+    assert!(deployment
+        .redmine
+        .remove_role_permission("Developer", "edit_own_issue_notes"));
+
+    let (code, transcript) = deployment.check(&[]).await;
+
+    assert_eq!(code, 0, "{transcript}");
+    let lines: Vec<&str> = transcript
+        .lines()
+        .filter(|line| line.contains("note edits") || line.starts_with("no check failed"))
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"), @r#"
+    ! note edits: Developer (held in netops) lacks "Edit own notes": Discord edits and deletions of their members' messages reach Redmine as the threader's user, not as the member — give those roles "Edit own notes" (Redmine: Administration → Roles and permissions → the role → Issue tracking)
+    no check failed, 1 warning
+    "#);
+}
+
+#[tokio::test]
+async fn without_a_threader_the_note_rights_are_not_checked() {
+    let toml = "default_project = \"netops\"\n[channels]\nintake = 1300000000000000012\n";
+    let deployment = Deployment::with(DemoRedmine::start_admin().await, toml).await;
+
+    let (_, transcript) = deployment.check(&[]).await;
+
+    assert!(
+        transcript.contains("- note edits: skipped (no [threader] in netbot.toml)"),
+        "{transcript}"
+    );
+    assert!(
+        !deployment
+            .redmine
+            .received()
+            .await
+            .iter()
+            .any(|line| line.contains("/roles")),
+        "no role was read"
+    );
+}
