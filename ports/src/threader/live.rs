@@ -213,7 +213,8 @@ where
             self.settings.max_upload,
         );
         let author = author_login(known, journal);
-        let text = mirror::edited_message_note(&input, message, author.is_some());
+        let as_member = journal.author_id != Some(known.bot_user);
+        let text = mirror::edited_message_note(&input, message, as_member);
         if journal.text == text {
             return Ok(Applied::default());
         }
@@ -246,8 +247,8 @@ where
             return Ok(Applied::default());
         };
         let author = author_login(known, journal);
-        let text =
-            mirror::deleted_message_note(&link, message, message_author(journal, author.is_some()));
+        let as_member = journal.author_id != Some(known.bot_user);
+        let text = mirror::deleted_message_note(&link, message, message_author(journal, as_member));
         if journal.text == text {
             return Ok(Applied::default());
         }
