@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::PoisonError;
 
 use domain::render::mirror;
 use domain::sync::{
@@ -278,8 +279,15 @@ where
             {
                 Ok(()) => return Ok(()),
                 Err(TrackerError::Forbidden { action }) => {
-                    warn!(%login, %ticket, %action,
-                        "the tracker does not let this member edit their note; editing it as the threader");
+                    let first = self
+                        .edits_refused
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(login.clone());
+                    if first {
+                        warn!(%login, %ticket, %action,
+                            "the tracker does not let this member edit their own notes (Redmine: \"Edit own notes\"); editing them as the threader");
+                    }
                 }
                 Err(other) => return Err(other),
             }

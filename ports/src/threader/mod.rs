@@ -113,6 +113,9 @@ pub struct Threader<T, C> {
     /// Members whose tracker user was refused a note, already warned about: the reason is
     /// logged once per member while the process runs, not on every pass.
     refused: Mutex<BTreeSet<Login>>,
+    /// Members whose tracker user was refused an edit of their own note, already warned
+    /// about (once per member while the process runs).
+    edits_refused: Mutex<BTreeSet<Login>>,
     /// One lane per ticket: a pass and the live path take a ticket's lane before they touch
     /// it, so they never sync one ticket at once, and its events apply one after another.
     lanes: Mutex<BTreeMap<TicketId, Arc<tokio::sync::Mutex<()>>>>,
@@ -145,6 +148,7 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
             chat,
             settings,
             refused: Mutex::new(BTreeSet::new()),
+            edits_refused: Mutex::new(BTreeSet::new()),
             lanes: Mutex::new(BTreeMap::new()),
             routes: Mutex::new(BTreeMap::new()),
         }
