@@ -467,6 +467,8 @@ fn serve(
 /// One client's connection: HELLO, then frames both ways until either side ends it.
 async fn connection(stream: TcpStream, state: Arc<Mutex<State>>) {
     let mut query = None;
+    // The callback's signature is tungstenite's (its error is a whole HTTP response).
+    #[allow(clippy::result_large_err)]
     let callback = |request: &tokio_tungstenite::tungstenite::handshake::server::Request,
                     response| {
         query = Some(request.uri().query().unwrap_or_default().to_owned());

@@ -79,15 +79,22 @@ impl ChatListener for DiscordGateway {
             std::thread::Builder::new()
                 .name(String::from("discord-gateway"))
                 .spawn(move || {
-                    let result = match tokio::runtime::Builder::new_current_thread()
+                    match tokio::runtime::Builder::new_current_thread()
                         .enable_all()
                         .build()
                     {
-                        Ok(runtime) => runtime.block_on(gateway.run(heard, client_stop)),
-                        Err(error) => Err(unreachable(error)),
-                    };
-                    // `listen` may be gone already: nobody to tell.
-                    let _ = done.send(result);
+                        Ok(runtime) => {
+                            let result = runtime.block_on(gateway.run(heard, client_stop));
+                            // `listen` may be gone already: nobody to tell.
+                            let _ = done.send(result);
+                            // serenity's leftover tasks (a shard queuer, a pending resolve)
+                            // are dropped without being waited for.
+                            runtime.shutdown_background();
+                        }
+                        Err(error) => {
+                            let _ = done.send(Err(unreachable(error)));
+                        }
+                    }
                 })
                 .map_err(unreachable)?;
             loop {
