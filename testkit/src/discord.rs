@@ -1420,6 +1420,12 @@ impl FakeDiscord {
         state.dispatch_deletion(channel, message);
     }
 
+    /// Sends any dispatch (`t` = `kind`, `d` = `data`) to the gateway's sessions, for events
+    /// the helpers above do not make (another guild's message, an update without content).
+    pub fn gateway_dispatch(&self, kind: &str, data: &Value) {
+        self.with_gateway(|gateway| gateway.dispatch(kind, data));
+    }
+
     /// Runs `control` on the gateway, starting it if nobody asked for it yet.
     fn with_gateway<T>(&self, control: impl FnOnce(&FakeGateway) -> T) -> T {
         control(self.state().gateway())

@@ -9,6 +9,7 @@ use std::time::Duration;
 use discord::{BotToken, DiscordChat, DiscordGateway};
 use domain::{ChannelId, ChatMessage, GuildId, MessageId};
 use ports::chat::{Chat, ChatError, ChatEvent, ChatListener, Heard};
+use serde_json::json;
 use testkit::discord::FakeDiscord;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -248,6 +249,59 @@ async fn a_deleted_message_arrives_as_deleted() {
             message: MessageId::new(id).unwrap(),
         }
     );
+}
+
+#[tokio::test]
+async fn events_of_another_guild_and_updates_without_content_are_not_reported() {
+    let (fake, mut listening) = connected().await;
+    let id = fake.member_says(CHANNEL, MEMBER, "Alice", "see https://example.org");
+    listening.until(posted(id)).await;
+    let mut elsewhere = fake.messages(CHANNEL)[0].clone();
+    elsewhere.id += 1000;
+
+    fake.gateway_dispatch(
+        "MESSAGE_CREATE",
+        &json!({
+            "id": elsewhere.id.to_string(), "channel_id": "77", "guild_id": "999", "type": 0,
+            "author": { "id": MEMBER.to_string(), "username": "alice", "discriminator": "0" },
+            "content": "in another server", "timestamp": "2026-11-26T21:00:00.000000+00:00",
+            "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
+            "mention_roles": [], "attachments": [], "embeds": [], "pinned": false,
+        }),
+    );
+    fake.gateway_dispatch(
+        "MESSAGE_UPDATE",
+        &json!({
+            "id": id.to_string(), "channel_id": CHANNEL.to_string(), "guild_id": GUILD.to_string(),
+            "embeds": [{ "type": "link", "url": "https://example.org" }],
+        }),
+    );
+    fake.gateway_dispatch(
+        "MESSAGE_DELETE",
+        &json!({ "id": "5", "channel_id": "77", "guild_id": "999" }),
+    );
+    let last = fake.member_says(CHANNEL, MEMBER, "Alice", "the next message");
+
+    let event = listening.next().await;
+    assert!(
+        posted(last)(&event),
+        "expected the next message, got {event:?}"
+    );
+}
+
+#[tokio::test]
+async fn events_are_read_whole_from_the_gateway_without_asking_the_api() {
+    let (fake, mut listening) = connected().await;
+    let id = fake.member_says(CHANNEL, MEMBER, "Alice", "first");
+    fake.edit_message(CHANNEL, id, "first, edited");
+    fake.delete_message(CHANNEL, id);
+
+    listening
+        .until(|event| matches!(event, ChatEvent::MessageDeleted { .. }))
+        .await;
+
+    let asked: Vec<String> = fake.requests().iter().map(|r| r.line()).collect();
+    assert_eq!(asked, ["GET /api/v10/gateway/bot", "GET /api/v10/gateway"]);
 }
 
 #[tokio::test]
