@@ -388,9 +388,7 @@ fn refused_at_start(error: &serenity::Error) -> ChatError {
         {
             ChatError::Forbidden {
                 action,
-                detail: String::from(
-                    "Discord refused the bot token (401 Unauthorized): check DISCORD_TOKEN",
-                ),
+                detail: String::from("Discord refused the bot token (401 Unauthorized)"),
             }
         }
         serenity::Error::Http(HttpError::Request(_)) => ChatError::Unreachable {
@@ -409,9 +407,7 @@ fn gateway_failed(error: &serenity::Error) -> ChatError {
     match error {
         serenity::Error::Gateway(GatewayError::InvalidAuthentication) => ChatError::Forbidden {
             action,
-            detail: String::from(
-                "Discord refused the bot token (close code 4004): check DISCORD_TOKEN",
-            ),
+            detail: String::from("Discord refused the bot token (close code 4004)"),
         },
         serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents) => ChatError::Forbidden {
             action,
