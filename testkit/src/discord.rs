@@ -24,8 +24,16 @@
 //! 404 and stays in the request log. With [`FakeDiscord::require_token`], another token
 //! answers 401.
 //!
+//! The gateway (`testkit::gateway`, started by the first `GET /gateway` or `/gateway/bot` or
+//! gateway control): every message added (a member's, the bot's through REST, a thread's
+//! system message) is dispatched as `MESSAGE_CREATE` to its sessions, the bot's edits and
+//! deletions through REST and [`FakeDiscord::edit_message`] / [`FakeDiscord::delete_message`]
+//! as `MESSAGE_UPDATE` / `MESSAGE_DELETE`; connections can be dropped, resumes refused, the
+//! gateway taken down ([`FakeDiscord::drop_gateway`], [`FakeDiscord::refuse_resume`],
+//! [`FakeDiscord::gateway_down`]).
+//!
 //! Not emulated: permissions on requests (every request is allowed, whatever the roles say), private threads' membership, the
-//! thread starter message (type 21) inside a thread started from a message, members' edits,
+//! thread starter message (type 21) inside a thread started from a message, THREAD_CREATE and
 //! reactions.
 
 use std::collections::BTreeMap;
@@ -33,6 +41,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::gateway::FakeGateway;
 
 /// The first id the fake hands out: a plausible snowflake of late 2026.
 const FIRST_ID: u64 = 1_450_000_000_000_000_000;
@@ -150,6 +160,9 @@ struct State {
     upload_limit: usize,
     /// What `netbot check` reads: the guild's roles, the bot's, overwrites, the app's flags.
     setup: Setup,
+    /// The gateway, started by the first `GET /gateway` or gateway control (until then a
+    /// fake nobody listens to costs nothing).
+    gateway: Option<FakeGateway>,
 }
 
 /// The guild's and the application's settings `netbot check` reads.
@@ -186,6 +199,56 @@ pub const BOT_ROLE: u64 = 1_400_000_000_000_000_001;
 pub const MESSAGE_CONTENT_LIMITED: u64 = 1 << 19;
 
 impl State {
+    /// The gateway, started on first use.
+    fn gateway(&mut self) -> &FakeGateway {
+        let (guild, bot_user, flags) = (self.guild, self.bot_user, self.setup.application_flags);
+        let gateway = self
+            .gateway
+            .get_or_insert_with(|| FakeGateway::start(guild, bot_user, flags));
+        if let Some(token) = &self.setup.token {
+            gateway.require_token(token);
+        }
+        gateway
+    }
+
+    /// Tells the gateway's sessions, if anyone ever connected.
+    fn dispatch(&self, kind: &str, data: &Value) {
+        if let Some(gateway) = &self.gateway {
+            gateway.dispatch(kind, data);
+        }
+    }
+
+    /// `MESSAGE_CREATE` or `MESSAGE_UPDATE` of a stored message, as the gateway sends it: the
+    /// message with `guild_id` and its author's partial `member`.
+    fn dispatch_message(&self, kind: &str, channel: u64, id: u64) {
+        if self.gateway.is_none() {
+            return;
+        }
+        let Some(message) = self.find_message(channel, id) else {
+            return;
+        };
+        let mut data = self.message_json_as_sent(message);
+        data["member"] = json!({
+            "nick": null, "roles": [], "joined_at": TIMESTAMP, "deaf": false, "mute": false,
+            "flags": 0,
+        });
+        if kind == "MESSAGE_UPDATE" {
+            data["edited_timestamp"] = json!(TIMESTAMP);
+        }
+        self.dispatch(kind, &data);
+    }
+
+    fn dispatch_deletion(&self, channel: u64, id: u64) {
+        self.dispatch(
+            "MESSAGE_DELETE",
+            &json!({
+                "id": id.to_string(),
+                "channel_id": channel.to_string(),
+                "guild_id": self.guild.to_string(),
+            }),
+        );
+    }
+
     fn new_id(&mut self) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
@@ -369,8 +432,18 @@ impl State {
         })
     }
 
-    fn setup_answer(&self, segments: &[&str]) -> Option<ResponseTemplate> {
+    fn setup_answer(&mut self, segments: &[&str]) -> Option<ResponseTemplate> {
         let answer = match segments {
+            ["gateway"] => {
+                ResponseTemplate::new(200).set_body_json(json!({ "url": self.gateway().url() }))
+            }
+            ["gateway", "bot"] => ResponseTemplate::new(200).set_body_json(json!({
+                "url": self.gateway().url(),
+                "shards": 1,
+                "session_start_limit": {
+                    "total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1,
+                },
+            })),
             ["users", "@me"] => ResponseTemplate::new(200).set_body_json(json!({
                 "id": self.bot_user.to_string(), "username": "netbot", "discriminator": "0",
                 "global_name": null, "avatar": null, "bot": true,
@@ -438,7 +511,9 @@ impl State {
             }
         }
         match (method, segments) {
-            ("POST", ["channels", channel, "messages"]) => self.post_message(id(channel), body),
+            ("POST", ["channels", channel, "messages"]) => {
+                self.post_message(id(channel), body, true)
+            }
             ("GET", ["channels", channel, "messages"]) => self.list_messages(id(channel), query),
             ("PATCH", ["channels", channel, "messages", message]) => {
                 self.edit_message(id(channel), id(message), body)
@@ -488,7 +563,7 @@ impl State {
             return discord_error(413, 40005, "Request entity too large");
         }
         let channel = id(channel);
-        let answer = self.post_message(channel, body);
+        let answer = self.post_message(channel, body, false);
         let Some(id) = self
             .messages
             .get(&channel)
@@ -507,13 +582,16 @@ impl State {
         if let Some(message) = self.find_message_mut(channel, id) {
             message.attachments = attached;
         }
+        self.dispatch_message("MESSAGE_CREATE", channel, id);
         match self.find_message(channel, id).cloned() {
             Some(message) => ResponseTemplate::new(200).set_body_json(self.message_json(&message)),
             None => answer,
         }
     }
 
-    fn post_message(&mut self, channel: u64, body: &Value) -> ResponseTemplate {
+    /// `POST /channels/{id}/messages`; `announce`: send `MESSAGE_CREATE` to the gateway now
+    /// (a message with files is announced once they are attached).
+    fn post_message(&mut self, channel: u64, body: &Value, announce: bool) -> ResponseTemplate {
         if !self.is_channel_or_live_thread(channel) {
             return unknown_channel();
         }
@@ -541,6 +619,9 @@ impl State {
             attachments: Vec::new(),
             thread: None,
         });
+        if announce {
+            self.dispatch_message("MESSAGE_CREATE", channel, id);
+        }
         let message = self.find_message(channel, id).cloned();
         match message {
             Some(message) => ResponseTemplate::new(200).set_body_json(self.message_json(&message)),
@@ -574,6 +655,7 @@ impl State {
             content.clone_into(&mut found.content);
             found.clone()
         });
+        self.dispatch_message("MESSAGE_UPDATE", channel, message);
         match edited {
             Some(edited) => ResponseTemplate::new(200).set_body_json(self.message_json(&edited)),
             None => discord_error(500, 0, "the fake lost a message"),
@@ -593,6 +675,7 @@ impl State {
             return discord_error(404, 10008, "Unknown Message");
         }
         self.deleted_messages.push((channel, message));
+        self.dispatch_deletion(channel, message);
         ResponseTemplate::new(204)
     }
 
@@ -646,7 +729,7 @@ impl State {
             last_message_id: None,
         };
         self.threads.insert(id, thread.clone());
-        self.add_message(FakeMessage {
+        let starter = self.add_message(FakeMessage {
             id: 0,
             channel,
             author: self.bot_user,
@@ -657,6 +740,7 @@ impl State {
             attachments: Vec::new(),
             thread: None,
         });
+        self.dispatch_message("MESSAGE_CREATE", channel, starter);
         ResponseTemplate::new(201).set_body_json(self.thread_json(&thread))
     }
 
@@ -973,6 +1057,7 @@ impl FakeDiscord {
             files: BTreeMap::new(),
             files_expired: false,
             upload_limit: UPLOAD_LIMIT,
+            gateway: None,
             setup: Setup {
                 token: None,
                 application_flags: MESSAGE_CONTENT_LIMITED,
@@ -1038,7 +1123,7 @@ impl FakeDiscord {
             "thread {channel} is locked"
         );
         state.members.insert(user, name.to_owned());
-        state.add_message(FakeMessage {
+        let id = state.add_message(FakeMessage {
             id: 0,
             channel,
             author: user,
@@ -1051,7 +1136,9 @@ impl FakeDiscord {
                 .map(|(name, url)| ((*name).to_owned(), (*url).to_owned()))
                 .collect(),
             thread: None,
-        })
+        });
+        state.dispatch_message("MESSAGE_CREATE", channel, id);
+        id
     }
 
     /// As [`Self::member_says`], with files as (name, media type, bytes): the fake serves
@@ -1137,7 +1224,7 @@ impl FakeDiscord {
                 last_message_id: None,
             },
         );
-        state.add_message(FakeMessage {
+        let starter = state.add_message(FakeMessage {
             id: 0,
             channel,
             author: user,
@@ -1148,6 +1235,7 @@ impl FakeDiscord {
             attachments: Vec::new(),
             thread: None,
         });
+        state.dispatch_message("MESSAGE_CREATE", channel, starter);
         id
     }
 
@@ -1241,7 +1329,11 @@ impl FakeDiscord {
 
     /// From now on only `token` is accepted (`Authorization: Bot TOKEN`); others get 401.
     pub fn require_token(&self, token: &str) {
-        self.state().setup.token = Some(token.to_owned());
+        let mut state = self.state();
+        state.setup.token = Some(token.to_owned());
+        if let Some(gateway) = &state.gateway {
+            gateway.require_token(token);
+        }
     }
 
     /// Sets the application's flags (`GET /applications/@me`), e.g. 0 for no Message Content
@@ -1291,5 +1383,123 @@ impl FakeDiscord {
     /// Adds a text channel of another guild, which the bot can see.
     pub fn add_foreign_channel(&self, channel: u64, guild: u64) {
         self.state().setup.foreign_channels.insert(channel, guild);
+    }
+
+    /// Someone edits a message in Discord (a member their own, say): its text becomes
+    /// `content` over REST, and the gateway's sessions get `MESSAGE_UPDATE` with the whole
+    /// message. Not one of the bot's edits ([`Self::edits`]).
+    ///
+    /// # Panics
+    /// When there is no such message: a broken test.
+    #[allow(clippy::panic)]
+    pub fn edit_message(&self, channel: u64, message: u64, content: &str) {
+        let mut state = self.state();
+        let Some(found) = state.find_message_mut(channel, message) else {
+            panic!("the fixture Discord has no message {message} in {channel}");
+        };
+        content.clone_into(&mut found.content);
+        state.dispatch_message("MESSAGE_UPDATE", channel, message);
+    }
+
+    /// Someone deletes a message in Discord: it is gone over REST, and the gateway's
+    /// sessions get `MESSAGE_DELETE`. Not one of the bot's deletions
+    /// ([`Self::deleted_messages`]).
+    ///
+    /// # Panics
+    /// When there is no such message: a broken test.
+    #[allow(clippy::panic)]
+    pub fn delete_message(&self, channel: u64, message: u64) {
+        let mut state = self.state();
+        let messages = state.messages.entry(channel).or_default();
+        let before = messages.len();
+        messages.retain(|known| known.id != message);
+        assert!(
+            messages.len() < before,
+            "the fixture Discord has no message {message} in {channel}"
+        );
+        state.dispatch_deletion(channel, message);
+    }
+
+    /// Sends any dispatch (`t` = `kind`, `d` = `data`) to the gateway's sessions, for events
+    /// the helpers above do not make (another guild's message, an update without content).
+    pub fn gateway_dispatch(&self, kind: &str, data: &Value) {
+        self.with_gateway(|gateway| gateway.dispatch(kind, data));
+    }
+
+    /// Runs `control` on the gateway, starting it if nobody asked for it yet.
+    fn with_gateway<T>(&self, control: impl FnOnce(&FakeGateway) -> T) -> T {
+        control(self.state().gateway())
+    }
+
+    /// The gateway's URL (`ws://127.0.0.1:PORT`), as `GET /gateway/bot` answers it.
+    #[must_use]
+    pub fn gateway_url(&self) -> String {
+        self.with_gateway(|gateway| gateway.url().to_owned())
+    }
+
+    /// HELLO announces this heartbeat interval from the next connection on (1 s by default).
+    pub fn set_heartbeat_interval(&self, interval: std::time::Duration) {
+        self.with_gateway(|gateway| gateway.set_heartbeat_interval(interval));
+    }
+
+    /// Closes every gateway connection abruptly; the sessions stay resumable, and a resume
+    /// gets the dispatches missed meanwhile.
+    pub fn drop_gateway(&self) {
+        self.with_gateway(FakeGateway::drop_connections);
+    }
+
+    /// Refuses (`true`) every RESUME with INVALID_SESSION: a reconnect is a new session and
+    /// nothing missed is replayed (the listener must catch up over REST).
+    pub fn refuse_resume(&self, refuse: bool) {
+        self.with_gateway(|gateway| gateway.refuse_resume(refuse));
+    }
+
+    /// Takes the gateway down (`true`): connections dropped, sessions forgotten, new
+    /// connections refused until it is back (`false`). Messages posted meanwhile exist over
+    /// REST only.
+    pub fn gateway_down(&self, down: bool) {
+        self.with_gateway(|gateway| gateway.set_down(down));
+    }
+
+    /// Every IDENTIFY from now on is closed with `code` (4004: authentication failed, 4014:
+    /// disallowed intents); `None` accepts them again.
+    pub fn refuse_identify(&self, code: Option<u16>) {
+        self.with_gateway(|gateway| gateway.refuse_identify(code));
+    }
+
+    /// How many gateway sessions were started (IDENTIFYs answered with READY).
+    #[must_use]
+    pub fn gateway_sessions(&self) -> usize {
+        self.with_gateway(FakeGateway::sessions)
+    }
+
+    /// How many IDENTIFYs the gateway received, refused ones included.
+    #[must_use]
+    pub fn gateway_identifies(&self) -> usize {
+        self.with_gateway(FakeGateway::identifies)
+    }
+
+    /// How many RESUMEs the gateway received, refused ones included.
+    #[must_use]
+    pub fn gateway_resumes(&self) -> usize {
+        self.with_gateway(FakeGateway::resumes)
+    }
+
+    /// The intents of the last IDENTIFY (bits, as Discord reads them).
+    #[must_use]
+    pub fn gateway_intents(&self) -> Option<u64> {
+        self.with_gateway(FakeGateway::last_intents)
+    }
+
+    /// How many gateway connections are open and in a session.
+    #[must_use]
+    pub fn gateway_connections(&self) -> usize {
+        self.with_gateway(FakeGateway::connected)
+    }
+
+    /// The query string of the last gateway connection (serenity sends `v=10`).
+    #[must_use]
+    pub fn gateway_query(&self) -> Option<String> {
+        self.with_gateway(FakeGateway::last_query)
     }
 }

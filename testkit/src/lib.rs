@@ -5,6 +5,7 @@
 //! `demo` crate's fakes, which this kit serves on wiremock for the end-to-end tests.
 
 pub mod discord;
+pub mod gateway;
 pub mod netbox;
 pub mod process;
 pub mod real_netbox;

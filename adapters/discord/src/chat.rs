@@ -29,6 +29,7 @@ use crate::BotToken;
 use exchange::Purpose;
 
 pub use rate_limit::RateLimitPolicy;
+pub(crate) use wire::pushed_message;
 
 /// Messages Discord returns per page at most.
 const PAGE_SIZE: usize = 100;

@@ -1,14 +1,17 @@
 //! netbot's Discord adapter: serenity's HTTP client set up so that nothing the bot sends can
 //! mention anyone, and the way every command answers an interaction: defer at once (Discord
 //! drops an interaction not answered within 3 s), do the work, then deliver the reply. And
-//! [`DiscordChat`], the chat port (threads and messages) for the threader and `/thread`.
+//! [`DiscordChat`], the chat port (threads and messages) for the threader and `/thread`, and
+//! [`DiscordGateway`], its live side (the events Discord's gateway pushes).
 //!
 //! Only this crate and `apps/netbot` name serenity or poise.
 
 mod chat;
+pub mod gateway;
 mod setup;
 
 pub use chat::{ClientError, DiscordChat, RateLimitPolicy};
+pub use gateway::DiscordGateway;
 pub use setup::{BotUser, GuildAccess};
 
 use std::future::Future;

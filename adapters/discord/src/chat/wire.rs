@@ -253,6 +253,23 @@ pub(super) fn message(dto: MessageDto) -> Result<ChatMessage, BadId> {
     })
 }
 
+/// A message the gateway pushed, as Discord's JSON, mapped exactly as the REST path maps a
+/// page's messages; `None` for a system message ("started a thread", a pin…), which
+/// `messages_after` skips too. Fields sent as `null` count as absent (an update carries only
+/// what changed).
+pub(crate) fn pushed_message(
+    mut json: serde_json::Value,
+) -> Result<Option<ChatMessage>, Box<dyn std::error::Error + Send + Sync>> {
+    if let Some(fields) = json.as_object_mut() {
+        fields.retain(|_, value| !value.is_null());
+    }
+    let dto: MessageDto = serde_json::from_value(json)?;
+    if !is_written(dto.kind) {
+        return Ok(None);
+    }
+    Ok(Some(message(dto)?))
+}
+
 /// The domain's names of a server's roles and channels; an id of 0 is dropped.
 pub(super) fn guild_names(roles: Vec<RoleDto>, channels: Vec<GuildChannelDto>) -> GuildNames {
     GuildNames {
