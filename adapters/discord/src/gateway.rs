@@ -9,6 +9,14 @@
 //! whose tasks run in the order they were spawned (the order Discord sent the events), and
 //! every handler reports before its first `.await`.
 //!
+//! Around a reconnection: a loss serenity sees (a reset, a failed heartbeat, a failed
+//! resume) is reported as [`ChatEvent::Disconnected`] when seen (the shard's stage is also
+//! checked every second); one serenity resumes at once without changing stage (Discord's
+//! close frame or RECONNECT) is reported just before the `Connected` that follows. A resumed
+//! session's missed events are replayed by Discord *before* RESUMED, so they arrive before
+//! `Connected { resumed: true }`. A connection that dies silently is noticed by serenity's
+//! heartbeat (Discord asks for one about every 41 s).
+//!
 //! Memory stays low: serenity's cache keeps no messages, guilds, channels or users.
 
 use std::future::Future;
@@ -35,8 +43,7 @@ use crate::{BotToken, DiscordError};
 const WATCH_EVERY: Duration = Duration::from_secs(1);
 
 /// What the listener asks Discord for: guilds, their messages, and the messages' text.
-#[must_use]
-pub fn intents() -> GatewayIntents {
+fn intents() -> GatewayIntents {
     GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::MESSAGE_CONTENT
 }
 

@@ -408,7 +408,9 @@ async fn a_token_the_gateway_refuses_ends_listen_with_an_error_naming_the_token(
 
     assert!(matches!(error, ChatError::Forbidden { .. }), "{error:?}");
     assert!(error.to_string().contains("token"), "{error}");
+    assert!(error.to_string().contains("4004"), "{error}");
     assert!(!error.to_string().contains(TOKEN), "{error}");
+    assert_eq!(fake.gateway_identifies(), 1);
 }
 
 #[tokio::test]
@@ -419,6 +421,7 @@ async fn a_token_the_api_refuses_ends_listen_before_any_connection() {
     let error = Listening::start(&fake, TOKEN).ended().await.unwrap_err();
 
     assert!(error.to_string().contains("token"), "{error}");
+    assert!(error.to_string().contains("401"), "{error}");
     assert_eq!(fake.gateway_identifies(), 0);
 }
 
@@ -430,6 +433,7 @@ async fn intents_the_bot_may_not_use_end_listen_with_an_error_naming_them() {
     let error = Listening::start(&fake, TOKEN).ended().await.unwrap_err();
 
     assert!(error.to_string().contains("intent"), "{error}");
+    assert!(error.to_string().contains("4014"), "{error}");
 }
 
 #[tokio::test]
