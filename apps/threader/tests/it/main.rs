@@ -3,6 +3,7 @@
 
 mod cli;
 mod contract;
+mod health;
 mod notify;
 mod sync;
 
