@@ -15,9 +15,12 @@ async fn threader_health(env: &[(&str, &str)]) -> Run {
 async fn served(health: &Health) -> (String, CancellationToken) {
     let stop = CancellationToken::new();
     let addr = health
-        .serve("127.0.0.1:0".parse().unwrap(), stop.clone())
+        .serve(
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            stop.clone(),
+        )
         .await
-        .unwrap();
+        .expect("a free loopback port");
     (addr.to_string(), stop)
 }
 
