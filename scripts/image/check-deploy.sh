@@ -107,7 +107,13 @@ for name, service in services.items():
         fail(f"{name} is not read-only with a /tmp for the threader's lock")
 if len(images) != 1:
     fail(f"the services use different images: {sorted(map(str, images))}")
-if services["bot"].get("healthcheck", {}).get("test") != ["CMD", "netbot", "check"]:
-    fail("bot's healthcheck is not `netbot check`")
+# The image has no curl: each long-running service probes its own /healthz through its
+# binary's `health` subcommand, on the NETBOT_HEALTH_ADDR it serves.
+for name, binary in (("bot", "netbot"), ("threader", "threader")):
+    service = services[name]
+    if (service.get("healthcheck") or {}).get("test") != ["CMD", binary, "health"]:
+        fail(f"{name}'s healthcheck is not `{binary} health`")
+    if not (service.get("environment") or {}).get("NETBOT_HEALTH_ADDR"):
+        fail(f"{name} does not set NETBOT_HEALTH_ADDR for its healthcheck")
 print("compose.yaml: bot and threader from", images.pop())
 EOF

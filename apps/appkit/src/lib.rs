@@ -185,6 +185,7 @@ pub fn print(output: &str) -> Result<(), Failure> {
     }
 }
 
+pub mod health;
 pub mod settings;
 pub mod words;
 

@@ -21,7 +21,8 @@ use ports::StatusNames;
 use crate::env::var;
 
 pub use environment::{
-    discord_guild, redmine, redmine_demo, status_names_from_environment, RedmineTimeout,
+    discord_guild, health_addr, redmine, redmine_demo, status_names_from_environment,
+    RedmineTimeout, HEALTH_ADDR,
 };
 pub use notify::{project_routes, resolve_notify};
 use sections::{channel_id, notify_section, threader_section};

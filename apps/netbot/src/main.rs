@@ -3,6 +3,7 @@
 mod check;
 mod commands;
 mod config;
+mod gateway_health;
 mod settings;
 
 use std::process::ExitCode;
@@ -17,6 +18,7 @@ use netbox::Netbox;
 use poise::serenity_prelude as serenity;
 use ports::bot::Bot;
 use ports::sites;
+use ports::threader::CancellationToken;
 use redmine::{Redmine, RedmineDirectory};
 use tracing::{info, warn};
 
@@ -40,6 +42,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Ask a running `netbot run` whether it is healthy (NETBOT_HEALTH_ADDR): exit 0 yes, 1 no, 2 unset
+    Health,
     /// NetBox sites: all of them as a table, or one site in detail
     #[command(after_help = SITES_HELP)]
     Sites {
@@ -63,6 +67,7 @@ Configuration (environment, or a .env file here; the environment wins):
   REDMINE_URL, REDMINE_TOKEN   an admin's API key: the bot acts as each linked member
   NETBOX_URL, NETBOX_TOKEN     and the other NETBOX_* settings of `netbot sites`
   NETBOT_CONFIG           path of netbot.toml (default ./netbot.toml; see the README)
+  NETBOT_HEALTH_ADDR      serve /healthz (the gateway connected) and /metrics there, e.g. 127.0.0.1:9464
 
 One timeout: backend_timeout in netbot.toml (default 8 s) bounds every Redmine and NetBox
 request and each command as a whole; REDMINE_TIMEOUT and NETBOX_TIMEOUT do not apply to the
@@ -98,6 +103,7 @@ async fn main() -> ExitCode {
         }
         (Ok(()), Command::Run) => run_command().await,
         (Ok(()), Command::Check { json }) => return check_command(json).await,
+        (Ok(()), Command::Health) => return appkit::health::probe_command("netbot").await,
     };
     appkit::finish("netbot", result)
 }
@@ -174,6 +180,9 @@ async fn run_command() -> Result<(), Failure> {
     let inventory =
         Netbox::new(netbox_config).map_err(|error| usage(config::netbox_error(&error)))?;
     let directory = RedmineDirectory::new(&tracker, settings.discord_field.clone());
+    // Healthy while the gateway is connected; served from now on, so that it says so.
+    let health = appkit::health::Health::for_bot();
+    let serving = appkit::health::serve(&health, CancellationToken::new()).await?;
     let bot = Bot::new(tracker, inventory, directory, settings.bot.clone());
     let linked = bot
         .refresh_identities()
@@ -209,8 +218,12 @@ async fn run_command() -> Result<(), Failure> {
     let http = discord::http(&settings.token, settings.api_url.as_deref(), None);
     let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
         .framework(framework)
+        .event_handler(gateway_health::GatewayReporter::new(health.clone()))
         .await
         .map_err(|error| failed(anyhow::anyhow!(discord::redacted(&error))))?;
+    if serving.is_some() {
+        gateway_health::watch_shards(Arc::clone(&client.shard_manager), health);
+    }
     client
         .start()
         .await

@@ -9,7 +9,7 @@ use appkit::{failed, Failure};
 use discord::DiscordGateway;
 use ports::threader::live::{self, LiveError, LiveSettings};
 use ports::threader::{CancellationToken, WhoIsWho};
-use ports::vitals::Quiet;
+use appkit::health::Health;
 use redmine::RedmineDirectory;
 
 use crate::setup::Setup;
@@ -25,8 +25,11 @@ const NOTIFY_EVERY: Duration = Duration::from_secs(60);
 /// Runs until `stop`.
 ///
 /// # Errors
-/// A failure when Discord refuses the connection (a bad token, an intent the bot may not use).
+/// A failure when Discord refuses the connection (a bad token, an intent the bot may not use)
+/// or `NETBOT_HEALTH_ADDR` cannot be served.
 pub async fn run(setup: Setup, every: Duration, stop: CancellationToken) -> Result<(), Failure> {
+    let health = Health::for_threader();
+    appkit::health::serve(&health, stop.clone()).await?;
     let listener = DiscordGateway::new(&setup.token, setup.api_url.as_deref(), setup.guild);
     let directory = RedmineDirectory::new(&setup.tracker, setup.discord_field.as_str());
     let settings = LiveSettings {
@@ -40,7 +43,7 @@ pub async fn run(setup: Setup, every: Duration, stop: CancellationToken) -> Resu
         listener,
         || WhoIsWho::from_directory(&directory),
         setup.notify.as_ref(),
-        Arc::new(Quiet),
+        Arc::new(health),
         settings,
         stop,
     )

@@ -13,7 +13,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use appkit::{failed, Failure};
 use chrono::Utc;
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use domain::TicketId;
 use ports::notify::Notifier;
 use ports::threader::CancellationToken;
@@ -22,7 +22,10 @@ use tracing::{info, warn};
 /// Keeps Redmine tickets and their Discord threads in step, both ways.
 #[derive(Debug, Parser)]
 #[command(name = "threader", version, about, after_help = HELP)]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Keep running until SIGTERM or SIGINT: Discord's messages are applied as they come
     /// (over its gateway), and a pass every DURATION (e.g. 15s, 5m) brings Redmine's changes
     #[arg(long, value_name = "DURATION", value_parser = parse_every, conflicts_with_all = ["dry_run", "ticket"])]
@@ -38,6 +41,12 @@ struct Cli {
     demo: bool,
 }
 
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Ask a running `threader --every` whether it is healthy (NETBOT_HEALTH_ADDR): exit 0 yes, 1 no, 2 unset
+    Health,
+}
+
 const HELP: &str = "\
 Configuration (environment, or a .env file here; the environment wins):
   REDMINE_URL, REDMINE_TOKEN   an admin's API key: members' messages are written as them
@@ -46,6 +55,7 @@ Configuration (environment, or a .env file here; the environment wins):
   DISCORD_GUILD_ID        the server's id
   DISCORD_API_URL         send every Discord call there instead of discord.com
   NETBOT_CONFIG           path of netbot.toml (default ./netbot.toml): [threader] channel = ID
+  NETBOT_HEALTH_ADDR      with --every, serve /healthz and /metrics there (e.g. 127.0.0.1:9464)
 
 Exit status: 0 every ticket synced, 1 any failed (the others still synced), 2 usage or configuration error.";
 
@@ -66,6 +76,9 @@ fn parse_ticket(text: &str) -> Result<TicketId, String> {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match appkit::start() {
+        Ok(()) if matches!(cli.command, Some(Command::Health)) => {
+            return appkit::health::probe_command("threader").await
+        }
         Ok(()) if cli.demo => demo_run::demo(cli.dry_run, cli.ticket).await,
         Ok(()) => run(&cli).await,
         Err(failure) => Err(failure),

@@ -289,6 +289,39 @@ fn only_adapters_speak_http_and_only_the_redmine_adapter_speaks_redmines_headers
     assert!(offences.is_empty(), "{offences:#?}");
 }
 
+/// ARCHITECTURE.md: only `adapters/health` serves HTTP in a deployment (`/healthz` and
+/// `/metrics`), besides the fakes that play servers (`demo` for `--demo`, `testkit` for the
+/// tests): no other crate lists hyper or hyper-util among its normal dependencies.
+#[test]
+fn only_the_health_adapter_and_the_fakes_serve_http() {
+    const MAY_SERVE: [&str; 3] = ["adapters/health", "demo", "testkit"];
+    let members = members();
+    assert!(
+        members.iter().any(|member| member == "adapters/health"),
+        "adapters/health is a member"
+    );
+    assert!(
+        normal_dependencies("adapters/health")
+            .iter()
+            .any(|name| name == "hyper"),
+        "the health adapter serves on hyper"
+    );
+    let offences: Vec<String> = members
+        .iter()
+        .filter(|member| !MAY_SERVE.contains(&member.as_str()))
+        .flat_map(|member| {
+            normal_dependencies(member)
+                .into_iter()
+                .filter(|name| name == "hyper" || name == "hyper-util")
+                .map(move |name| format!("{member} depends on {name}"))
+        })
+        .collect();
+    assert!(
+        offences.is_empty(),
+        "only adapters/health serves HTTP (demo and testkit play servers): {offences:?}"
+    );
+}
+
 /// ARCHITECTURE.md: only `adapters/redmine` knows Redmine's URLs, its API's and its web pages'
 /// (a ticket's `/issues/N`, a change's `#change-J`: the domain gets them as `TicketLinks` from
 /// the tracker port), and only `adapters/netbox` NetBox's (`testkit` and `demo` play the

@@ -1,7 +1,8 @@
 //! The settings that come from the environment rather than `netbot.toml`: how to reach
-//! Redmine (`REDMINE_*`, read here for every binary), the Discord server, and the CLI's
-//! status names.
+//! Redmine (`REDMINE_*`, read here for every binary), the Discord server, the CLI's status
+//! names, and where the health endpoint listens (`NETBOT_HEALTH_ADDR`).
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
@@ -88,5 +89,54 @@ pub fn status_names_from_environment() -> StatusNames {
         new: var("REDMINE_STATUS_NEW").unwrap_or(defaults.new),
         in_progress: var("REDMINE_STATUS_IN_PROGRESS").unwrap_or(defaults.in_progress),
         resolved: var("REDMINE_STATUS_RESOLVED").unwrap_or(defaults.resolved),
+    }
+}
+
+/// Where a long-running `threader` or `netbot run` serves `/healthz` and `/metrics`, and
+/// where their `health` subcommand asks: `NETBOT_HEALTH_ADDR` (an address and port such as
+/// `127.0.0.1:9464`); `None` when unset.
+///
+/// # Errors
+/// One line naming the variable when it is not an address and port.
+pub fn health_addr() -> Result<Option<SocketAddr>> {
+    var(HEALTH_ADDR)
+        .map(|text| parse_health_addr(&text))
+        .transpose()
+}
+
+/// The variable [`health_addr`] reads.
+pub const HEALTH_ADDR: &str = "NETBOT_HEALTH_ADDR";
+
+fn parse_health_addr(text: &str) -> Result<SocketAddr> {
+    text.parse().ok().with_context(|| {
+        format!(
+            "{HEALTH_ADDR} must be an IP address and port such as 127.0.0.1:9464, not '{}'",
+            domain::render::one_line(text)
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_health_addr;
+
+    #[test]
+    fn the_health_address_is_an_ip_address_and_a_port() {
+        assert_eq!(
+            parse_health_addr("127.0.0.1:9464").unwrap().to_string(),
+            "127.0.0.1:9464"
+        );
+        assert_eq!(
+            parse_health_addr("[::1]:9464").unwrap().to_string(),
+            "[::1]:9464"
+        );
+        for bad in ["localhost:9464", "127.0.0.1", ":9464", "127.0.0.1:99999"] {
+            assert_eq!(
+                parse_health_addr(bad).unwrap_err().to_string(),
+                format!(
+                    "NETBOT_HEALTH_ADDR must be an IP address and port such as 127.0.0.1:9464, not '{bad}'"
+                )
+            );
+        }
     }
 }

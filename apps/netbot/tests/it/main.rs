@@ -5,6 +5,7 @@
 mod bot;
 mod check;
 mod discord_flow;
+mod health;
 mod help;
 mod logs;
 mod run;

@@ -3,6 +3,8 @@
 
 mod cli;
 mod contract;
+mod health;
+mod live;
 mod notify;
 mod sync;
 
