@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::anyhow;
+use appkit::health::Health;
 use appkit::{failed, Failure};
 use discord::DiscordGateway;
 use ports::threader::live::{self, LiveError, LiveSettings};
 use ports::threader::{CancellationToken, WhoIsWho};
-use appkit::health::Health;
 use redmine::RedmineDirectory;
 
 use crate::setup::Setup;

@@ -77,18 +77,15 @@ impl Running {
         }
     }
 
-    /// How many lines were logged so far.
-    fn logged(&self) -> usize {
-        self.lines.lock().expect("lines").len()
-    }
-
     /// Waits for a line logged after the first `after` that contains `text`; its index.
     async fn wait_for_line(&self, after: usize, text: &str) -> usize {
         let found = tokio::time::timeout(HANG_GUARD, async {
             loop {
-                let position = self.lines.lock().expect("lines")[after.min(self.logged())..]
+                let lines = self.lines.lock().expect("lines");
+                let position = lines[after.min(lines.len())..]
                     .iter()
                     .position(|line| line.contains(text));
+                drop(lines);
                 if let Some(at) = position {
                     return after + at;
                 }
@@ -131,9 +128,10 @@ async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 /// A world with one ticket whose thread exists and whose description is mirrored.
 async fn one_synced_ticket() -> (World, u64, u64) {
     let world = World::new().await;
-    let ticket = world
-        .redmine
-        .open_ticket("alice", "Mast light out", "The light is off.", Some("yes"));
+    let ticket =
+        world
+            .redmine
+            .open_ticket("alice", "Mast light out", "The light is off.", Some("yes"));
     world.pass().await;
     let thread = world.thread_of(ticket);
     (world, ticket, thread)
@@ -157,7 +155,10 @@ fn thread_reads(world: &World, thread: u64) -> usize {
         .requests()
         .iter()
         .filter(|request| {
-            request.method == "GET" && request.path.contains(&format!("/channels/{thread}/messages"))
+            request.method == "GET"
+                && request
+                    .path
+                    .contains(&format!("/channels/{thread}/messages"))
         })
         .count()
 }
@@ -171,14 +172,20 @@ async fn a_members_messages_become_notes_as_they_are_written_with_no_pass_betwee
     world
         .discord
         .member_says(thread, ALICE, "alice", "On my way.");
-    eventually("the first note", || notes_from_discord(&world, ticket).len() == 1).await;
+    eventually("the first note", || {
+        notes_from_discord(&world, ticket).len() == 1
+    })
+    .await;
     // The second message follows the one the state marks: the event is all there is to
     // read, and the thread is not read again.
     let reads = thread_reads(&world, thread);
     world
         .discord
         .member_says(thread, ALICE, "alice", "There now: the fuse was out.");
-    eventually("the second note", || notes_from_discord(&world, ticket).len() == 2).await;
+    eventually("the second note", || {
+        notes_from_discord(&world, ticket).len() == 2
+    })
+    .await;
 
     assert_eq!(
         notes_from_discord(&world, ticket),
@@ -259,7 +266,10 @@ async fn a_burst_of_twenty_messages_becomes_twenty_notes_in_order_once_each() {
             .discord
             .member_says(thread, ALICE, "alice", &format!("Reading {n}"));
     }
-    eventually("twenty notes", || notes_from_discord(&world, ticket).len() >= 20).await;
+    eventually("twenty notes", || {
+        notes_from_discord(&world, ticket).len() >= 20
+    })
+    .await;
     // Anything that would write a note twice has had its chance.
     tokio::time::sleep(Duration::from_millis(300)).await;
 
@@ -288,7 +298,10 @@ async fn a_message_sent_while_the_connection_is_down_arrives_once_after_the_reco
     let connected = running.wait_for_line(lost, "connected to the chat").await;
     running.wait_for_line(connected, "threader: ").await;
 
-    eventually("the note", || !notes_from_discord(&world, ticket).is_empty()).await;
+    eventually("the note", || {
+        !notes_from_discord(&world, ticket).is_empty()
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         notes_from_discord(&world, ticket),
@@ -312,14 +325,20 @@ async fn a_kill_9_in_the_middle_of_a_burst_and_a_restart_leave_every_note_once()
             .discord
             .member_says(thread, ALICE, "alice", &format!("Reading {n}"));
     }
-    eventually("a first note", || !notes_from_discord(&world, ticket).is_empty()).await;
+    eventually("a first note", || {
+        !notes_from_discord(&world, ticket).is_empty()
+    })
+    .await;
     running.child.start_kill().expect("kill -9");
     running.child.wait().await.expect("killed");
     let before_restart = notes_from_discord(&world, ticket).len();
 
     let restarted = Running::start(&world, "1h");
     restarted.wait_until_caught_up().await;
-    eventually("twenty notes", || notes_from_discord(&world, ticket).len() >= 20).await;
+    eventually("twenty notes", || {
+        notes_from_discord(&world, ticket).len() >= 20
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let firsts: Vec<String> = notes_from_discord(&world, ticket)
