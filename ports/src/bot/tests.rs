@@ -59,6 +59,7 @@ fn ticket(id: u64) -> Ticket {
         thread_field: None,
         category: None,
         sync_state: None,
+        due_date: None,
         attachments: Vec::new(),
     }
 }

@@ -57,6 +57,7 @@ fn ticket(n: u64, thread_field: &str, state: Option<&str>, journals: Vec<Journal
         journals,
         thread_field: Some(thread_field.into()),
         sync_state: state.map(str::to_owned),
+        due_date: None,
         attachments: Vec::new(),
     }
 }
