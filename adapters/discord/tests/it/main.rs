@@ -5,3 +5,4 @@
 
 mod chat;
 mod interactions;
+mod scheduled;
