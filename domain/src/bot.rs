@@ -421,6 +421,13 @@ pub mod replies {
         }
     }
 
+    /// Said after a ticket's line when its due date's Discord event could not follow the change.
+    #[must_use]
+    pub fn due_event_not_followed() -> &'static str {
+        "The change is made, but I could not update the due date's Discord event: the bot's \
+         operator has the details in the log (does netbot have the Manage Events permission?)"
+    }
+
     /// `/hours` done: what was logged, on which ticket, under which activity.
     #[must_use]
     pub fn hours_logged(id: TicketId, hours: &dyn Display, activity: Option<&str>) -> Reply {

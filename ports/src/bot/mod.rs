@@ -48,6 +48,9 @@ pub struct BotSettings {
     pub timeout_seconds: u64,
     /// Saved queries by name, for `/query`.
     pub queries: BTreeMap<String, SavedQuery>,
+    /// `[notify] time_zone` (UTC when unset): the day "tomorrow" is read against, and the
+    /// zone a due event's 09:00 is in.
+    pub time_zone: domain::due_event::Tz,
 }
 
 /// A saved query: a filter in the tracker's words and a line template for its results.
@@ -131,6 +134,16 @@ impl TicketAction {
             Self::Note => "note",
             Self::Due => "due",
         }
+    }
+
+    /// Whether the action may change the due date or close the ticket, after which its due
+    /// event follows.
+    #[must_use]
+    pub fn may_move_due_event(self) -> bool {
+        matches!(
+            self,
+            Self::Due | Self::Status | Self::Resolve | Self::Progress | Self::Unassign
+        )
     }
 }
 

@@ -7,13 +7,16 @@ use domain::render::discord;
 use domain::{names, Action, Member, QueryError, Reply, TicketId, TicketQuery};
 
 use super::{tracker_error, Bot, TicketAction, MAX_CHOICES};
+use crate::chat::{Chat, GuildEvents};
 use crate::directory::Directory;
+use crate::due_events::follow;
 use crate::inventory::Inventory;
 use crate::tickets::{run, Outcome};
 use crate::tracker::{ActAs, Catalog, People, Tickets, Watchers};
 
 impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
-    /// `/tickets [query]`: the CLI's grammar.
+    /// `/tickets [query]`: the CLI's grammar (dates read against today in the settings' time
+    /// zone).
     pub async fn tickets(&self, member: &Member, words: &str, now: DateTime<Utc>) -> Reply {
         self.within("Redmine", async {
             let parts: Vec<&str> = words.split_whitespace().collect();
@@ -43,14 +46,7 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
         words: &str,
         now: DateTime<Utc>,
     ) -> Reply {
-        match run(
-            tracker,
-            query,
-            &self.settings.status_names,
-            now.date_naive(),
-        )
-        .await
-        {
+        match run(tracker, query, &self.settings.status_names, self.today(now)).await {
             Ok(Outcome::List(tickets)) => Reply::public(discord::ticket_list(
                 &tickets,
                 now,
@@ -65,11 +61,15 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
 
     /// `/ticket ID ACTION [USER] [VALUE]`; `USER` defaults to the member for assign, watch
     /// and unwatch; `VALUE` is the status, priority or tracker name, the text, the parent or
-    /// the due date (read against `now`'s day in UTC).
+    /// the due date (read against `now`'s day in the settings' time zone).
     /// The field actions answer with the ticket's line as it now stands, with its status,
-    /// tracker and assignee.
-    pub async fn ticket(
+    /// tracker and assignee. After `due`, and after an action that sets a status (which may
+    /// close the ticket), the ticket's due event in the guild follows ([`crate::due_events`]);
+    /// an event that cannot follow is said after the line (the change itself was made).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn ticket<C: Chat + GuildEvents>(
         &self,
+        chat: &C,
         member: &Member,
         id: &str,
         action: TicketAction,
@@ -130,7 +130,21 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
                 Ok(tracker) => tracker,
                 Err(reply) => return reply,
             };
-            if matches!(
+            let ticket = match run(
+                &tracker,
+                &query,
+                &self.settings.status_names,
+                self.today(now),
+            )
+            .await
+            {
+                Ok(Outcome::Changed(ticket) | Outcome::Details(ticket)) => ticket,
+                Ok(Outcome::List(_)) => {
+                    return replies::trouble(replies::Trouble::Misanswered("Redmine"))
+                }
+                Err(error) => return tracker_error(&error, self.settings.timeout_seconds),
+            };
+            let mut reply = if matches!(
                 action,
                 TicketAction::Show
                     | TicketAction::Assign
@@ -138,24 +152,55 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
                     | TicketAction::Progress
                     | TicketAction::Resolve
             ) {
-                return self.run_as(&tracker, &query, "", now).await;
+                Reply::public(discord::ticket_details(&ticket, now))
+            } else {
+                Reply::public(discord::ticket_state(&ticket, now))
+            };
+            if action.may_move_due_event() && !self.follow_due_event(chat, &ticket, now).await {
+                reply.text.push('\n');
+                reply.text.push_str(replies::due_event_not_followed());
             }
-            match run(
-                &tracker,
-                &query,
-                &self.settings.status_names,
-                now.date_naive(),
-            )
-            .await
-            {
-                Ok(Outcome::Changed(ticket) | Outcome::Details(ticket)) => {
-                    Reply::public(discord::ticket_state(&ticket, now))
-                }
-                Ok(Outcome::List(_)) => replies::trouble(replies::Trouble::Misanswered("Redmine")),
-                Err(error) => tracker_error(&error, self.settings.timeout_seconds),
-            }
+            reply
         })
         .await
+    }
+
+    /// The member's today: `now`'s day in the settings' time zone.
+    pub(super) fn today(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
+        now.with_timezone(&self.settings.time_zone).date_naive()
+    }
+
+    /// Brings the ticket's due event in line with it; whether that worked (the operator's
+    /// reason is logged).
+    async fn follow_due_event<C: GuildEvents>(
+        &self,
+        chat: &C,
+        ticket: &domain::Ticket,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let statuses = match self.tracker.statuses().await {
+            Ok(statuses) => statuses,
+            Err(error) => {
+                tracing::warn!(ticket = %ticket.id, error = %crate::with_causes(&error), "could not read the statuses to follow a due event");
+                return false;
+            }
+        };
+        match follow(
+            chat,
+            self.settings.guild_id,
+            ticket,
+            &statuses,
+            self.settings.time_zone,
+            now,
+        )
+        .await
+        {
+            Ok(_) => true,
+            Err(error) => {
+                tracing::warn!(ticket = %ticket.id, error = %crate::with_causes(&error), "could not bring the ticket's due event in line");
+                false
+            }
+        }
     }
 
     /// Value autocomplete for `/ticket`: the tracker's status, priority or tracker names

@@ -148,9 +148,11 @@ pub async fn ticket(
     let Some(member) = member(ctx) else {
         return Ok(());
     };
+    let data = ctx.data();
     answer(
         ctx,
-        ctx.data().bot.ticket(
+        data.bot.ticket(
+            &data.chat,
             &member,
             &id,
             action.into(),
