@@ -990,9 +990,12 @@ impl FakeDiscord {
             setup: Setup {
                 token: None,
                 application_flags: MESSAGE_CONTENT_LIMITED,
-                roles: [(guild, EVERYONE_PERMISSIONS), (BOT_ROLE, MANAGE_THREADS)]
-                    .into_iter()
-                    .collect(),
+                roles: [
+                    (guild, EVERYONE_PERMISSIONS),
+                    (BOT_ROLE, MANAGE_THREADS | MANAGE_EVENTS),
+                ]
+                .into_iter()
+                .collect(),
                 bot_roles: Some(vec![BOT_ROLE]),
                 role_names: BTreeMap::new(),
                 overwrites: BTreeMap::new(),
@@ -1310,6 +1313,9 @@ impl FakeDiscord {
 }
 
 // ---- Scheduled events (`/guilds/{id}/scheduled-events`): a block of its own. ----
+
+/// Manage Events (1 << 33): the bot's role has it by default, for tickets' due events.
+pub const MANAGE_EVENTS: u64 = 1 << 33;
 
 /// A guild scheduled event as the fake stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
