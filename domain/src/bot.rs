@@ -49,6 +49,39 @@ pub enum Linked {
     },
 }
 
+/// The message `/ticket ID notify` posts in the ticket's thread, and the only ids it may ping:
+/// `people` (the ticket's assignee and watchers who are linked members, each once, in order).
+/// The member who asked is named without a ping (unless they are among `people`); their text
+/// follows, defused: it pings nobody and starts no markdown.
+#[must_use]
+pub fn notify_message(
+    id: crate::TicketId,
+    by: DiscordUserId,
+    people: &[DiscordUserId],
+    text: &str,
+) -> (String, crate::Mentions) {
+    let mut users: Vec<DiscordUserId> = Vec::new();
+    for person in people {
+        if !users.contains(person) {
+            users.push(*person);
+        }
+    }
+    let pings: Vec<String> = users.iter().map(|user| format!("<@{user}>")).collect();
+    let mut message = format!("🔔 {} <@{by}> asks for you on ticket {id}", pings.join(" "));
+    let text = text.trim();
+    if !text.is_empty() {
+        message.push_str(": ");
+        message.push_str(&crate::render::discord::escape(text));
+    }
+    (
+        message,
+        crate::Mentions {
+            users,
+            roles: Vec::new(),
+        },
+    )
+}
+
 /// Who may act, and as whom.
 pub mod access {
     use super::{Identity, KeyStatus};
@@ -428,6 +461,39 @@ pub mod replies {
          operator has the details in the log (does netbot have the Manage Events permission?)"
     }
 
+    /// `/ticket ID notify` for a ticket without a thread.
+    #[must_use]
+    pub fn notify_needs_thread(id: TicketId) -> Reply {
+        Reply::error(&format!(
+            "Ticket {id} has no thread to ping people in: open one with /thread {id}"
+        ))
+    }
+
+    /// `/ticket ID notify` for a ticket nobody on which is a linked member.
+    #[must_use]
+    pub fn nobody_to_notify(id: TicketId) -> Reply {
+        Reply::error(&format!(
+            "Nobody on ticket {id} (its assignee and watchers) is linked to a Discord member: nobody to ping"
+        ))
+    }
+
+    /// `/ticket ID notify` when Discord refused the message.
+    #[must_use]
+    pub fn thread_refused_post(id: TicketId, thread: &dyn Display) -> Reply {
+        Reply::error(&format!(
+            "Discord refused my message in the thread of ticket {id} (<{thread}>): is it locked, or may netbot not post there?"
+        ))
+    }
+
+    /// `/ticket ID notify` done.
+    #[must_use]
+    pub fn notified(id: TicketId, count: usize, thread: &dyn Display) -> Reply {
+        let people = if count == 1 { "person" } else { "people" };
+        Reply::private(format!(
+            "Pinged {count} {people} on ticket {id} in its thread: <{thread}>"
+        ))
+    }
+
     /// `/hours` done: what was logged, on which ticket, under which activity.
     #[must_use]
     pub fn hours_logged(id: TicketId, hours: &dyn Display, activity: Option<&str>) -> Reply {
@@ -502,5 +568,33 @@ pub mod replies {
         Reply::error(&format!(
             "The thread <{link}> is open, but I could not record it on ticket {id}: run /thread {id} again and I will record this same thread"
         ))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn user(id: u64) -> DiscordUserId {
+        DiscordUserId::new(id).unwrap()
+    }
+
+    #[test]
+    fn a_notice_may_ping_only_the_people_of_the_ticket_and_defuses_the_text() {
+        let (text, mentions) = notify_message(
+            crate::TicketId::new(42).unwrap(),
+            user(9),
+            &[user(5), user(6), user(5)],
+            " @everyone look <@7> **now** ",
+        );
+        assert_eq!(mentions.users, [user(5), user(6)]);
+        assert!(mentions.roles.is_empty());
+        assert_eq!(
+            text,
+            "🔔 <@5> <@6> <@9> asks for you on ticket 42: @\u{200B}everyone look <\u{200B}@\u{200B}7> \\*\\*now\\*\\*"
+        );
+        let (bare, _) = notify_message(crate::TicketId::new(42).unwrap(), user(9), &[user(5)], "");
+        assert_eq!(bare, "🔔 <@5> <@9> asks for you on ticket 42");
     }
 }

@@ -8,10 +8,12 @@
 //! The use cases only sequence calls: who may act is decided by `domain::bot::access`, and
 //! every sentence a member reads comes from `domain::bot::replies` or `domain::render`. One
 //! file per command group: `tickets` (`/tickets`, `/ticket`, `/new`), `sites`, `query`,
-//! `link` (and person autocomplete), `thread`, `hours` (`/hours` and activity autocomplete).
+//! `link` (and person autocomplete), `thread`, `hours` (`/hours` and activity autocomplete),
+//! `notify` (`/ticket ID notify`).
 
 mod hours;
 mod link;
+mod notify;
 mod query;
 mod sites;
 mod thread;
@@ -111,6 +113,9 @@ pub enum TicketAction {
     Note,
     /// Set the due date the value names (`2026-12-24`, `tomorrow`, …), or clear it with `none`.
     Due,
+    /// Ping the ticket's assignee and watchers who are linked members in its thread, with the
+    /// value as an optional text.
+    Notify,
 }
 
 impl TicketAction {
@@ -133,6 +138,7 @@ impl TicketAction {
             Self::Unwatch => "unwatch",
             Self::Note => "note",
             Self::Due => "due",
+            Self::Notify => "notify",
         }
     }
 

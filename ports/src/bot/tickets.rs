@@ -104,6 +104,11 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
                         Err(error) => return Reply::error(&error.to_string()),
                     }
                 }
+                TicketAction::Notify => {
+                    return self
+                        .notify(chat, member, id, value.unwrap_or_default())
+                        .await;
+                }
                 TicketAction::Status
                 | TicketAction::Priority
                 | TicketAction::Tracker

@@ -54,6 +54,9 @@ pub enum ActionChoice {
     /// Set its due date (value: 2026-12-24, 12/24, tomorrow, in 5 days, next friday, or none).
     #[name = "due"]
     Due,
+    /// Ping its assignee and watchers in its thread (value: an optional text).
+    #[name = "notify"]
+    Notify,
 }
 
 impl From<ActionChoice> for TicketAction {
@@ -74,6 +77,7 @@ impl From<ActionChoice> for TicketAction {
             ActionChoice::Unwatch => Self::Unwatch,
             ActionChoice::Note => Self::Note,
             ActionChoice::Due => Self::Due,
+            ActionChoice::Notify => Self::Notify,
         }
     }
 }
@@ -141,7 +145,7 @@ pub async fn ticket(
     #[description = "for assign, watch, unwatch: who (default: me)"]
     #[autocomplete = "autocomplete_person"]
     user: Option<String>,
-    #[description = "for status, priority, tracker: a name; subject, description, note: the text; parent: a number or none; due: a date or none"]
+    #[description = "status, priority, tracker: a name; subject, description, note, notify: text; parent: a number; due: a date"]
     #[autocomplete = "autocomplete_value"]
     value: Option<String>,
 ) -> Result<(), Error> {

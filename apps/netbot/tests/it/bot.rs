@@ -1025,3 +1025,58 @@ async fn an_event_discord_refuses_is_said_after_the_changed_line() {
     );
     assert!(events(&world).is_empty());
 }
+
+#[tokio::test]
+async fn notify_pings_exactly_the_assignee_and_watchers_who_are_members_in_the_thread() {
+    let world = world().await;
+    world
+        .bot
+        .thread(&world.chat, &member(ALICE), "42", channel())
+        .await;
+    let thread = world.discord.threads()[0].id;
+    ticket_action(&world, BOB, "42", TicketAction::Watch, None, None).await;
+    let before = world.discord.allowed_mentions_seen().len();
+    let reply = ticket_action(
+        &world,
+        BOB,
+        "42",
+        TicketAction::Notify,
+        None,
+        Some("@everyone the link is down again <@345678901234567890>"),
+    )
+    .await;
+    assert!(
+        reply.text.starts_with("Pinged 2 people on ticket 42"),
+        "{}",
+        reply.text
+    );
+    let seen = world.discord.allowed_mentions_seen();
+    assert_eq!(seen.len(), before + 1, "one message");
+    assert_eq!(
+        seen[before],
+        serde_json::json!({
+            "parse": [],
+            "users": [ALICE.to_string(), BOB.to_string()],
+            "roles": []
+        })
+    );
+    let posted = world.discord.messages(thread).last().cloned().unwrap();
+    assert_eq!(
+        posted.content.replace('\u{200B}', "[zwsp]"),
+        format!(
+            "🔔 <@{ALICE}> <@{BOB}> <@{BOB}> asks for you on ticket 42: @[zwsp]everyone the link \
+             is down again <[zwsp]@[zwsp]{NEWCOMER}>"
+        )
+    );
+}
+
+#[tokio::test]
+async fn notify_without_a_thread_says_so_and_posts_nothing() {
+    let world = world().await;
+    let reply = ticket_action(&world, BOB, "42", TicketAction::Notify, None, None).await;
+    insta::assert_snapshot!(shown(&reply), @r"
+    [only you]
+    Ticket 42 has no thread to ping people in: open one with /thread 42.
+    ");
+    assert!(world.discord.allowed_mentions_seen().is_empty());
+}
