@@ -359,6 +359,28 @@ pub mod replies {
             .collect()
     }
 
+    /// Ticket autocomplete: the ticket of the thread the member is in first (`#42 subject`),
+    /// when what was typed is empty or begins its number (a `#` before it is fine); then
+    /// what was typed, when it is another ticket number. As `(shown, value)`.
+    #[must_use]
+    pub fn ticket_choices(here: Option<(TicketId, &str)>, typed: &str) -> Vec<(String, String)> {
+        let typed = typed.trim();
+        let digits = typed.trim_start_matches('#');
+        let mut choices = Vec::new();
+        if let Some((id, subject)) = here {
+            if id.get().to_string().starts_with(digits) {
+                choices.push((format!("#{id} {subject}"), id.get().to_string()));
+            }
+        }
+        if let Ok(id) = TicketId::parse(typed) {
+            let value = id.get().to_string();
+            if !choices.iter().any(|(_, known)| *known == value) {
+                choices.push((format!("#{value}"), value));
+            }
+        }
+        choices
+    }
+
     /// What a `/link` did, as the admin reads it.
     #[must_use]
     pub fn linked(target: DiscordUserId, linked: &Linked) -> Reply {
@@ -596,5 +618,24 @@ mod tests {
         );
         let (bare, _) = notify_message(crate::TicketId::new(42).unwrap(), user(9), &[user(5)], "");
         assert_eq!(bare, "🔔 <@5> <@9> asks for you on ticket 42");
+    }
+
+    #[test]
+    fn in_a_tickets_thread_its_ticket_is_offered_first() {
+        let id = crate::TicketId::new(42).unwrap();
+        let here = Some((id, "Packet loss"));
+        let values = |choices: Vec<(String, String)>| -> Vec<String> {
+            choices.into_iter().map(|(_, value)| value).collect()
+        };
+        assert_eq!(
+            replies::ticket_choices(here, ""),
+            [("#42 Packet loss".to_owned(), "42".to_owned())]
+        );
+        assert_eq!(values(replies::ticket_choices(here, "#4")), ["42", "4"]);
+        assert_eq!(values(replies::ticket_choices(here, "42")), ["42"]);
+        assert_eq!(values(replies::ticket_choices(here, "7")), ["7"]);
+        assert_eq!(values(replies::ticket_choices(None, "7")), ["7"]);
+        assert!(replies::ticket_choices(None, "").is_empty());
+        assert!(replies::ticket_choices(None, "abc").is_empty());
     }
 }

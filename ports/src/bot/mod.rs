@@ -11,6 +11,7 @@
 //! `link` (and person autocomplete), `thread`, `hours` (`/hours` and activity autocomplete),
 //! `notify` (`/ticket ID notify`).
 
+mod cache;
 mod hours;
 mod link;
 mod notify;
@@ -78,6 +79,8 @@ pub struct Bot<T, I, D> {
     inventory: I,
     settings: BotSettings,
     identities: Identities<D>,
+    /// What autocomplete reads without a request per keystroke.
+    caches: cache::Caches,
 }
 
 /// A ticket action as the `/ticket` command offers it.
@@ -274,6 +277,7 @@ impl<T, I: Inventory, D: Directory> Bot<T, I, D> {
             inventory,
             settings,
             identities: Identities::new(directory),
+            caches: cache::Caches::new(),
         }
     }
 

@@ -6,13 +6,16 @@ use domain::bot::replies;
 use domain::render::discord;
 use domain::{names, Action, Member, QueryError, Reply, TicketId, TicketQuery};
 
+use std::sync::Arc;
+
+use super::cache::NameKind;
 use super::{tracker_error, Bot, TicketAction, MAX_CHOICES};
 use crate::chat::{Chat, GuildEvents};
 use crate::directory::Directory;
 use crate::due_events::follow;
 use crate::inventory::Inventory;
 use crate::tickets::{run, Outcome};
-use crate::tracker::{ActAs, Catalog, People, Tickets, Watchers};
+use crate::tracker::{ActAs, Catalog, People, Tickets, TrackerError, Watchers};
 
 impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
     /// `/tickets [query]`: the CLI's grammar (dates read against today in the settings' time
@@ -170,6 +173,14 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
         .await
     }
 
+    /// The tracker's statuses, kept [`super::cache::NAMES_FOR`].
+    async fn cached_statuses(&self) -> Result<Arc<[domain::Status]>, Arc<TrackerError>> {
+        self.caches
+            .statuses
+            .try_get_with((), async { self.tracker.statuses().await.map(Arc::from) })
+            .await
+    }
+
     /// The member's today: `now`'s day in the settings' time zone.
     pub(super) fn today(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
         now.with_timezone(&self.settings.time_zone).date_naive()
@@ -183,10 +194,10 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
         ticket: &domain::Ticket,
         now: DateTime<Utc>,
     ) -> bool {
-        let statuses = match self.tracker.statuses().await {
+        let statuses = match self.cached_statuses().await {
             Ok(statuses) => statuses,
             Err(error) => {
-                tracing::warn!(ticket = %ticket.id, error = %crate::with_causes(&error), "could not read the statuses to follow a due event");
+                tracing::warn!(ticket = %ticket.id, error = %crate::with_causes(&*error), "could not read the statuses to follow a due event");
                 return false;
             }
         };
@@ -209,18 +220,33 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
     }
 
     /// Value autocomplete for `/ticket`: the tracker's status, priority or tracker names
-    /// containing what was typed, as `(shown, value)`; nothing for other actions or when the
-    /// tracker cannot be read (autocomplete is a hint, the command itself reports errors).
+    /// containing what was typed, as `(shown, value)`, kept [`super::cache::NAMES_FOR`] (no
+    /// request per keystroke); nothing for other actions or when the tracker cannot be read
+    /// (autocomplete is a hint, the command itself reports errors).
     pub async fn complete_value(&self, action: TicketAction, typed: &str) -> Vec<(String, String)> {
-        let known = match action {
-            TicketAction::Status => self.tracker.statuses().await.map(|statuses| {
+        let known: Result<Arc<[domain::Named]>, Arc<TrackerError>> = match action {
+            TicketAction::Status => self.cached_statuses().await.map(|statuses| {
                 statuses
-                    .into_iter()
-                    .map(|status| domain::Named::new(status.id.get(), status.name))
+                    .iter()
+                    .map(|status| domain::Named::new(status.id.get(), status.name.clone()))
                     .collect()
             }),
-            TicketAction::Priority => self.tracker.priorities().await,
-            TicketAction::Tracker => self.tracker.trackers().await,
+            TicketAction::Priority => {
+                self.caches
+                    .names
+                    .try_get_with(NameKind::Priority, async {
+                        self.tracker.priorities().await.map(Arc::from)
+                    })
+                    .await
+            }
+            TicketAction::Tracker => {
+                self.caches
+                    .names
+                    .try_get_with(NameKind::Tracker, async {
+                        self.tracker.trackers().await.map(Arc::from)
+                    })
+                    .await
+            }
             _ => return Vec::new(),
         };
         match known {
@@ -229,7 +255,7 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
                 .map(|name| (name.to_owned(), name.to_owned()))
                 .collect(),
             Err(error) => {
-                tracing::warn!(error = %crate::with_causes(&error), "could not read the tracker's names for autocomplete");
+                tracing::warn!(error = %crate::with_causes(&*error), "could not read the tracker's names for autocomplete");
                 Vec::new()
             }
         }

@@ -110,6 +110,15 @@ fn chosen_action(ctx: Context<'_>) -> Option<ActionChoice> {
     }
 }
 
+/// In a ticket's thread, that ticket first; then the number typed.
+async fn autocomplete_ticket(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let channel = domain::ChannelId::new(ctx.channel_id().get()).ok();
+    choices(ctx.data().bot.complete_ticket(channel, partial).await)
+}
+
 async fn autocomplete_value(
     ctx: Context<'_>,
     partial: &str,
@@ -140,7 +149,9 @@ pub async fn tickets(
 #[poise::command(slash_command, guild_only)]
 pub async fn ticket(
     ctx: Context<'_>,
-    #[description = "the ticket number"] id: String,
+    #[description = "the ticket number (in a ticket's thread: that ticket)"]
+    #[autocomplete = "autocomplete_ticket"]
+    id: String,
     #[description = "what to do"] action: ActionChoice,
     #[description = "for assign, watch, unwatch: who (default: me)"]
     #[autocomplete = "autocomplete_person"]
@@ -241,7 +252,9 @@ async fn autocomplete_activity(
 pub async fn hours(
     ctx: Context<'_>,
     #[description = "how long: 1.5, 1h30 or 90m"] hours: String,
-    #[description = "the ticket number (default: this thread's ticket)"] ticket: Option<String>,
+    #[description = "the ticket number (default: this thread's ticket)"]
+    #[autocomplete = "autocomplete_ticket"]
+    ticket: Option<String>,
     #[description = "what kind of work (default: Redmine's default activity)"]
     #[autocomplete = "autocomplete_activity"]
     activity: Option<String>,

@@ -1080,3 +1080,83 @@ async fn notify_without_a_thread_says_so_and_posts_nothing() {
     ");
     assert!(world.discord.allowed_mentions_seen().is_empty());
 }
+
+/// How many requests the fixture Redmine received whose line starts with `prefix`.
+async fn requests_to(world: &World, prefix: &str) -> usize {
+    world
+        .redmine
+        .received()
+        .await
+        .iter()
+        .filter(|line| line.starts_with(prefix))
+        .count()
+}
+
+#[tokio::test]
+async fn in_a_tickets_thread_its_ticket_is_offered_first_without_a_request_per_keystroke() {
+    let world = world().await;
+    let thread = 5_555_u64;
+    world.redmine.set_fields(
+        42,
+        &serde_json::json!({ "custom_fields": [{
+            "id": demo::redmine::THREAD_FIELD_ID,
+            "name": "Discord thread",
+            "value": format!("https://discord.com/channels/{GUILD}/{thread}")
+        }] }),
+    );
+    let in_thread = domain::ChannelId::new(thread).ok();
+    let listings_before = requests_to(&world, "GET /issues.json").await;
+    let first = world.bot.complete_ticket(in_thread, "").await;
+    assert_eq!(first[0].1, "42");
+    assert!(
+        first[0].0.starts_with("#42 Intermittent packet loss"),
+        "{first:?}"
+    );
+    assert_eq!(
+        world.bot.complete_ticket(in_thread, "4").await[0].1,
+        "42",
+        "what was typed begins its number"
+    );
+    assert_eq!(
+        world.bot.complete_ticket(in_thread, "7").await,
+        [("#7".to_owned(), "7".to_owned())]
+    );
+    assert_eq!(
+        requests_to(&world, "GET /issues.json").await - listings_before,
+        1,
+        "one listing for all the keystrokes"
+    );
+    assert_eq!(
+        world.bot.complete_ticket(Some(channel()), "").await,
+        Vec::<(String, String)>::new(),
+        "elsewhere nothing is offered before a number is typed"
+    );
+}
+
+#[tokio::test]
+async fn names_autocomplete_from_a_cache_without_a_request_per_keystroke() {
+    let world = world().await;
+    for typed in ["u", "ur", "urg"] {
+        assert_eq!(
+            world
+                .bot
+                .complete_value(TicketAction::Priority, typed)
+                .await[0]
+                .1,
+            "Urgent"
+        );
+        world.bot.complete_value(TicketAction::Status, typed).await;
+        world.bot.complete_value(TicketAction::Tracker, typed).await;
+        world.bot.complete_activity(typed).await;
+    }
+    assert_eq!(
+        requests_to(&world, "GET /enumerations/issue_priorities.json").await,
+        1
+    );
+    assert_eq!(requests_to(&world, "GET /issue_statuses.json").await, 1);
+    assert_eq!(requests_to(&world, "GET /trackers.json").await, 1);
+    assert_eq!(
+        requests_to(&world, "GET /enumerations/time_entry_activities.json").await,
+        1
+    );
+}
