@@ -156,7 +156,7 @@ pub async fn ticket(
     #[description = "for assign, watch, unwatch: who (default: me)"]
     #[autocomplete = "autocomplete_person"]
     user: Option<String>,
-    #[description = "status, priority, tracker: a name; subject, description, note, notify: text; parent: a number; due: a date"]
+    #[description = "a status, priority or tracker name; a text; a parent number; a due date; or none"]
     #[autocomplete = "autocomplete_value"]
     value: Option<String>,
 ) -> Result<(), Error> {
