@@ -3,7 +3,7 @@
 //! ticket) call, so that both keep the same one event per ticket.
 
 use chrono::{DateTime, Utc};
-use domain::due_event::{self, EventStep, Tz};
+use domain::due_event::{self, EventStep, ScheduledEvent, Tz};
 use domain::{GuildId, Status, Ticket};
 use tracing::info;
 
@@ -26,16 +26,35 @@ pub async fn follow<C: GuildEvents>(
     zone: Tz,
     now: DateTime<Utc>,
 ) -> Result<Vec<EventStep>, ChatError> {
+    let found = chat.scheduled_events(guild).await?;
+    follow_among(chat, guild, ticket, statuses, zone, now, &found).await
+}
+
+/// As [`follow`], with the guild's events already listed (`found`): for a caller that looks
+/// at many tickets in a row (the threader's pass) and lists the events once. `found` must
+/// be listed after the last change this ticket's event had (a second call for the same
+/// ticket with the same old list would create its event twice).
+///
+/// # Errors
+/// As [`follow`].
+pub async fn follow_among<C: GuildEvents>(
+    chat: &C,
+    guild: GuildId,
+    ticket: &Ticket,
+    statuses: &[Status],
+    zone: Tz,
+    now: DateTime<Utc>,
+    found: &[ScheduledEvent],
+) -> Result<Vec<EventStep>, ChatError> {
     let closed = statuses
         .iter()
         .any(|status| status.id.get() == ticket.status.id && status.is_closed);
-    let found = chat.scheduled_events(guild).await?;
     let steps = due_event::plan(
         ticket.id,
         &ticket.url,
         ticket.due_date,
         closed,
-        &found,
+        found,
         zone,
         now,
     );
@@ -64,7 +83,7 @@ pub async fn follow<C: GuildEvents>(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use chrono::NaiveDate;
-    use domain::due_event::{event_times, ScheduledEvent, ScheduledEventId};
+    use domain::due_event::{event_times, ScheduledEventId};
     use domain::{Named, ProjectId, StatusId, TicketId};
 
     use super::*;

@@ -80,3 +80,76 @@ async fn another_servers_events_are_not_found() {
         Err(ChatError::NotFound { .. })
     ));
 }
+
+fn ticket(status: u64, due: Option<chrono::NaiveDate>) -> domain::Ticket {
+    domain::Ticket {
+        id: domain::TicketId::new(42).unwrap(),
+        subject: "Packet loss".into(),
+        description: String::new(),
+        status: domain::Named::new(status, "status"),
+        priority: domain::Named::new(2, "Normal"),
+        tracker: domain::Named::new(1, "Bug"),
+        project: domain::Named::new(domain::ProjectId::new(1).unwrap(), "netops"),
+        category: None,
+        assigned_to: None,
+        author: "Alice".into(),
+        created_on: at("2026-11-01T00:00:00Z"),
+        updated_on: at("2026-11-01T00:00:00Z"),
+        url: LINK.into(),
+        journals: Vec::new(),
+        attachments: Vec::new(),
+        thread_field: None,
+        sync_state: None,
+        due_date: due,
+    }
+}
+
+/// What the threader does when it looks at a ticket whose due date was set in Redmine.
+#[tokio::test]
+async fn following_a_ticket_creates_moves_and_deletes_its_one_event() {
+    let fake = FakeDiscord::start(GUILD, BOT, &[CHANNEL]).await;
+    let chat = DiscordChat::connect(&BotToken::new("t"), Some(&fake.uri()));
+    let statuses = [
+        domain::Status {
+            id: domain::StatusId::new(1).unwrap(),
+            name: "New".into(),
+            is_closed: false,
+        },
+        domain::Status {
+            id: domain::StatusId::new(5).unwrap(),
+            name: "Closed".into(),
+            is_closed: true,
+        },
+    ];
+    let zurich: domain::due_event::Tz = "Europe/Zurich".parse().unwrap();
+    let now = at("2026-11-27T12:00:00Z");
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+    let follow = |ticket| {
+        let chat = chat.clone();
+        let statuses = statuses.clone();
+        async move {
+            ports::due_events::follow(&chat, guild(), &ticket, &statuses, zurich, now)
+                .await
+                .unwrap()
+        }
+    };
+
+    follow(ticket(1, Some(day(24)))).await;
+    follow(ticket(1, Some(day(24)))).await;
+    let events = fake.scheduled_events();
+    assert_eq!(events.len(), 1, "never duplicated");
+    assert_eq!(events[0].name, "Ticket #42 due");
+    assert_eq!(events[0].start, "2026-12-24T08:00:00Z", "09:00 in Zurich");
+
+    follow(ticket(1, Some(day(31)))).await;
+    let moved = fake.scheduled_events();
+    assert_eq!(moved.len(), 1);
+    assert_eq!(moved[0].id, events[0].id);
+    assert_eq!(moved[0].start, "2026-12-31T08:00:00Z");
+
+    follow(ticket(5, Some(day(31)))).await;
+    assert!(
+        fake.scheduled_events().is_empty(),
+        "a closed ticket has none"
+    );
+}
