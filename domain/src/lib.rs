@@ -7,6 +7,7 @@ pub mod bot;
 pub mod chat;
 pub mod check;
 pub mod due;
+pub mod due_event;
 pub mod files;
 pub mod hours;
 pub mod ids;

@@ -204,6 +204,8 @@ pub struct Ticket {
     pub thread_field: Option<String>,
     /// The value of the issue field that holds the threader's own state.
     pub sync_state: Option<String>,
+    /// The day it is due, if any.
+    pub due_date: Option<chrono::NaiveDate>,
 }
 
 impl Ticket {

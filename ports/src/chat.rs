@@ -15,7 +15,9 @@ use crate::tracker::NewFile;
 pub use domain::limits::{CARRIED_FILE_LIMIT, MESSAGE_LIMIT, THREAD_NAME_LIMIT};
 
 pub mod live;
+pub mod scheduled;
 pub use live::{ChatEvent, ChatListener, Heard};
+pub use scheduled::GuildEvents;
 
 /// What went wrong talking to the chat, as something a caller can act on.
 #[derive(Debug, Error)]
@@ -206,3 +208,5 @@ pub trait ChatFiles: Send + Sync + 'static {
 mod mock;
 #[cfg(any(test, feature = "mocks"))]
 pub use mock::MockChatWithFiles;
+#[cfg(any(test, feature = "mocks"))]
+pub use scheduled::MockGuildEvents;

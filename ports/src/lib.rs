@@ -6,6 +6,7 @@
 pub mod bot;
 pub mod chat;
 pub mod directory;
+pub mod due_events;
 pub mod hours;
 pub mod identities;
 pub mod inventory;
@@ -49,7 +50,7 @@ pub fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
     with_causes_of(error.to_string(), error)
 }
 
-pub use chat::{Chat, ChatError, ChatFiles};
+pub use chat::{Chat, ChatError, ChatFiles, GuildEvents};
 pub use directory::{Directory, DirectoryError};
 pub use inventory::{Inventory, InventoryError};
 pub use tracker::{
@@ -59,7 +60,7 @@ pub use tracker::{
 pub use tracker::{TimeEntry, TimeLog};
 
 #[cfg(any(test, feature = "mocks"))]
-pub use chat::{MockChat, MockChatFiles, MockChatWithFiles};
+pub use chat::{MockChat, MockChatFiles, MockChatWithFiles, MockGuildEvents};
 #[cfg(any(test, feature = "mocks"))]
 pub use directory::MockDirectory;
 #[cfg(any(test, feature = "mocks"))]

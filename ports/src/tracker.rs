@@ -241,6 +241,15 @@ pub trait Watchers: Send + Sync + 'static {
         id: TicketId,
         watcher: UserId,
     ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+
+    /// The users (and teams) watching a ticket, as the acting user may see them.
+    ///
+    /// # Errors
+    /// [`TrackerError::TicketNotFound`], or any other [`TrackerError`].
+    fn watchers(
+        &self,
+        id: TicketId,
+    ) -> impl Future<Output = Result<Vec<UserId>, TrackerError>> + Send;
 }
 
 /// The tracker's people: who acts, and whom a name means.

@@ -163,6 +163,8 @@ struct State {
     /// The gateway, started by the first `GET /gateway` or gateway control (until then a
     /// fake nobody listens to costs nothing).
     gateway: Option<FakeGateway>,
+    /// The guild's scheduled events (see the block at the end of this file).
+    scheduled: ScheduledEvents,
 }
 
 /// The guild's and the application's settings `netbot check` reads.
@@ -540,6 +542,18 @@ impl State {
             }
             ("GET", ["guilds", _, "threads", "active"]) => {
                 discord_error(404, 10004, "Unknown Guild")
+            }
+            (_, ["guilds", guild, "scheduled-events", rest @ ..]) => {
+                let guild = id(guild);
+                if guild != self.guild {
+                    return discord_error(404, 10004, "Unknown Guild");
+                }
+                let id = self.next_id;
+                let answer = self.scheduled.respond(guild, id, method, rest, body);
+                if self.scheduled.events.contains_key(&id) {
+                    self.next_id += 1;
+                }
+                answer
             }
             _ => discord_error(404, 0, "404: Not Found"),
         }
@@ -1061,14 +1075,18 @@ impl FakeDiscord {
             setup: Setup {
                 token: None,
                 application_flags: MESSAGE_CONTENT_LIMITED,
-                roles: [(guild, EVERYONE_PERMISSIONS), (BOT_ROLE, MANAGE_THREADS)]
-                    .into_iter()
-                    .collect(),
+                roles: [
+                    (guild, EVERYONE_PERMISSIONS),
+                    (BOT_ROLE, MANAGE_THREADS | MANAGE_EVENTS),
+                ]
+                .into_iter()
+                .collect(),
                 bot_roles: Some(vec![BOT_ROLE]),
                 role_names: BTreeMap::new(),
                 overwrites: BTreeMap::new(),
                 foreign_channels: BTreeMap::new(),
             },
+            scheduled: ScheduledEvents::default(),
         }));
         let server = MockServer::start().await;
         Mock::given(wiremock::matchers::any())
@@ -1501,5 +1519,213 @@ impl FakeDiscord {
     #[must_use]
     pub fn gateway_query(&self) -> Option<String> {
         self.with_gateway(FakeGateway::last_query)
+    }
+}
+
+// ---- Scheduled events (`/guilds/{id}/scheduled-events`): a block of its own. ----
+
+/// Manage Events (1 << 33): the bot's role has it by default, for tickets' due events.
+pub const MANAGE_EVENTS: u64 = 1 << 33;
+
+/// A guild scheduled event as the fake stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeEvent {
+    /// Its id.
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+    /// `entity_metadata.location` (an external event's).
+    pub location: Option<String>,
+    /// `scheduled_start_time`, as sent.
+    pub start: String,
+    /// `scheduled_end_time`, as sent.
+    pub end: Option<String>,
+    /// `entity_type`: 3 external.
+    pub entity_type: u64,
+    /// `privacy_level`: 2 guild only.
+    pub privacy_level: u64,
+}
+
+/// The guild's scheduled events, answered as Discord does: `GET` lists them, `POST` creates
+/// one (an external event needs a location and an end, after its start; a name of 1 to 100
+/// characters, a location of at most 100), `PATCH …/{id}` changes the fields sent, `DELETE
+/// …/{id}` answers 204; an unknown event answers 404 (code 10070).
+#[derive(Debug, Default)]
+struct ScheduledEvents {
+    events: BTreeMap<u64, FakeEvent>,
+}
+
+impl ScheduledEvents {
+    fn json(&self, guild: u64, event: &FakeEvent) -> Value {
+        json!({
+            "id": event.id.to_string(),
+            "guild_id": guild.to_string(),
+            "channel_id": null,
+            "creator_id": null,
+            "name": event.name,
+            "description": null,
+            "scheduled_start_time": event.start,
+            "scheduled_end_time": event.end,
+            "privacy_level": event.privacy_level,
+            "status": 1,
+            "entity_type": event.entity_type,
+            "entity_id": null,
+            "entity_metadata": event.location.as_ref().map(|location| json!({ "location": location })),
+        })
+    }
+
+    /// `new_id` is the id a created event takes.
+    fn respond(
+        &mut self,
+        guild: u64,
+        new_id: u64,
+        method: &str,
+        rest: &[&str],
+        body: &Value,
+    ) -> ResponseTemplate {
+        match (method, rest) {
+            ("GET", []) => {
+                let events: Vec<Value> = self
+                    .events
+                    .values()
+                    .map(|event| self.json(guild, event))
+                    .collect();
+                ResponseTemplate::new(200).set_body_json(events)
+            }
+            ("POST", []) => {
+                let mut event = FakeEvent {
+                    id: new_id,
+                    name: String::new(),
+                    location: None,
+                    start: String::new(),
+                    end: None,
+                    entity_type: body["entity_type"].as_u64().unwrap_or(0),
+                    privacy_level: body["privacy_level"].as_u64().unwrap_or(0),
+                };
+                if let Some(refusal) = Self::apply(&mut event, body) {
+                    return refusal;
+                }
+                if event.privacy_level != 2 {
+                    return invalid_form_body("privacy_level", "Value must be one of {2}.");
+                }
+                let answer = self.json(guild, &event);
+                self.events.insert(new_id, event);
+                ResponseTemplate::new(200).set_body_json(answer)
+            }
+            ("PATCH", [event]) => {
+                let Some(mut changed) = self.events.get(&id(event)).cloned() else {
+                    return discord_error(404, 10070, "Unknown Guild Scheduled Event");
+                };
+                if let Some(refusal) = Self::apply(&mut changed, body) {
+                    return refusal;
+                }
+                let answer = self.json(guild, &changed);
+                self.events.insert(changed.id, changed);
+                ResponseTemplate::new(200).set_body_json(answer)
+            }
+            ("DELETE", [event]) => match self.events.remove(&id(event)) {
+                Some(_) => ResponseTemplate::new(204),
+                None => discord_error(404, 10070, "Unknown Guild Scheduled Event"),
+            },
+            _ => discord_error(404, 0, "404: Not Found"),
+        }
+    }
+
+    /// Applies the fields of `body` to `event`, or Discord's refusal.
+    fn apply(event: &mut FakeEvent, body: &Value) -> Option<ResponseTemplate> {
+        if let Some(name) = body["name"].as_str() {
+            event.name = name.to_owned();
+        }
+        if let Some(location) = body["entity_metadata"]["location"].as_str() {
+            event.location = Some(location.to_owned());
+        }
+        if let Some(start) = body["scheduled_start_time"].as_str() {
+            event.start = start.to_owned();
+        }
+        if let Some(end) = body["scheduled_end_time"].as_str() {
+            event.end = Some(end.to_owned());
+        }
+        let count = event.name.chars().count();
+        if count == 0 || count > 100 {
+            return Some(invalid_form_body(
+                "name",
+                "Must be between 1 and 100 in length.",
+            ));
+        }
+        let start = chrono_like(&event.start);
+        if start.is_none() {
+            return Some(invalid_form_body(
+                "scheduled_start_time",
+                "Invalid ISO8601 timestamp.",
+            ));
+        }
+        if event.entity_type == 3 {
+            match &event.location {
+                Some(location) if !location.is_empty() && location.chars().count() <= 100 => {}
+                _ => {
+                    return Some(invalid_form_body(
+                        "entity_metadata.location",
+                        "Must be between 1 and 100 in length.",
+                    ))
+                }
+            }
+            match event.end.as_deref().map(chrono_like) {
+                Some(Some(end)) if Some(end.clone()) > start => {}
+                Some(Some(_)) => {
+                    return Some(invalid_form_body(
+                        "scheduled_end_time",
+                        "Cannot be before the start time.",
+                    ))
+                }
+                _ => {
+                    return Some(invalid_form_body(
+                        "scheduled_end_time",
+                        "Required for external events.",
+                    ))
+                }
+            }
+        }
+        None
+    }
+}
+
+/// An RFC 3339 timestamp in UTC (`…Z` or `…+00:00`), as comparable text without its zone;
+/// `None` when it is none.
+fn chrono_like(text: &str) -> Option<String> {
+    let trimmed = text
+        .strip_suffix('Z')
+        .or_else(|| text.strip_suffix("+00:00"))?;
+    let valid = trimmed.len() >= 19
+        && trimmed.as_bytes().get(10) == Some(&b'T')
+        && trimmed
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | 'T' | '.'));
+    valid.then(|| trimmed.to_owned())
+}
+
+impl FakeDiscord {
+    /// The guild's scheduled events, oldest first.
+    #[must_use]
+    pub fn scheduled_events(&self) -> Vec<FakeEvent> {
+        self.state().scheduled.events.values().cloned().collect()
+    }
+
+    /// Adds a scheduled event as someone else made it (external, guild only); returns its id.
+    pub fn add_scheduled_event(&self, name: &str, location: &str, start: &str, end: &str) -> u64 {
+        let mut state = self.state();
+        let id = state.new_id();
+        state.scheduled.events.insert(
+            id,
+            FakeEvent {
+                id,
+                name: name.to_owned(),
+                location: Some(location.to_owned()),
+                start: start.to_owned(),
+                end: Some(end.to_owned()),
+                entity_type: 3,
+                privacy_level: 2,
+            },
+        );
+        id
     }
 }

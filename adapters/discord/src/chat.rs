@@ -10,6 +10,7 @@
 mod exchange;
 mod files;
 mod rate_limit;
+mod scheduled;
 mod wire;
 
 use std::sync::Arc;

@@ -50,18 +50,7 @@ pub(crate) fn channel_permissions(access: &GuildAccess, overwrites: &[Overwrite]
     if access.owner == access.bot {
         return Permissions::all();
     }
-    let mut base = access
-        .roles
-        .get(&access.guild)
-        .copied()
-        .unwrap_or_else(Permissions::empty);
-    for role in &access.bot_roles {
-        base |= access
-            .roles
-            .get(role)
-            .copied()
-            .unwrap_or_else(Permissions::empty);
-    }
+    let mut base = guild_permissions(access);
     if base.contains(Permissions::ADMINISTRATOR) {
         return Permissions::all();
     }
@@ -87,6 +76,37 @@ pub(crate) fn channel_permissions(access: &GuildAccess, overwrites: &[Overwrite]
         return Permissions::empty();
     }
     base
+}
+
+/// What the bot may do in the guild as a whole: `@everyone`'s and its roles' permissions
+/// (all of them for the owner).
+fn guild_permissions(access: &GuildAccess) -> Permissions {
+    if access.owner == access.bot {
+        return Permissions::all();
+    }
+    let mut base = access
+        .roles
+        .get(&access.guild)
+        .copied()
+        .unwrap_or_else(Permissions::empty);
+    for role in &access.bot_roles {
+        base |= access
+            .roles
+            .get(role)
+            .copied()
+            .unwrap_or_else(Permissions::empty);
+    }
+    base
+}
+
+impl GuildAccess {
+    /// Whether the bot may create, move and delete the guild's scheduled events (*Manage
+    /// Events*, or *Administrator*): what a ticket's due event needs.
+    #[must_use]
+    pub fn may_manage_events(&self) -> bool {
+        let base = guild_permissions(self);
+        base.contains(Permissions::ADMINISTRATOR) || base.contains(Permissions::MANAGE_EVENTS)
+    }
 }
 
 fn flag(right: ChannelRight) -> Permissions {
@@ -299,6 +319,14 @@ mod tests {
             allow,
             deny,
         }
+    }
+
+    #[test]
+    fn managing_events_takes_manage_events_or_administrator_in_the_guild() {
+        assert!(!access(usual(), Permissions::MANAGE_THREADS).may_manage_events());
+        assert!(access(usual(), Permissions::MANAGE_EVENTS).may_manage_events());
+        assert!(access(Permissions::MANAGE_EVENTS, Permissions::empty()).may_manage_events());
+        assert!(access(usual(), Permissions::ADMINISTRATOR).may_manage_events());
     }
 
     #[track_caller]

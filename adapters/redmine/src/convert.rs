@@ -148,6 +148,10 @@ pub(crate) fn ticket_with_fields(
             .collect(),
         thread_field,
         sync_state,
+        due_date: dto
+            .due_date
+            .as_deref()
+            .and_then(|day| chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()),
     })
 }
 

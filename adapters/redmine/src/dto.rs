@@ -51,6 +51,9 @@ pub(crate) struct IssueDto {
     /// Issue custom fields the key may see.
     #[serde(default)]
     pub custom_fields: Vec<CustomValueDto>,
+    /// `YYYY-MM-DD`, or null (read leniently in `convert`: a bad date is no date).
+    #[serde(default)]
+    pub due_date: Option<String>,
 }
 
 /// A file attached to an issue.

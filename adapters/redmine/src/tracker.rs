@@ -94,6 +94,10 @@ impl Watchers for Redmine {
     async fn remove_watcher(&self, id: TicketId, watcher: UserId) -> Result<(), TrackerError> {
         self.remove_issue_watcher(id, watcher).await
     }
+
+    async fn watchers(&self, id: TicketId) -> Result<Vec<UserId>, TrackerError> {
+        self.issue_watchers(id).await
+    }
 }
 
 impl People for Redmine {

@@ -64,7 +64,17 @@ fn bot_settings(settings: &Settings, guild: domain::GuildId) -> BotSettings {
         status_names: settings.statuses.names(),
         timeout_seconds: settings.backend_timeout.as_secs(),
         queries: settings.queries.clone(),
+        time_zone: time_zone(settings),
     }
+}
+
+/// `[notify] time_zone`, as `appkit::settings` reads it (only along with `digest_at`), or UTC.
+fn time_zone(settings: &Settings) -> domain::due_event::Tz {
+    settings
+        .notify
+        .as_ref()
+        .and_then(|notify| notify.digest)
+        .map_or(domain::due_event::Tz::UTC, |digest| digest.zone)
 }
 
 /// The issue fields `/thread` writes: the threader's, or the default thread field (and no
@@ -113,5 +123,16 @@ mod tests {
         assert_eq!(bot.timeout_seconds, 12);
         assert_eq!(bot.status_names.resolved, "Done");
         assert_eq!(bot.default_project, appkit::settings::DEFAULT_PROJECT);
+        assert_eq!(bot.time_zone, domain::due_event::Tz::UTC);
+    }
+
+    #[test]
+    fn the_bot_reads_dates_in_the_notify_time_zone() {
+        let settings = appkit::settings::parse(
+            "[notify]\nintake = 5\ndigest_at = \"10:00\"\ntime_zone = \"Europe/Zurich\"",
+        )
+        .unwrap();
+        let bot = bot_settings(&settings, domain::GuildId::new(9).unwrap());
+        assert_eq!(bot.time_zone, domain::due_event::Tz::Europe__Zurich);
     }
 }

@@ -33,6 +33,7 @@ fn ticket(id: u64, subject: &str) -> Ticket {
         thread_field: None,
         category: None,
         sync_state: None,
+        due_date: None,
         attachments: Vec::new(),
         journals: vec![
             Journal {

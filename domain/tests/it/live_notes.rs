@@ -66,6 +66,7 @@ fn ticket(journals: Vec<Journal>) -> Ticket {
         thread_field: Some(link().to_string()),
         sync_state: None,
         attachments: Vec::new(),
+        due_date: None,
     }
 }
 

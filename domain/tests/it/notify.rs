@@ -76,6 +76,7 @@ fn ticket(id: u64) -> Ticket {
         journals: Vec::new(),
         thread_field: None,
         sync_state: None,
+        due_date: None,
         attachments: Vec::new(),
     }
 }

@@ -36,6 +36,7 @@ fn ticket(
         thread_field: None,
         category: None,
         sync_state: None,
+        due_date: None,
         attachments: Vec::new(),
     }
 }

@@ -51,6 +51,7 @@ fn ticket(journals: Vec<Journal>) -> Ticket {
         journals,
         thread_field: Some(link().to_string()),
         sync_state: None,
+        due_date: None,
         attachments: Vec::new(),
     }
 }

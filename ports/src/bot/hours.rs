@@ -2,14 +2,16 @@
 
 use domain::bot::access::Need;
 use domain::bot::replies;
-use domain::sync::ThreadAsk;
 use domain::{names, ChannelId, Hours, Member, Reply, TicketId};
 
+use std::sync::Arc;
+
+use super::cache::NameKind;
 use super::{tracker_error, Bot, MAX_CHOICES};
 use crate::directory::Directory;
 use crate::hours::{log_hours, LogError};
 use crate::inventory::Inventory;
-use crate::tracker::{ActAs, SyncStore, ThreadedScope, TimeLog, TrackerError};
+use crate::tracker::{ActAs, SyncStore, TimeLog};
 
 impl<T: TimeLog + SyncStore + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
     /// `/hours HOURS [TICKET] [ACTIVITY] [COMMENT]` in `channel`: `hours` as `1.5`, `1h30` or
@@ -60,41 +62,24 @@ impl<T: TimeLog + SyncStore + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
         .await
     }
 
-    /// The ticket whose thread is `channel` in this server, if any.
-    async fn ticket_of_thread(
-        &self,
-        channel: Option<ChannelId>,
-    ) -> Result<Option<TicketId>, TrackerError> {
-        let Some(channel) = channel else {
-            return Ok(None);
-        };
-        // Without a thread field no ticket has a thread: the member is asked for the ticket.
-        let threaded = match self.tracker.threaded(ThreadedScope::All).await {
-            Err(TrackerError::NoSuchField(_)) => return Ok(None),
-            listed => listed?,
-        };
-        Ok(threaded
-            .iter()
-            .find(|ticket| {
-                matches!(
-                    ThreadAsk::of(ticket.thread_field.as_deref()),
-                    ThreadAsk::Linked(link)
-                        if link.thread == channel && link.guild == self.settings.guild_id
-                )
-            })
-            .map(|ticket| ticket.id))
-    }
-
     /// Activity autocomplete for `/hours`: the tracker's time-entry activities containing what
-    /// was typed, as `(shown, value)`; nothing when the tracker cannot be read.
+    /// was typed, as `(shown, value)`, kept [`super::cache::NAMES_FOR`]; nothing when the
+    /// tracker cannot be read.
     pub async fn complete_activity(&self, typed: &str) -> Vec<(String, String)> {
-        match self.tracker.activities().await {
+        let activities = self
+            .caches
+            .names
+            .try_get_with(NameKind::Activity, async {
+                self.tracker.activities().await.map(Arc::from)
+            })
+            .await;
+        match activities {
             Ok(known) => names::complete(&known, typed, MAX_CHOICES)
                 .into_iter()
                 .map(|name| (name.to_owned(), name.to_owned()))
                 .collect(),
             Err(error) => {
-                tracing::warn!(error = %crate::with_causes(&error), "could not read the tracker's activities for autocomplete");
+                tracing::warn!(error = %crate::with_causes(&*error), "could not read the tracker's activities for autocomplete");
                 Vec::new()
             }
         }

@@ -8,10 +8,13 @@
 //! The use cases only sequence calls: who may act is decided by `domain::bot::access`, and
 //! every sentence a member reads comes from `domain::bot::replies` or `domain::render`. One
 //! file per command group: `tickets` (`/tickets`, `/ticket`, `/new`), `sites`, `query`,
-//! `link` (and person autocomplete), `thread`, `hours` (`/hours` and activity autocomplete).
+//! `link` (and person autocomplete), `thread`, `hours` (`/hours` and activity autocomplete),
+//! `notify` (`/ticket ID notify`).
 
+mod cache;
 mod hours;
 mod link;
+mod notify;
 mod query;
 mod sites;
 mod thread;
@@ -48,6 +51,9 @@ pub struct BotSettings {
     pub timeout_seconds: u64,
     /// Saved queries by name, for `/query`.
     pub queries: BTreeMap<String, SavedQuery>,
+    /// `[notify] time_zone` (UTC when unset): the day "tomorrow" is read against, and the
+    /// zone a due event's 09:00 is in.
+    pub time_zone: domain::due_event::Tz,
 }
 
 /// A saved query: a filter in the tracker's words and a line template for its results.
@@ -73,6 +79,8 @@ pub struct Bot<T, I, D> {
     inventory: I,
     settings: BotSettings,
     identities: Identities<D>,
+    /// What autocomplete reads without a request per keystroke.
+    caches: cache::Caches,
 }
 
 /// A ticket action as the `/ticket` command offers it.
@@ -108,6 +116,9 @@ pub enum TicketAction {
     Note,
     /// Set the due date the value names (`2026-12-24`, `tomorrow`, …), or clear it with `none`.
     Due,
+    /// Ping the ticket's assignee and watchers who are linked members in its thread, with the
+    /// value as an optional text.
+    Notify,
 }
 
 impl TicketAction {
@@ -130,7 +141,18 @@ impl TicketAction {
             Self::Unwatch => "unwatch",
             Self::Note => "note",
             Self::Due => "due",
+            Self::Notify => "notify",
         }
+    }
+
+    /// Whether the action may change the due date or close the ticket, after which its due
+    /// event follows.
+    #[must_use]
+    pub fn may_move_due_event(self) -> bool {
+        matches!(
+            self,
+            Self::Due | Self::Status | Self::Resolve | Self::Progress | Self::Unassign
+        )
     }
 }
 
@@ -255,6 +277,7 @@ impl<T, I: Inventory, D: Directory> Bot<T, I, D> {
             inventory,
             settings,
             identities: Identities::new(directory),
+            caches: cache::Caches::new(),
         }
     }
 

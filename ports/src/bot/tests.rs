@@ -30,6 +30,7 @@ fn settings(reader_login: Option<&str>) -> BotSettings {
         status_names: StatusNames::default(),
         timeout_seconds: 8,
         queries: BTreeMap::new(),
+        time_zone: domain::due_event::Tz::UTC,
     }
 }
 
@@ -59,6 +60,7 @@ fn ticket(id: u64) -> Ticket {
         thread_field: None,
         category: None,
         sync_state: None,
+        due_date: None,
         attachments: Vec::new(),
     }
 }
@@ -141,6 +143,7 @@ async fn an_unlinked_member_cannot_change_a_ticket_and_is_told_how_to_link() {
     let bot = bot(tracker_refusing_to_act(), Some("reader")).await;
     for reply in [
         bot.ticket(
+            &crate::chat::MockChatWithFiles::new(),
             &member(STRANGER),
             "42",
             TicketAction::Resolve,
@@ -150,6 +153,7 @@ async fn an_unlinked_member_cannot_change_a_ticket_and_is_told_how_to_link() {
         )
         .await,
         bot.ticket(
+            &crate::chat::MockChatWithFiles::new(),
             &member(STRANGER),
             "42",
             TicketAction::Assign,
@@ -310,6 +314,7 @@ async fn a_key_that_is_no_longer_an_admins_refuses_to_act_for_anyone_and_says_wh
     ));
     for reply in [
         bot.ticket(
+            &crate::chat::MockChatWithFiles::new(),
             &member(ALICE),
             "42",
             TicketAction::Resolve,
@@ -358,6 +363,7 @@ async fn a_member_on_two_redmine_users_is_told_and_not_acted_for() {
     .await;
     let reply = bot
         .ticket(
+            &crate::chat::MockChatWithFiles::new(),
             &member(ALICE),
             "42",
             TicketAction::Assign,
@@ -475,6 +481,7 @@ async fn a_bad_ticket_number_is_refused_before_redmine_is_asked() {
     let bot = bot(tracker_refusing_to_act(), None).await;
     let reply = bot
         .ticket(
+            &crate::chat::MockChatWithFiles::new(),
             &member(ALICE),
             "#abc",
             TicketAction::Show,
@@ -663,6 +670,7 @@ async fn one_command_has_one_deadline_however_many_requests_it_makes() {
     let started = tokio::time::Instant::now();
     let reply = bot
         .ticket(
+            &crate::chat::MockChatWithFiles::new(),
             &member(ALICE),
             "42",
             TicketAction::Assign,

@@ -6,14 +6,20 @@ use domain::bot::replies;
 use domain::render::discord;
 use domain::{names, Action, Member, QueryError, Reply, TicketId, TicketQuery};
 
+use std::sync::Arc;
+
+use super::cache::NameKind;
 use super::{tracker_error, Bot, TicketAction, MAX_CHOICES};
+use crate::chat::{Chat, GuildEvents};
 use crate::directory::Directory;
+use crate::due_events::follow;
 use crate::inventory::Inventory;
 use crate::tickets::{run, Outcome};
-use crate::tracker::{ActAs, Catalog, People, Tickets, Watchers};
+use crate::tracker::{ActAs, Catalog, People, Tickets, TrackerError, Watchers};
 
 impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Directory> Bot<T, I, D> {
-    /// `/tickets [query]`: the CLI's grammar.
+    /// `/tickets [query]`: the CLI's grammar (dates read against today in the settings' time
+    /// zone).
     pub async fn tickets(&self, member: &Member, words: &str, now: DateTime<Utc>) -> Reply {
         self.within("Redmine", async {
             let parts: Vec<&str> = words.split_whitespace().collect();
@@ -43,14 +49,7 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
         words: &str,
         now: DateTime<Utc>,
     ) -> Reply {
-        match run(
-            tracker,
-            query,
-            &self.settings.status_names,
-            now.date_naive(),
-        )
-        .await
-        {
+        match run(tracker, query, &self.settings.status_names, self.today(now)).await {
             Ok(Outcome::List(tickets)) => Reply::public(discord::ticket_list(
                 &tickets,
                 now,
@@ -65,11 +64,15 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
 
     /// `/ticket ID ACTION [USER] [VALUE]`; `USER` defaults to the member for assign, watch
     /// and unwatch; `VALUE` is the status, priority or tracker name, the text, the parent or
-    /// the due date (read against `now`'s day in UTC).
+    /// the due date (read against `now`'s day in the settings' time zone).
     /// The field actions answer with the ticket's line as it now stands, with its status,
-    /// tracker and assignee.
-    pub async fn ticket(
+    /// tracker and assignee. After `due`, and after an action that sets a status (which may
+    /// close the ticket), the ticket's due event in the guild follows ([`crate::due_events`]);
+    /// an event that cannot follow is said after the line (the change itself was made).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn ticket<C: Chat + GuildEvents>(
         &self,
+        chat: &C,
         member: &Member,
         id: &str,
         action: TicketAction,
@@ -104,6 +107,11 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
                         Err(error) => return Reply::error(&error.to_string()),
                     }
                 }
+                TicketAction::Notify => {
+                    return self
+                        .notify(chat, member, id, value.unwrap_or_default())
+                        .await;
+                }
                 TicketAction::Status
                 | TicketAction::Priority
                 | TicketAction::Tracker
@@ -130,7 +138,21 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
                 Ok(tracker) => tracker,
                 Err(reply) => return reply,
             };
-            if matches!(
+            let ticket = match run(
+                &tracker,
+                &query,
+                &self.settings.status_names,
+                self.today(now),
+            )
+            .await
+            {
+                Ok(Outcome::Changed(ticket) | Outcome::Details(ticket)) => ticket,
+                Ok(Outcome::List(_)) => {
+                    return replies::trouble(replies::Trouble::Misanswered("Redmine"))
+                }
+                Err(error) => return tracker_error(&error, self.settings.timeout_seconds),
+            };
+            let mut reply = if matches!(
                 action,
                 TicketAction::Show
                     | TicketAction::Assign
@@ -138,39 +160,93 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
                     | TicketAction::Progress
                     | TicketAction::Resolve
             ) {
-                return self.run_as(&tracker, &query, "", now).await;
+                Reply::public(discord::ticket_details(&ticket, now))
+            } else {
+                Reply::public(discord::ticket_state(&ticket, now))
+            };
+            if action.may_move_due_event() && !self.follow_due_event(chat, &ticket, now).await {
+                reply.text.push('\n');
+                reply.text.push_str(replies::due_event_not_followed());
             }
-            match run(
-                &tracker,
-                &query,
-                &self.settings.status_names,
-                now.date_naive(),
-            )
-            .await
-            {
-                Ok(Outcome::Changed(ticket) | Outcome::Details(ticket)) => {
-                    Reply::public(discord::ticket_state(&ticket, now))
-                }
-                Ok(Outcome::List(_)) => replies::trouble(replies::Trouble::Misanswered("Redmine")),
-                Err(error) => tracker_error(&error, self.settings.timeout_seconds),
-            }
+            reply
         })
         .await
     }
 
+    /// The tracker's statuses, kept [`super::cache::NAMES_FOR`].
+    async fn cached_statuses(&self) -> Result<Arc<[domain::Status]>, Arc<TrackerError>> {
+        self.caches
+            .statuses
+            .try_get_with((), async { self.tracker.statuses().await.map(Arc::from) })
+            .await
+    }
+
+    /// The member's today: `now`'s day in the settings' time zone.
+    pub(super) fn today(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
+        now.with_timezone(&self.settings.time_zone).date_naive()
+    }
+
+    /// Brings the ticket's due event in line with it; whether that worked (the operator's
+    /// reason is logged).
+    async fn follow_due_event<C: GuildEvents>(
+        &self,
+        chat: &C,
+        ticket: &domain::Ticket,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let statuses = match self.cached_statuses().await {
+            Ok(statuses) => statuses,
+            Err(error) => {
+                tracing::warn!(ticket = %ticket.id, error = %crate::with_causes(&*error), "could not read the statuses to follow a due event");
+                return false;
+            }
+        };
+        match follow(
+            chat,
+            self.settings.guild_id,
+            ticket,
+            &statuses,
+            self.settings.time_zone,
+            now,
+        )
+        .await
+        {
+            Ok(_) => true,
+            Err(error) => {
+                tracing::warn!(ticket = %ticket.id, error = %crate::with_causes(&error), "could not bring the ticket's due event in line");
+                false
+            }
+        }
+    }
+
     /// Value autocomplete for `/ticket`: the tracker's status, priority or tracker names
-    /// containing what was typed, as `(shown, value)`; nothing for other actions or when the
-    /// tracker cannot be read (autocomplete is a hint, the command itself reports errors).
+    /// containing what was typed, as `(shown, value)`, kept [`super::cache::NAMES_FOR`] (no
+    /// request per keystroke); nothing for other actions or when the tracker cannot be read
+    /// (autocomplete is a hint, the command itself reports errors).
     pub async fn complete_value(&self, action: TicketAction, typed: &str) -> Vec<(String, String)> {
-        let known = match action {
-            TicketAction::Status => self.tracker.statuses().await.map(|statuses| {
+        let known: Result<Arc<[domain::Named]>, Arc<TrackerError>> = match action {
+            TicketAction::Status => self.cached_statuses().await.map(|statuses| {
                 statuses
-                    .into_iter()
-                    .map(|status| domain::Named::new(status.id.get(), status.name))
+                    .iter()
+                    .map(|status| domain::Named::new(status.id.get(), status.name.clone()))
                     .collect()
             }),
-            TicketAction::Priority => self.tracker.priorities().await,
-            TicketAction::Tracker => self.tracker.trackers().await,
+            TicketAction::Priority => {
+                self.caches
+                    .names
+                    .try_get_with(NameKind::Priority, async {
+                        self.tracker.priorities().await.map(Arc::from)
+                    })
+                    .await
+            }
+            TicketAction::Tracker => {
+                self.caches
+                    .names
+                    .try_get_with(NameKind::Tracker, async {
+                        self.tracker.trackers().await.map(Arc::from)
+                    })
+                    .await
+            }
             _ => return Vec::new(),
         };
         match known {
@@ -179,7 +255,7 @@ impl<T: Tickets + Watchers + People + Catalog + ActAs, I: Inventory, D: Director
                 .map(|name| (name.to_owned(), name.to_owned()))
                 .collect(),
             Err(error) => {
-                tracing::warn!(error = %crate::with_causes(&error), "could not read the tracker's names for autocomplete");
+                tracing::warn!(error = %crate::with_causes(&*error), "could not read the tracker's names for autocomplete");
                 Vec::new()
             }
         }

@@ -1,5 +1,5 @@
-//! One mock that plays both chat roles, for the threader, which needs [`Chat`] and
-//! [`ChatFiles`] on one value: tests set only what they expect.
+//! One mock that plays the chat roles, for the threader, which needs [`Chat`], [`ChatFiles`]
+//! (and, for due dates, [`GuildEvents`]) on one value: tests set only what they expect.
 
 use std::future::Future;
 
@@ -7,11 +7,13 @@ use domain::{
     Attachment, ChannelId, ChatMessage, GuildId, GuildNames, Mentions, MessageId, ThreadInfo,
 };
 
-use super::{Chat, ChatError, ChatFiles};
+use domain::due_event::{EventTimes, NewEvent, ScheduledEvent, ScheduledEventId};
+
+use super::{Chat, ChatError, ChatFiles, GuildEvents};
 use crate::tracker::NewFile;
 
 mockall::mock! {
-    /// A chat playing both roles: [`Chat`] and [`ChatFiles`].
+    /// A chat playing the roles: [`Chat`], [`ChatFiles`] and [`GuildEvents`].
     pub ChatWithFiles {}
 
     impl Chat for ChatWithFiles {
@@ -74,5 +76,28 @@ mockall::mock! {
             &self,
             file: &Attachment,
         ) -> impl Future<Output = Result<Vec<u8>, ChatError>> + Send;
+    }
+
+    impl GuildEvents for ChatWithFiles {
+        fn scheduled_events(
+            &self,
+            guild: GuildId,
+        ) -> impl Future<Output = Result<Vec<ScheduledEvent>, ChatError>> + Send;
+        fn create_event(
+            &self,
+            guild: GuildId,
+            event: &NewEvent,
+        ) -> impl Future<Output = Result<ScheduledEvent, ChatError>> + Send;
+        fn move_event(
+            &self,
+            guild: GuildId,
+            event: ScheduledEventId,
+            times: EventTimes,
+        ) -> impl Future<Output = Result<(), ChatError>> + Send;
+        fn delete_event(
+            &self,
+            guild: GuildId,
+            event: ScheduledEventId,
+        ) -> impl Future<Output = Result<(), ChatError>> + Send;
     }
 }

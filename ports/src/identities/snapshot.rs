@@ -81,6 +81,18 @@ impl Snapshot {
             .map(|(member, _)| *member)
     }
 
+    /// The member the tracker user `user` is linked to, if any (through the user's login).
+    #[must_use]
+    pub fn member_of_user(&self, user: domain::UserId) -> Option<DiscordUserId> {
+        self.people.iter().find_map(|person| match person {
+            Principal::User(known) if known.id == user => {
+                let login = Login::new(known.login.as_deref()?).ok()?;
+                self.member_of(&login)
+            }
+            _ => None,
+        })
+    }
+
     /// How many members are linked (conflicting ones not counted).
     #[must_use]
     pub fn n_linked(&self) -> usize {

@@ -41,6 +41,7 @@ fn ticket(n: u64, age: TimeDelta) -> Ticket {
         journals: Vec::new(),
         thread_field: None,
         sync_state: None,
+        due_date: None,
         attachments: Vec::new(),
     }
 }

@@ -62,6 +62,7 @@ pub(super) fn ticket(
         journals,
         thread_field: Some(thread_field.into()),
         sync_state: state.map(str::to_owned),
+        due_date: None,
         attachments: Vec::new(),
     }
 }

@@ -49,6 +49,7 @@ fn ticket(n: u64, status: &Status, assignee: Option<u64>) -> Ticket {
         thread_field: None,
         category: None,
         sync_state: None,
+        due_date: None,
         attachments: Vec::new(),
     }
 }

@@ -93,6 +93,10 @@ mockall::mock! {
             id: TicketId,
             watcher: UserId,
         ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+        fn watchers(
+            &self,
+            id: TicketId,
+        ) -> impl Future<Output = Result<Vec<UserId>, TrackerError>> + Send;
     }
 
     impl People for Tracker {

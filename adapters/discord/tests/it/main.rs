@@ -7,3 +7,4 @@
 mod chat;
 mod gateway;
 mod interactions;
+mod scheduled;

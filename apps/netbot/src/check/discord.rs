@@ -1,5 +1,6 @@
 //! `netbot check`'s Discord checks: the token, the Message Content intent, the bot in the
-//! server, and its rights in each configured channel.
+//! server (and whether it may manage events, for due dates), and its rights in each
+//! configured channel.
 
 use appkit::env::var;
 use discord::{BotToken, DiscordChat, GuildAccess};
@@ -93,6 +94,15 @@ pub async fn discord_checks(
             return;
         }
     };
+    checks.push(if access.may_manage_events() {
+        Check::pass("discord events", "the bot may manage events (due dates)")
+    } else {
+        Check::fail(
+            "discord events",
+            "the bot lacks Manage Events: due dates get no Discord event",
+            "give the bot's role Manage Events (Server Settings → Roles)",
+        )
+    });
     for (key, channel, needed) in &configured.channels {
         checks.push(
             match chat.channel_finding(&access, channel.get(), needed).await {

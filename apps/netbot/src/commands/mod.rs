@@ -124,3 +124,32 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         other => tracing::warn!(error = %other, "netbot could not handle an event"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Discord refuses to register a command whose name or description, or an option's,
+    /// is longer than this (and the whole registration with it).
+    const DESCRIPTION_LIMIT: usize = 100;
+
+    #[test]
+    fn every_description_fits_discords_limit() {
+        for command in super::all() {
+            let description = command.description.clone().unwrap_or_default();
+            assert!(
+                (1..=DESCRIPTION_LIMIT).contains(&description.chars().count()),
+                "/{}: {description:?}",
+                command.name
+            );
+            for parameter in &command.parameters {
+                let text = parameter.description.clone().unwrap_or_default();
+                assert!(
+                    (1..=DESCRIPTION_LIMIT).contains(&text.chars().count()),
+                    "/{} {}: {text:?} is {} characters",
+                    command.name,
+                    parameter.name,
+                    text.chars().count()
+                );
+            }
+        }
+    }
+}

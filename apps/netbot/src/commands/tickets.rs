@@ -54,6 +54,9 @@ pub enum ActionChoice {
     /// Set its due date (value: 2026-12-24, 12/24, tomorrow, in 5 days, next friday, or none).
     #[name = "due"]
     Due,
+    /// Ping its assignee and watchers in its thread (value: an optional text).
+    #[name = "notify"]
+    Notify,
 }
 
 impl From<ActionChoice> for TicketAction {
@@ -74,6 +77,7 @@ impl From<ActionChoice> for TicketAction {
             ActionChoice::Unwatch => Self::Unwatch,
             ActionChoice::Note => Self::Note,
             ActionChoice::Due => Self::Due,
+            ActionChoice::Notify => Self::Notify,
         }
     }
 }
@@ -106,6 +110,15 @@ fn chosen_action(ctx: Context<'_>) -> Option<ActionChoice> {
     }
 }
 
+/// In a ticket's thread, that ticket first; then the number typed.
+async fn autocomplete_ticket(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let channel = domain::ChannelId::new(ctx.channel_id().get()).ok();
+    choices(ctx.data().bot.complete_ticket(channel, partial).await)
+}
+
 async fn autocomplete_value(
     ctx: Context<'_>,
     partial: &str,
@@ -136,21 +149,25 @@ pub async fn tickets(
 #[poise::command(slash_command, guild_only)]
 pub async fn ticket(
     ctx: Context<'_>,
-    #[description = "the ticket number"] id: String,
+    #[description = "the ticket number (in a ticket's thread: that ticket)"]
+    #[autocomplete = "autocomplete_ticket"]
+    id: String,
     #[description = "what to do"] action: ActionChoice,
     #[description = "for assign, watch, unwatch: who (default: me)"]
     #[autocomplete = "autocomplete_person"]
     user: Option<String>,
-    #[description = "for status, priority, tracker: a name; subject, description, note: the text; parent: a number or none; due: a date or none"]
+    #[description = "a status, priority or tracker name; a text; a parent number; a due date; or none"]
     #[autocomplete = "autocomplete_value"]
     value: Option<String>,
 ) -> Result<(), Error> {
     let Some(member) = member(ctx) else {
         return Ok(());
     };
+    let data = ctx.data();
     answer(
         ctx,
-        ctx.data().bot.ticket(
+        data.bot.ticket(
+            &data.chat,
             &member,
             &id,
             action.into(),
@@ -235,7 +252,9 @@ async fn autocomplete_activity(
 pub async fn hours(
     ctx: Context<'_>,
     #[description = "how long: 1.5, 1h30 or 90m"] hours: String,
-    #[description = "the ticket number (default: this thread's ticket)"] ticket: Option<String>,
+    #[description = "the ticket number (default: this thread's ticket)"]
+    #[autocomplete = "autocomplete_ticket"]
+    ticket: Option<String>,
     #[description = "what kind of work (default: Redmine's default activity)"]
     #[autocomplete = "autocomplete_activity"]
     activity: Option<String>,

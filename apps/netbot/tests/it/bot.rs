@@ -24,6 +24,9 @@ struct World {
     bot: Bot<Redmine, Netbox, RedmineDirectory>,
     redmine: DemoRedmine,
     _netbox: DemoNetbox,
+    /// The fixture Discord `/ticket` talks to (due events, `notify`).
+    discord: testkit::discord::FakeDiscord,
+    chat: discord::DiscordChat,
 }
 
 fn now() -> DateTime<Utc> {
@@ -55,6 +58,11 @@ fn saved_queries() -> std::collections::BTreeMap<String, SavedQuery> {
 }
 
 async fn world() -> World {
+    world_in(domain::due_event::Tz::UTC).await
+}
+
+/// The world with the bot reading dates in `zone` (`[notify] time_zone`).
+async fn world_in(zone: domain::due_event::Tz) -> World {
     let redmine = DemoRedmine::start_admin().await;
     redmine.set_now(now());
     let netbox = DemoNetbox::start().await;
@@ -91,6 +99,7 @@ async fn world() -> World {
             status_names: StatusNames::default(),
             timeout_seconds: 8,
             queries: saved_queries(),
+            time_zone: zone,
         },
     );
     assert_eq!(
@@ -98,10 +107,13 @@ async fn world() -> World {
         2,
         "alice and bob are linked"
     );
+    let (discord, chat) = fake_discord().await;
     World {
         bot,
         redmine,
         _netbox: netbox,
+        discord,
+        chat,
     }
 }
 
@@ -163,7 +175,15 @@ async fn progress_takes_the_ticket_as_the_member() {
     let world = world().await;
     let reply = world
         .bot
-        .ticket(&member(BOB), "4", TicketAction::Progress, None, None, now())
+        .ticket(
+            &world.chat,
+            &member(BOB),
+            "4",
+            TicketAction::Progress,
+            None,
+            None,
+            now(),
+        )
         .await;
     insta::assert_snapshot!(shown(&reply));
 }
@@ -173,7 +193,15 @@ async fn assign_without_a_user_assigns_to_me() {
     let world = world().await;
     let reply = world
         .bot
-        .ticket(&member(BOB), "42", TicketAction::Assign, None, None, now())
+        .ticket(
+            &world.chat,
+            &member(BOB),
+            "42",
+            TicketAction::Assign,
+            None,
+            None,
+            now(),
+        )
         .await;
     assert!(
         reply.text.contains("assigned to Bob Builder"),
@@ -188,6 +216,7 @@ async fn assign_to_a_team() {
     let reply = world
         .bot
         .ticket(
+            &world.chat,
             &member(ALICE),
             "42",
             TicketAction::Assign,
@@ -223,7 +252,15 @@ async fn a_missing_ticket_is_a_private_sentence() {
     let world = world().await;
     let reply = world
         .bot
-        .ticket(&member(ALICE), "999", TicketAction::Show, None, None, now())
+        .ticket(
+            &world.chat,
+            &member(ALICE),
+            "999",
+            TicketAction::Show,
+            None,
+            None,
+            now(),
+        )
         .await;
     insta::assert_snapshot!(shown(&reply), @r"
     [only you]
@@ -452,7 +489,7 @@ async fn ticket_action(
 ) -> Reply {
     world
         .bot
-        .ticket(&member(who), id, action, user, value, now())
+        .ticket(&world.chat, &member(who), id, action, user, value, now())
         .await
 }
 
@@ -848,5 +885,278 @@ async fn activity_choices_come_from_redmines_time_entry_activities() {
             ("Design".to_owned(), "Design".to_owned()),
             ("Development".to_owned(), "Development".to_owned())
         ]
+    );
+}
+
+/// The fixture Discord's scheduled events as `(name, location, start, end)`, ports redacted.
+fn events(world: &World) -> Vec<(String, String, String, String)> {
+    world
+        .discord
+        .scheduled_events()
+        .into_iter()
+        .map(|event| {
+            assert_eq!(event.entity_type, 3, "an external event");
+            let location = event.location.unwrap_or_default();
+            let port = location
+                .trim_start_matches("http://127.0.0.1:")
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            (
+                event.name,
+                location.replace(&format!("127.0.0.1:{port}"), "[server]"),
+                event.start,
+                event.end.unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn due_event(start: &str, end: &str) -> (String, String, String, String) {
+    (
+        "Ticket #42 due".into(),
+        "http://[server]/issues/42".into(),
+        start.into(),
+        end.into(),
+    )
+}
+
+#[tokio::test]
+async fn a_due_date_becomes_an_event_that_moves_with_it_and_goes_with_none() {
+    let world = world().await;
+    ticket_action(&world, ALICE, "42", TicketAction::Due, None, Some("12/24")).await;
+    assert_eq!(
+        events(&world),
+        [due_event("2026-12-24T09:00:00Z", "2026-12-24T10:00:00Z")]
+    );
+    let created = world.discord.scheduled_events()[0].id;
+
+    let reply = ticket_action(&world, ALICE, "42", TicketAction::Due, None, Some("12/31")).await;
+    assert!(!reply.text.contains("could not"), "{}", reply.text);
+    assert_eq!(
+        events(&world),
+        [due_event("2026-12-31T09:00:00Z", "2026-12-31T10:00:00Z")]
+    );
+    assert_eq!(
+        world.discord.scheduled_events()[0].id,
+        created,
+        "moved, not made anew"
+    );
+
+    ticket_action(&world, ALICE, "42", TicketAction::Due, None, Some("12/31")).await;
+    assert_eq!(events(&world).len(), 1, "never duplicated");
+
+    ticket_action(&world, ALICE, "42", TicketAction::Due, None, Some("none")).await;
+    assert!(events(&world).is_empty());
+}
+
+#[tokio::test]
+async fn closing_a_ticket_deletes_its_due_event_and_leaves_other_events() {
+    let world = world().await;
+    let other = world.discord.add_scheduled_event(
+        "Ticket #42 due",
+        "https://elsewhere.example.org/issues/42",
+        "2026-12-24T09:00:00Z",
+        "2026-12-24T10:00:00Z",
+    );
+    ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Due,
+        None,
+        Some("2026-12-24"),
+    )
+    .await;
+    assert_eq!(events(&world).len(), 2);
+    ticket_action(
+        &world,
+        BOB,
+        "42",
+        TicketAction::Status,
+        None,
+        Some("Closed"),
+    )
+    .await;
+    assert_eq!(world.redmine.issue(42)["status"]["name"], "Closed");
+    let left: Vec<u64> = world
+        .discord
+        .scheduled_events()
+        .iter()
+        .map(|event| event.id)
+        .collect();
+    assert_eq!(left, [other]);
+}
+
+#[tokio::test]
+async fn due_dates_are_read_and_scheduled_in_the_notify_time_zone() {
+    // 2026-11-27 12:00 UTC is already 2026-11-28 02:00 in Kiritimati (UTC+14).
+    let world = world_in("Pacific/Kiritimati".parse().unwrap()).await;
+    ticket_action(
+        &world,
+        ALICE,
+        "42",
+        TicketAction::Due,
+        None,
+        Some("tomorrow"),
+    )
+    .await;
+    assert_eq!(world.redmine.issue(42)["due_date"], "2026-11-29");
+    assert_eq!(
+        events(&world),
+        [due_event("2026-11-28T19:00:00Z", "2026-11-28T20:00:00Z")]
+    );
+}
+
+#[tokio::test]
+async fn an_event_discord_refuses_is_said_after_the_changed_line() {
+    let world = world().await;
+    world.discord.fail_nth_write(1, 403);
+    let reply = ticket_action(&world, ALICE, "42", TicketAction::Due, None, Some("12/24")).await;
+    assert_eq!(world.redmine.issue(42)["due_date"], "2026-12-24");
+    assert!(reply.text.contains("#42"), "{}", reply.text);
+    assert!(
+        reply
+            .text
+            .contains("could not update the due date's Discord event"),
+        "{}",
+        reply.text
+    );
+    assert!(events(&world).is_empty());
+}
+
+#[tokio::test]
+async fn notify_pings_exactly_the_assignee_and_watchers_who_are_members_in_the_thread() {
+    let world = world().await;
+    world
+        .bot
+        .thread(&world.chat, &member(ALICE), "42", channel())
+        .await;
+    let thread = world.discord.threads()[0].id;
+    ticket_action(&world, BOB, "42", TicketAction::Watch, None, None).await;
+    let before = world.discord.allowed_mentions_seen().len();
+    let reply = ticket_action(
+        &world,
+        BOB,
+        "42",
+        TicketAction::Notify,
+        None,
+        Some("@everyone the link is down again <@345678901234567890>"),
+    )
+    .await;
+    assert!(
+        reply.text.starts_with("Pinged 2 people on ticket 42"),
+        "{}",
+        reply.text
+    );
+    let seen = world.discord.allowed_mentions_seen();
+    assert_eq!(seen.len(), before + 1, "one message");
+    assert_eq!(
+        seen[before],
+        serde_json::json!({
+            "parse": [],
+            "users": [ALICE.to_string(), BOB.to_string()],
+            "roles": []
+        })
+    );
+    let posted = world.discord.messages(thread).last().cloned().unwrap();
+    assert_eq!(
+        posted.content.replace('\u{200B}', "[zwsp]"),
+        format!(
+            "🔔 <@{ALICE}> <@{BOB}> <@{BOB}> asks for you on ticket 42: @[zwsp]everyone the link \
+             is down again <[zwsp]@[zwsp]{NEWCOMER}>"
+        )
+    );
+}
+
+#[tokio::test]
+async fn notify_without_a_thread_says_so_and_posts_nothing() {
+    let world = world().await;
+    let reply = ticket_action(&world, BOB, "42", TicketAction::Notify, None, None).await;
+    insta::assert_snapshot!(shown(&reply), @r"
+    [only you]
+    Ticket 42 has no thread to ping people in: open one with /thread 42.
+    ");
+    assert!(world.discord.allowed_mentions_seen().is_empty());
+}
+
+/// How many requests the fixture Redmine received whose line starts with `prefix`.
+async fn requests_to(world: &World, prefix: &str) -> usize {
+    world
+        .redmine
+        .received()
+        .await
+        .iter()
+        .filter(|line| line.starts_with(prefix))
+        .count()
+}
+
+#[tokio::test]
+async fn in_a_tickets_thread_its_ticket_is_offered_first_without_a_request_per_keystroke() {
+    let world = world().await;
+    let thread = 5_555_u64;
+    world.redmine.set_fields(
+        42,
+        &serde_json::json!({ "custom_fields": [{
+            "id": demo::redmine::THREAD_FIELD_ID,
+            "name": "Discord thread",
+            "value": format!("https://discord.com/channels/{GUILD}/{thread}")
+        }] }),
+    );
+    let in_thread = domain::ChannelId::new(thread).ok();
+    let listings_before = requests_to(&world, "GET /issues.json").await;
+    let first = world.bot.complete_ticket(in_thread, "").await;
+    assert_eq!(first[0].1, "42");
+    assert!(
+        first[0].0.starts_with("#42 Intermittent packet loss"),
+        "{first:?}"
+    );
+    assert_eq!(
+        world.bot.complete_ticket(in_thread, "4").await[0].1,
+        "42",
+        "what was typed begins its number"
+    );
+    assert_eq!(
+        world.bot.complete_ticket(in_thread, "7").await,
+        [("#7".to_owned(), "7".to_owned())]
+    );
+    assert_eq!(
+        requests_to(&world, "GET /issues.json").await - listings_before,
+        1,
+        "one listing for all the keystrokes"
+    );
+    assert_eq!(
+        world.bot.complete_ticket(Some(channel()), "").await,
+        Vec::<(String, String)>::new(),
+        "elsewhere nothing is offered before a number is typed"
+    );
+}
+
+#[tokio::test]
+async fn names_autocomplete_from_a_cache_without_a_request_per_keystroke() {
+    let world = world().await;
+    for typed in ["u", "ur", "urg"] {
+        assert_eq!(
+            world
+                .bot
+                .complete_value(TicketAction::Priority, typed)
+                .await[0]
+                .1,
+            "Urgent"
+        );
+        world.bot.complete_value(TicketAction::Status, typed).await;
+        world.bot.complete_value(TicketAction::Tracker, typed).await;
+        world.bot.complete_activity(typed).await;
+    }
+    assert_eq!(
+        requests_to(&world, "GET /enumerations/issue_priorities.json").await,
+        1
+    );
+    assert_eq!(requests_to(&world, "GET /issue_statuses.json").await, 1);
+    assert_eq!(requests_to(&world, "GET /trackers.json").await, 1);
+    assert_eq!(
+        requests_to(&world, "GET /enumerations/time_entry_activities.json").await,
+        1
     );
 }

@@ -332,6 +332,21 @@ async fn missing_permissions_are_computed_from_roles_and_overwrites() {
 }
 
 #[tokio::test]
+async fn a_bot_that_may_not_manage_events_is_named() {
+    let deployment = Deployment::sound().await;
+    deployment
+        .discord
+        .set_role_permissions(BOT_ROLE, testkit::discord::MANAGE_THREADS);
+    let (code, transcript) = deployment.check(&[]).await;
+    assert_eq!(code, 1, "{transcript}");
+    let events: Vec<&str> = transcript
+        .lines()
+        .filter(|line| line.contains("discord events") || line.contains("Manage Events"))
+        .collect();
+    insta::assert_snapshot!(events.join("\n"), @"✗ discord events: the bot lacks Manage Events: due dates get no Discord event — give the bot's role Manage Events (Server Settings → Roles)");
+}
+
+#[tokio::test]
 async fn notify_channels_trackers_assignees_and_stale_statuses_are_checked() {
     let toml = format!(
         "{TOML}

@@ -53,6 +53,7 @@ fn bot(redmine_url: String) -> Bot<Redmine, Netbox, RedmineDirectory> {
             status_names: StatusNames::default(),
             timeout_seconds: 2,
             queries: BTreeMap::new(),
+            time_zone: domain::due_event::Tz::UTC,
         },
     )
 }
@@ -76,6 +77,7 @@ async fn a_members_key_acts_for_nobody_and_says_why() {
     ));
     let reply = bot
         .ticket(
+            &no_chat(),
             &alice(),
             "42",
             TicketAction::Resolve,
@@ -135,6 +137,7 @@ async fn a_key_that_stops_being_an_admins_is_noticed_at_the_next_refresh_and_not
 
     for reply in [
         bot.ticket(
+            &no_chat(),
             &alice(),
             "42",
             TicketAction::Resolve,
@@ -153,4 +156,12 @@ async fn a_key_that_stops_being_an_admins_is_noticed_at_the_next_refresh_and_not
         .complete_person("bob")
         .iter()
         .any(|(name, _)| name == "Bob Builder"));
+}
+
+/// A chat nobody answers: the refusals here come before any Discord call.
+fn no_chat() -> discord::DiscordChat {
+    discord::DiscordChat::connect(
+        &discord::BotToken::new("unused"),
+        Some("http://127.0.0.1:9"),
+    )
 }
