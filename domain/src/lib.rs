@@ -20,6 +20,7 @@ pub mod query;
 pub mod render;
 pub mod site;
 pub mod sync;
+pub mod team_status;
 pub mod ticket;
 pub mod tracker_links;
 

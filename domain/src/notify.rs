@@ -435,8 +435,19 @@ pub fn reminded(messages: &[ChatMessage], ticket: &Ticket) -> bool {
 /// Whether a ticket has been idle in its status longer than its threshold.
 #[must_use]
 pub fn is_stale(ticket: &Ticket, rules: &NotifyRules, now: DateTime<Utc>) -> bool {
-    rules
-        .stale
+    idle_too_long(ticket, &rules.stale, now)
+}
+
+/// The stale rule itself, for whoever holds `[notify.stale]` by status id (the notifier, and
+/// a team's status): idle in its status longer than the status allows. A status without a
+/// threshold never goes stale.
+#[must_use]
+pub fn idle_too_long(
+    ticket: &Ticket,
+    stale: &BTreeMap<u64, TimeDelta>,
+    now: DateTime<Utc>,
+) -> bool {
+    stale
         .get(&ticket.status.id)
         .is_some_and(|idle| now - ticket.updated_on > *idle)
 }

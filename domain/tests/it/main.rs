@@ -8,3 +8,4 @@ mod discord;
 mod notify;
 mod render;
 mod sync;
+mod team_status;
