@@ -11,6 +11,7 @@ pub mod identities;
 pub mod inventory;
 pub mod notify;
 pub mod sites;
+pub mod status;
 pub mod threader;
 pub mod tickets;
 pub mod tracker;
@@ -56,6 +57,7 @@ pub use tracker::{
     ActAs, Catalog, NewFile, NoteEdits, People, SavedFilter, StatusNames, StatusRole, SyncFields,
     SyncStore, ThreadedScope, TicketFeed, TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
+pub use tracker::{ArrivalFilter, Arrivals, TeamWork};
 pub use tracker::{TimeEntry, TimeLog};
 
 #[cfg(any(test, feature = "mocks"))]

@@ -385,6 +385,11 @@ mod time_log;
 pub use time_log::MockTimeLog;
 pub use time_log::{TimeEntry, TimeLog};
 
+mod team_work;
+pub use team_work::{ArrivalFilter, Arrivals, TeamWork};
+#[cfg(any(test, feature = "mocks"))]
+pub use team_work::{MockArrivals, MockTeamWork};
+
 #[cfg(any(test, feature = "mocks"))]
 mod mock;
 #[cfg(any(test, feature = "mocks"))]

@@ -12,6 +12,7 @@ mod issues;
 mod people;
 mod setup;
 mod statuses;
+mod team_work;
 mod threads;
 mod time_entries;
 mod tracker;

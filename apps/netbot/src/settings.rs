@@ -64,6 +64,11 @@ fn bot_settings(settings: &Settings, guild: domain::GuildId) -> BotSettings {
         status_names: settings.statuses.names(),
         timeout_seconds: settings.backend_timeout.as_secs(),
         queries: settings.queries.clone(),
+        stale: settings
+            .notify
+            .as_ref()
+            .map(|notify| notify.stale.clone())
+            .unwrap_or_default(),
     }
 }
 

@@ -8,12 +8,14 @@
 //! The use cases only sequence calls: who may act is decided by `domain::bot::access`, and
 //! every sentence a member reads comes from `domain::bot::replies` or `domain::render`. One
 //! file per command group: `tickets` (`/tickets`, `/ticket`, `/new`), `sites`, `query`,
-//! `link` (and person autocomplete), `thread`, `hours` (`/hours` and activity autocomplete).
+//! `link` (and person autocomplete), `thread`, `hours` (`/hours` and activity autocomplete), `status` (`/status` and team
+//! autocomplete).
 
 mod hours;
 mod link;
 mod query;
 mod sites;
+mod status;
 mod thread;
 mod tickets;
 
@@ -48,6 +50,8 @@ pub struct BotSettings {
     pub timeout_seconds: u64,
     /// Saved queries by name, for `/query`.
     pub queries: BTreeMap<String, SavedQuery>,
+    /// `[notify.stale]` as configured (status name → idle time), for `/status`'s stale bucket.
+    pub stale: BTreeMap<String, chrono::TimeDelta>,
 }
 
 /// A saved query: a filter in the tracker's words and a line template for its results.

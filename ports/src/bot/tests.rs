@@ -30,6 +30,7 @@ fn settings(reader_login: Option<&str>) -> BotSettings {
         status_names: StatusNames::default(),
         timeout_seconds: 8,
         queries: BTreeMap::new(),
+        stale: BTreeMap::new(),
     }
 }
 

@@ -91,6 +91,7 @@ async fn world() -> World {
             status_names: StatusNames::default(),
             timeout_seconds: 8,
             queries: saved_queries(),
+            stale: std::collections::BTreeMap::new(),
         },
     );
     assert_eq!(

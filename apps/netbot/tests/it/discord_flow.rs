@@ -134,6 +134,7 @@ async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
             status_names: StatusNames::default(),
             timeout_seconds: 1,
             queries: std::collections::BTreeMap::new(),
+            stale: std::collections::BTreeMap::new(),
         },
     );
     bot.refresh_identities().await.unwrap();

@@ -53,6 +53,7 @@ fn bot(redmine_url: String) -> Bot<Redmine, Netbox, RedmineDirectory> {
             status_names: StatusNames::default(),
             timeout_seconds: 2,
             queries: BTreeMap::new(),
+            stale: BTreeMap::new(),
         },
     )
 }
