@@ -3,6 +3,7 @@
 //! Nothing here does I/O, awaits, or reads a clock: `now` is always a parameter.
 
 pub mod age;
+pub mod auto_threads;
 pub mod bot;
 pub mod chat;
 pub mod check;

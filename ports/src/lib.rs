@@ -3,6 +3,7 @@
 //! Use cases are async and generic over the port traits: they fetch inputs, let `domain`
 //! decide, and execute the decision. Adapters implement the traits; apps wire them.
 
+pub mod auto_threads;
 pub mod bot;
 pub mod chat;
 pub mod directory;

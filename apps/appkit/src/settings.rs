@@ -23,7 +23,7 @@ use crate::env::var;
 pub use environment::{
     discord_guild, redmine, redmine_demo, status_names_from_environment, RedmineTimeout,
 };
-pub use notify::{project_routes, resolve_notify};
+pub use notify::{auto_threads, project_routes, resolve_notify};
 use sections::{channel_id, notify_section, threader_section};
 pub use sections::{NotifySection, RouteSection, ThreaderSection};
 

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, missing_docs)]
 
+mod auto_threads;
 mod bot;
 mod boundaries;
 mod discord;

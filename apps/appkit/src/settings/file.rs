@@ -54,6 +54,10 @@ pub(super) struct Threader {
     pub max_upload: Option<String>,
     #[serde(default)]
     pub projects: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub auto_trackers: Vec<String>,
+    #[serde(default)]
+    pub auto_projects: Vec<String>,
 }
 
 /// `[notify]`.

@@ -25,6 +25,11 @@ pub struct ThreaderSection {
     /// `max_upload`: the most bytes of files one message posted in a thread carries
     /// (default [`DEFAULT_MAX_UPLOAD`], 8 MiB); larger files are linked to Redmine.
     pub max_upload: u64,
+    /// `auto_trackers`: tracker names whose new tickets are threaded automatically.
+    pub auto_trackers: Vec<String>,
+    /// `auto_projects`: project identifiers whose new tickets are threaded automatically
+    /// (with `auto_trackers` too: tickets of those trackers in those projects).
+    pub auto_projects: Vec<String>,
 }
 
 /// `[notify]`, its names not yet checked against Redmine ([`super::resolve_notify`] does that).
@@ -96,6 +101,8 @@ pub(super) fn threader_section(threader: file::Threader) -> Result<ThreaderSecti
         state_field,
         projects,
         max_upload,
+        auto_trackers: threader.auto_trackers,
+        auto_projects: threader.auto_projects,
     })
 }
 
