@@ -285,8 +285,8 @@ impl State {
     }
 
     /// Issue 17's listing filters, as Redmine 5 reads them: `member_of_group=G` (the
-    /// assignee is group G or one of its users) and `created_on=>=TIME` (created at or after
-    /// an ISO 8601 time).
+    /// assignee is group G or one of its users), `created_on=>=TIME` (created at or after
+    /// an ISO 8601 time) and `updated_on=<=TIME` (last updated at or before).
     fn in_group_or_created_since(&self, issue: &Value, query: &BTreeMap<String, String>) -> bool {
         let in_group = query.get("member_of_group").is_none_or(|group| {
             let Ok(group) = group.parse::<u64>() else {
@@ -306,7 +306,16 @@ impl State {
                 .and_then(|time| DateTime::parse_from_rfc3339(time).ok());
             matches!((since, created), (Some(since), Some(created)) if created >= since)
         });
-        in_group && created_since
+        let updated_until = query.get("updated_on").is_none_or(|filter| {
+            let until = filter
+                .strip_prefix("<=")
+                .and_then(|time| DateTime::parse_from_rfc3339(time).ok());
+            let updated = issue["updated_on"]
+                .as_str()
+                .and_then(|time| DateTime::parse_from_rfc3339(time).ok());
+            matches!((until, updated), (Some(until), Some(updated)) if updated <= until)
+        });
+        in_group && created_since && updated_until
     }
 
     /// `/users.json` (admin): the recorded users, filtered by `name` like Redmine does.

@@ -349,6 +349,16 @@ pub trait TicketFeed: Send + Sync + 'static {
         &self,
         status: StatusId,
     ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
+    /// Every open ticket last updated at or before `until` (idle since), paged to the end, in
+    /// one listing (for recycling).
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn idle_since(
+        &self,
+        until: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
 }
 
 /// Notes edited in place: how an edit or a deletion in the chat reaches the note it became.

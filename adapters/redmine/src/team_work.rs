@@ -3,7 +3,8 @@
 //!
 //! A team's work uses Redmine's "assignee's group" filter (`member_of_group`), which covers
 //! tickets assigned to the group itself and to each of its users, in one listing. New tickets
-//! use the `created_on` filter with `>=` and a time (Redmine reads ISO 8601 times there).
+//! use the `created_on` filter with `>=` and a time (Redmine reads ISO 8601 times there), and
+//! idle tickets (for recycling) the `updated_on` filter with `<=`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use domain::{Principal, Team, Ticket};
@@ -39,6 +40,23 @@ impl Redmine {
             .filter(|issue| seen.insert(issue.id))
             .filter_map(|issue| convert::ticket_with_fields(issue, self.web_base(), &names))
             .collect())
+    }
+}
+
+impl Redmine {
+    /// Open tickets last updated at or before `until`, in one listing.
+    pub(crate) async fn tickets_idle_since(
+        &self,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Ticket>, TrackerError> {
+        let query = vec![
+            ("status_id", String::from("open")),
+            (
+                "updated_on",
+                format!("<={}", until.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            ),
+        ];
+        self.issues_listed(query, "list the idle tickets").await
     }
 }
 

@@ -25,7 +25,9 @@ pub use environment::{
 };
 pub use notify::{auto_threads, project_routes, resolve_notify};
 use sections::{channel_id, notify_section, threader_section};
-pub use sections::{NotifySection, RouteSection, ThreaderSection};
+pub use sections::{
+    NotifySection, RecycleSection, RouteSection, ThreaderSection, DEFAULT_RECYCLE_STATUS,
+};
 
 /// The Redmine user custom field holding Discord ids, unless `discord_field` names another.
 pub const DEFAULT_DISCORD_FIELD: &str = "Discord ID";

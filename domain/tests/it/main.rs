@@ -7,6 +7,7 @@ mod bot;
 mod boundaries;
 mod discord;
 mod notify;
+mod recycle;
 mod render;
 mod sync;
 mod team_status;

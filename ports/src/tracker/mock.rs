@@ -139,6 +139,10 @@ mockall::mock! {
             &self,
             status: StatusId,
         ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+        fn idle_since(
+            &self,
+            until: chrono::DateTime<chrono::Utc>,
+        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
     }
 
     impl TimeLog for Tracker {

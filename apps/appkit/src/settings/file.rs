@@ -72,6 +72,17 @@ pub(super) struct Notify {
     pub stale: BTreeMap<String, String>,
     pub digest_at: Option<String>,
     pub time_zone: Option<String>,
+    pub recycle: Option<Recycle>,
+}
+
+/// `[notify.recycle]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Recycle {
+    pub after: String,
+    pub status: Option<String>,
+    #[serde(default)]
+    pub skip_priorities: Vec<String>,
 }
 
 /// One `[[notify.route]]`.
@@ -84,4 +95,5 @@ pub(super) struct Route {
     pub assignee: Option<String>,
     pub channel: u64,
     pub ping: Option<String>,
+    pub team: Option<String>,
 }

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use anyhow::{bail, Context as _, Result};
 use chrono::TimeDelta;
-use domain::notify::{NotifyRules, Route};
+use domain::notify::{NotifyRules, RecycleRule, Route};
 use domain::ticket::{Named, Status};
-use domain::{ChannelId, ProjectId};
+use domain::{ChannelId, Principal, ProjectId, Team};
 use ports::{ArrivalFilter, Catalog, People};
 
-use super::{route_key, NotifySection, ThreaderSection};
+use super::{route_key, NotifySection, RecycleSection, ThreaderSection};
 
 /// `[threader.projects]`: each project identifier's id → the channel for its new threads.
 ///
@@ -124,6 +124,10 @@ pub async fn resolve_notify<T: Catalog + People>(
             ),
             None => None,
         };
+        let team = match &route.team {
+            Some(name) => Some(team_named(&key, name, tracker.find_person(name).await)?),
+            None => None,
+        };
         routes.push(Route {
             project: project.map(|project| project.id),
             tracker: route.tracker.clone(),
@@ -131,7 +135,25 @@ pub async fn resolve_notify<T: Catalog + People>(
             assignee,
             channel: route.channel,
             ping: route.ping,
+            team,
         });
+    }
+    let recycle = match &notify.recycle {
+        Some(recycle) => Some(recycle_rule(tracker, recycle, &statuses).await?),
+        None => None,
+    };
+    if recycle.is_some() {
+        let without: Vec<String> = notify
+            .routes
+            .iter()
+            .enumerate()
+            .filter(|(_, route)| route.team.is_none())
+            .map(|(index, _)| route_key(index))
+            .collect();
+        tracing::warn!(
+            routes_without_team = %without.join(", "),
+            "notify.recycle: tickets of routes without a team, and tickets no route takes, are not recycled"
+        );
     }
     Ok(NotifyRules {
         intake: notify.intake,
@@ -139,7 +161,77 @@ pub async fn resolve_notify<T: Catalog + People>(
         routes,
         stale,
         digest: notify.digest,
+        recycle,
     })
+}
+
+/// A route's `team`: the name must be a Redmine group's.
+fn team_named(
+    key: &str,
+    name: &str,
+    found: Result<Option<Principal>, ports::TrackerError>,
+) -> Result<Team> {
+    match found.with_context(|| format!("{key}.team: looking up '{name}'"))? {
+        Some(Principal::Team(team)) => Ok(team),
+        Some(Principal::User(user)) => bail!(
+            "{key}.team: '{name}' is a user ({}), not a group: recycled tickets go to a team",
+            user.name
+        ),
+        None => bail!("{key}.team: no Redmine group named '{name}'"),
+    }
+}
+
+/// `[notify.recycle]` resolved: its status (an open one) and its skipped priorities checked.
+async fn recycle_rule<T: Catalog>(
+    tracker: &T,
+    recycle: &RecycleSection,
+    statuses: &[Status],
+) -> Result<RecycleRule> {
+    let status = domain::ticket::status_named(statuses, &recycle.status)
+        .with_context(|| {
+            let known: Vec<&str> = statuses.iter().map(|status| status.name.as_str()).collect();
+            format!(
+                "notify.recycle.status: Redmine has no status named '{}' (known: {})",
+                recycle.status,
+                known.join(", ")
+            )
+        })?
+        .clone();
+    if status.is_closed {
+        bail!(
+            "notify.recycle.status: '{}' is a closed status; a recycled ticket must stay open",
+            status.name
+        );
+    }
+    if !recycle.skip_priorities.is_empty() {
+        let priorities = tracker
+            .priorities()
+            .await
+            .context("reading the priorities for notify.recycle.skip_priorities")?;
+        for name in &recycle.skip_priorities {
+            priority_known(name, &priorities)?;
+        }
+    }
+    Ok(RecycleRule {
+        after: recycle.after,
+        status,
+        skip_priorities: recycle.skip_priorities.clone(),
+    })
+}
+
+/// A skipped priority must be one of the tracker's, in any case.
+fn priority_known(name: &str, priorities: &[Named]) -> Result<()> {
+    if priorities
+        .iter()
+        .any(|known| known.name.eq_ignore_ascii_case(name.trim()))
+    {
+        return Ok(());
+    }
+    let known: Vec<&str> = priorities.iter().map(|known| known.name.as_str()).collect();
+    bail!(
+        "notify.recycle.skip_priorities: Redmine has no priority named '{name}' (known: {})",
+        known.join(", ")
+    )
 }
 
 /// `[notify.stale]` by status id: each name must be one of the tracker's statuses.

@@ -5,6 +5,7 @@ mod auto_threads;
 mod cli;
 mod contract;
 mod notify;
+mod recycle;
 mod sync;
 
 use std::collections::BTreeMap;
