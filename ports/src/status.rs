@@ -88,3 +88,6 @@ pub async fn status_of<T: TeamWork + Catalog>(
         now,
     ))
 }
+
+#[cfg(test)]
+mod tests;
