@@ -268,14 +268,13 @@ impl State {
                 // Saved queries filter by these ids too.
                 ["priority", "tracker", "project"].iter().all(|field| {
                     query.get(&format!("{field}_id")).is_none_or(|wanted| {
-                        issue[*field]["id"]
-                            .as_u64()
-                            .map(|id| id.to_string())
-                            .as_ref()
-                            == Some(wanted)
+                        // Several values are separated by `|`, as Redmine reads them.
+                        let id = issue[*field]["id"].as_u64().map(|id| id.to_string());
+                        wanted.split('|').any(|one| id.as_deref() == Some(one))
                     })
                 })
             })
+            .filter(|issue| self.in_group_or_created_since(issue, query))
             .filter(|issue| {
                 ids.as_ref()
                     .is_none_or(|ids| issue["id"].as_u64().is_some_and(|id| ids.contains(&id)))
@@ -295,6 +294,40 @@ impl State {
             })
             .collect();
         json!({ "issues": page, "total_count": matching.len(), "offset": offset, "limit": limit })
+    }
+
+    /// Issue 17's listing filters, as Redmine 5 reads them: `member_of_group=G` (the
+    /// assignee is group G or one of its users), `created_on=>=TIME` (created at or after
+    /// an ISO 8601 time) and `updated_on=<=TIME` (last updated at or before).
+    fn in_group_or_created_since(&self, issue: &Value, query: &BTreeMap<String, String>) -> bool {
+        let in_group = query.get("member_of_group").is_none_or(|group| {
+            let Ok(group) = group.parse::<u64>() else {
+                return false;
+            };
+            let members = self.groups.get(&group).cloned().unwrap_or_default();
+            issue["assigned_to"]["id"]
+                .as_u64()
+                .is_some_and(|id| id == group || members.contains(&id))
+        });
+        let created_since = query.get("created_on").is_none_or(|filter| {
+            let since = filter
+                .strip_prefix(">=")
+                .and_then(|time| DateTime::parse_from_rfc3339(time).ok());
+            let created = issue["created_on"]
+                .as_str()
+                .and_then(|time| DateTime::parse_from_rfc3339(time).ok());
+            matches!((since, created), (Some(since), Some(created)) if created >= since)
+        });
+        let updated_until = query.get("updated_on").is_none_or(|filter| {
+            let until = filter
+                .strip_prefix("<=")
+                .and_then(|time| DateTime::parse_from_rfc3339(time).ok());
+            let updated = issue["updated_on"]
+                .as_str()
+                .and_then(|time| DateTime::parse_from_rfc3339(time).ok());
+            matches!((until, updated), (Some(until), Some(updated)) if updated <= until)
+        });
+        in_group && created_since && updated_until
     }
 
     /// `/users.json` (admin): the recorded users, filtered by `name` like Redmine does.

@@ -3,6 +3,7 @@
 //! Nothing here does I/O, awaits, or reads a clock: `now` is always a parameter.
 
 pub mod age;
+pub mod auto_threads;
 pub mod bot;
 pub mod chat;
 pub mod check;
@@ -21,6 +22,7 @@ pub mod query;
 pub mod render;
 pub mod site;
 pub mod sync;
+pub mod team_status;
 pub mod ticket;
 pub mod tracker_links;
 

@@ -18,6 +18,10 @@ use crate::render::discord::{escape, link};
 use crate::ticket::{Ticket, TicketId};
 use crate::tracker_links::TicketLinks;
 
+mod recycle;
+
+pub use recycle::{recycle, Recycle, RecycleRule};
+
 /// Whom a route pings when it announces or reminds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ping {
@@ -44,6 +48,8 @@ pub struct Route {
     pub channel: ChannelId,
     /// Whom it pings.
     pub ping: Ping,
+    /// The team its idle tickets are handed back to (`[notify.recycle]`); none: left alone.
+    pub team: Option<crate::people::Team>,
 }
 
 impl Route {
@@ -85,6 +91,8 @@ pub struct NotifyRules {
     pub stale: BTreeMap<u64, TimeDelta>,
     /// A daily digest of the stale tickets per channel instead of single reminders.
     pub digest: Option<DigestRule>,
+    /// Idle tickets handed back to their route's team; off when `None`.
+    pub recycle: Option<RecycleRule>,
 }
 
 /// When the daily digest goes out: from this local time on, once per local day.
@@ -435,8 +443,19 @@ pub fn reminded(messages: &[ChatMessage], ticket: &Ticket) -> bool {
 /// Whether a ticket has been idle in its status longer than its threshold.
 #[must_use]
 pub fn is_stale(ticket: &Ticket, rules: &NotifyRules, now: DateTime<Utc>) -> bool {
-    rules
-        .stale
+    idle_too_long(ticket, &rules.stale, now)
+}
+
+/// The stale rule itself, for whoever holds `[notify.stale]` by status id (the notifier, and
+/// a team's status): idle in its status longer than the status allows. A status without a
+/// threshold never goes stale.
+#[must_use]
+pub fn idle_too_long(
+    ticket: &Ticket,
+    stale: &BTreeMap<u64, TimeDelta>,
+    now: DateTime<Utc>,
+) -> bool {
+    stale
         .get(&ticket.status.id)
         .is_some_and(|idle| now - ticket.updated_on > *idle)
 }

@@ -3,6 +3,7 @@
 //! Use cases are async and generic over the port traits: they fetch inputs, let `domain`
 //! decide, and execute the decision. Adapters implement the traits; apps wire them.
 
+pub mod auto_threads;
 pub mod bot;
 pub mod chat;
 pub mod directory;
@@ -12,6 +13,7 @@ pub mod identities;
 pub mod inventory;
 pub mod notify;
 pub mod sites;
+pub mod status;
 pub mod threader;
 pub mod tickets;
 pub mod tracker;
@@ -57,6 +59,7 @@ pub use tracker::{
     ActAs, Catalog, NewFile, NoteEdits, People, SavedFilter, StatusNames, StatusRole, SyncFields,
     SyncStore, ThreadedScope, TicketFeed, TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
+pub use tracker::{ArrivalFilter, Arrivals, TeamWork};
 pub use tracker::{TimeEntry, TimeLog};
 
 #[cfg(any(test, feature = "mocks"))]

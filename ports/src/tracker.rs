@@ -358,6 +358,16 @@ pub trait TicketFeed: Send + Sync + 'static {
         &self,
         status: StatusId,
     ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+
+    /// Every open ticket last updated at or before `until` (idle since), paged to the end, in
+    /// one listing (for recycling).
+    ///
+    /// # Errors
+    /// [`TrackerError`] when the tracker cannot be read.
+    fn idle_since(
+        &self,
+        until: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
 }
 
 /// Notes edited in place: how an edit or a deletion in the chat reaches the note it became.
@@ -393,6 +403,11 @@ mod time_log;
 #[cfg(any(test, feature = "mocks"))]
 pub use time_log::MockTimeLog;
 pub use time_log::{TimeEntry, TimeLog};
+
+mod team_work;
+pub use team_work::{ArrivalFilter, Arrivals, TeamWork};
+#[cfg(any(test, feature = "mocks"))]
+pub use team_work::{MockArrivals, MockTeamWork};
 
 #[cfg(any(test, feature = "mocks"))]
 mod mock;

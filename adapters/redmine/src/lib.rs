@@ -13,6 +13,7 @@ mod journals;
 mod people;
 mod setup;
 mod statuses;
+mod team_work;
 mod threads;
 mod time_entries;
 mod tracker;

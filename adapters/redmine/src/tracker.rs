@@ -150,6 +150,13 @@ impl TicketFeed for Redmine {
     async fn in_status(&self, status: StatusId) -> Result<Vec<Ticket>, TrackerError> {
         self.tickets_in_status(status).await
     }
+
+    async fn idle_since(
+        &self,
+        until: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Ticket>, TrackerError> {
+        self.tickets_idle_since(until).await
+    }
 }
 
 impl TimeLog for Redmine {

@@ -24,9 +24,11 @@ pub use environment::{
     discord_guild, health_addr, redmine, redmine_demo, status_names_from_environment,
     RedmineTimeout, HEALTH_ADDR,
 };
-pub use notify::{project_routes, resolve_notify};
+pub use notify::{auto_threads, project_routes, resolve_notify};
 use sections::{channel_id, notify_section, threader_section};
-pub use sections::{NotifySection, RouteSection, ThreaderSection};
+pub use sections::{
+    NotifySection, RecycleSection, RouteSection, ThreaderSection, DEFAULT_RECYCLE_STATUS,
+};
 
 /// The Redmine user custom field holding Discord ids, unless `discord_field` names another.
 pub const DEFAULT_DISCORD_FIELD: &str = "Discord ID";

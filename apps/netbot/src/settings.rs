@@ -65,6 +65,11 @@ fn bot_settings(settings: &Settings, guild: domain::GuildId) -> BotSettings {
         timeout_seconds: settings.backend_timeout.as_secs(),
         queries: settings.queries.clone(),
         time_zone: time_zone(settings),
+        stale: settings
+            .notify
+            .as_ref()
+            .map(|notify| notify.stale.clone())
+            .unwrap_or_default(),
     }
 }
 

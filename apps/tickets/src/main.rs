@@ -1,6 +1,7 @@
 //! `tickets`: Redmine tickets from a terminal, with the same grammar as the bot's `/tickets`.
 
 mod config;
+mod status;
 
 use std::process::ExitCode;
 
@@ -40,6 +41,10 @@ Queries:
   tickets N hours H [ACTIVITY...] [--comment TEXT]
                             log H (1.5, 1h30 or 90m) on ticket N as me, under ACTIVITY
                             (a time-entry activity's name) or Redmine's default one
+  tickets --status [TEAM...]
+                            open tickets of TEAM (a Redmine group) and its members, or all,
+                            by priority (high, normal, low) and stale (netbot.toml's
+                            [notify.stale]), each group oldest first
   A number first is always a ticket; --json prints the ticket as it now stands.
 
 Configuration (environment, or a .env file here; the environment wins):
@@ -64,6 +69,9 @@ struct Cli {
     /// Run against the embedded fixture Redmine: no credentials needed
     #[arg(long)]
     demo: bool,
+    /// Print a team's status: the words name the team (a Redmine group); none: every open ticket
+    #[arg(long)]
+    status: bool,
     /// With `N hours H`: what the time was spent on
     #[arg(long, value_name = "TEXT")]
     comment: Option<String>,
@@ -89,7 +97,13 @@ async fn tickets(cli: Cli) -> Result<(), Failure> {
             "--comment goes with `tickets N hours H`"
         )));
     }
+    if cli.status && (hours.is_some() || cli.comment.is_some()) {
+        return Err(usage(anyhow::anyhow!(
+            "--status takes a team's name only, not an action"
+        )));
+    }
     let query = match hours {
+        _ if cli.status => TicketQuery::Mine,
         Some(_) => TicketQuery::Mine,
         None => with_standard_input(TicketQuery::parse(&cli.words).map_err(usage)?)?,
     };
@@ -111,6 +125,9 @@ async fn tickets(cli: Cli) -> Result<(), Failure> {
         ensure_acting_as(&redmine, login)
             .await
             .map_err(|error| failed(words::cli_tracker(error)))?;
+    }
+    if cli.status {
+        return status::print(&redmine, &cli.words, cli.json, now).await;
     }
     if let Some(hours) = hours {
         return log(

@@ -2,10 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, missing_docs)]
 
+mod auto_threads;
 mod bot;
 mod boundaries;
 mod discord;
 mod live_notes;
 mod notify;
+mod recycle;
 mod render;
 mod sync;
+mod team_status;

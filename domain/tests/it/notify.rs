@@ -113,6 +113,7 @@ fn any_route(to: u64) -> Route {
         assignee: None,
         channel: channel(to),
         ping: Ping::Nobody,
+        team: None,
     }
 }
 
@@ -123,6 +124,7 @@ fn rules(routes: Vec<Route>) -> NotifyRules {
         routes,
         stale: BTreeMap::from([(1, TimeDelta::days(2)), (2, TimeDelta::days(7))]),
         digest: None,
+        recycle: None,
     }
 }
 
@@ -180,11 +182,13 @@ mod routing {
             Route {
                 assignee: Some(domain::UserId::new(ALICE).unwrap()),
                 ping: Ping::Assignee,
+                team: None,
                 ..any_route(203)
             },
             Route {
                 assignee: Some(domain::UserId::new(INFRA_TEAM).unwrap()),
                 ping: Ping::Role(RoleId::new(ROLE).unwrap()),
+                team: None,
                 ..any_route(204)
             },
         ])
@@ -339,6 +343,7 @@ mod routing {
     fn rules_with_catch_all() -> NotifyRules {
         rules(vec![Route {
             ping: Ping::Role(RoleId::new(ROLE).unwrap()),
+            team: None,
             ..any_route(200)
         }])
     }
@@ -784,6 +789,7 @@ mod messages {
     fn an_announcement_of_an_unassigned_ticket_asks_for_a_person() {
         let rules = rules(vec![Route {
             ping: Ping::Role(RoleId::new(ROLE).unwrap()),
+            team: None,
             ..any_route(200)
         }]);
         let ticket = Ticket {

@@ -9,7 +9,7 @@
 //! every sentence a member reads comes from `domain::bot::replies` or `domain::render`. One
 //! file per command group: `tickets` (`/tickets`, `/ticket`, `/new`), `sites`, `query`,
 //! `link` (and person autocomplete), `thread`, `hours` (`/hours` and activity autocomplete),
-//! `notify` (`/ticket ID notify`).
+//! `notify` (`/ticket ID notify`), `status` (`/status` and team autocomplete).
 
 mod cache;
 mod hours;
@@ -17,6 +17,7 @@ mod link;
 mod notify;
 mod query;
 mod sites;
+mod status;
 mod thread;
 mod tickets;
 
@@ -54,6 +55,8 @@ pub struct BotSettings {
     /// `[notify] time_zone` (UTC when unset): the day "tomorrow" is read against, and the
     /// zone a due event's 09:00 is in.
     pub time_zone: domain::due_event::Tz,
+    /// `[notify.stale]` as configured (status name → idle time), for `/status`'s stale bucket.
+    pub stale: BTreeMap<String, chrono::TimeDelta>,
 }
 
 /// A saved query: a filter in the tracker's words and a line template for its results.

@@ -31,6 +31,7 @@ fn settings(reader_login: Option<&str>) -> BotSettings {
         timeout_seconds: 8,
         queries: BTreeMap::new(),
         time_zone: domain::due_event::Tz::UTC,
+        stale: BTreeMap::new(),
     }
 }
 

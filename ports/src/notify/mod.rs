@@ -1,8 +1,10 @@
 //! The notifications' use case, run inside each threader pass: announce new tickets where a
-//! person will act on them, and remind once of tickets gone stale. What was already sent is
+//! person will act on them, hand tickets idle for long back to their team (`recycle.rs`), and
+//! remind once of tickets gone stale. What was already sent is
 //! read back from the bot's own recent messages (see `domain::notify`), so there is no local
 //! state and nothing is sent twice across restarts or crashes.
 
+mod recycle;
 #[cfg(test)]
 mod tests;
 
@@ -39,6 +41,8 @@ pub struct NotifyReport {
     pub announced: usize,
     /// Stale tickets reminded.
     pub reminded: usize,
+    /// Idle tickets handed back to their team (`[notify.recycle]`).
+    pub recycled: usize,
     /// Notices that could not be sent, with why.
     pub failed: Vec<(TicketId, String)>,
     /// In a dry run: one line per notice that would be sent.
@@ -136,7 +140,7 @@ impl<'a, T: TicketFeed + Tickets, C: Chat> Notifier<'a, T, C> {
         }
     }
 
-    /// One pass: new tickets, then stale ones. `members` maps tracker user ids to their
+    /// One pass: new tickets, then idle ones handed back, then stale ones. `members` maps tracker user ids to their
     /// linked Discord members (for "ping the assignee").
     ///
     /// # Errors
@@ -151,6 +155,9 @@ impl<'a, T: TicketFeed + Tickets, C: Chat> Notifier<'a, T, C> {
         let mut recent: BTreeMap<ChannelId, Vec<ChatMessage>> = BTreeMap::new();
         self.announce(now, members, &mut recent, &mut report)
             .await?;
+        if let Some(rule) = &self.rules.recycle {
+            self.recycle(rule, now, &mut report).await?;
+        }
         self.remind(now, members, &mut recent, &mut report).await?;
         Ok(report)
     }

@@ -54,6 +54,7 @@ fn rules() -> NotifyRules {
         routes: Vec::new(),
         stale: BTreeMap::from([(1, TimeDelta::days(2))]),
         digest: None,
+        recycle: None,
     }
 }
 
@@ -129,6 +130,7 @@ async fn a_dry_run_digest_is_recorded_with_the_number_of_its_tickets() {
     chat.expect_post().never();
     let rules = NotifyRules {
         digest: Some(DigestRule::parse("00:00", None).unwrap()),
+        recycle: None,
         ..rules()
     };
 

@@ -13,11 +13,12 @@ use super::{
     ActAs, Catalog, NewFile, NoteEdits, People, SavedFilter, SyncFields, SyncStore, ThreadedScope,
     TicketFeed, TicketFiles, Tickets, TrackerError, Uploaded, Watchers,
 };
+use super::{ArrivalFilter, Arrivals, TeamWork};
 use super::{TimeEntry, TimeLog};
 
 mockall::mock! {
     /// A tracker playing every role: [`Tickets`], [`TicketFiles`], [`Watchers`], [`People`],
-    /// [`Catalog`], [`SyncStore`], [`NoteEdits`], [`TicketFeed`], [`TimeLog`] and [`ActAs`].
+    /// [`Catalog`], [`SyncStore`], [`NoteEdits`], [`TicketFeed`], [`TimeLog`], [`TeamWork`], [`Arrivals`] and [`ActAs`].
     pub Tracker {}
 
     impl Tickets for Tracker {
@@ -142,6 +143,10 @@ mockall::mock! {
             &self,
             status: StatusId,
         ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+        fn idle_since(
+            &self,
+            until: chrono::DateTime<chrono::Utc>,
+        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
     }
 
     impl TimeLog for Tracker {
@@ -150,6 +155,22 @@ mockall::mock! {
             &self,
             entry: &TimeEntry,
         ) -> impl Future<Output = Result<(), TrackerError>> + Send;
+    }
+
+    impl TeamWork for Tracker {
+        fn teams(&self) -> impl Future<Output = Result<Vec<domain::Team>, TrackerError>> + Send;
+        fn open_work(
+            &self,
+            team: Option<domain::Team>,
+        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
+    }
+
+    impl Arrivals for Tracker {
+        fn created_since(
+            &self,
+            since: chrono::DateTime<chrono::Utc>,
+            filter: &ArrivalFilter,
+        ) -> impl Future<Output = Result<Vec<Ticket>, TrackerError>> + Send;
     }
 
     impl ActAs for Tracker {

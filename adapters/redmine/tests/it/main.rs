@@ -4,6 +4,7 @@
 
 mod changing;
 mod contract;
+mod contract_team_work;
 mod directory;
 mod errors;
 mod files;

@@ -54,6 +54,10 @@ pub(super) struct Threader {
     pub max_upload: Option<String>,
     #[serde(default)]
     pub projects: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub auto_trackers: Vec<String>,
+    #[serde(default)]
+    pub auto_projects: Vec<String>,
 }
 
 /// `[notify]`.
@@ -68,6 +72,17 @@ pub(super) struct Notify {
     pub stale: BTreeMap<String, String>,
     pub digest_at: Option<String>,
     pub time_zone: Option<String>,
+    pub recycle: Option<Recycle>,
+}
+
+/// `[notify.recycle]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Recycle {
+    pub after: String,
+    pub status: Option<String>,
+    #[serde(default)]
+    pub skip_priorities: Vec<String>,
 }
 
 /// One `[[notify.route]]`.
@@ -80,4 +95,5 @@ pub(super) struct Route {
     pub assignee: Option<String>,
     pub channel: u64,
     pub ping: Option<String>,
+    pub team: Option<String>,
 }

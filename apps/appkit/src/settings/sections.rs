@@ -25,6 +25,11 @@ pub struct ThreaderSection {
     /// `max_upload`: the most bytes of files one message posted in a thread carries
     /// (default [`DEFAULT_MAX_UPLOAD`], 8 MiB); larger files are linked to Redmine.
     pub max_upload: u64,
+    /// `auto_trackers`: tracker names whose new tickets are threaded automatically.
+    pub auto_trackers: Vec<String>,
+    /// `auto_projects`: project identifiers whose new tickets are threaded automatically
+    /// (with `auto_trackers` too: tickets of those trackers in those projects).
+    pub auto_projects: Vec<String>,
 }
 
 /// `[notify]`, its names not yet checked against Redmine ([`super::resolve_notify`] does that).
@@ -40,7 +45,23 @@ pub struct NotifySection {
     pub stale: BTreeMap<String, TimeDelta>,
     /// A daily digest of the stale tickets instead of single reminders; off when absent.
     pub digest: Option<DigestRule>,
+    /// `[notify.recycle]`: idle tickets handed back to their route's team; off when absent.
+    pub recycle: Option<RecycleSection>,
 }
+
+/// `[notify.recycle]`, its names not yet checked against Redmine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecycleSection {
+    /// `after`: how long an assigned ticket stays idle before it is handed back.
+    pub after: TimeDelta,
+    /// `status`: the status it is set back to (default [`DEFAULT_RECYCLE_STATUS`]).
+    pub status: String,
+    /// `skip_priorities`: priority names whose tickets are never recycled.
+    pub skip_priorities: Vec<String>,
+}
+
+/// The status a recycled ticket is set back to when `[notify.recycle]` names none.
+pub const DEFAULT_RECYCLE_STATUS: &str = "New";
 
 /// One `[[notify.route]]`: at least one of project, tracker, category or assignee; a
 /// category only with a project.
@@ -58,6 +79,8 @@ pub struct RouteSection {
     pub channel: ChannelId,
     /// Whom an announcement pings.
     pub ping: Ping,
+    /// The group its idle tickets are handed back to (`[notify.recycle]`).
+    pub team: Option<String>,
 }
 
 /// A channel id from the file: one line naming `key` when it is not one.
@@ -96,6 +119,8 @@ pub(super) fn threader_section(threader: file::Threader) -> Result<ThreaderSecti
         state_field,
         projects,
         max_upload,
+        auto_trackers: threader.auto_trackers,
+        auto_projects: threader.auto_projects,
     })
 }
 
@@ -149,12 +174,23 @@ pub(super) fn notify_section(notify: file::Notify) -> Result<NotifySection> {
     for (index, route) in notify.routes.into_iter().enumerate() {
         routes.push(route_section(&route_key(index), route)?);
     }
+    let recycle = match notify.recycle {
+        Some(recycle) => Some(RecycleSection {
+            after: delta("notify.recycle.after", &recycle.after)?,
+            status: recycle
+                .status
+                .unwrap_or_else(|| DEFAULT_RECYCLE_STATUS.to_owned()),
+            skip_priorities: recycle.skip_priorities,
+        }),
+        None => None,
+    };
     Ok(NotifySection {
         intake,
         window,
         routes,
         stale,
         digest,
+        recycle,
     })
 }
 
@@ -183,6 +219,7 @@ fn route_section(key: &str, route: file::Route) -> Result<RouteSection> {
         assignee: route.assignee,
         channel,
         ping,
+        team: route.team,
     })
 }
 

@@ -3,6 +3,7 @@
 
 mod admin;
 mod sites;
+mod status;
 mod tickets;
 
 use chrono::Utc;
@@ -38,6 +39,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         tickets::thread(),
         tickets::query(),
         tickets::hours(),
+        status::status(),
         sites::site(),
         admin::link(),
     ]

@@ -100,6 +100,7 @@ async fn world_in(zone: domain::due_event::Tz) -> World {
             timeout_seconds: 8,
             queries: saved_queries(),
             time_zone: zone,
+            stale: std::collections::BTreeMap::new(),
         },
     );
     assert_eq!(

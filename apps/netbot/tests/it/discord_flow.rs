@@ -135,6 +135,7 @@ async fn a_slow_redmine_gets_the_defer_first_and_the_timeout_message_after() {
             timeout_seconds: 1,
             queries: std::collections::BTreeMap::new(),
             time_zone: domain::due_event::Tz::UTC,
+            stale: std::collections::BTreeMap::new(),
         },
     );
     bot.refresh_identities().await.unwrap();

@@ -10,6 +10,7 @@ mod help;
 mod logs;
 mod run;
 mod sites;
+mod status;
 mod who_is_who;
 
 pub use testkit::process::Run;

@@ -54,6 +54,7 @@ fn bot(redmine_url: String) -> Bot<Redmine, Netbox, RedmineDirectory> {
             timeout_seconds: 2,
             queries: BTreeMap::new(),
             time_zone: domain::due_event::Tz::UTC,
+            stale: BTreeMap::new(),
         },
     )
 }

@@ -497,9 +497,11 @@ async fn real_redmine_tickets_are_announced_once_and_reminded_once_when_stale() 
             assignee: Some(linked.id()),
             channel: ChannelId::new(ROUTED).expect("id"),
             ping: Ping::Assignee,
+            team: None,
         }],
         stale: BTreeMap::from([(2, TimeDelta::days(7))]),
         digest: None,
+        recycle: None,
     };
     let notifier = Notifier::new(&tracker, &chat, &rules, false);
     let ours = |channel: u64, mark: &str| -> Vec<String> {

@@ -1,11 +1,13 @@
 //! The threader end to end: the real Redmine and Discord adapters against the stateful
 //! fixture Redmine and fixture Discord, and the binary itself.
 
+mod auto_threads;
 mod cli;
 mod contract;
 mod health;
 mod live;
 mod notify;
+mod recycle;
 mod sync;
 
 use std::collections::BTreeMap;

@@ -45,6 +45,7 @@ fn rules(stale: &[(u64, i64)]) -> NotifyRules {
                 assignee: Some(domain::UserId::new(5).expect("id")),
                 channel: ChannelId::new(INFRA).expect("id"),
                 ping: Ping::Assignee,
+                team: None,
             },
             Route {
                 project: Some(domain::ProjectId::new(1).expect("id")),
@@ -53,6 +54,7 @@ fn rules(stale: &[(u64, i64)]) -> NotifyRules {
                 assignee: None,
                 channel: ChannelId::new(INFRA).expect("id"),
                 ping: Ping::Role(RoleId::new(ROLE).expect("id")),
+                team: None,
             },
         ],
         stale: stale
@@ -60,6 +62,7 @@ fn rules(stale: &[(u64, i64)]) -> NotifyRules {
             .map(|(status, days)| (*status, TimeDelta::days(*days)))
             .collect(),
         digest: None,
+        recycle: None,
     }
 }
 

@@ -5,6 +5,7 @@
 mod cli;
 mod demo;
 mod hostile;
+mod status;
 
 use testkit::redmine::DemoRedmine;
 
