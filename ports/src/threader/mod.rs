@@ -9,6 +9,7 @@
 
 mod execute;
 mod known;
+mod lanes;
 /// The live path: chat events applied as they arrive.
 pub mod live;
 mod report;
@@ -19,7 +20,7 @@ mod who;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use domain::sync::{
     foreign_since, mark_after_posting, needs_look, plan, thread_name, SyncInput, SyncState,
@@ -152,45 +153,6 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
             lanes: Mutex::new(BTreeMap::new()),
             routes: Mutex::new(BTreeMap::new()),
         }
-    }
-
-    /// The tracker the threader writes with.
-    pub fn tracker(&self) -> &T {
-        &self.tracker
-    }
-
-    /// The chat the threader writes to.
-    pub fn chat(&self) -> &C {
-        &self.chat
-    }
-
-    /// The ticket whose thread `thread` is, as the passes found it.
-    pub fn ticket_of(&self, thread: ChannelId) -> Option<TicketId> {
-        self.routes
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&thread)
-            .copied()
-    }
-
-    /// Remembers that `thread` is `ticket`'s.
-    fn route(&self, thread: ChannelId, ticket: TicketId) {
-        self.routes
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(thread, ticket);
-    }
-
-    /// Waits for ticket `id`'s lane: held, nothing else syncs the ticket.
-    async fn lane(&self, id: TicketId) -> tokio::sync::OwnedMutexGuard<()> {
-        let lane = Arc::clone(
-            self.lanes
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .entry(id)
-                .or_default(),
-        );
-        lane.lock_owned().await
     }
 
     /// One pass over every ticket that asks for a thread (or the one in `only`), reading

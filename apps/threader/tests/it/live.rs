@@ -81,11 +81,12 @@ impl Running {
     async fn wait_for_line(&self, after: usize, text: &str) -> usize {
         let found = tokio::time::timeout(HANG_GUARD, async {
             loop {
-                let lines = self.lines.lock().expect("lines");
-                let position = lines[after.min(lines.len())..]
-                    .iter()
-                    .position(|line| line.contains(text));
-                drop(lines);
+                let position = {
+                    let lines = self.lines.lock().expect("lines");
+                    lines[after.min(lines.len())..]
+                        .iter()
+                        .position(|line| line.contains(text))
+                };
                 if let Some(at) = position {
                     return after + at;
                 }
