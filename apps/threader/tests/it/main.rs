@@ -4,6 +4,7 @@
 mod auto_threads;
 mod cli;
 mod contract;
+mod contract_live;
 mod health;
 mod live;
 mod notify;
