@@ -6,10 +6,12 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use domain::due_event::{EventTimes, NewEvent, ScheduledEvent, ScheduledEventId};
 use domain::{
     split_message, ChannelId, ChatMessage, DiscordUserId, GuildId, GuildNames, Mentions, MessageId,
     ThreadInfo,
 };
+use ports::chat::GuildEvents;
 use ports::chat::{MESSAGE_LIMIT, THREAD_NAME_LIMIT};
 use ports::{Chat, ChatError, ChatFiles};
 
@@ -22,6 +24,8 @@ struct State {
     /// Messages by channel or thread id, oldest first; a key for every channel and thread.
     messages: BTreeMap<u64, Vec<ChatMessage>>,
     threads: BTreeMap<u64, ThreadInfo>,
+    /// The guild's scheduled events (due dates), by id.
+    events: BTreeMap<u64, ScheduledEvent>,
 }
 
 /// The demo's chat: a guild with some channels, the bot as the only writer. Clones share
@@ -57,6 +61,7 @@ impl MemoryChat {
                 .map(|channel| (channel.get(), Vec::new()))
                 .collect(),
             threads: BTreeMap::new(),
+            events: BTreeMap::new(),
         };
         Self {
             bot,
@@ -324,5 +329,56 @@ impl ChatFiles for MemoryChat {
     /// The demo's chat holds no files: members of the demo post text only.
     async fn download(&self, file: &domain::Attachment) -> Result<Vec<u8>, ChatError> {
         Err(not_found(format_args!("file {}", file.name)))
+    }
+}
+
+/// The guild's scheduled events, kept in memory like the rest (the demo's due dates).
+impl GuildEvents for MemoryChat {
+    async fn scheduled_events(&self, _guild: GuildId) -> Result<Vec<ScheduledEvent>, ChatError> {
+        Ok(self.state().events.values().cloned().collect())
+    }
+
+    async fn create_event(
+        &self,
+        _guild: GuildId,
+        event: &NewEvent,
+    ) -> Result<ScheduledEvent, ChatError> {
+        let mut state = self.state();
+        state.next_id += 1;
+        let made = ScheduledEvent {
+            id: id(ScheduledEventId::new(state.next_id))?,
+            name: event.name.clone(),
+            location: Some(event.location.clone()),
+            times: event.times,
+        };
+        state.events.insert(made.id.get(), made.clone());
+        Ok(made)
+    }
+
+    async fn move_event(
+        &self,
+        _guild: GuildId,
+        event: ScheduledEventId,
+        times: EventTimes,
+    ) -> Result<(), ChatError> {
+        let mut state = self.state();
+        let found = state
+            .events
+            .get_mut(&event.get())
+            .ok_or_else(|| not_found(format!("event {}", event.get())))?;
+        found.times = times;
+        Ok(())
+    }
+
+    async fn delete_event(
+        &self,
+        _guild: GuildId,
+        event: ScheduledEventId,
+    ) -> Result<(), ChatError> {
+        self.state()
+            .events
+            .remove(&event.get())
+            .map(|_| ())
+            .ok_or_else(|| not_found(format!("event {}", event.get())))
     }
 }

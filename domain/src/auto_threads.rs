@@ -28,6 +28,11 @@ pub struct Since {
     pub at: DateTime<Utc>,
     /// Tickets created at or after `at` that were already considered.
     pub seen: BTreeSet<TicketId>,
+    /// A first look (after a start, or each run of a one-shot threader): the process cannot
+    /// know what happened to the window's tickets before it, so only those nobody changed
+    /// since they were created are asked for (one whose thread field a person cleared was
+    /// changed).
+    pub first: bool,
 }
 
 impl Since {
@@ -37,6 +42,7 @@ impl Since {
         Self {
             at: now - FIRST_LOOK,
             seen: BTreeSet::new(),
+            first: true,
         }
     }
 }
@@ -49,11 +55,13 @@ fn fresh<'a>(listed: &'a [Ticket], since: &'a Since) -> impl Iterator<Item = &'a
 }
 
 /// The new tickets to ask a thread for, oldest first: those not yet considered whose thread
-/// field is empty (one already asked for or linked is left as it is).
+/// field is empty (one already asked for or linked is left as it is), and on a first look
+/// only those nobody changed since they were created.
 #[must_use]
 pub fn to_ask(listed: &[Ticket], since: &Since) -> Vec<TicketId> {
     let mut asked: Vec<&Ticket> = fresh(listed, since)
         .filter(|ticket| ThreadAsk::of(ticket.thread_field.as_deref()) == ThreadAsk::None)
+        .filter(|ticket| !since.first || ticket.updated_on == ticket.created_on)
         .collect();
     asked.sort_by_key(|ticket| (ticket.created_on, ticket.id));
     asked.into_iter().map(|ticket| ticket.id).collect()
@@ -85,5 +93,9 @@ pub fn next_since(listed: &[Ticket], since: &Since, failed: &BTreeSet<TicketId>)
         // Seen before and perhaps not listed again (deleted, or moved out of the filter).
         seen.extend(since.seen.iter().filter(|id| !failed.contains(id)));
     }
-    Since { at, seen }
+    Since {
+        at,
+        seen,
+        first: false,
+    }
 }

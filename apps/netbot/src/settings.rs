@@ -64,22 +64,13 @@ fn bot_settings(settings: &Settings, guild: domain::GuildId) -> BotSettings {
         status_names: settings.statuses.names(),
         timeout_seconds: settings.backend_timeout.as_secs(),
         queries: settings.queries.clone(),
-        time_zone: time_zone(settings),
+        time_zone: settings.time_zone(),
         stale: settings
             .notify
             .as_ref()
             .map(|notify| notify.stale.clone())
             .unwrap_or_default(),
     }
-}
-
-/// `[notify] time_zone`, as `appkit::settings` reads it (only along with `digest_at`), or UTC.
-fn time_zone(settings: &Settings) -> domain::due_event::Tz {
-    settings
-        .notify
-        .as_ref()
-        .and_then(|notify| notify.digest)
-        .map_or(domain::due_event::Tz::UTC, |digest| digest.zone)
 }
 
 /// The issue fields `/thread` writes: the threader's, or the default thread field (and no

@@ -63,6 +63,7 @@ pub async fn demo(dry_run: bool, only: Option<TicketId>) -> Result<(), Failure> 
         only,
         stop: ports::threader::CancellationToken::new(),
         max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
+        due_events: None,
     };
     let threader = Threader::new(tracker, discord.clone(), settings);
     let first = threader.pass(WhoIsWho::default()).await.map_err(failed)?;

@@ -8,7 +8,7 @@ use anyhow::anyhow;
 use appkit::health::Health;
 use appkit::{failed, Failure};
 use discord::DiscordGateway;
-use ports::threader::live::{self, LiveError, LiveSettings};
+use ports::threader::live::{self, Extras, LiveError, LiveSettings};
 use ports::threader::{CancellationToken, WhoIsWho};
 use redmine::RedmineDirectory;
 
@@ -18,8 +18,9 @@ use crate::setup::Setup;
 /// takes effect within this long.
 const REFRESH: Duration = Duration::from_secs(10 * 60);
 
-/// The least time between two notification passes: their reads (the newest tickets, the
-/// channels' recent messages, the stale tickets) are not repeated on every quick pass.
+/// The least time between two notification passes (and looks for new tickets to thread
+/// automatically): their reads (the newest tickets, the channels' recent messages, the stale
+/// tickets) are not repeated on every quick pass.
 const NOTIFY_EVERY: Duration = Duration::from_secs(60);
 
 /// Runs until `stop`.
@@ -42,7 +43,10 @@ pub async fn run(setup: Setup, every: Duration, stop: CancellationToken) -> Resu
         threader,
         listener,
         || WhoIsWho::from_directory(&directory),
-        setup.notify.as_ref(),
+        Extras {
+            notify: setup.notify.as_ref(),
+            auto_threads: setup.auto_threads.as_ref(),
+        },
         Arc::new(health),
         settings,
         stop,

@@ -98,6 +98,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         return live::run(setup, every, stop).await;
     }
     let started = std::time::Instant::now();
+    let asked = setup::auto_threads(&setup, cli.dry_run, cli.ticket.is_some()).await;
     let people = setup::people(&setup).await?;
     let users = people.users.clone();
     let mut report = setup
@@ -107,6 +108,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         .map_err(report::pass_error)
         .context("the pass could not start")
         .map_err(failed)?;
+    report.planned.splice(0..0, asked);
     if let Some(rules) = &setup.notify {
         if cli.ticket.is_none() {
             let notifier = Notifier::new(&setup.tracker, &setup.chat, rules, cli.dry_run);

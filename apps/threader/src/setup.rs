@@ -6,11 +6,14 @@ use appkit::env::{required, var};
 use appkit::settings::{ChannelUse, RedmineTimeout};
 use appkit::{failed, usage, Failure};
 use discord::{BotToken, DiscordChat};
+use domain::auto_threads::Since;
 use domain::check::ChannelFinding;
 use domain::notify::NotifyRules;
 use domain::{ChannelId, GuildId, TicketId};
+use ports::auto_threads::AutoThreads;
 use ports::directory::DirectoryError;
 use ports::threader::{Threader, ThreaderSettings, WhoIsWho};
+use ports::ArrivalFilter;
 use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
 
 /// Everything a pass needs, read once at start.
@@ -33,6 +36,8 @@ pub struct Setup {
     pub discord_field: String,
     /// `[notify]`, its names resolved; `None` without the section.
     pub notify: Option<NotifyRules>,
+    /// `[threader] auto_trackers` and `auto_projects`, resolved; `None` without them.
+    pub auto_threads: Option<ArrivalFilter>,
 }
 
 /// Reads and checks the settings, and builds the threader: a usage failure (exit status 2)
@@ -66,6 +71,9 @@ pub async fn setup(
     let routes = appkit::settings::project_routes(&tracker, threader_settings)
         .await
         .map_err(usage)?;
+    let auto_threads = appkit::settings::auto_threads(&tracker, threader_settings)
+        .await
+        .map_err(usage)?;
     let notify = match &settings.notify {
         Some(notify) => Some(
             appkit::settings::resolve_notify(&tracker, notify)
@@ -89,6 +97,7 @@ pub async fn setup(
         only,
         stop,
         max_upload: threader_settings.max_upload,
+        due_events: (!dry_run).then(|| settings.time_zone()),
     };
     Ok(Setup {
         threader: Threader::new(tracker.clone(), chat.clone(), threader_settings),
@@ -96,6 +105,7 @@ pub async fn setup(
         token,
         api_url,
         notify,
+        auto_threads,
         tracker,
         redmine_url,
         guild,
@@ -192,5 +202,23 @@ mod tests {
         );
         let lacking = ChannelFinding::Missing(vec![ChannelRight::ManageThreads]);
         assert_eq!(channel_problem("threader.channel", channel, &lacking), None);
+    }
+}
+
+/// One look for new tickets of `[threader] auto_trackers` / `auto_projects` to ask a thread
+/// for, before a one-shot pass (which then opens them): a first look, so only tickets nobody
+/// changed since they were created (`domain::auto_threads`). Not with `--ticket`. A look
+/// that fails is logged and the pass goes on. Returns a dry run's lines.
+pub async fn auto_threads(setup: &Setup, dry_run: bool, one_ticket: bool) -> Vec<String> {
+    let Some(filter) = setup.auto_threads.as_ref().filter(|_| !one_ticket) else {
+        return Vec::new();
+    };
+    let look = AutoThreads::new(&setup.tracker, filter, dry_run);
+    match look.pass(&Since::first_look(chrono::Utc::now())).await {
+        Ok(report) => report.planned,
+        Err(error) => {
+            tracing::warn!(error = %ports::with_causes(&error), "automatic threads skipped this pass");
+            Vec::new()
+        }
     }
 }

@@ -46,6 +46,7 @@ fn since(seconds: i64, seen: &[u64]) -> Since {
     Since {
         at: start() + TimeDelta::seconds(seconds),
         seen: seen.iter().copied().map(id).collect(),
+        first: false,
     }
 }
 
@@ -123,4 +124,20 @@ fn a_ticket_whose_thread_was_cleared_later_is_never_asked_for_again() {
     let next = next_since(&listed, &first, &BTreeSet::new());
     let cleared = [ticket(30, 3, Some(""))];
     assert!(to_ask(&cleared, &next).is_empty());
+}
+
+#[test]
+fn a_first_look_asks_only_for_tickets_nobody_changed_since_they_were_created() {
+    let untouched = ticket(1, 10, None);
+    let mut cleared = ticket(2, 20, Some(""));
+    cleared.updated_on = cleared.created_on + TimeDelta::minutes(3);
+    let listed = [untouched, cleared];
+    let first = Since {
+        first: true,
+        ..since(0, &[])
+    };
+    assert_eq!(to_ask(&listed, &first), [id(1)]);
+    // A later look (the process saw ticket 2 arrive) asks for both.
+    assert_eq!(to_ask(&listed, &since(0, &[])), [id(1), id(2)]);
+    assert!(!next_since(&listed, &first, &BTreeSet::new()).first);
 }

@@ -66,6 +66,7 @@ fn from_start() -> Since {
     Since {
         at: start(),
         seen: std::collections::BTreeSet::new(),
+        first: false,
     }
 }
 

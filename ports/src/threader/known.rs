@@ -5,7 +5,7 @@
 use domain::{Status, UserId};
 
 use super::{PassError, Threader, WhoIsWho};
-use crate::chat::{Chat, ChatFiles};
+use crate::chat::{Chat, ChatFiles, GuildEvents};
 use crate::tracker::{ActAs, Catalog, People, SyncStore, TicketFiles, Tickets};
 
 /// What a pass knows before it looks at tickets.
@@ -30,8 +30,10 @@ pub enum Scope {
     TrackerOnly,
 }
 
-impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + ChatFiles>
-    Threader<T, C>
+impl<
+        T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs,
+        C: Chat + ChatFiles + GuildEvents,
+    > Threader<T, C>
 {
     /// Reads what a pass knows before it looks at tickets: the threader's own user and the
     /// statuses (two requests), with `people` as read from the directory.

@@ -29,7 +29,7 @@ use tracing::{debug, warn};
 use super::execute::{Carried, Executor};
 use super::round::Round;
 use super::{Known, Pass, PassReport, Threader, TicketSyncError};
-use crate::chat::{Chat, ChatFiles};
+use crate::chat::{Chat, ChatFiles, GuildEvents};
 use crate::tracker::{
     ActAs, Catalog, NoteEdits, People, SyncStore, TicketFiles, Tickets, TrackerError,
 };
@@ -40,7 +40,7 @@ mod run;
 mod tests;
 
 pub use dispatch::{Dispatcher, Outcome};
-pub use run::{run, LiveError, LiveSettings};
+pub use run::{run, Extras, LiveError, LiveSettings};
 
 /// What applying one event did to its ticket.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,7 +60,7 @@ pub struct Applied {
 impl<T, C> Threader<T, C>
 where
     T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs + NoteEdits,
-    C: Chat + ChatFiles,
+    C: Chat + ChatFiles + GuildEvents,
 {
     /// Applies the messages heard in `thread`, oldest first, to `ticket`. `before` is the
     /// thread's message heard just before the first of them (`None` when unknown).

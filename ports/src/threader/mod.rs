@@ -7,6 +7,7 @@
 //! pass cheap is here: tickets whose latest change is the threader's own and whose thread
 //! has no newer message are not looked at at all.
 
+mod due;
 mod execute;
 mod known;
 mod lanes;
@@ -42,7 +43,7 @@ pub use report::PassReport;
 pub use tokio_util::sync::CancellationToken;
 pub use who::WhoIsWho;
 
-use crate::chat::{Chat, ChatError, ChatFiles};
+use crate::chat::{Chat, ChatError, ChatFiles, GuildEvents};
 use crate::tracker::{
     ActAs, Catalog, People, SyncStore, ThreadedScope, TicketFiles, Tickets, TrackerError,
 };
@@ -75,6 +76,9 @@ pub struct ThreaderSettings {
     /// The most bytes of files one message posted in a thread carries (`[threader]
     /// max_upload`); larger files are linked to the tracker.
     pub max_upload: u64,
+    /// The zone due dates' events are scheduled in (`[notify] time_zone`, UTC by default);
+    /// `None` leaves due dates alone (a dry run).
+    pub due_events: Option<domain::due_event::Tz>,
 }
 
 /// What went wrong with one ticket.
@@ -139,8 +143,10 @@ struct Pass<'p, T, C> {
     guild: OnceCell<GuildNames>,
 }
 
-impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + ChatFiles>
-    Threader<T, C>
+impl<
+        T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs,
+        C: Chat + ChatFiles + GuildEvents,
+    > Threader<T, C>
 {
     /// A threader over these ports.
     pub fn new(tracker: T, chat: C, settings: ThreaderSettings) -> Self {
@@ -231,6 +237,7 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
             guild: OnceCell::new(),
         };
         let mut report = PassReport::default();
+        let mut events = None;
         for ticket in tickets
             .iter()
             .filter(|ticket| self.settings.only.is_none_or(|only| only == ticket.id))
@@ -247,6 +254,9 @@ impl<T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs, C: Chat + 
                 .ticket(&pass, ticket, changed, &active, &mut report)
                 .instrument(span)
                 .await;
+            if changed && outcome.is_ok() && !self.settings.dry_run {
+                self.follow_due(ticket, pass.statuses, &mut events).await;
+            }
             if let Err(error) = outcome {
                 let error = crate::with_causes(&error);
                 warn!(ticket = %ticket.id, %error, "ticket not synced");

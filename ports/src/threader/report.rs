@@ -21,6 +21,8 @@ pub struct PassReport {
     pub planned: Vec<String>,
     /// Notifications, when configured: new tickets announced and stale ones reminded.
     pub notified: Option<(usize, usize)>,
+    /// Tickets handed back to their team (`[notify.recycle]`).
+    pub recycled: usize,
     /// Why the notifications could not run this pass.
     pub notify_error: Option<String>,
 }
@@ -37,6 +39,11 @@ impl PassReport {
                 counted(reminded, "reminder", "reminders")
             ),
             (None, None) => String::new(),
+        };
+        let notified = if self.recycled == 0 {
+            notified
+        } else {
+            format!("{notified}, {} recycled", self.recycled)
         };
         let rewritten = if self.rewritten == 0 {
             String::new()
@@ -56,6 +63,7 @@ impl PassReport {
     /// Adds what the notifications did to this pass's report.
     pub fn add_notifications(&mut self, notified: crate::notify::NotifyReport) {
         self.notified = Some((notified.announced, notified.reminded));
+        self.recycled += notified.recycled;
         self.planned.extend(notified.planned);
         self.failed.extend(notified.failed);
     }

@@ -112,6 +112,7 @@ pub(super) fn settings(dry_run: bool) -> ThreaderSettings {
         only: None,
         stop: CancellationToken::new(),
         max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
+        due_events: None,
     }
 }
 

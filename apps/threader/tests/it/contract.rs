@@ -58,6 +58,7 @@ impl RealWorld {
                 only: Some(TicketId::new(self.ticket).expect("ticket id")),
                 stop: ports::threader::CancellationToken::new(),
                 max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
+                due_events: None,
             },
         );
         let report = threader.pass(people).await.expect("a pass");

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use discord::{BotToken, DiscordChat, DiscordGateway};
 use domain::{ChannelId, GuildId, TicketId};
-use ports::threader::live::{self, LiveSettings};
+use ports::threader::live::{self, Extras, LiveSettings};
 use ports::threader::{Threader, ThreaderSettings, WhoIsWho};
 use ports::vitals::Vitals;
 use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
@@ -127,6 +127,7 @@ async fn real_redmine_hears_a_thread_live_edits_and_deletions_included() {
             only: Some(TicketId::new(ticket).expect("ticket id")),
             stop: ports::threader::CancellationToken::new(),
             max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
+            due_events: None,
         },
     ));
     let listener = DiscordGateway::new(
@@ -141,7 +142,7 @@ async fn real_redmine_hears_a_thread_live_edits_and_deletions_included() {
         threader,
         listener,
         || WhoIsWho::from_directory(&directory),
-        None,
+        Extras::default(),
         Arc::clone(&heard),
         LiveSettings {
             every: Duration::from_secs(3600),

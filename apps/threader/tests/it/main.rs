@@ -5,6 +5,7 @@ mod auto_threads;
 mod cli;
 mod contract;
 mod contract_live;
+mod due;
 mod health;
 mod live;
 mod notify;
@@ -92,6 +93,7 @@ impl World {
                 only,
                 stop: ports::threader::CancellationToken::new(),
                 max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
+                due_events: None,
             },
         )
     }

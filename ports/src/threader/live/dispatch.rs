@@ -14,7 +14,7 @@ use tokio::sync::{mpsc, Notify};
 use tracing::{debug, info, warn};
 
 use super::Applied;
-use crate::chat::{Chat, ChatEvent, ChatFiles, Heard};
+use crate::chat::{Chat, ChatEvent, ChatFiles, GuildEvents, Heard};
 use crate::threader::{Known, Threader};
 use crate::tracker::{ActAs, Catalog, NoteEdits, People, SyncStore, TicketFiles, Tickets};
 use crate::vitals::Vitals;
@@ -67,7 +67,7 @@ pub struct Dispatcher<T, C, V> {
 impl<T, C, V> Dispatcher<T, C, V>
 where
     T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs + NoteEdits,
-    C: Chat + ChatFiles,
+    C: Chat + ChatFiles + GuildEvents,
     V: Vitals,
 {
     /// A dispatcher for `threader`, reading what the process knows from `known` at each
@@ -164,7 +164,7 @@ async fn work<T, C, V>(
     mut jobs: mpsc::UnboundedReceiver<Job>,
 ) where
     T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs + NoteEdits,
-    C: Chat + ChatFiles,
+    C: Chat + ChatFiles + GuildEvents,
     V: Vitals,
 {
     let mut held: Option<Job> = None;

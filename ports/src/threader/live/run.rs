@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwapOption;
 use chrono::Utc;
+use domain::auto_threads::Since;
 use domain::notify::NotifyRules;
 use thiserror::Error;
 use tokio::sync::mpsc;
@@ -22,12 +23,14 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, error, info, warn};
 
 use super::{Dispatcher, Outcome};
-use crate::chat::{Chat, ChatError, ChatEvent, ChatFiles, ChatListener, Heard};
+use crate::auto_threads::AutoThreads;
+use crate::chat::{Chat, ChatError, ChatEvent, ChatFiles, ChatListener, GuildEvents, Heard};
 use crate::directory::DirectoryError;
 use crate::notify::Notifier;
 use crate::threader::{Known, PassError, PassReport, Scope, Threader, WhoIsWho};
 use crate::tracker::{
-    ActAs, Catalog, NoteEdits, People, SyncStore, TicketFeed, TicketFiles, Tickets,
+    ActAs, ArrivalFilter, Arrivals, Catalog, NoteEdits, People, SyncStore, TicketFeed, TicketFiles,
+    Tickets,
 };
 use crate::vitals::Vitals;
 
@@ -40,6 +43,16 @@ pub struct LiveSettings {
     pub refresh: Duration,
     /// Between two notification passes (at least `every`).
     pub notify_every: Duration,
+}
+
+/// What the long-running threader does besides syncing, when configured.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras<'a> {
+    /// Notifications (`[notify]`), every `notify_every`.
+    pub notify: Option<&'a NotifyRules>,
+    /// Automatic threads for new tickets (`[threader] auto_trackers`, `auto_projects`),
+    /// looked for every `notify_every`.
+    pub auto_threads: Option<&'a ArrivalFilter>,
 }
 
 /// What stops the long-running threader.
@@ -64,14 +77,22 @@ pub async fn run<T, C, L, V, R, F>(
     threader: Arc<Threader<T, C>>,
     listener: L,
     mut refresh: R,
-    notify: Option<&NotifyRules>,
+    extras: Extras<'_>,
     vitals: Arc<V>,
     settings: LiveSettings,
     stop: CancellationToken,
 ) -> Result<(), LiveError>
 where
-    T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs + NoteEdits + TicketFeed,
-    C: Chat + ChatFiles,
+    T: Tickets
+        + TicketFiles
+        + People
+        + Catalog
+        + SyncStore
+        + ActAs
+        + NoteEdits
+        + TicketFeed
+        + Arrivals,
+    C: Chat + ChatFiles + GuildEvents,
     L: ChatListener,
     V: Vitals,
     R: FnMut() -> F,
@@ -124,6 +145,7 @@ where
 
     let mut known_at: Option<Instant> = None;
     let mut notified_at: Option<Instant> = None;
+    let mut since = Since::first_look(Utc::now());
     let result = loop {
         if listening.is_finished() {
             break finished(listening).await;
@@ -150,8 +172,15 @@ where
         let Some(current) = known.load_full() else {
             continue;
         };
+        let due = notified_at.is_none_or(|at| at.elapsed() >= settings.notify_every);
+        let asked = match (extras.auto_threads, due) {
+            (Some(filter), true) => auto_threads(&threader, filter, &mut since).await,
+            _ => false,
+        };
         let whole = outcome.catch_up.swap(false, Ordering::SeqCst);
-        let scope = if whole || !connected.load(Ordering::SeqCst) {
+        // A ticket the threader itself asked a thread for is not "changed by others": a
+        // whole pass opens its thread.
+        let scope = if whole || asked || !connected.load(Ordering::SeqCst) {
             Scope::Full
         } else {
             Scope::TrackerOnly
@@ -159,10 +188,11 @@ where
         let started = Instant::now();
         match threader.pass_in(&current, scope).await {
             Ok(mut report) => {
-                let due = notified_at.is_none_or(|at| at.elapsed() >= settings.notify_every);
-                if let (Some(rules), true) = (notify, due) {
+                if due {
                     notified_at = Some(Instant::now());
-                    notify_pass(&threader, rules, &current, &mut report).await;
+                    if let Some(rules) = extras.notify {
+                        notify_pass(&threader, rules, &current, &mut report).await;
+                    }
                 }
                 for _ in 0..report.to_discord {
                     vitals.note_to_chat();
@@ -216,7 +246,7 @@ async fn sleep_unless_stopped(
 async fn read_known<T, C, R, F>(threader: &Threader<T, C>, refresh: &mut R) -> Result<Known, String>
 where
     T: Tickets + TicketFiles + People + Catalog + SyncStore + ActAs,
-    C: Chat + ChatFiles,
+    C: Chat + ChatFiles + GuildEvents,
     R: FnMut() -> F,
     F: Future<Output = Result<WhoIsWho, DirectoryError>>,
 {
@@ -251,7 +281,7 @@ async fn notify_pass<T, C>(
     report: &mut PassReport,
 ) where
     T: Tickets + TicketFeed + TicketFiles + People + Catalog + SyncStore + ActAs,
-    C: Chat + ChatFiles,
+    C: Chat + ChatFiles + GuildEvents,
 {
     let notifier = Notifier::new(threader.tracker(), threader.chat(), rules, false);
     match notifier.pass(Utc::now(), &known.people.users).await {
@@ -260,6 +290,31 @@ async fn notify_pass<T, C>(
             let error = crate::with_causes(&error);
             warn!(%error, "notifications skipped this pass");
             report.notify_error = Some(error);
+        }
+    }
+}
+
+/// One look for new tickets to ask a thread for; whether any was asked. A look that fails
+/// keeps `since` for the next one.
+async fn auto_threads<T, C>(
+    threader: &Threader<T, C>,
+    filter: &ArrivalFilter,
+    since: &mut Since,
+) -> bool
+where
+    T: Arrivals + SyncStore,
+{
+    match AutoThreads::new(threader.tracker(), filter, false)
+        .pass(since)
+        .await
+    {
+        Ok(report) => {
+            *since = report.next;
+            !report.asked.is_empty()
+        }
+        Err(error) => {
+            warn!(error = %crate::with_causes(&error), "automatic threads skipped this look");
+            false
         }
     }
 }
