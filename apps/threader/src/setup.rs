@@ -183,6 +183,24 @@ pub async fn people(setup: &Setup) -> Result<WhoIsWho, Failure> {
     }
 }
 
+/// One look for new tickets of `[threader] auto_trackers` / `auto_projects` to ask a thread
+/// for, before a one-shot pass (which then opens them): a first look, so only tickets nobody
+/// changed since they were created (`domain::auto_threads`). Not with `--ticket`. A look
+/// that fails is logged and the pass goes on. Returns a dry run's lines.
+pub async fn auto_threads(setup: &Setup, dry_run: bool, one_ticket: bool) -> Vec<String> {
+    let Some(filter) = setup.auto_threads.as_ref().filter(|_| !one_ticket) else {
+        return Vec::new();
+    };
+    let look = AutoThreads::new(&setup.tracker, filter, dry_run);
+    match look.pass(&Since::first_look(chrono::Utc::now())).await {
+        Ok(report) => report.planned,
+        Err(error) => {
+            tracing::warn!(error = %ports::with_causes(&error), "automatic threads skipped this pass");
+            Vec::new()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use domain::check::ChannelRight;
@@ -202,23 +220,5 @@ mod tests {
         );
         let lacking = ChannelFinding::Missing(vec![ChannelRight::ManageThreads]);
         assert_eq!(channel_problem("threader.channel", channel, &lacking), None);
-    }
-}
-
-/// One look for new tickets of `[threader] auto_trackers` / `auto_projects` to ask a thread
-/// for, before a one-shot pass (which then opens them): a first look, so only tickets nobody
-/// changed since they were created (`domain::auto_threads`). Not with `--ticket`. A look
-/// that fails is logged and the pass goes on. Returns a dry run's lines.
-pub async fn auto_threads(setup: &Setup, dry_run: bool, one_ticket: bool) -> Vec<String> {
-    let Some(filter) = setup.auto_threads.as_ref().filter(|_| !one_ticket) else {
-        return Vec::new();
-    };
-    let look = AutoThreads::new(&setup.tracker, filter, dry_run);
-    match look.pass(&Since::first_look(chrono::Utc::now())).await {
-        Ok(report) => report.planned,
-        Err(error) => {
-            tracing::warn!(error = %ports::with_causes(&error), "automatic threads skipped this pass");
-            Vec::new()
-        }
     }
 }

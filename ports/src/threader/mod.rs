@@ -13,6 +13,7 @@ mod known;
 mod lanes;
 /// The live path: chat events applied as they arrive.
 pub mod live;
+mod names;
 mod report;
 mod round;
 #[cfg(test)]
@@ -349,50 +350,6 @@ impl<
         };
         let round = Round::first(&thread, recorded);
         self.sync(pass, listed.id, link, round, false, report).await
-    }
-
-    /// The guild's role and channel names (with the active threads'), when a member's message
-    /// among `messages` after `mark` (the ones a round may write on the ticket; those before
-    /// it are only read for the mirrors among them) mentions a role or a channel: read once
-    /// per pass. A bot that may not read them gets none (logged once per pass), and the
-    /// mentions read as unknown.
-    async fn guild_names<'p>(
-        &self,
-        pass: &'p Pass<'_, T, C>,
-        messages: &[ChatMessage],
-        mark: Option<MessageId>,
-    ) -> Result<Option<&'p GuildNames>, ChatError> {
-        let wanted = messages.iter().any(|message| {
-            mark.is_none_or(|mark| message.id > mark)
-                && !message.author_is_bot
-                && domain::mentions::names_guild(&message.content)
-        });
-        if !wanted {
-            return Ok(None);
-        }
-        let read = pass
-            .guild
-            .get_or_try_init(|| async {
-                let mut names = self.chat.guild_names(self.settings.guild).await?;
-                for (thread, name) in &pass.threads {
-                    names
-                        .channels
-                        .entry(*thread)
-                        .or_insert_with(|| name.clone());
-                }
-                Ok::<_, ChatError>(names)
-            })
-            .await;
-        match read {
-            Ok(names) => Ok(Some(names)),
-            Err(ChatError::Forbidden { action, detail }) => {
-                warn!(%action, %detail, "cannot read the server's role and channel names; their mentions read as unknown");
-                // Once per pass: the rest of the pass reads them as unknown without asking.
-                let _ = pass.guild.set(GuildNames::default());
-                Ok(pass.guild.get())
-            }
-            Err(other) => Err(other),
-        }
     }
 
     /// The thread's messages a look needs, oldest first: its newest ones (where mirrors are
