@@ -85,7 +85,7 @@ def fail(message):
 services = compose.get("services") or {}
 if set(services) != {"bot", "threader"}:
     fail(f"services are {sorted(services)}, not bot and threader")
-expected = {"bot": ["netbot", "run"], "threader": ["threader", "--every", "5m"]}
+expected = {"bot": ["netbot", "run"], "threader": ["threader", "--every", "15s"]}
 images = set()
 for name, service in services.items():
     if service.get("command") != expected[name]:
