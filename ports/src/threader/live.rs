@@ -17,9 +17,7 @@ use std::collections::BTreeMap;
 use std::sync::PoisonError;
 
 use domain::render::mirror;
-use domain::sync::{
-    foreign_since, note_for_message, plan, SyncInput, SyncState, ThreadAsk, ThreadLink,
-};
+use domain::sync::{foreign_since, note_for_message, plan, SyncState, ThreadAsk, ThreadLink};
 use domain::{
     ChannelId, ChatMessage, GuildNames, Journal, Login, MessageId, ThreadInfo, Ticket, TicketId,
 };
@@ -97,16 +95,7 @@ where
         let newest = messages.last().map(|message| message.id);
         if news || !heard_all_since(messages, before, state.message) {
             debug!(%ticket, news, "a whole look: the event alone is not all there is to read");
-            let thread = ThreadInfo {
-                id: link.thread,
-                parent: None,
-                name: String::new(),
-                // A member just wrote in it: the chat unarchived it.
-                archived: false,
-                locked: false,
-                last_message_id: newest,
-            };
-            let mut round = Round::first(&thread, state);
+            let mut round = Round::first(&just_written_in(link, newest), state);
             round.fetched = Some(fetched);
             self.sync(&pass, ticket, link, round, false, &mut report)
                 .await?;
@@ -120,14 +109,13 @@ where
         let fresh: Vec<ChatMessage> = messages.iter().filter(unhandled).cloned().collect();
         let guild = self.guild_names(&pass, &fresh, state.message).await?;
         let no_names = GuildNames::default();
-        let decided = plan(&input(
-            &pass,
+        let decided = plan(&pass.input(
             &fetched,
             state,
             link,
+            false,
             &fresh,
             guild.unwrap_or(&no_names),
-            self.settings.max_upload,
         ));
         let carried = pass
             .executor
@@ -148,15 +136,7 @@ where
         // wrote in the tracker meanwhile.
         let after = self.tracker.get(ticket).await?;
         if !foreign_since(&after, decided.state.journal, &link, Some(known.bot_user)).is_empty() {
-            let thread = ThreadInfo {
-                id: link.thread,
-                parent: None,
-                name: String::new(),
-                archived: false,
-                locked: false,
-                last_message_id: newest,
-            };
-            let mut round = Round::first(&thread, decided.state);
+            let mut round = Round::first(&just_written_in(link, newest), decided.state);
             round.fetched = Some(after);
             let mut more = PassReport::default();
             self.sync(&pass, ticket, link, round, false, &mut more)
@@ -204,14 +184,13 @@ where
         let messages = std::slice::from_ref(message);
         let guild = self.guild_names(&pass, messages, None).await?;
         let no_names = GuildNames::default();
-        let input = input(
-            &pass,
+        let input = pass.input(
             &fetched,
             state,
             link,
+            false,
             messages,
             guild.unwrap_or(&no_names),
-            self.settings.max_upload,
         );
         let author = author_login(known, journal);
         let as_member = journal.author_id != Some(known.bot_user);
@@ -310,34 +289,8 @@ where
             },
             threads: BTreeMap::new(),
             guild: OnceCell::new(),
+            max_upload: self.settings.max_upload,
         }
-    }
-}
-
-/// What the planner reads for one look, from a pass's context.
-fn input<'a, T, C>(
-    pass: &'a Pass<'_, T, C>,
-    ticket: &'a Ticket,
-    state: SyncState,
-    link: ThreadLink,
-    messages: &'a [ChatMessage],
-    guild: &'a GuildNames,
-    max_upload: u64,
-) -> SyncInput<'a> {
-    SyncInput {
-        ticket,
-        state,
-        link,
-        archived: false,
-        messages,
-        members: &pass.people.members,
-        statuses: pass.statuses,
-        people: &pass.people.names,
-        logins: &pass.people.logins,
-        users: &pass.people.users,
-        guild,
-        max_upload,
-        links: &pass.links,
     }
 }
 
@@ -383,6 +336,19 @@ fn heard_all_since(
         Some(at) => Some(messages[at - 1].id),
     };
     predecessor == Some(mark)
+}
+
+/// The thread as an event shows it: a member just wrote `newest` in it, so the chat
+/// unarchived it (no request needed to know).
+fn just_written_in(link: ThreadLink, newest: Option<MessageId>) -> ThreadInfo {
+    ThreadInfo {
+        id: link.thread,
+        parent: None,
+        name: String::new(),
+        archived: false,
+        locked: false,
+        last_message_id: newest,
+    }
 }
 
 /// The ticket's thread link, when it is `thread`.

@@ -142,6 +142,37 @@ struct Pass<'p, T, C> {
     /// The guild's role and channel names, read at most once per pass and only when a
     /// message mentions a role or a channel.
     guild: OnceCell<GuildNames>,
+    /// `[threader] max_upload`.
+    max_upload: u64,
+}
+
+impl<T, C> Pass<'_, T, C> {
+    /// What the planner reads for one look at `ticket`.
+    fn input<'a>(
+        &'a self,
+        ticket: &'a Ticket,
+        state: SyncState,
+        link: ThreadLink,
+        archived: bool,
+        messages: &'a [ChatMessage],
+        guild: &'a GuildNames,
+    ) -> SyncInput<'a> {
+        SyncInput {
+            ticket,
+            state,
+            link,
+            archived,
+            messages,
+            members: &self.people.members,
+            statuses: self.statuses,
+            people: &self.people.names,
+            logins: &self.people.logins,
+            users: &self.people.users,
+            guild,
+            max_upload: self.max_upload,
+            links: &self.links,
+        }
+    }
 }
 
 impl<
@@ -236,6 +267,7 @@ impl<
                 .map(|thread| (thread.id, thread.name.clone()))
                 .collect(),
             guild: OnceCell::new(),
+            max_upload: self.settings.max_upload,
         };
         let mut report = PassReport::default();
         let mut events = None;
@@ -401,21 +433,8 @@ impl<
                 Some(names) => names,
                 None => &no_names,
             };
-            let decided = plan(&SyncInput {
-                ticket: &ticket,
-                state: round.state,
-                link,
-                archived: round.archived,
-                messages: &messages,
-                members: &pass.people.members,
-                statuses: pass.statuses,
-                people: &pass.people.names,
-                logins: &pass.people.logins,
-                users: &pass.people.users,
-                guild,
-                max_upload: self.settings.max_upload,
-                links: &pass.links,
-            });
+            let decided =
+                plan(&pass.input(&ticket, round.state, link, round.archived, &messages, guild));
             if forced && writes_nothing(&decided) {
                 return Ok(());
             }
