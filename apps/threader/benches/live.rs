@@ -51,7 +51,7 @@ const PER_THREAD: usize = 5;
 /// Between two messages.
 const SPACING: Duration = Duration::from_millis(50);
 /// Between two reads of a ticket while waiting for its note.
-const POLL: Duration = Duration::from_millis(5);
+const POLL: Duration = Duration::from_millis(1);
 /// The threader's `--every`.
 const EVERY: &str = "15s";
 /// Quiet passes measured after the messages.
@@ -665,18 +665,22 @@ fn notes_from_discord(redmine: &DemoRedmine, ticket: u64) -> Vec<String> {
 }
 
 fn print_latencies(label: &str, measured: &[Measured]) {
-    let mut ms: Vec<u64> = measured
+    let micros: Vec<u64> = measured
         .iter()
-        .map(|m| u64::try_from(m.latency.as_millis()).unwrap_or(u64::MAX))
+        .map(|m| u64::try_from(m.latency.as_micros()).unwrap_or(u64::MAX))
         .collect();
-    ms.sort_unstable();
-    let show = |value: Option<u64>| value.map_or_else(|| String::from("n/a"), |v| v.to_string());
+    let show = |value: Option<u64>| {
+        value.map_or_else(
+            || String::from("n/a"),
+            |micros| format!("{:.1}", micros as f64 / 1000.0),
+        )
+    };
     println!(
         "  {label:<28} {:>5} {:>7} {:>7} {:>7}",
-        ms.len(),
-        show(percentile(&ms, 50)),
-        show(percentile(&ms, 95)),
-        show(ms.last().copied())
+        micros.len(),
+        show(percentile(&micros, 50)),
+        show(percentile(&micros, 95)),
+        show(micros.iter().max().copied())
     );
 }
 
