@@ -736,6 +736,7 @@ async fn in_process_pass(
             only: None,
             stop: ports::threader::CancellationToken::new(),
             max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
+            due_events: None,
         },
     );
     Ok(threader.pass(people).await?)
