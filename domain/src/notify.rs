@@ -123,14 +123,25 @@ impl DigestRule {
     pub fn parse(at: &str, zone: Option<&str>) -> Result<Self, DigestRuleError> {
         let time = NaiveTime::parse_from_str(at.trim(), "%H:%M")
             .map_err(|_| DigestRuleError::Time(at.to_owned()))?;
-        let zone = match zone {
-            None => Tz::UTC,
-            Some(name) => name
-                .trim()
-                .parse::<Tz>()
-                .map_err(|_| DigestRuleError::Zone(name.to_owned()))?,
-        };
-        Ok(Self { at: time, zone })
+        Ok(Self {
+            at: time,
+            zone: parse_zone(zone)?,
+        })
+    }
+}
+
+/// `[notify] time_zone`: the zone dates and times are read in (the digest's hour, due dates
+/// and their events' 09:00); UTC when unset.
+///
+/// # Errors
+/// [`DigestRuleError::Zone`] naming what is not an IANA zone name.
+pub fn parse_zone(zone: Option<&str>) -> Result<Tz, DigestRuleError> {
+    match zone {
+        None => Ok(Tz::UTC),
+        Some(name) => name
+            .trim()
+            .parse::<Tz>()
+            .map_err(|_| DigestRuleError::Zone(name.to_owned())),
     }
 }
 

@@ -183,14 +183,13 @@ pub enum ChannelUse {
 }
 
 impl Settings {
-    /// The zone dates and times are read in (`[notify] time_zone`, which comes with
-    /// `digest_at`): due dates and their events' 09:00. UTC when unset.
+    /// The zone dates and times are read in (`[notify] time_zone`): due dates and their
+    /// events' 09:00. UTC when unset.
     #[must_use]
     pub fn time_zone(&self) -> domain::due_event::Tz {
         self.notify
             .as_ref()
-            .and_then(|notify| notify.digest)
-            .map_or(domain::due_event::Tz::UTC, |digest| digest.zone)
+            .map_or(domain::due_event::Tz::UTC, |notify| notify.zone)
     }
 
     /// Every channel the file names, with the key that names it, in the file's order of

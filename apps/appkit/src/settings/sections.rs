@@ -45,6 +45,8 @@ pub struct NotifySection {
     pub stale: BTreeMap<String, TimeDelta>,
     /// A daily digest of the stale tickets instead of single reminders; off when absent.
     pub digest: Option<DigestRule>,
+    /// `time_zone`: where dates and times are read (UTC when unset).
+    pub zone: domain::due_event::Tz,
     /// `[notify.recycle]`: idle tickets handed back to their route's team; off when absent.
     pub recycle: Option<RecycleSection>,
 }
@@ -158,12 +160,13 @@ pub(super) fn notify_section(notify: file::Notify) -> Result<NotifySection> {
         "notify.window",
         notify.window.as_deref().unwrap_or(DEFAULT_NOTIFY_WINDOW),
     )?;
-    let digest = match (&notify.digest_at, &notify.time_zone) {
-        (Some(at), zone) => {
-            Some(DigestRule::parse(at, zone.as_deref()).map_err(anyhow::Error::msg)?)
+    let zone =
+        domain::notify::parse_zone(notify.time_zone.as_deref()).map_err(anyhow::Error::msg)?;
+    let digest = match &notify.digest_at {
+        Some(at) => {
+            Some(DigestRule::parse(at, notify.time_zone.as_deref()).map_err(anyhow::Error::msg)?)
         }
-        (None, Some(_)) => bail!("notify.time_zone is only read with notify.digest_at"),
-        (None, None) => None,
+        None => None,
     };
     let mut stale = BTreeMap::new();
     for (status, idle) in notify.stale {
@@ -190,6 +193,7 @@ pub(super) fn notify_section(notify: file::Notify) -> Result<NotifySection> {
         routes,
         stale,
         digest,
+        zone,
         recycle,
     })
 }

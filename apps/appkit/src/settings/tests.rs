@@ -225,8 +225,8 @@ fn bad_notify_values_are_named_with_their_key() {
         "notify.window must be a duration such as 30m, 2d or 1w, not 'soon'"
     );
     assert_eq!(
-        notify("time_zone = \"UTC\""),
-        "notify.time_zone is only read with notify.digest_at"
+        notify("time_zone = \"Mars/Olympus\""),
+        "notify.time_zone must be a time zone such as \"Europe/Zurich\", not 'Mars/Olympus'"
     );
     assert_eq!(
         notify("digest_at = \"25:00\""),
@@ -311,4 +311,17 @@ fn saved_queries_get_the_default_line_unless_they_bring_a_format() {
     .unwrap();
     assert_eq!(settings.queries["open"].template, DEFAULT_LINE);
     assert_eq!(settings.queries["short"].template, "{{ id }}");
+}
+
+#[test]
+fn the_time_zone_is_read_without_a_digest_and_is_utc_when_unset() {
+    let zoned = parse("[notify]\nintake = 5\ntime_zone = \"Pacific/Kiritimati\"").unwrap();
+    assert_eq!(
+        zoned.time_zone(),
+        domain::due_event::Tz::Pacific__Kiritimati
+    );
+    assert!(zoned.notify.unwrap().digest.is_none());
+    let unset = parse("[notify]\nintake = 5").unwrap();
+    assert_eq!(unset.time_zone(), domain::due_event::Tz::UTC);
+    assert_eq!(parse("").unwrap().time_zone(), domain::due_event::Tz::UTC);
 }
