@@ -4,7 +4,7 @@
 //!
 //! For each message it measures the time from the member's post (`member_says`, which hands
 //! MESSAGE_CREATE to the connected session) to the note being readable through Redmine's API
-//! (`GET /issues/N.json?include=journals` over HTTP, every 5 ms), the first message of each
+//! (`GET /issues/N.json?include=journals` over HTTP, every 1 ms), the first message of each
 //! thread after the start (a whole look: the thread is read over REST) apart from the others
 //! (the event alone). It counts the requests each fixture received per message and per quiet
 //! pass, by kind, and reads the threader's resident memory from `/proc/PID/status`.
@@ -18,6 +18,8 @@
 // A report is what a benchmark prints.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -25,24 +27,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context as _, Result};
-use discord::{BotToken, DiscordChat};
-use domain::sync::ThreadLink;
-use domain::{ChannelId, GuildId};
-use ports::threader::{Threader, ThreaderSettings, WhoIsWho};
-use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
 use serde_json::Value;
 use testkit::discord::FakeDiscord;
 use testkit::redmine::{DemoRedmine, DEMO_ADMIN_KEY};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::{Child, Command};
 
-const GUILD: u64 = 661_720_259_375_529_984;
-const CHANNEL: u64 = 661_720_259_379_724_293;
-const BOT: u64 = 661_720_259_379_000_001;
-/// alice's Discord id, linked in the fixture Redmine's "Discord ID" field.
-const ALICE: u64 = 123_456_789_012_345_678;
+use common::{generic_path, in_process_pass, redmine_kind, thread_of, ALICE, BOT, CHANNEL, GUILD};
 
-/// Tickets, each synced with a thread.
 const SYNCED: usize = 1_000;
 /// Threads the members write in, spread over the synced ones.
 const THREADS: usize = 40;
@@ -706,98 +698,4 @@ fn print_per(counted: &Counted, per: usize) {
 
 fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
-}
-
-/// A pass in this process, through the real adapters (the setup's thread opening).
-async fn in_process_pass(
-    redmine: &DemoRedmine,
-    discord: &FakeDiscord,
-) -> Result<ports::threader::PassReport> {
-    let tracker = Redmine::new(redmine::RedmineConfig {
-        url: redmine.url(),
-        key: redmine::ApiKey::new(DEMO_ADMIN_KEY),
-        act_as: None,
-        timeout: Duration::from_secs(30),
-    })?
-    .with_issue_fields(IssueFieldNames {
-        thread: Some(String::from("Discord thread")),
-        state: Some(String::from("Discord sync")),
-    });
-    let people = WhoIsWho::from_directory(&RedmineDirectory::new(&tracker, "Discord ID")).await?;
-    let chat = DiscordChat::connect(&BotToken::new("bench-token"), Some(&discord.uri()));
-    let threader = Threader::new(
-        tracker,
-        chat,
-        ThreaderSettings {
-            guild: GuildId::new(GUILD)?,
-            channel: ChannelId::new(CHANNEL)?,
-            routes: BTreeMap::new(),
-            dry_run: false,
-            only: None,
-            stop: ports::threader::CancellationToken::new(),
-            max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
-            due_events: None,
-        },
-    );
-    Ok(threader.pass(people).await?)
-}
-
-fn thread_of(redmine: &DemoRedmine, ticket: u64) -> Result<u64> {
-    let issue = redmine.issue(ticket);
-    let value = issue["custom_fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|field| field["name"] == "Discord thread")
-        .and_then(|field| field["value"].as_str())
-        .unwrap_or_default();
-    ThreadLink::parse(value)
-        .map(|link| link.thread.get())
-        .with_context(|| format!("ticket {ticket} has no thread link: {value:?}"))
-}
-
-/// A Redmine request line (see `testkit::requests::describe`) as its kind.
-fn redmine_kind(line: &str) -> String {
-    let mut parts = line.splitn(2, ' ');
-    let method = parts.next().unwrap_or_default();
-    let rest = parts.next().unwrap_or_default();
-    let path = rest.split([' ', '?']).next().unwrap_or_default();
-    let mut kind = format!("{method} {}", generic_path(path));
-    if path == "/issues.json" {
-        if rest.contains("last_updated_by=!me") {
-            kind.push_str(" (changed by others)");
-        } else if rest.contains("cf_") {
-            kind.push_str(" (all threaded)");
-        }
-    }
-    if method == "PUT" {
-        if rest.contains("\"notes\"") {
-            kind.push_str(" (note)");
-        } else if rest.contains("custom_fields") {
-            kind.push_str(" (sync fields)");
-        }
-    }
-    if rest.contains("[as ") {
-        kind.push_str(" [as a member]");
-    }
-    kind
-}
-
-/// A path with its numeric segments as `N`.
-fn generic_path(path: &str) -> String {
-    path.split('/')
-        .map(|segment| {
-            let stem = segment.strip_suffix(".json").unwrap_or(segment);
-            if !stem.is_empty() && stem.chars().all(|c| c.is_ascii_digit()) {
-                if segment.ends_with(".json") {
-                    "N.json"
-                } else {
-                    "N"
-                }
-            } else {
-                segment
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
 }

@@ -10,26 +10,19 @@
 //! Run: `cargo bench -p threader --bench pass` (a report, not a timed test: it fails only
 //! when the pass does not do what it should).
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, ensure, Context as _, Result};
-use discord::{BotToken, DiscordChat};
-use domain::sync::ThreadLink;
-use domain::{ChannelId, GuildId};
-use ports::threader::{Threader, ThreaderSettings, WhoIsWho};
-use redmine::{IssueFieldNames, Redmine, RedmineDirectory};
+use anyhow::{bail, ensure, Result};
 use serde_json::json;
 use testkit::discord::FakeDiscord;
 use testkit::redmine::{DemoRedmine, DEMO_ADMIN_KEY};
 
-const GUILD: u64 = 661_720_259_375_529_984;
-const CHANNEL: u64 = 661_720_259_379_724_293;
-const BOT: u64 = 661_720_259_379_000_001;
-/// alice's Discord id, linked in the fixture Redmine's "Discord ID" field.
-const ALICE: u64 = 123_456_789_012_345_678;
+use common::{generic_path, in_process_pass, redmine_kind, thread_of, ALICE, BOT, CHANNEL, GUILD};
 
 const TICKETS: usize = 10_000;
 const SYNCED: usize = 1_000;
@@ -122,54 +115,6 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-/// A pass in this process, through the real adapters (the setup's thread opening).
-async fn in_process_pass(
-    redmine: &DemoRedmine,
-    discord: &FakeDiscord,
-) -> Result<ports::threader::PassReport> {
-    let tracker = Redmine::new(redmine::RedmineConfig {
-        url: redmine.url(),
-        key: redmine::ApiKey::new(DEMO_ADMIN_KEY),
-        act_as: None,
-        timeout: Duration::from_secs(30),
-    })?
-    .with_issue_fields(IssueFieldNames {
-        thread: Some(String::from("Discord thread")),
-        state: Some(String::from("Discord sync")),
-    });
-    let people = WhoIsWho::from_directory(&RedmineDirectory::new(&tracker, "Discord ID")).await?;
-    let chat = DiscordChat::connect(&BotToken::new("bench-token"), Some(&discord.uri()));
-    let threader = Threader::new(
-        tracker,
-        chat,
-        ThreaderSettings {
-            guild: GuildId::new(GUILD)?,
-            channel: ChannelId::new(CHANNEL)?,
-            routes: BTreeMap::new(),
-            dry_run: false,
-            only: None,
-            stop: ports::threader::CancellationToken::new(),
-            max_upload: domain::limits::DEFAULT_MAX_UPLOAD,
-            due_events: None,
-        },
-    );
-    Ok(threader.pass(people).await?)
-}
-
-fn thread_of(redmine: &DemoRedmine, ticket: u64) -> Result<u64> {
-    let issue = redmine.issue(ticket);
-    let value = issue["custom_fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|field| field["name"] == "Discord thread")
-        .and_then(|field| field["value"].as_str())
-        .unwrap_or_default();
-    ThreadLink::parse(value)
-        .map(|link| link.thread.get())
-        .with_context(|| format!("ticket {ticket} has no thread link: {value:?}"))
-}
-
 /// Runs the binary for one pass and counts what each fixture received meanwhile.
 async fn measured_pass(redmine: &DemoRedmine, discord: &FakeDiscord) -> Result<Run> {
     let dir = std::env::temp_dir().join(format!("netbot-bench-{}", std::process::id()));
@@ -237,52 +182,6 @@ async fn measured_pass(redmine: &DemoRedmine, discord: &FakeDiscord) -> Result<R
         redmine: redmine_kinds,
         discord: discord_kinds,
     })
-}
-
-/// A Redmine request line (see `testkit::requests::describe`) as its kind.
-fn redmine_kind(line: &str) -> String {
-    let mut parts = line.splitn(2, ' ');
-    let method = parts.next().unwrap_or_default();
-    let rest = parts.next().unwrap_or_default();
-    let path = rest.split([' ', '?']).next().unwrap_or_default();
-    let mut kind = format!("{method} {}", generic_path(path));
-    if path == "/issues.json" {
-        if rest.contains("last_updated_by=!me") {
-            kind.push_str(" (changed by others)");
-        } else if rest.contains("cf_") {
-            kind.push_str(" (all threaded)");
-        }
-    }
-    if method == "PUT" {
-        if rest.contains("\"notes\"") {
-            kind.push_str(" (note)");
-        } else if rest.contains("custom_fields") {
-            kind.push_str(" (sync fields)");
-        }
-    }
-    if rest.contains("[as ") {
-        kind.push_str(" [as a member]");
-    }
-    kind
-}
-
-/// A path with its numeric segments as `N`.
-fn generic_path(path: &str) -> String {
-    path.split('/')
-        .map(|segment| {
-            let stem = segment.strip_suffix(".json").unwrap_or(segment);
-            if !stem.is_empty() && stem.chars().all(|c| c.is_ascii_digit()) {
-                if segment.ends_with(".json") {
-                    "N.json"
-                } else {
-                    "N"
-                }
-            } else {
-                segment
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[allow(clippy::print_stdout)]
