@@ -82,6 +82,21 @@ fn custom_value(fields: &[CustomValueDto], name: Option<&str>) -> Option<String>
     (!value.is_empty()).then(|| value.to_owned())
 }
 
+/// A listing's issues as tickets with the named issue custom fields, each once (a ticket
+/// that moved between pages while they were read is listed twice).
+pub(crate) fn listed_with_fields(
+    issues: Vec<IssueDto>,
+    web_base: &Url,
+    names: &IssueFieldNames,
+) -> Vec<Ticket> {
+    let mut seen = std::collections::HashSet::new();
+    issues
+        .into_iter()
+        .filter(|issue| seen.insert(issue.id))
+        .filter_map(|issue| ticket_with_fields(issue, web_base, names))
+        .collect()
+}
+
 /// An issue as a ticket, with the values of the named issue custom fields.
 pub(crate) fn ticket_with_fields(
     dto: IssueDto,

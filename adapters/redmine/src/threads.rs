@@ -83,13 +83,11 @@ impl Redmine {
                 |page: IssuesPage| (page.issues, page.total_count),
             )
             .await?;
-        let names = self.issue_fields();
-        let mut seen = std::collections::HashSet::new();
-        Ok(issues
-            .into_iter()
-            .filter(|issue| seen.insert(issue.id))
-            .filter_map(|issue| convert::ticket_with_fields(issue, self.web_base(), &names))
-            .collect())
+        Ok(convert::listed_with_fields(
+            issues,
+            self.web_base(),
+            &self.issue_fields(),
+        ))
     }
 
     pub(crate) async fn tracker_kinds(&self) -> Result<Vec<Named>, TrackerError> {
@@ -198,13 +196,11 @@ impl Redmine {
                 (page.issues, page.total_count)
             })
             .await?;
-        let mut seen = std::collections::HashSet::new();
-        let names = self.issue_fields();
-        Ok(issues
-            .into_iter()
-            .filter(|issue| seen.insert(issue.id))
-            .filter_map(|issue| convert::ticket_with_fields(issue, self.web_base(), &names))
-            .collect())
+        Ok(convert::listed_with_fields(
+            issues,
+            self.web_base(),
+            &self.issue_fields(),
+        ))
     }
 
     pub(crate) async fn write_sync_fields(
